@@ -1,0 +1,66 @@
+"""softdtw_core: soft-DTW (Cuturi & Blondel, ICML 2017) on a Numba core.
+
+Conventions
+-----------
+- A series is a NumPy array of shape ``(length,)`` or ``(length, d)``; lengths may differ.
+- A dataset is a list of series or an ``(n_series, length, d)`` array.
+- Ground cost ``Δ_ij = ||x_i - y_j||²`` by default (``cost="absolute"``: ``Σ_k |x_ik - y_jk|``;
+  ``cost="precomputed"``: pass Δ as ``X`` and ``Y=None``).
+- ``min^γ(u) = -γ log Σ_k exp(-u_k/γ)``, the hard min at ``γ = 0``.
+- ``r_ij = Δ_ij + min^γ(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1})`` with ``r_00 = 0`` and
+  ``r_0j = r_i0 = +inf``; ``dtw_γ(X, Y) = r_nm``.
+- ``band`` is a Sakoe-Chiba radius in time steps, rescaled to the diagonal when n != m.
+
+Every public function validates its inputs and raises ``ValueError`` with a message that
+names the argument and what was expected.
+"""
+
+from ._validation import DEFAULT_MAX_CELLS
+from .band import band_mask
+from .costs import cost_jacobian_product, cost_matrix
+from .divergence import (
+    path_entropy,
+    sharp_soft_dtw,
+    sharp_soft_dtw_value_and_grad,
+    soft_dtw_divergence,
+    soft_dtw_divergence_value_and_grad,
+)
+from .enumeration import alignment_matrices, brute_force_soft_dtw, delannoy
+from .pairwise import soft_dtw_cdist
+from .recursion import (
+    SoftDTWTables,
+    accumulated_cost,
+    dtw_path,
+    path_to_matrix,
+    soft_dtw,
+    soft_dtw_alignment,
+    soft_dtw_tables,
+    soft_dtw_value_and_grad,
+)
+from .softmin import softmin, softmin_weights
+
+__all__ = [
+    "DEFAULT_MAX_CELLS",
+    "SoftDTWTables",
+    "accumulated_cost",
+    "alignment_matrices",
+    "band_mask",
+    "brute_force_soft_dtw",
+    "cost_jacobian_product",
+    "cost_matrix",
+    "delannoy",
+    "dtw_path",
+    "path_entropy",
+    "path_to_matrix",
+    "sharp_soft_dtw",
+    "sharp_soft_dtw_value_and_grad",
+    "soft_dtw",
+    "soft_dtw_alignment",
+    "soft_dtw_cdist",
+    "soft_dtw_divergence",
+    "soft_dtw_divergence_value_and_grad",
+    "soft_dtw_tables",
+    "soft_dtw_value_and_grad",
+    "softmin",
+    "softmin_weights",
+]

@@ -1,0 +1,147 @@
+"""Quantities derived from soft-DTW: divergence, sharp soft-DTW, path entropy.
+
+Why raw values go negative: ``dtw_γ = min^γ_A <A, Δ>`` is a soft *minimum* over
+Delannoy(n-1, m-1) paths, so ``dtw_γ <= dtw_0 - ...`` can drop below zero, and
+``dtw_γ(X, X) < 0`` for γ > 0. Two fixes (Blondel, Mensch & Vert, AISTATS 2021):
+
+- divergence ``D_γ(X, Y) = dtw_γ(X, Y) - ½ (dtw_γ(X, X) + dtw_γ(Y, Y))``: non-negative and
+  zero iff X = Y for the squared Euclidean cost;
+- sharp soft-DTW ``<E_γ[A], Δ>``: the expected cost of a Gibbs-random path, >= dtw_0.
+
+Their difference gives the Shannon entropy of the Gibbs distribution over paths,
+``H = (<E, Δ> - dtw_γ) / γ`` (since log p(A) = (dtw_γ - <A, Δ>)/γ).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .recursion import (
+    _expected_alignment,
+    _forward,
+    _grad_x,
+    _problem,
+    _tangent_backward,
+    _tangent_forward,
+    _value,
+    _workspace,
+)
+
+
+def _check_series_cost(cost, what):
+    if cost == "precomputed":
+        raise ValueError(
+            f"{what} needs the series themselves (it compares each series with itself); "
+            "cost='precomputed' is not supported here."
+        )
+
+
+def soft_dtw_divergence(X, Y, gamma=1.0, *, cost="sqeuclidean", band=None):
+    """Soft-DTW divergence ``dtw_γ(X,Y) - ½ (dtw_γ(X,X) + dtw_γ(Y,Y))``.
+
+    Non-negative, symmetric, and zero iff ``X = Y`` (squared Euclidean cost). Uses the
+    O(min(n, m))-memory value path. Parameters as in :func:`softdtw_core.soft_dtw`
+    (``cost="precomputed"`` is refused: the self-terms need the series).
+    """
+    _check_series_cost(cost, "soft_dtw_divergence")
+    p = _problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    pxx = _problem(p.X, p.X, gamma, cost, band, need_cost_matrix=False)
+    pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
+    return _value(p) - 0.5 * (_value(pxx) + _value(pyy))
+
+
+def soft_dtw_divergence_value_and_grad(
+    X, Y, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None
+):
+    """Divergence and its gradient w.r.t. ``X``.
+
+    ``∇_X D = (∂Δ(X,Y)/∂X)^T E_XY - (∂Δ(X,X)/∂X_1)^T E_XX`` (``E_XX`` is symmetric, so the
+    two arguments of ``dtw_γ(X, X)`` contribute equally and the ½ cancels).
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, same shape as ``X``
+    """
+    _check_series_cost(cost, "soft_dtw_divergence_value_and_grad")
+    kw = dict(need_cost_matrix=True, max_cells=max_cells, what="soft_dtw_divergence")
+    p = _problem(X, Y, gamma, cost, band, **kw)
+    pxx = _problem(p.X, p.X, gamma, cost, band, **kw)
+    pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
+    v_xy, _, W = _forward(p)
+    g = _grad_x(p, _expected_alignment(p, W))
+    v_xx, _, W = _forward(pxx)
+    g_xx = _grad_x(pxx, _expected_alignment(pxx, W))
+    value = v_xy - 0.5 * (v_xx + _value(pyy))
+    return value, g - g_xx
+
+
+def _sharp(p, with_grad):
+    value, _, W = _forward(p)
+    E = _expected_alignment(p, W)
+    sharp = float(np.sum(E * p.D))
+    if not with_grad:
+        return value, sharp, None
+    if p.gamma == 0.0:
+        grad_cost = E  # the path is locally constant: ∇ <A*, Δ> = A*
+    else:
+        # ∇_Δ <E(Δ), Δ> = E + H Δ, with H = ∇²_Δ dtw_γ symmetric: a directional
+        # derivative of E in the direction Δ, by forward-mode through both recursions.
+        Rdot = _workspace.get("Rdot", (p.n + 1, p.m + 1))
+        _tangent_forward(p.D, W, p.lo, p.hi, Rdot)
+        Edot = np.zeros((p.n, p.m))
+        _tangent_backward(p.D, W, E, Rdot, p.gamma, p.lo, p.hi, Edot)
+        grad_cost = E + Edot
+    return value, sharp, grad_cost
+
+
+def sharp_soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
+    """Sharp soft-DTW ``<E_γ[A], Δ>``: the expected cost of a path under the Gibbs law.
+
+    Always ``>= dtw_0(X, Y)`` and equal to it at ``γ = 0``. Parameters as in
+    :func:`softdtw_core.soft_dtw`.
+    """
+    p = _problem(
+        X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="sharp_soft_dtw"
+    )
+    return _sharp(p, with_grad=False)[1]
+
+
+def sharp_soft_dtw_value_and_grad(
+    X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None
+):
+    """Sharp soft-DTW and its gradient w.r.t. ``X`` (w.r.t. Δ for a precomputed cost).
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, same shape as ``X`` (``(n, m)`` for ``cost="precomputed"``)
+    """
+    p = _problem(
+        X,
+        Y,
+        gamma,
+        cost,
+        band,
+        need_cost_matrix=True,
+        max_cells=max_cells,
+        what="sharp_soft_dtw_value_and_grad",
+    )
+    _, sharp, grad_cost = _sharp(p, with_grad=True)
+    if p.cost == "precomputed":
+        return sharp, grad_cost
+    return sharp, _grad_x(p, grad_cost)
+
+
+def path_entropy(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
+    """Shannon entropy (nats) of the Gibbs distribution over alignment paths.
+
+    ``H = (<E, Δ> - dtw_γ) / γ``; between 0 and ``log Delannoy(n-1, m-1)``; 0 at ``γ = 0``.
+    """
+    p = _problem(
+        X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="path_entropy"
+    )
+    if p.gamma == 0.0:
+        return 0.0
+    value, sharp, _ = _sharp(p, with_grad=False)
+    return max((sharp - value) / p.gamma, 0.0)

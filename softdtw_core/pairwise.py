@@ -1,0 +1,140 @@
+"""Pairwise soft-DTW matrices between two collections of series, on all cores.
+
+Each pair runs the O(min(n, m))-memory anti-diagonal kernel; pairs are spread over
+threads with ``numba.prange`` (parallelising inside one small DP does not pay on 2 cores).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ._validation import as_series, check_band, check_cost, check_gamma
+from .band import band_limits, band_limits_checked
+from .costs import COST_CODES
+from .recursion import _EMPTY, _value_antidiagonal
+
+
+def as_dataset(data, name="X"):
+    """A dataset as a list of validated ``(length, d)`` float64 series.
+
+    Accepts a list/tuple of series (lengths may differ) or an array of shape
+    ``(n_series, length)`` or ``(n_series, length, d)``.
+    """
+    if isinstance(data, np.ndarray):
+        if data.ndim not in (2, 3):
+            raise ValueError(
+                f"{name} must be a list of series or an array of shape (n_series, length) or "
+                f"(n_series, length, d); got an array of shape {data.shape}."
+            )
+        items = list(data)
+    elif isinstance(data, (list, tuple)):
+        items = list(data)
+    else:
+        raise ValueError(
+            f"{name} must be a list of series or an (n_series, length[, d]) array; "
+            f"got {type(data).__name__}."
+        )
+    if not items:
+        raise ValueError(f"{name} is empty: it needs at least one series.")
+    series = [as_series(s, f"{name}[{k}]") for k, s in enumerate(items)]
+    d = series[0].shape[1]
+    for k, s in enumerate(series):
+        if s.shape[1] != d:
+            raise ValueError(
+                f"all series of {name} must have the same dimension d; {name}[0] has d={d} "
+                f"but {name}[{k}] has d={s.shape[1]}."
+            )
+    return series
+
+
+def _pack(series):
+    offsets = np.zeros(len(series) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([s.shape[0] for s in series])
+    return np.ascontiguousarray(np.concatenate(series, axis=0)), offsets
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, kind, gamma, radius, out):
+    for p in prange(pairs.shape[0]):
+        a = pairs[p, 0]
+        b = pairs[p, 1]
+        X = data_a[off_a[a] : off_a[a + 1]]
+        Y = data_b[off_b[b] : off_b[b + 1]]
+        n = X.shape[0]
+        m = Y.shape[0]
+        if n <= m:
+            lo, hi = band_limits(n, m, radius)
+            out[p] = _value_antidiagonal(X, Y, _EMPTY, kind, n, m, gamma, lo, hi)
+        else:
+            lo, hi = band_limits(m, n, radius)
+            out[p] = _value_antidiagonal(Y, X, _EMPTY, kind, m, n, gamma, lo, hi)
+
+
+def _pair_values(sa, sb, pairs, kind, gamma, radius):
+    data_a, off_a = _pack(sa)
+    data_b, off_b = _pack(sb)
+    out = np.empty(len(pairs))
+    if len(pairs):
+        _pairs_kernel(data_a, off_a, data_b, off_b, pairs, kind, gamma, radius, out)
+    return out
+
+
+def soft_dtw_cdist(A, B=None, gamma=1.0, *, divergence=False, cost="sqeuclidean", band=None):
+    """Matrix of soft-DTW values (or divergences) between two collections.
+
+    Parameters
+    ----------
+    A : list of series or ndarray (n_a, length[, d])
+    B : same, or None
+        ``None`` compares ``A`` with itself (only the upper triangle is computed).
+    gamma : float
+    divergence : bool
+        Return ``D_γ(a, b) = dtw_γ(a, b) - ½ (dtw_γ(a, a) + dtw_γ(b, b))`` instead of the raw
+        value (non-negative, zero on the diagonal).
+    cost : {"sqeuclidean", "absolute"}
+    band : float or None
+
+    Returns
+    -------
+    ndarray, shape (n_a, n_b)
+    """
+    gamma = check_gamma(gamma)
+    cost = check_cost(cost)
+    if cost == "precomputed":
+        raise ValueError("soft_dtw_cdist compares series; cost='precomputed' is not supported.")
+    radius = check_band(band)
+    sa = as_dataset(A, "A")
+    sb = sa if B is None else as_dataset(B, "B")
+    if sb[0].shape[1] != sa[0].shape[1]:
+        raise ValueError(
+            f"A and B must have the same dimension d; got d={sa[0].shape[1]} and "
+            f"d={sb[0].shape[1]}."
+        )
+    if radius >= 0:  # one clear message per impossible length pair, before any work
+        for n in {s.shape[0] for s in sa}:
+            for m in {s.shape[0] for s in sb}:
+                band_limits_checked(n, m, radius)
+    kind = COST_CODES[cost]
+    na, nb = len(sa), len(sb)
+    if B is None:
+        iu, ju = np.triu_indices(na)
+        pairs = np.stack([iu, ju], axis=1).astype(np.int64)
+        vals = _pair_values(sa, sa, pairs, kind, gamma, radius)
+        M = np.empty((na, na))
+        M[iu, ju] = vals
+        M[ju, iu] = vals
+        if divergence:
+            self_vals = np.diag(M).copy()
+            M = M - 0.5 * (self_vals[:, None] + self_vals[None, :])
+            np.fill_diagonal(M, 0.0)
+        return M
+    ii, jj = np.meshgrid(np.arange(na), np.arange(nb), indexing="ij")
+    pairs = np.stack([ii.ravel(), jj.ravel()], axis=1).astype(np.int64)
+    M = _pair_values(sa, sb, pairs, kind, gamma, radius).reshape(na, nb)
+    if divergence:
+        diag = np.arange(max(na, nb))
+        self_a = _pair_values(sa, sa, np.stack([diag[:na]] * 2, 1), kind, gamma, radius)
+        self_b = _pair_values(sb, sb, np.stack([diag[:nb]] * 2, 1), kind, gamma, radius)
+        M = M - 0.5 * (self_a[:, None] + self_b[None, :])
+    return M

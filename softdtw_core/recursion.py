@@ -1,0 +1,516 @@
+"""Bellman recursions of soft-DTW: value, DP table R, expected alignment E, gradients.
+
+Forward recursion (cells 1-based, borders ``r_00 = 0``, ``r_0j = r_i0 = +inf``)::
+
+    r_ij = Δ_ij + min^γ(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}),     dtw_γ(X, Y) = r_nm.
+
+Each cell also stores the three local soft-min weights
+``w_ij^(k) = exp(-u_k/γ) / Σ_l exp(-u_l/γ)`` (k = diagonal, up, left predecessor). The
+expected alignment ``E = E_γ[A] = ∇_Δ dtw_γ`` then satisfies the *linear* backward recursion::
+
+    e_nm = 1,
+    e_ij = w_{i+1,j+1}^diag e_{i+1,j+1} + w_{i+1,j}^up e_{i+1,j} + w_{i,j+1}^left e_{i,j+1}
+
+which has no ``exp`` and no cancellation, so E stays exact as γ -> 0 (at γ = 1e-8 it equals
+the 0/1 optimal path). At ``γ = 0`` the weight 1 goes to the minimising predecessor with the
+tie-break diagonal, then up, then left; E is then the optimal path A*.
+
+Cells outside a Sakoe-Chiba band are never visited: their E is exactly 0 and they show as
+``+inf`` in R. The value-only path sweeps anti-diagonals with O(min(n, m)) memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from ._validation import (
+    as_cost_matrix,
+    check_band,
+    check_cells,
+    check_cost,
+    check_gamma,
+    check_pair,
+)
+from .band import band_limits_checked
+from .costs import COST_CODES, cost_matrix_, jacobian_product_
+
+_DIAG, _UP, _LEFT = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+@njit(cache=True, error_model="numpy")
+def _forward_full(D, gamma, lo, hi, R, W):
+    """Fill R ((n+1) x (m+1)) and the local weights W ((n, m, 3)) inside the band."""
+    n, m = D.shape
+    inf = np.inf
+    R[:, :] = inf
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(lo[i - 1] + 1, hi[i - 1] + 2):
+            a = R[i - 1, j - 1]
+            b = R[i - 1, j]
+            c = R[i, j - 1]
+            mn = min(a, min(b, c))
+            if mn == inf:  # unreachable inside the band
+                W[i - 1, j - 1, 0] = 0.0
+                W[i - 1, j - 1, 1] = 0.0
+                W[i - 1, j - 1, 2] = 0.0
+                continue
+            if gamma == 0.0:
+                wa = 1.0 if a == mn else 0.0
+                wb = 1.0 if (b == mn and wa == 0.0) else 0.0
+                wc = 1.0 - wa - wb
+                R[i, j] = D[i - 1, j - 1] + mn
+            else:
+                ea = np.exp(-(a - mn) / gamma)
+                eb = np.exp(-(b - mn) / gamma)
+                ec = np.exp(-(c - mn) / gamma)
+                s = ea + eb + ec
+                R[i, j] = D[i - 1, j - 1] + mn - gamma * np.log(s)
+                wa = ea / s
+                wb = eb / s
+                wc = ec / s
+            W[i - 1, j - 1, 0] = wa
+            W[i - 1, j - 1, 1] = wb
+            W[i - 1, j - 1, 2] = wc
+
+
+@njit(cache=True, error_model="numpy")
+def _backward(W, lo, hi, E):
+    """Expected alignment E (n x m, zero on entry) from the local weights."""
+    n, m = E.shape
+    for i in range(n - 1, -1, -1):
+        for j in range(hi[i], lo[i] - 1, -1):
+            if i == n - 1 and j == m - 1:
+                E[i, j] = 1.0
+                continue
+            acc = 0.0
+            if i + 1 < n:
+                if lo[i + 1] <= j + 1 <= hi[i + 1]:
+                    acc += E[i + 1, j + 1] * W[i + 1, j + 1, 0]
+                if lo[i + 1] <= j <= hi[i + 1]:
+                    acc += E[i + 1, j] * W[i + 1, j, 1]
+            if j + 1 <= hi[i]:
+                acc += E[i, j + 1] * W[i, j + 1, 2]
+            E[i, j] = acc
+
+
+@njit(cache=True, error_model="numpy")
+def _tangent_forward(Z, W, lo, hi, Rdot):
+    """Directional derivative of R in direction Z: ṙ_ij = Z_ij + Σ_k w_k ṙ_k."""
+    n, m = Z.shape
+    Rdot[:, :] = 0.0
+    for i in range(1, n + 1):
+        for j in range(lo[i - 1] + 1, hi[i - 1] + 2):
+            w = W[i - 1, j - 1]
+            Rdot[i, j] = (
+                Z[i - 1, j - 1]
+                + w[0] * Rdot[i - 1, j - 1]
+                + w[1] * Rdot[i - 1, j]
+                + w[2] * Rdot[i, j - 1]
+            )
+
+
+@njit(cache=True, error_model="numpy")
+def _tangent_backward(Z, W, E, Rdot, gamma, lo, hi, Edot):
+    """Directional derivative of E in direction Z (Hessian-vector product of dtw_γ).
+
+    With ṙ the forward tangent, the local weights move by
+    ``ẇ_k = -(w_k/γ) (ṙ_{pred_k} - (ṙ_cell - Z_cell))`` and E's backward recursion is
+    differentiated term by term.
+    """
+    n, m = E.shape
+    for i in range(n - 1, -1, -1):
+        for j in range(hi[i], lo[i] - 1, -1):
+            if i == n - 1 and j == m - 1:
+                Edot[i, j] = 0.0
+                continue
+            acc = 0.0
+            # successor (i+1, j+1) reaches (i, j) by its diagonal move, etc.
+            if i + 1 < n:
+                if lo[i + 1] <= j + 1 <= hi[i + 1]:
+                    w = W[i + 1, j + 1, 0]
+                    base = Rdot[i + 2, j + 2] - Z[i + 1, j + 1]
+                    wdot = -w / gamma * (Rdot[i + 1, j + 1] - base)
+                    acc += Edot[i + 1, j + 1] * w + E[i + 1, j + 1] * wdot
+                if lo[i + 1] <= j <= hi[i + 1]:
+                    w = W[i + 1, j, 1]
+                    base = Rdot[i + 2, j + 1] - Z[i + 1, j]
+                    wdot = -w / gamma * (Rdot[i + 1, j + 1] - base)
+                    acc += Edot[i + 1, j] * w + E[i + 1, j] * wdot
+            if j + 1 <= hi[i]:
+                w = W[i, j + 1, 2]
+                base = Rdot[i + 1, j + 2] - Z[i, j + 1]
+                wdot = -w / gamma * (Rdot[i + 1, j + 1] - base)
+                acc += Edot[i, j + 1] * w + E[i, j + 1] * wdot
+            Edot[i, j] = acc
+
+
+@njit(cache=True, error_model="numpy")
+def _diagonal_costs(X, Y, D, kind, k, ilo, ihi, out):
+    """Costs of the cells (i, k-i), i in [ilo, ihi] (1-based), into out[i]."""
+    if kind == 2:
+        for i in range(ilo, ihi + 1):
+            out[i] = D[i - 1, k - i - 1]
+        return
+    d = X.shape[1]
+    for i in range(ilo, ihi + 1):
+        acc = 0.0
+        for t in range(d):
+            diff = X[i - 1, t] - Y[k - i - 1, t]
+            if kind == 0:
+                acc += diff * diff
+            else:
+                acc += abs(diff)
+        out[i] = acc
+
+
+@njit(cache=True, error_model="numpy")
+def _value_antidiagonal(X, Y, D, kind, n, m, gamma, lo, hi):
+    """dtw_γ by anti-diagonal sweeps with three diagonals of R: O(n) memory (call with n <= m).
+
+    Cells of one anti-diagonal are independent, so their exp/log calls pipeline.
+    kind: 0 sq-Euclid on (X, Y), 1 absolute on (X, Y), 2 precomputed D.
+    """
+    inf = np.inf
+    prev2 = np.full(n + 1, inf)  # diagonal k-2, indexed by the row i
+    prev1 = np.full(n + 1, inf)  # diagonal k-1
+    cur = np.full(n + 1, inf)  # diagonal k
+    cost = np.empty(n + 1)
+    prev2[0] = 0.0  # r_00
+    ilo = 1
+    ihi = 0
+    for k in range(2, n + m + 1):
+        # band rows on this diagonal: lo[i-1] <= k-i-1 <= hi[i-1]; both ends only grow
+        while ilo <= n and hi[ilo - 1] + ilo < k - 1:
+            ilo += 1
+        while ihi < n and lo[ihi] + ihi + 1 <= k - 1:
+            ihi += 1
+        _diagonal_costs(X, Y, D, kind, k, ilo, ihi, cost)
+        if gamma == 0.0:
+            for i in range(ilo, ihi + 1):
+                cur[i] = cost[i] + min(prev2[i - 1], min(prev1[i - 1], prev1[i]))
+        else:
+            for i in range(ilo, ihi + 1):
+                a = prev2[i - 1]
+                b = prev1[i - 1]
+                c = prev1[i]
+                mn = min(a, min(b, c))
+                if mn == inf:
+                    cur[i] = inf
+                else:
+                    s = np.exp((mn - a) / gamma) + np.exp((mn - b) / gamma)
+                    s += np.exp((mn - c) / gamma)
+                    cur[i] = cost[i] + mn - gamma * np.log(s)
+        # the next two diagonals read only [ilo-1, ihi+1] of this one: fence it with +inf
+        if ilo - 1 >= 0:
+            cur[ilo - 1] = inf
+        if ihi + 1 <= n:
+            cur[ihi + 1] = inf
+        prev2, prev1, cur = prev1, cur, prev2
+    return prev1[n]
+
+
+@njit(cache=True)
+def _backtrack(W, n, m):
+    """Hard path from the γ = 0 weights (each cell's weight 1 names its predecessor)."""
+    path = np.empty((n + m - 1, 2), dtype=np.int64)
+    i, j = n - 1, m - 1
+    count = 0
+    while True:
+        path[count, 0] = i
+        path[count, 1] = j
+        count += 1
+        if i == 0 and j == 0:
+            break
+        if W[i, j, 0] == 1.0:
+            i -= 1
+            j -= 1
+        elif W[i, j, 1] == 1.0:
+            i -= 1
+        else:
+            j -= 1
+    return path[:count][::-1].copy()
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+class _Workspace(threading.local):
+    """Per-thread scratch buffers, grown on demand and reused across calls.
+
+    Allocating O(nm) fresh memory on every call costs page faults that dominate at
+    n >= 1024; the app and the learning loops call these functions thousands of times.
+    """
+
+    def __init__(self):
+        self.buffers = {}
+
+    def get(self, name, shape):
+        size = int(np.prod(shape))
+        buf = self.buffers.get(name)
+        if buf is None or buf.size < size:
+            buf = np.empty(max(size, 1))
+            self.buffers[name] = buf
+        return buf[:size].reshape(shape)
+
+
+_workspace = _Workspace()
+
+
+# --------------------------------------------------------------------------- problem setup
+
+
+class _Problem(NamedTuple):
+    X: np.ndarray | None  # (n, d) or None for a precomputed cost
+    Y: np.ndarray | None
+    D: np.ndarray | None  # (n, m) cost, when precomputed or already formed
+    cost: str
+    gamma: float
+    lo: np.ndarray
+    hi: np.ndarray
+    n: int
+    m: int
+    x_shape: tuple
+
+
+def _problem(X, Y, gamma, cost, band, *, need_cost_matrix, max_cells=None, what=""):
+    """Validate the inputs of a public function and gather what the kernels need."""
+    gamma = check_gamma(gamma)
+    cost = check_cost(cost)
+    radius = check_band(band)
+    if cost == "precomputed":
+        if Y is not None:
+            raise ValueError(
+                "with cost='precomputed', pass the (n, m) cost matrix as X and leave Y=None."
+            )
+        D = as_cost_matrix(X, "X (the precomputed cost matrix)")
+        Xs = Ys = None
+        n, m = D.shape
+        x_shape = D.shape
+    else:
+        if Y is None:
+            raise ValueError(
+                "Y is missing: pass two series, or cost='precomputed' with a cost matrix."
+            )
+        x_shape = np.shape(X)
+        Xs, Ys = check_pair(X, Y)
+        n, m = Xs.shape[0], Ys.shape[0]
+        D = None
+    if need_cost_matrix:
+        check_cells(n, m, max_cells, what)
+        if D is None:
+            D = cost_matrix_(Xs, Ys, cost)
+    lo, hi = band_limits_checked(n, m, radius)
+    return _Problem(Xs, Ys, D, cost, gamma, lo, hi, n, m, x_shape)
+
+
+def _forward(p: _Problem, keep_R=True):
+    """Run the full forward pass; returns (value, R, W) with R, W workspace views."""
+    R = _workspace.get("R", (p.n + 1, p.m + 1))
+    W = _workspace.get("W", (p.n, p.m, 3))
+    _forward_full(p.D, p.gamma, p.lo, p.hi, R, W)
+    return float(R[p.n, p.m]), R, W
+
+
+def _expected_alignment(p: _Problem, W):
+    E = np.zeros((p.n, p.m))
+    _backward(W, p.lo, p.hi, E)
+    return E
+
+
+def _grad_x(p: _Problem, G):
+    g = jacobian_product_(p.X, p.Y, G, p.cost)
+    return g.reshape(p.x_shape)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
+    """Soft-DTW value ``dtw_γ(X, Y) = r_nm``.
+
+    Uses O(min(n, m)) memory (anti-diagonal sweep, cost computed on the fly), so it has
+    no cell cap.
+
+    Parameters
+    ----------
+    X : array_like, shape (n,) or (n, d)
+        First series; with ``cost="precomputed"``, the ``(n, m)`` cost matrix Δ.
+    Y : array_like, shape (m,) or (m, d), or None
+        Second series (``None`` with ``cost="precomputed"``).
+    gamma : float, default 1.0
+        Smoothing ``γ >= 0``; ``0`` gives DTW.
+    cost : {"sqeuclidean", "absolute", "precomputed"}
+        Ground cost ``Δ_ij = ||x_i - y_j||²``, ``Σ_k |x_ik - y_jk|``, or given.
+    band : float or None
+        Sakoe-Chiba radius in time steps (see :mod:`softdtw_core.band`).
+
+    Returns
+    -------
+    float
+        ``-γ log Σ_{A ∈ A(n,m)} exp(-<A, Δ>/γ)``; it can be negative for γ > 0 (see
+        :func:`soft_dtw_divergence` for a non-negative variant).
+    """
+    p = _problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    return _value(p)
+
+
+def _value(p: _Problem) -> float:
+    if p.D is not None:
+        D = p.D
+        if p.n > p.m:  # soft-DTW is symmetric under transposition: sweep the short axis
+            lo, hi = _transposed_band(p)
+            D = D.T
+            return float(_value_antidiagonal(_EMPTY, _EMPTY, D, 2, p.m, p.n, p.gamma, lo, hi))
+        return float(_value_antidiagonal(_EMPTY, _EMPTY, D, 2, p.n, p.m, p.gamma, p.lo, p.hi))
+    kind = COST_CODES[p.cost]
+    if p.n > p.m:
+        lo, hi = _transposed_band(p)
+        return float(_value_antidiagonal(p.Y, p.X, _EMPTY, kind, p.m, p.n, p.gamma, lo, hi))
+    return float(_value_antidiagonal(p.X, p.Y, _EMPTY, kind, p.n, p.m, p.gamma, p.lo, p.hi))
+
+
+_EMPTY = np.zeros((0, 0))
+
+
+def _transposed_band(p: _Problem):
+    """Row limits of the transposed problem (the band is symmetric under transposition)."""
+    j = np.arange(p.m)
+    # column j's rows are {i : lo[i] <= j <= hi[i]}; lo, hi non-decreasing in i
+    lo_t = np.searchsorted(p.hi, j, side="left")
+    hi_t = np.searchsorted(p.lo, j, side="right") - 1
+    return lo_t.astype(np.int64), hi_t.astype(np.int64)
+
+
+def accumulated_cost(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
+    """The DP table R with its borders, shape ``(n+1, m+1)``.
+
+    ``R[0, 0] = 0``, ``R[0, j] = R[i, 0] = +inf``, cells outside the band are ``+inf``, and
+    ``R[n, m] = dtw_γ(X, Y)``. Parameters as in :func:`soft_dtw`; ``max_cells`` caps n*m
+    (default :data:`softdtw_core.DEFAULT_MAX_CELLS`).
+    """
+    p = _problem(
+        X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="accumulated_cost"
+    )
+    _, R, _ = _forward(p)
+    return R.copy()
+
+
+def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
+    """Soft-DTW value and expected alignment ``E = E_γ[A] = ∇_Δ dtw_γ``.
+
+    Returns
+    -------
+    value : float
+    E : ndarray, shape (n, m)
+        Gibbs expectation of the alignment matrices, each entry in [0, 1]; 0 outside the
+        band; the 0/1 optimal path A* at ``γ = 0``.
+    """
+    p = _problem(
+        X,
+        Y,
+        gamma,
+        cost,
+        band,
+        need_cost_matrix=True,
+        max_cells=max_cells,
+        what="soft_dtw_alignment",
+    )
+    value, _, W = _forward(p)
+    return value, _expected_alignment(p, W)
+
+
+def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
+    """Soft-DTW value and its gradient w.r.t. ``X`` (``(∂Δ/∂X)^T E``).
+
+    With ``cost="precomputed"`` the gradient is w.r.t. the cost matrix, i.e. E itself.
+    At ``γ = 0`` the gradient is the one of the optimal path (a subgradient of DTW).
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, same shape as ``X``
+    """
+    p = _problem(
+        X,
+        Y,
+        gamma,
+        cost,
+        band,
+        need_cost_matrix=True,
+        max_cells=max_cells,
+        what="soft_dtw_value_and_grad",
+    )
+    value, _, W = _forward(p)
+    E = _expected_alignment(p, W)
+    if p.cost == "precomputed":
+        return value, E
+    return value, _grad_x(p, E)
+
+
+def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
+    """Hard DTW: an optimal alignment path and its cost (``γ = 0``).
+
+    Ties are broken deterministically: at each cell the diagonal predecessor is preferred,
+    then the one above (i-1, j), then the one to the left (i, j-1).
+
+    Returns
+    -------
+    path : list of (int, int)
+        0-based cells from (0, 0) to (n-1, m-1).
+    value : float
+        ``dtw_0(X, Y) = min_A <A, Δ>``.
+    """
+    p = _problem(X, Y, 0.0, cost, band, need_cost_matrix=True, max_cells=max_cells, what="dtw_path")
+    value, _, W = _forward(p)
+    path = _backtrack(W, p.n, p.m)
+    return [(int(i), int(j)) for i, j in path], value
+
+
+def path_to_matrix(path, n, m):
+    """0/1 alignment matrix of shape ``(n, m)`` from a list of cells."""
+    A = np.zeros((n, m))
+    idx = np.asarray(path, dtype=np.int64).reshape(-1, 2)
+    A[idx[:, 0], idx[:, 1]] = 1.0
+    return A
+
+
+class SoftDTWTables(NamedTuple):
+    """Everything the recursions compute, for display (teaching pages).
+
+    Attributes
+    ----------
+    cost : (n, m) ndarray
+        Δ.
+    R : (n+1, m+1) ndarray
+        DP table with borders.
+    weights : (n, m, 3) ndarray
+        Local soft-min weights of each cell's predecessors (diagonal, up, left).
+    E : (n, m) ndarray
+        Expected alignment.
+    value : float
+        dtw_γ = R[n, m].
+    """
+
+    cost: np.ndarray
+    R: np.ndarray
+    weights: np.ndarray
+    E: np.ndarray
+    value: float
+
+
+def soft_dtw_tables(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
+    """Δ, R, the local soft-min weights and E in one pass (see :class:`SoftDTWTables`)."""
+    p = _problem(
+        X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="soft_dtw_tables"
+    )
+    value, R, W = _forward(p)
+    E = _expected_alignment(p, W)
+    return SoftDTWTables(p.D.copy(), R.copy(), W.copy(), E, value)
