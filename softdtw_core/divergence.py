@@ -19,11 +19,13 @@ import numpy as np
 from .recursion import (
     _expected_alignment,
     _forward,
+    _gibbs,
     _grad_x,
     _problem,
     _tangent_backward,
     _tangent_forward,
     _value,
+    _wave_grad_x,
     _workspace,
 )
 
@@ -64,15 +66,15 @@ def soft_dtw_divergence_value_and_grad(
     grad : ndarray, same shape as ``X``
     """
     _check_series_cost(cost, "soft_dtw_divergence_value_and_grad")
-    kw = dict(need_cost_matrix=True, max_cells=max_cells, what="soft_dtw_divergence")
+    kw = dict(need_cost_matrix=False, max_cells=max_cells, what="soft_dtw_divergence")
     p = _problem(X, Y, gamma, cost, band, **kw)
     pxx = _problem(p.X, p.X, gamma, cost, band, **kw)
     pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    v_xy, _, W = _forward(p)
-    g = _grad_x(p, _expected_alignment(p, W))
-    v_xx, _, W = _forward(pxx)
-    g_xx = _grad_x(pxx, _expected_alignment(pxx, W))
-    value = v_xy - 0.5 * (v_xx + _value(pyy))
+    wave = _gibbs(p)
+    g = _wave_grad_x(p, wave)
+    wave_xx = _gibbs(pxx)
+    g_xx = _wave_grad_x(pxx, wave_xx)
+    value = wave.value - 0.5 * (wave_xx.value + _value(pyy))
     return value, g - g_xx
 
 

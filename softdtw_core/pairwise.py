@@ -10,9 +10,10 @@ import numpy as np
 from numba import njit, prange
 
 from ._validation import as_series, check_band, check_cost, check_gamma
+from ._wavefront import value as _wavefront_value
 from .band import band_limits, band_limits_checked
 from .costs import COST_CODES
-from .recursion import _EMPTY, _value_antidiagonal
+from .recursion import _EMPTY
 
 
 def as_dataset(data, name="X"):
@@ -56,19 +57,20 @@ def _pack(series):
 
 @njit(cache=True, parallel=True, nogil=True)
 def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, kind, gamma, radius, out):
+    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]); series packed as (total, d) rows."""
     for p in prange(pairs.shape[0]):
         a = pairs[p, 0]
         b = pairs[p, 1]
         X = data_a[off_a[a] : off_a[a + 1]]
         Y = data_b[off_b[b] : off_b[b + 1]]
+        if X.shape[0] > Y.shape[0]:  # sweep the shorter axis (the value is symmetric)
+            X, Y = Y, X
         n = X.shape[0]
         m = Y.shape[0]
-        if n <= m:
-            lo, hi = band_limits(n, m, radius)
-            out[p] = _value_antidiagonal(X, Y, _EMPTY, kind, n, m, gamma, lo, hi)
-        else:
-            lo, hi = band_limits(m, n, radius)
-            out[p] = _value_antidiagonal(Y, X, _EMPTY, kind, m, n, gamma, lo, hi)
+        lo, hi = band_limits(n, m, radius)
+        Xt = np.ascontiguousarray(X.T)
+        Yrt = np.ascontiguousarray(Y[::-1].T)
+        out[p] = _wavefront_value(Xt, Yrt, _EMPTY, kind, n, m, gamma, lo, hi)
 
 
 def _pair_values(sa, sb, pairs, kind, gamma, radius):

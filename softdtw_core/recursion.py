@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from . import _wavefront as wf
 from ._validation import (
     as_cost_matrix,
     check_band,
@@ -39,6 +40,7 @@ from .band import band_limits_checked
 from .costs import COST_CODES, cost_matrix_, jacobian_product_
 
 _DIAG, _UP, _LEFT = 0, 1, 2
+_EMPTY = np.zeros((0, 0))  # stands for "no array" in kernel calls
 
 
 # --------------------------------------------------------------------------- kernels
@@ -152,71 +154,6 @@ def _tangent_backward(Z, W, E, Rdot, gamma, lo, hi, Edot):
             Edot[i, j] = acc
 
 
-@njit(cache=True, error_model="numpy")
-def _diagonal_costs(X, Y, D, kind, k, ilo, ihi, out):
-    """Costs of the cells (i, k-i), i in [ilo, ihi] (1-based), into out[i]."""
-    if kind == 2:
-        for i in range(ilo, ihi + 1):
-            out[i] = D[i - 1, k - i - 1]
-        return
-    d = X.shape[1]
-    for i in range(ilo, ihi + 1):
-        acc = 0.0
-        for t in range(d):
-            diff = X[i - 1, t] - Y[k - i - 1, t]
-            if kind == 0:
-                acc += diff * diff
-            else:
-                acc += abs(diff)
-        out[i] = acc
-
-
-@njit(cache=True, error_model="numpy")
-def _value_antidiagonal(X, Y, D, kind, n, m, gamma, lo, hi):
-    """dtw_γ by anti-diagonal sweeps with three diagonals of R: O(n) memory (call with n <= m).
-
-    Cells of one anti-diagonal are independent, so their exp/log calls pipeline.
-    kind: 0 sq-Euclid on (X, Y), 1 absolute on (X, Y), 2 precomputed D.
-    """
-    inf = np.inf
-    prev2 = np.full(n + 1, inf)  # diagonal k-2, indexed by the row i
-    prev1 = np.full(n + 1, inf)  # diagonal k-1
-    cur = np.full(n + 1, inf)  # diagonal k
-    cost = np.empty(n + 1)
-    prev2[0] = 0.0  # r_00
-    ilo = 1
-    ihi = 0
-    for k in range(2, n + m + 1):
-        # band rows on this diagonal: lo[i-1] <= k-i-1 <= hi[i-1]; both ends only grow
-        while ilo <= n and hi[ilo - 1] + ilo < k - 1:
-            ilo += 1
-        while ihi < n and lo[ihi] + ihi + 1 <= k - 1:
-            ihi += 1
-        _diagonal_costs(X, Y, D, kind, k, ilo, ihi, cost)
-        if gamma == 0.0:
-            for i in range(ilo, ihi + 1):
-                cur[i] = cost[i] + min(prev2[i - 1], min(prev1[i - 1], prev1[i]))
-        else:
-            for i in range(ilo, ihi + 1):
-                a = prev2[i - 1]
-                b = prev1[i - 1]
-                c = prev1[i]
-                mn = min(a, min(b, c))
-                if mn == inf:
-                    cur[i] = inf
-                else:
-                    s = np.exp((mn - a) / gamma) + np.exp((mn - b) / gamma)
-                    s += np.exp((mn - c) / gamma)
-                    cur[i] = cost[i] + mn - gamma * np.log(s)
-        # the next two diagonals read only [ilo-1, ihi+1] of this one: fence it with +inf
-        if ilo - 1 >= 0:
-            cur[ilo - 1] = inf
-        if ihi + 1 <= n:
-            cur[ihi + 1] = inf
-        prev2, prev1, cur = prev1, cur, prev2
-    return prev1[n]
-
-
 @njit(cache=True)
 def _backtrack(W, n, m):
     """Hard path from the γ = 0 weights (each cell's weight 1 names its predecessor)."""
@@ -281,7 +218,11 @@ class _Problem(NamedTuple):
 
 
 def _problem(X, Y, gamma, cost, band, *, need_cost_matrix, max_cells=None, what=""):
-    """Validate the inputs of a public function and gather what the kernels need."""
+    """Validate the inputs of a public function and gather what the kernels need.
+
+    ``what`` names a function that holds full n x m tables: the cell cap applies to it.
+    ``need_cost_matrix`` forms Δ (the wavefront kernels compute costs on the fly instead).
+    """
     gamma = check_gamma(gamma)
     cost = check_cost(cost)
     radius = check_band(band)
@@ -303,16 +244,19 @@ def _problem(X, Y, gamma, cost, band, *, need_cost_matrix, max_cells=None, what=
         Xs, Ys = check_pair(X, Y)
         n, m = Xs.shape[0], Ys.shape[0]
         D = None
-    if need_cost_matrix:
+    if what:  # a function that holds full n x m tables
         check_cells(n, m, max_cells, what)
-        if D is None:
-            D = cost_matrix_(Xs, Ys, cost)
+    if need_cost_matrix and D is None:
+        D = cost_matrix_(Xs, Ys, cost)
     lo, hi = band_limits_checked(n, m, radius)
     return _Problem(Xs, Ys, D, cost, gamma, lo, hi, n, m, x_shape)
 
 
-def _forward(p: _Problem, keep_R=True):
-    """Run the full forward pass; returns (value, R, W) with R, W workspace views."""
+def _forward(p: _Problem):
+    """Row-major forward pass keeping the whole table R (display, sharp soft-DTW).
+
+    Returns (value, R, W) with R, W workspace views.
+    """
     R = _workspace.get("R", (p.n + 1, p.m + 1))
     W = _workspace.get("W", (p.n, p.m, 3))
     _forward_full(p.D, p.gamma, p.lo, p.hi, R, W)
@@ -328,6 +272,54 @@ def _expected_alignment(p: _Problem, W):
 def _grad_x(p: _Problem, G):
     g = jacobian_product_(p.X, p.Y, G, p.cost)
     return g.reshape(p.x_shape)
+
+
+class _Wave(NamedTuple):
+    """Result of the wavefront forward + backward passes (E in compact diagonal layout)."""
+
+    value: float
+    Xt: np.ndarray
+    Yrt: np.ndarray
+    kind: int
+    ilo: np.ndarray
+    ihi: np.ndarray
+    base: np.ndarray
+    Ed: np.ndarray
+
+
+def _wave_inputs(p: _Problem):
+    """Kernel inputs: X transposed (d, n), Y reversed and transposed (d, m), D, cost code."""
+    if p.cost == "precomputed":
+        return _EMPTY, _EMPTY, p.D, 2
+    Xt = np.ascontiguousarray(p.X.T)
+    Yrt = np.ascontiguousarray(p.Y[::-1].T)
+    return Xt, Yrt, _EMPTY, COST_CODES[p.cost]
+
+
+def _gibbs(p: _Problem) -> _Wave:
+    """Value and expected alignment by the vectorised wavefront passes (the fast path)."""
+    Xt, Yrt, D, kind = _wave_inputs(p)
+    ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
+    WA = _workspace.get("WA", (total,))
+    WB = _workspace.get("WB", (total,))
+    WC = _workspace.get("WC", (total,))
+    Ed = _workspace.get("Ed", (total,))
+    value = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
+    wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed)
+    return _Wave(float(value), Xt, Yrt, kind, ilo, ihi, base, Ed)
+
+
+def _alignment_matrix(p: _Problem, w: _Wave):
+    E = np.zeros((p.n, p.m))
+    wf.scatter(p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, E)
+    return E
+
+
+def _wave_grad_x(p: _Problem, w: _Wave):
+    """(∂Δ/∂X)^T E straight from the compact E (no n x m matrix formed)."""
+    Gt = np.zeros((p.X.shape[1], p.n))
+    wf.jacobian_product(w.Xt, w.Yrt, w.kind, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
+    return Gt.T.reshape(p.x_shape)
 
 
 # --------------------------------------------------------------------------- public API
@@ -363,21 +355,17 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
 
 
 def _value(p: _Problem) -> float:
-    if p.D is not None:
-        D = p.D
-        if p.n > p.m:  # soft-DTW is symmetric under transposition: sweep the short axis
-            lo, hi = _transposed_band(p)
-            D = D.T
-            return float(_value_antidiagonal(_EMPTY, _EMPTY, D, 2, p.m, p.n, p.gamma, lo, hi))
-        return float(_value_antidiagonal(_EMPTY, _EMPTY, D, 2, p.n, p.m, p.gamma, p.lo, p.hi))
-    kind = COST_CODES[p.cost]
-    if p.n > p.m:
+    Xt, Yrt, D, kind = _wave_inputs(p)
+    if p.n > p.m:  # soft-DTW is symmetric under transposition: sweep the short axis
         lo, hi = _transposed_band(p)
-        return float(_value_antidiagonal(p.Y, p.X, _EMPTY, kind, p.m, p.n, p.gamma, lo, hi))
-    return float(_value_antidiagonal(p.X, p.Y, _EMPTY, kind, p.n, p.m, p.gamma, p.lo, p.hi))
-
-
-_EMPTY = np.zeros((0, 0))
+        if kind == 2:
+            return float(
+                wf.value(_EMPTY, _EMPTY, np.ascontiguousarray(D.T), 2, p.m, p.n, p.gamma, lo, hi)
+            )
+        Yt = np.ascontiguousarray(p.Y.T)
+        Xrt = np.ascontiguousarray(p.X[::-1].T)
+        return float(wf.value(Yt, Xrt, _EMPTY, kind, p.m, p.n, p.gamma, lo, hi))
+    return float(wf.value(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi))
 
 
 def _transposed_band(p: _Problem):
@@ -419,12 +407,12 @@ def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, m
         gamma,
         cost,
         band,
-        need_cost_matrix=True,
+        need_cost_matrix=False,
         max_cells=max_cells,
         what="soft_dtw_alignment",
     )
-    value, _, W = _forward(p)
-    return value, _expected_alignment(p, W)
+    w = _gibbs(p)
+    return w.value, _alignment_matrix(p, w)
 
 
 def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
@@ -444,15 +432,14 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
         gamma,
         cost,
         band,
-        need_cost_matrix=True,
+        need_cost_matrix=False,
         max_cells=max_cells,
         what="soft_dtw_value_and_grad",
     )
-    value, _, W = _forward(p)
-    E = _expected_alignment(p, W)
+    w = _gibbs(p)
     if p.cost == "precomputed":
-        return value, E
-    return value, _grad_x(p, E)
+        return w.value, _alignment_matrix(p, w)
+    return w.value, _wave_grad_x(p, w)
 
 
 def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
