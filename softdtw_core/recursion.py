@@ -184,13 +184,19 @@ class _Workspace(threading.local):
 
     Allocating O(nm) fresh memory on every call costs page faults that dominate at
     n >= 1024; the app and the learning loops call these functions thousands of times.
+    Buffers above ``keep_elements`` are not kept, so one huge call does not pin gigabytes.
     """
+
+    keep_elements = 8 * 1024 * 1024  # 64 MiB of float64 per buffer (n = m = 2048 fits)
 
     def __init__(self):
         self.buffers = {}
 
     def get(self, name, shape):
         size = int(np.prod(shape))
+        if size > self.keep_elements:
+            self.buffers.pop(name, None)
+            return np.empty(shape)
         buf = self.buffers.get(name)
         if buf is None or buf.size < size:
             buf = np.empty(max(size, 1))
