@@ -17,6 +17,16 @@ names the argument and what was expected.
 
 from ._validation import DEFAULT_MAX_CELLS
 from .band import band_mask
+from .barycenter import (
+    BarycenterResult,
+    BarycenterStep,
+    dba_barycenter,
+    dtw_loss,
+    euclidean_barycenter,
+    resample,
+    softdtw_barycenter,
+    subgradient_barycenter,
+)
 from .costs import cost_jacobian_product, cost_matrix
 from .divergence import (
     path_entropy,
@@ -26,7 +36,15 @@ from .divergence import (
     soft_dtw_divergence_value_and_grad,
 )
 from .enumeration import alignment_matrices, brute_force_soft_dtw, delannoy
+from .interpolation import (
+    InterpolationResult,
+    euclidean_interpolation,
+    interpolate,
+    interpolation_path,
+)
+from .kmeans import DBAKMeans, EuclideanKMeans, KMeansStep, SoftDTWKMeans, dtw_inertia
 from .pairwise import soft_dtw_cdist
+from .predictor import MLPPredictor, split_series
 from .recursion import (
     SoftDTWTables,
     accumulated_cost,
@@ -40,7 +58,15 @@ from .recursion import (
 from .softmin import softmin, softmin_weights
 
 __all__ = [
+    "BarycenterResult",
+    "BarycenterStep",
+    "DBAKMeans",
     "DEFAULT_MAX_CELLS",
+    "EuclideanKMeans",
+    "InterpolationResult",
+    "KMeansStep",
+    "MLPPredictor",
+    "SoftDTWKMeans",
     "SoftDTWTables",
     "accumulated_cost",
     "alignment_matrices",
@@ -48,10 +74,18 @@ __all__ = [
     "brute_force_soft_dtw",
     "cost_jacobian_product",
     "cost_matrix",
+    "dba_barycenter",
     "delannoy",
+    "dtw_inertia",
+    "dtw_loss",
     "dtw_path",
+    "euclidean_barycenter",
+    "euclidean_interpolation",
+    "interpolate",
+    "interpolation_path",
     "path_entropy",
     "path_to_matrix",
+    "resample",
     "sharp_soft_dtw",
     "sharp_soft_dtw_value_and_grad",
     "soft_dtw",
@@ -61,6 +95,9 @@ __all__ = [
     "soft_dtw_divergence_value_and_grad",
     "soft_dtw_tables",
     "soft_dtw_value_and_grad",
+    "softdtw_barycenter",
     "softmin",
     "softmin_weights",
+    "split_series",
+    "subgradient_barycenter",
 ]
