@@ -266,8 +266,11 @@ def test_bad_input_gets_a_clear_message(call, match):
 
 
 def test_value_only_path_has_no_cell_cap():
-    # 20,000 x 20,000 would be 400M cells (19 GB as a full table); the value path is O(n)
-    X = np.sin(np.linspace(0, 20, 20000))
+    # 15,000 x 15,000 = 225M cells, over the full-table cap (and ~10 GB as full tables);
+    # the value path holds three anti-diagonals only
+    X = np.sin(np.linspace(0, 20, 15000))
+    with pytest.raises(ValueError, match="exceeds max_cells"):
+        sd.soft_dtw_alignment(X, X[::-1], 1.0)
     assert np.isfinite(sd.soft_dtw(X, X[::-1], 1.0))
 
 
