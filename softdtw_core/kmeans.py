@@ -324,7 +324,9 @@ class SoftDTWKMeans(_KMeansBase):
     band : float, optional
         Sakoe-Chiba radius.
     barycenter_max_iter, barycenter_tol : int, float
-        Passed to :func:`softdtw_core.softdtw_barycenter` for each update.
+        Passed to :func:`softdtw_core.softdtw_barycenter` for each update. Each update is
+        warm-started from the previous centre, so a few iterations per update suffice
+        (raise them for a tighter final centre).
 
     Attributes
     ----------
@@ -351,8 +353,8 @@ class SoftDTWKMeans(_KMeansBase):
         random_state=None,
         assignment="softdtw",
         band=None,
-        barycenter_max_iter=100,
-        barycenter_tol=1e-9,
+        barycenter_max_iter=10,
+        barycenter_tol=1e-6,
     ):
         super().__init__(n_clusters, init, n_init, max_iter, tol, random_state, band)
         self.gamma = gamma
