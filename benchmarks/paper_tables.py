@@ -118,7 +118,8 @@ def table2(name, gammas, max_series, seed, kmeans_iter, bary_iter):
         res = {}
         for g in gammas:
             km = sd.SoftDTWKMeans(
-                k, g, init=C0, max_iter=kmeans_iter, barycenter_max_iter=bary_iter
+                k, g, init=C0, max_iter=kmeans_iter, barycenter_max_iter=bary_iter,
+                barycenter_tol=1e-9,
             ).fit(series)
             res[("softdtw", g)] = km.dtw_inertia_
         km = sd.DBAKMeans(k, init=C0, max_iter=kmeans_iter, barycenter_max_iter=bary_iter)
