@@ -57,39 +57,35 @@ def diagonal_layout(n, m, lo, hi):
 
 @njit(**_FLAGS)
 def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out):
-    """Costs of the cells (i, k-i), i in [ilo, ihi], into out[i].
-
-    Loops run over 0-based slices: LLVM vectorises those, not offset index loops.
-    """
-    L = ihi - ilo + 1
-    if L <= 0:
+    """Costs of the cells (i, k-i), i in [ilo, ihi], into out[i]."""
+    if ihi < ilo:
         return
-    O = out[ilo : ihi + 1]
+    L = np.uint64(ihi - ilo + 1)
+    oo = np.uint64(ilo)
     if kind == 2:
         for u in range(L):
-            i = ilo + u
-            O[u] = D[i - 1, k - i - 1]
+            i = ilo + np.int64(u)
+            out[oo + u] = D[i - 1, k - i - 1]
         return
-    shift = m - k
+    xo = np.uint64(ilo - 1)
+    yo = np.uint64(m - k + ilo)  # >= 0: column k - i <= m
     for t in range(Xt.shape[0]):
-        xs = Xt[t, ilo - 1 : ihi]
-        ys = Yrt[t, shift + ilo : shift + ihi + 1]
         if kind == 0:
             if t == 0:
                 for u in range(L):
-                    diff = xs[u] - ys[u]
-                    O[u] = diff * diff
+                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                    out[oo + u] = diff * diff
             else:
                 for u in range(L):
-                    diff = xs[u] - ys[u]
-                    O[u] += diff * diff
+                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                    out[oo + u] += diff * diff
         else:
             if t == 0:
                 for u in range(L):
-                    O[u] = abs(xs[u] - ys[u])
+                    out[oo + u] = abs(Xt[t, xo + u] - Yrt[t, yo + u])
             else:
                 for u in range(L):
-                    O[u] += abs(xs[u] - ys[u])
+                    out[oo + u] += abs(Xt[t, xo + u] - Yrt[t, yo + u])
 
 
 @njit(**_FLAGS)
@@ -97,37 +93,37 @@ def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma):
     """cur[i] = cost[i] + min^γ(prev2[i-1], prev1[i-1], prev1[i]) for i in [ilo, ihi].
 
     The minimum contributes exp(0) = 1 exactly, so only the median and the maximum need
-    an exp.
+    an exp. Unsigned offsets keep Numba from emitting negative-index wraparound checks,
+    which would stop LLVM from vectorising (slicing would too, at a refcount per slice).
     """
-    L = ihi - ilo + 1
-    if L <= 0:
+    if ihi < ilo:
         return
-    A = prev2[ilo - 1 : ihi]
-    B = prev1[ilo - 1 : ihi]
-    C = prev1[ilo : ihi + 1]
-    Co = cost[ilo : ihi + 1]
-    O = cur[ilo : ihi + 1]
+    L = np.uint64(ihi - ilo + 1)
+    s = np.uint64(ilo - 1)
+    one = np.uint64(1)
     if gamma == 0.0:
         for u in range(L):
-            a = A[u]
-            b = B[u]
-            c = C[u]
+            i = s + u
+            a = prev2[i]
+            b = prev1[i]
+            c = prev1[i + one]
             mn = a if a < b else b
             mn = mn if mn < c else c
-            O[u] = Co[u] + mn
+            cur[i + one] = cost[i + one] + mn
         return
     inv = 1.0 / gamma
     for u in range(L):
-        a = A[u]
-        b = B[u]
-        c = C[u]
+        i = s + u
+        a = prev2[i]
+        b = prev1[i]
+        c = prev1[i + one]
         lo_ab = a if a < b else b
         hi_ab = b if a < b else a
         mn = lo_ab if lo_ab < c else c
         mx = hi_ab if hi_ab > c else c
         md = hi_ab if hi_ab < c else (lo_ab if lo_ab > c else c)
-        s = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
-        O[u] = Co[u] + mn - gamma * log_1_to_3(s)
+        total = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
+        cur[i + one] = cost[i + one] + mn - gamma * log_1_to_3(total)
 
 
 @njit(**_FLAGS)
@@ -154,30 +150,33 @@ def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
 
 
 @njit(**_FLAGS)
-def _weights_row(prev2, prev1, cost, cur, wa, wb, wc, L, gamma):
-    """As :func:`_softmin_row` on 0-based slices, also storing the three soft-min weights."""
-    A = prev2
-    B = prev1[:L]
-    C = prev1[1 : L + 1]
+def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma):
+    """As :func:`_softmin_row`, also storing the three soft-min weights from WA[w0] on."""
+    L = np.uint64(ihi - ilo + 1)
+    s = np.uint64(ilo - 1)
+    w = np.uint64(w0)
+    one = np.uint64(1)
     if gamma == 0.0:  # weight 1 on the minimiser; ties: diagonal, then up, then left
         for u in range(L):
-            a = A[u]
-            b = B[u]
-            c = C[u]
+            i = s + u
+            a = prev2[i]
+            b = prev1[i]
+            c = prev1[i + one]
             mn = a if a < b else b
             mn = mn if mn < c else c
             fa = 1.0 if a == mn else 0.0
             fb = (1.0 - fa) if b == mn else 0.0
-            wa[u] = fa
-            wb[u] = fb
-            wc[u] = 1.0 - fa - fb
-            cur[u] = cost[u] + mn
+            WA[w + u] = fa
+            WB[w + u] = fb
+            WC[w + u] = 1.0 - fa - fb
+            cur[i + one] = cost[i + one] + mn
         return
     inv = 1.0 / gamma
     for u in range(L):
-        a = A[u]
-        b = B[u]
-        c = C[u]
+        i = s + u
+        a = prev2[i]
+        b = prev1[i]
+        c = prev1[i + one]
         lo_ab = a if a < b else b
         hi_ab = b if a < b else a
         mn = lo_ab if lo_ab < c else c
@@ -185,12 +184,12 @@ def _weights_row(prev2, prev1, cost, cur, wa, wb, wc, L, gamma):
         md = hi_ab if hi_ab < c else (lo_ab if lo_ab > c else c)
         e_md = exp_nonpositive((mn - md) * inv)
         e_mx = exp_nonpositive((mn - mx) * inv)
-        s = 1.0 + e_md + e_mx
-        r = 1.0 / s
-        wa[u] = (1.0 if a == mn else (e_md if a == md else e_mx)) * r
-        wb[u] = (1.0 if b == mn else (e_md if b == md else e_mx)) * r
-        wc[u] = (1.0 if c == mn else (e_md if c == md else e_mx)) * r
-        cur[u] = cost[u] + mn - gamma * log_1_to_3(s)
+        total = 1.0 + e_md + e_mx
+        r = 1.0 / total
+        WA[w + u] = (1.0 if a == mn else (e_md if a == md else e_mx)) * r
+        WB[w + u] = (1.0 if b == mn else (e_md if b == md else e_mx)) * r
+        WC[w + u] = (1.0 if c == mn else (e_md if c == md else e_mx)) * r
+        cur[i + one] = cost[i + one] + mn - gamma * log_1_to_3(total)
 
 
 @njit(**_FLAGS)
@@ -212,17 +211,7 @@ def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, W
         WB[p] = 0.0
         WC[p] = 0.0
         if L > 0:
-            _weights_row(
-                prev2[ilo - 1 : ihi],
-                prev1[ilo - 1 : ihi + 1],
-                cost[ilo : ihi + 1],
-                cur[ilo : ihi + 1],
-                WA[p + 1 : p + 1 + L],
-                WB[p + 1 : p + 1 + L],
-                WC[p + 1 : p + 1 + L],
-                L,
-                gamma,
-            )
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + 1, gamma)
         WA[p + L + 1] = 0.0
         WB[p + L + 1] = 0.0
         WC[p + L + 1] = 0.0
@@ -237,17 +226,12 @@ def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, W
 
 
 @njit(**_FLAGS)
-def _backward_row(out, wa2, e2, wb1, eb1, wc1, ec1, L):
-    for u in range(L):
-        out[u] = wa2[u] * e2[u] + wb1[u] * eb1[u] + wc1[u] * ec1[u]
-
-
-@njit(**_FLAGS)
 def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed):
     """Expected alignment in compact layout: e_ij = Σ_successors w e_successor."""
     for p in range(base[n + m], base[n + m + 2]):
         Ed[p] = 0.0
     Ed[base[n + m] + 1] = 1.0  # cell (n, m): the only row on the last diagonal
+    one = np.uint64(1)
     for k in range(n + m - 1, 1, -1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
@@ -258,18 +242,15 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed):
         if L <= 0:
             continue
         # successor (i+1, j+1) on diagonal k+2, (i+1, j) and (i, j+1) on diagonal k+1
-        s2 = base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1
-        s1 = base[k + 1] + 1 - ilo_k[k + 1] + ilo
-        _backward_row(
-            Ed[p + 1 : p + 1 + L],
-            WA[s2 : s2 + L],
-            Ed[s2 : s2 + L],
-            WB[s1 + 1 : s1 + 1 + L],
-            Ed[s1 + 1 : s1 + 1 + L],
-            WC[s1 : s1 + L],
-            Ed[s1 : s1 + L],
-            L,
-        )
+        s2 = np.uint64(base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1)
+        s1 = np.uint64(base[k + 1] + 1 - ilo_k[k + 1] + ilo)
+        o = np.uint64(p + 1)
+        for u in range(np.uint64(L)):
+            Ed[o + u] = (
+                WA[s2 + u] * Ed[s2 + u]
+                + WB[s1 + one + u] * Ed[s1 + one + u]
+                + WC[s1 + u] * Ed[s1 + u]
+            )
 
 
 @njit(**_FLAGS)
@@ -287,20 +268,18 @@ def jacobian_product(Xt, Yrt, kind, n, m, ilo_k, ihi_k, base, Ed, Gt):
     for k in range(2, n + m + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
-        L = ihi - ilo + 1
-        if L <= 0:
+        if ihi < ilo:
             continue
-        e = Ed[base[k] + 1 : base[k] + 1 + L]
-        shift = m - k
+        L = np.uint64(ihi - ilo + 1)
+        eo = np.uint64(base[k] + 1)
+        xo = np.uint64(ilo - 1)
+        yo = np.uint64(m - k + ilo)
         for t in range(Xt.shape[0]):
-            xs = Xt[t, ilo - 1 : ihi]
-            ys = Yrt[t, shift + ilo : shift + ihi + 1]
-            gs = Gt[t, ilo - 1 : ihi]
             if kind == 0:
                 for u in range(L):
-                    gs[u] += 2.0 * e[u] * (xs[u] - ys[u])
+                    Gt[t, xo + u] += 2.0 * Ed[eo + u] * (Xt[t, xo + u] - Yrt[t, yo + u])
             else:
                 for u in range(L):
-                    diff = xs[u] - ys[u]
+                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
                     sgn = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
-                    gs[u] += e[u] * sgn
+                    Gt[t, xo + u] += Ed[eo + u] * sgn
