@@ -6,10 +6,10 @@ weights ``λ_j > 0`` is::
     X* = argmin_{X ∈ R^{n×d}}  F(X),   F(X) = Σ_j (λ_j / m_j) L(X, Y_j)
 
 with ``L = dtw_γ`` (``objective="softdtw"``, the paper) or the soft-DTW divergence
-``L = dtw_γ(X, Y) - ½ dtw_γ(X, X) - ½ dtw_γ(Y, Y)`` (``objective="divergence"``: non-negative,
-zero iff ``X = Y``, which avoids the degenerate barycenters of large γ). The length ``n`` is
-a free parameter (default: the median of the ``m_j``); series of different lengths are used
-as they are, never resampled.
+``L = dtw_γ(X, Y) - ½ dtw_γ(X, X) - ½ dtw_γ(Y, Y)`` (``objective="divergence"``: zero at
+``X = Y`` and non-negative in practice, which avoids the degenerate barycenters of large
+γ). The length ``n`` is a free parameter (default: the median of the ``m_j``); series of
+different lengths are used as they are, never resampled.
 
 Optimisation (``softdtw_barycenter``):
 

@@ -93,7 +93,7 @@ def soft_dtw_cdist(A, B=None, gamma=1.0, *, divergence=False, cost="sqeuclidean"
     gamma : float
     divergence : bool
         Return ``D_γ(a, b) = dtw_γ(a, b) - ½ (dtw_γ(a, a) + dtw_γ(b, b))`` instead of the raw
-        value (non-negative, zero on the diagonal).
+        value (zero on the diagonal; see :func:`softdtw_core.soft_dtw_divergence`).
     cost : {"sqeuclidean", "absolute"}
     band : float or None
 

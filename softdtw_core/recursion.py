@@ -354,7 +354,7 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     -------
     float
         ``-γ log Σ_{A ∈ A(n,m)} exp(-<A, Δ>/γ)``; it can be negative for γ > 0 (see
-        :func:`soft_dtw_divergence` for a non-negative variant).
+        :func:`soft_dtw_divergence` for a variant that is 0 at X = Y).
     """
     p = _problem(X, Y, gamma, cost, band, need_cost_matrix=False)
     return _value(p)
