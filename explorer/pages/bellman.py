@@ -1,0 +1,138 @@
+"""Learn 2: the forward and backward recursions, one cell at a time."""
+
+import numpy as np
+import streamlit as st
+
+from explorer import compute, figures, learn, state, ui
+
+STEP = "bell_step"
+PLAYING = "bell_playing"
+PLAY_INTERVAL = 0.8  # seconds between automatic steps
+STOP_TIMER = "_bell_stop_timer"
+
+
+def _num(v: float) -> str:
+    return r"\infty" if np.isinf(v) else f"{v:.4g}"
+
+
+def _go(delta: int | None = None, to: int | None = None, total: int = 0) -> None:
+    cur = int(st.session_state.get(STEP, 0))
+    st.session_state[STEP] = int(min(max(to if to is not None else cur + delta, 0), total))
+    if st.session_state.get(PLAYING):
+        st.session_state[PLAYING] = False
+        st.session_state[STOP_TIMER] = True
+
+
+def _stop() -> None:
+    if st.session_state.get(PLAYING):
+        st.session_state[PLAYING] = False
+        st.session_state[STOP_TIMER] = True
+
+
+def body() -> None:
+    sel = state.selection()
+    ui.intro(
+        "Bellman step-through",
+        "Soft-DTW is computed in two sweeps. The **forward** sweep fills the table R cell by "
+        "cell, each from its three neighbours above and to the left; its last cell is "
+        "dtw_γ. The **backward** sweep then starts from the bottom-right corner and fills "
+        "the expected alignment E, each cell collecting the soft-min weights that the cells "
+        "after it gave it. Step through both, or press play.",
+        r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad "
+        r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
+        r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
+    )
+    x, cut_x = learn.truncate(sel.x)
+    y, cut_y = learn.truncate(sel.y)
+    if cut_x or cut_y:
+        st.info(f"This page works on at most {learn.MAX_STEP_LENGTH} points per series so "
+                f"that every number fits in its cell: using the first {len(x)} points of x "
+                f"(of {sel.n}) and the first {len(y)} of y (of {sel.m}).")
+    band = sel.band
+    if band is not None:
+        try:
+            compute.tables(x, y, sel.gamma, sel.cost, band)
+        except ValueError as exc:
+            st.warning(f"The band is dropped on the truncated series: {exc}")
+            band = None
+    t = compute.tables(x, y, sel.gamma, sel.cost, band)
+    F = len(learn.forward_cells(t))
+    total = 2 * F
+    cur = st.session_state.get(STEP, 0)
+    if not isinstance(cur, int) or not 0 <= cur <= total:
+        st.session_state[STEP] = 0
+    playing = bool(st.session_state.get(PLAYING, False))
+
+    @st.fragment(run_every=PLAY_INTERVAL if playing else None)
+    def stepper() -> None:
+        # the timer (run_every) only exists while playing; a full rerun removes it
+        if st.session_state.pop(STOP_TIMER, False):
+            st.rerun(scope="app")
+        if st.session_state.get(PLAYING, False):
+            nxt = int(st.session_state.get(STEP, 0)) + 1
+            if nxt > total:
+                st.session_state[PLAYING] = False
+                st.rerun(scope="app")
+            st.session_state[STEP] = nxt
+        c = st.columns([1, 1, 1, 1, 6], vertical_alignment="bottom")
+        c[0].button("⏮ Restart", on_click=_go, kwargs={"to": 0, "total": total},
+                    width="stretch", key="bell_restart")
+        c[1].button("◀ Back", on_click=_go, kwargs={"delta": -1, "total": total},
+                    width="stretch", key="bell_back")
+        c[2].button("Next ▶", on_click=_go, kwargs={"delta": 1, "total": total},
+                    width="stretch", key="bell_next")
+        if c[3].button("⏸ Pause" if playing else "⏵ Play", width="stretch", key="bell_play"):
+            if not playing and int(st.session_state.get(STEP, 0)) >= total:
+                st.session_state[STEP] = 0
+            st.session_state[PLAYING] = not playing
+            st.rerun(scope="app")
+        step = c[4].slider(f"Step (1–{F}: forward, {F + 1}–{total}: backward)", 0, total,
+                           key=STEP, on_change=_stop)
+        _show_step(t, int(step), F, sel)
+
+    stepper()
+
+
+def _show_step(t, step: int, F: int, sel) -> None:
+    R_shown, E_shown, phase, cell = learn.step_tables(t, step)
+    ui.plot(figures.step_figure(R_shown, E_shown, cell=cell, phase=phase), key="step_chart")
+    n, m = t.cost.shape
+    if phase == "start":
+        st.markdown("**Start.** Borders: r₀₀ = 0 and r₀ⱼ = rᵢ₀ = ∞ (no path may start "
+                    "elsewhere than the top-left corner). Press *Next* to compute the first "
+                    "cell.")
+        return
+    i, j = cell
+    if phase == "forward":
+        u = learn.bellman_update(t, i, j, sel.gamma)
+        op = r"\min" if sel.gamma == 0 else r"\min{}^{\gamma}"
+        st.markdown(f"**Forward step {step} of {F}: cell ({i}, {j})**"
+                    + (f" — last cell: dtw_γ = r_{n},{m} = {u.result:.6g}"
+                       if (i, j) == (n, m) else ""))
+        st.latex(
+            rf"r_{{{i},{j}}} = {_num(u.cost)} + {op}\!\left({_num(u.values[0])},\, "
+            rf"{_num(u.values[1])},\, {_num(u.values[2])}\right) = {_num(u.cost)} + "
+            rf"({_num(u.softmin)}) = {_num(u.result)}"
+        )
+        w = u.weights
+        st.caption(f"Soft-min weights (diagonal, up, left) = ({w[0]:.3f}, {w[1]:.3f}, "
+                   f"{w[2]:.3f}); stored for the backward sweep.")
+    else:
+        b = learn.backward_update(t, i, j)
+        k = step - F
+        st.markdown(f"**Backward step {k} of {F}: cell ({i}, {j})**"
+                    + (" — all of E is filled; it sums the alignment matrices weighted by "
+                       "their Gibbs probabilities." if phase == "done" else ""))
+        if (i, j) == (n, m):
+            st.latex(rf"e_{{{n},{m}}} = 1 \quad\text{{(every path ends in the last cell)}}")
+        else:
+            terms = []
+            for (a, c), wk, ev, nm in zip(b.successors, b.weights, b.values,
+                                         ("diag", "up", "left")):
+                if a <= n and c <= m:
+                    terms.append(rf"\underbrace{{{wk:.3f}}}_{{w^{{\mathrm{{{nm}}}}}_{{{a},{c}}}}}"
+                                 rf"\cdot {ev:.3f}")
+            st.latex(rf"e_{{{i},{j}}} = " + " + ".join(terms) + rf" = {b.result:.4f}")
+
+
+ui.run_page(body)

@@ -1,0 +1,131 @@
+"""Learn 1: the cost matrix Δ, the DP table R, the optimal path, E, and a cell's update."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explorer import compute, figures, learn, state, ui
+
+COST_CHART = "cost_chart"
+DP_CHART = "dp_chart"
+
+
+def _on_cell_click(chart_key: str) -> None:
+    """Selection callback: move the inspected cell to the clicked one (never raises)."""
+    try:
+        points = st.session_state[chart_key]["selection"]["points"]
+    except (KeyError, TypeError, AttributeError):
+        return
+    cell = ui.clicked_cell(points)
+    if cell is not None:
+        st.session_state["cell_i"], st.session_state["cell_j"] = cell
+
+
+def _num(v: float) -> str:
+    if np.isinf(v):
+        return r"\infty"
+    return f"{v:.4g}"
+
+
+def body() -> None:
+    sel = state.selection()
+    ui.intro(
+        "Cost matrix & DP table",
+        "The cost matrix Δ holds the price Δᵢⱼ of matching point i of x (drawn down the left "
+        "margin) with point j of y (along the top). An alignment is a monotone path of cells "
+        "from the top-left to the bottom-right corner; DTW is the cost of the cheapest path "
+        "A*, and soft-DTW replaces that minimum by a soft-minimum over *all* paths. Both are "
+        "computed by filling the table R row by row with the Bellman recursion; **click any "
+        "cell** to see its update.",
+        r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}\!\left(r_{i-1,j-1},\, r_{i-1,j},\, "
+        r"r_{i,j-1}\right), \qquad \min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} "
+        r"e^{-a_k/\gamma}, \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}",
+    )
+    t = compute.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
+    path, dtw = compute.hard_path(sel.x, sel.y, sel.cost, sel.band)
+    n, m = sel.n, sel.m
+
+    c = st.columns(4)
+    c[0].metric("Sizes n × m", f"{n} × {m}")
+    c[1].metric("Alignment paths Delannoy(n−1, m−1)", learn.delannoy_text(n, m))
+    c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", f"{t.value:.6g}")
+    c[3].metric("DTW (γ = 0, cost of A*)", f"{dtw:.6g}")
+
+    o = st.columns([1, 1, 1, 1])
+    show_path = o[0].toggle("Show optimal path A*", value=True, key="show_path")
+    show_E = o[1].toggle("Overlay E = E_γ[A]", value=False, key="show_E",
+                         help="The expected alignment: how much each cell is used on average "
+                              "by the Gibbs distribution over paths at this γ.")
+    # the cell whose update is shown (1-based R indices); clicks write these keys
+    for key, hi in (("cell_i", n), ("cell_j", m)):
+        v = st.session_state.get(key)
+        if not isinstance(v, int) or not 1 <= v <= hi:
+            st.session_state[key] = hi
+    ci = o[2].number_input("Cell i", 1, n, step=1, key="cell_i")
+    cj = o[3].number_input("Cell j", 1, m, step=1, key="cell_j")
+
+    left, right = st.columns([1.15, 1])
+    with left:
+        st.markdown(f"**Cost matrix Δ** ({sel.cost}) with x = {sel.x_name} and y = "
+                    f"{sel.y_name} on the margins")
+        fig = figures.cost_figure(
+            sel.x, sel.y, t.cost, path=path if show_path else None,
+            E=t.E if show_E else None, selected=(ci, cj),
+            cost_label="Δ", uirevision=f"cost-{n}-{m}",
+        )
+        ui.plot(fig, key=COST_CHART, on_select=lambda: _on_cell_click(COST_CHART))
+    with right:
+        st.markdown(f"**DP table R** (row 0 and column 0 are the borders r₀₀ = 0, "
+                    f"r₀ⱼ = rᵢ₀ = ∞; numbers shown up to {figures.MAX_NUMBERS - 1}×"
+                    f"{figures.MAX_NUMBERS - 1})")
+        figR = figures.dp_table_figure(t.R, selected=(ci, cj),
+                                       path=path if show_path else None,
+                                       uirevision=f"dp-{n}-{m}")
+        ui.plot(figR, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
+    stride = figures.cell_overlay(n, m).meta["stride"]
+    if stride > 1:
+        st.caption(f"Large table: clicks pick every {stride}th cell; type exact indices in "
+                   "'Cell i' / 'Cell j'.")
+
+    _update_panel(t, ci, cj, sel)
+
+
+def _update_panel(t, i: int, j: int, sel) -> None:
+    st.subheader(f"Bellman update of cell ({i}, {j})")
+    u = learn.bellman_update(t, i, j, sel.gamma)
+    if not u.in_band:
+        st.info(f"Cell ({i}, {j}) lies outside the Sakoe–Chiba band (radius {sel.band:g}): "
+                "it is never visited, r = ∞ and E = 0 there.")
+        return
+    a, b, c = (_num(v) for v in u.values)
+    op = r"\min" if sel.gamma == 0 else r"\min{}^{\gamma}"
+    st.latex(
+        rf"r_{{{i},{j}}} = \Delta_{{{i},{j}}} + {op}\!\left(r_{{{i-1},{j-1}}},\, "
+        rf"r_{{{i-1},{j}}},\, r_{{{i},{j-1}}}\right) = {_num(u.cost)} + {op}\!\left({a},\, "
+        rf"{b},\, {c}\right) = {_num(u.cost)} + ({_num(u.softmin)}) = {_num(u.result)}"
+    )
+    rows = [
+        {"predecessor": name, "cell": f"({p[0]}, {p[1]})", "r value": v,
+         "soft-min weight": w}
+        for name, p, v, w in zip(learn.PRED_NAMES, u.predecessors, u.values, u.weights)
+    ]
+    left, right = st.columns([3, 2])
+    left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                   column_config={"r value": st.column_config.NumberColumn(format="%.5g"),
+                                  "soft-min weight": st.column_config.ProgressColumn(
+                                      min_value=0.0, max_value=1.0, format="%.4f")})
+    hard = min(u.values)
+    right.markdown(
+        f"Hard min of the three: **{_fmt(hard)}**; soft-min at γ = {sel.gamma_text}: "
+        f"**{_fmt(u.softmin)}** (never above the hard min, at most γ·log 3 below it). "
+        f"The weights are how the soft-min splits the cell's credit among its predecessors; "
+        f"the backward pass uses them to compute E. Table value r = **{_fmt(t.R[i, j])}**, "
+        f"E at this cell = **{t.E[i - 1, j - 1]:.4g}**."
+    )
+
+
+def _fmt(v: float) -> str:
+    return "∞" if np.isinf(v) else f"{v:.5g}"
+
+
+ui.run_page(body)

@@ -1,0 +1,43 @@
+"""Soft-DTW Explorer: entry point (``streamlit run streamlit_app.py``).
+
+Builds the navigation, draws the shared sidebar selector (explorer.state) and runs the
+chosen page. To add a page, add one ``st.Page(...)`` line to its section below.
+"""
+
+import streamlit as st
+
+from explorer import compute, state, ui
+
+st.set_page_config(page_title="Soft-DTW Explorer", page_icon=":material/timeline:",
+                   layout="wide")
+
+PAGES = {
+    "": [
+        st.Page("explorer/pages/home.py", title="Overview", icon=":material/home:",
+                url_path="overview", default=True),
+    ],
+    "Learn": [
+        st.Page("explorer/pages/cost_table.py", title="Cost & DP table",
+                icon=":material/grid_on:", url_path="cost-table"),
+        st.Page("explorer/pages/bellman.py", title="Bellman step-through",
+                icon=":material/step:", url_path="bellman"),
+        st.Page("explorer/pages/softmin.py", title="min^γ", icon=":material/functions:",
+                url_path="softmin"),
+        st.Page("explorer/pages/gamma_explorer.py", title="γ explorer",
+                icon=":material/tune:", url_path="gamma-explorer"),
+    ],
+    "Use": [
+        # issue 6: one st.Page line per page, e.g.
+        # st.Page("explorer/pages/interpolation.py", title="Interpolation",
+        #         icon=":material/timeline:", url_path="interpolation"),
+    ],
+}
+
+page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+compute.warm_up()
+try:
+    state.render_sidebar()
+except Exception as exc:  # a broken selection must not leave a traceback on the page
+    st.error(f"Could not load the series in play: {ui.user_message(exc)}")
+    st.stop()
+page.run()

@@ -1,0 +1,80 @@
+"""Helpers for driving the explorer with ``streamlit.testing.v1.AppTest``."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "streamlit_app.py")
+
+PAGES = {
+    "home": "explorer/pages/home.py",
+    "cost_table": "explorer/pages/cost_table.py",
+    "bellman": "explorer/pages/bellman.py",
+    "softmin": "explorer/pages/softmin.py",
+    "gamma_explorer": "explorer/pages/gamma_explorer.py",
+}
+
+
+def open_page(page: str, query: dict | None = None, state: dict | None = None,
+              timeout: float = 120) -> AppTest:
+    """Run the app on ``page`` (a key of PAGES) with URL query parameters and session state."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params = {k: str(v) for k, v in (query or {}).items()}
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(PAGES[page])
+    at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no error message on the page or the sidebar."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The Plotly specs ({data, layout, frames}) of every chart on the page, in order."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def decode(value):
+    """A Plotly JSON array: plain list, or Plotly ≥ 6 typed array {dtype, bdata, shape}."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            shape = tuple(int(s) for s in str(value["shape"]).split(","))
+            arr = arr.reshape(shape)
+        return arr.copy()
+    return np.asarray(value, dtype=np.float64)
+
+
+def trace(spec: dict, name: str, kind: str = "heatmap") -> dict:
+    found = [t for t in spec["data"] if t.get("type") == kind and t.get("name") == name]
+    assert found, f"no {kind} trace named {name!r} in {[t.get('name') for t in spec['data']]}"
+    return found[0]
+
+
+def assert_matrix(value, expected, *, rtol=1e-6, atol=1e-6) -> None:
+    """A chart matrix (float32, NaN where the core has ±inf) equals the core's matrix."""
+    got = decode(value).astype(np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert got.shape == expected.shape
+    finite = np.isfinite(expected)
+    assert np.array_equal(np.isnan(got), ~finite)
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=rtol, atol=atol)
+
+
+@pytest.fixture
+def gunpoint():
+    from explorer.data import load_dataset
+
+    return load_dataset("GunPoint", "train").series

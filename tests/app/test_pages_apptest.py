@@ -1,0 +1,256 @@
+"""Every page under AppTest: default and edge inputs, and charts that carry the core's numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import softdtw_core as sd
+from explorer import learn, state, ui
+from explorer.data import load_dataset
+
+from .conftest import PAGES, assert_clean, assert_matrix, charts, decode, open_page, trace
+
+UPLOAD_SHORT = {"series": [np.array([0.5]), np.array([0.0, 1.0, 2.0, 1.0, 0.0]),
+                           np.array([2.0, -1.0])],
+                "names": ["one point", "five points", "two points"], "labels": None,
+                "filename": "tiny.csv"}
+
+EDGE_CASES = {
+    "n_neq_m": ({"src": "synthetic", "n": 7, "m": 13}, {}),
+    "length_one": ({"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: UPLOAD_SHORT}),
+    "both_length_one": ({"src": "upload", "ui": 0, "uj": 0}, {state.UPLOAD_KEY: UPLOAD_SHORT}),
+    "gamma_zero": ({"gamma": "0"}, {}),
+    "gamma_max": ({"src": "synthetic", "n": 30, "m": 20, "gamma": "100"}, {}),
+    "band": ({"src": "synthetic", "n": 20, "m": 30, "band_on": "true", "band": 3}, {}),
+    "multivariate": ({"ds": "BasicMotions", "i": 0, "j": 5}, {}),
+    "variable_length": ({"ds": "PickupGestureWiimoteZ", "i": 0, "j": 7}, {}),
+    "absolute_cost": ({"cost": "absolute", "ds": "Chinatown"}, {}),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_default_run(page):
+    at = open_page(page)
+    assert_clean(at)
+    assert at.title, "every page opens with a title"
+    assert at.latex, "every page shows its formula"
+    assert charts(at), "every page draws at least one chart"
+
+
+@pytest.mark.parametrize("case", list(EDGE_CASES))
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "home"])
+def test_page_edge_inputs(page, case):
+    query, session = EDGE_CASES[case]
+    at = open_page(page, query, session)
+    assert_clean(at)
+    assert charts(at)
+
+
+def test_sidebar_reads_the_url():
+    at = open_page("cost_table", {"src": "synthetic", "gen": "bumps", "n": 20, "m": 30,
+                                  "gamma": "1", "cost": "absolute"})
+    assert_clean(at)
+    assert at.radio(key="src").value == "synthetic"
+    assert at.radio(key="gen").value == "bumps"
+    assert at.number_input(key="n").value == 20
+    assert at.select_slider(key="gamma").value == "1"
+    assert at.metric[0].value.replace(" ", "") == "20×30"
+
+
+@pytest.mark.parametrize("query", [
+    {"gamma": "abc"}, {"gamma": "-1"}, {"i": "99999"}, {"ds": "NoSuchSet"},
+    {"src": "nonsense"}, {"n": "0", "src": "synthetic"}, {"band_on": "true", "band": "-4"},
+])
+def test_bad_url_values_fall_back(query):
+    at = open_page("cost_table", query)
+    assert_clean(at)
+    assert charts(at)
+
+
+def test_uploaded_source_without_upload_falls_back_with_a_message():
+    at = open_page("cost_table", {"src": "upload"})
+    assert_clean(at)
+    assert any("No uploaded series" in i.value for i in at.sidebar.info)
+    assert at.metric[0].value.replace(" ", "") == "150×150"
+
+
+def test_band_too_narrow_is_explained_not_raised():
+    at = open_page("cost_table", {"src": "synthetic", "n": 10, "m": 40, "band_on": "true",
+                                  "band": 0})
+    assert not at.exception
+    msgs = [e.value for e in at.sidebar.error]
+    assert msgs and "Band ignored" in msgs[0] and "radius of at least" in msgs[0]
+    assert charts(at)
+
+
+def test_core_value_error_becomes_a_message():
+    bad = {"series": [np.zeros(5), np.zeros((6, 2))], "names": ["a", "b"], "labels": None,
+           "filename": "mixed.csv"}
+    at = open_page("cost_table", {"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: bad})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "same dimension d" in at.error[0].value
+
+
+# ----------------------------------------------------------------- charts carry the numbers
+
+
+def test_cost_table_charts_equal_the_core(gunpoint):
+    x, y = gunpoint[0], gunpoint[1]
+    at = open_page("cost_table")
+    assert_clean(at)
+    cost_spec, dp_spec = charts(at)[:2]
+    assert_matrix(trace(cost_spec, "Δ")["z"], sd.cost_matrix(x, y))
+    assert_matrix(trace(dp_spec, "R")["z"], sd.accumulated_cost(x, y, 0.1))
+    # payloads are float32
+    assert trace(cost_spec, "Δ")["z"]["dtype"] == "f4"
+
+    # widget changes recompute: cost, γ, the E overlay
+    at.radio(key="cost").set_value("absolute").run()
+    at.select_slider(key="gamma").set_value("1").run()
+    at.toggle(key="show_E").set_value(True).run()
+    assert_clean(at)
+    cost_spec, dp_spec = charts(at)[:2]
+    assert_matrix(trace(cost_spec, "Δ")["z"], sd.cost_matrix(x, y, cost="absolute"))
+    assert_matrix(trace(dp_spec, "R")["z"], sd.accumulated_cost(x, y, 1.0, cost="absolute"))
+    _, E = sd.soft_dtw_alignment(x, y, 1.0, cost="absolute")
+    assert_matrix(trace(cost_spec, "E")["z"], E, atol=1e-6)
+    # the hard path drawn is the core's
+    path, _ = sd.dtw_path(x, y, cost="absolute")
+    line = trace(cost_spec, "optimal path A*", kind="scatter")
+    assert np.array_equal(decode(line["y"]), [p[0] for p in path])
+    assert np.array_equal(decode(line["x"]), [p[1] for p in path])
+
+
+def test_cost_table_cell_update_matches_the_table():
+    at = open_page("cost_table", {"src": "synthetic", "n": 6, "m": 9, "gamma": "0.5"})
+    assert_clean(at)
+    at.number_input(key="cell_i").set_value(4).run()
+    at.number_input(key="cell_j").set_value(7).run()
+    assert_clean(at)
+    assert any("Bellman update of cell (4, 7)" in h.value for h in at.subheader)
+    sel = at.session_state["_selection"]
+    R = sd.accumulated_cost(sel.x, sel.y, 0.5)
+    table = at.dataframe[0].value
+    np.testing.assert_allclose(table["r value"], [R[3, 6], R[3, 7], R[4, 6]])
+    w = sd.softmin_weights(np.array([R[3, 6], R[3, 7], R[4, 6]]), 0.5)
+    np.testing.assert_allclose(table["soft-min weight"], w)
+    assert any(f"{R[4, 7]:.4g}" in tex.value for tex in at.latex)
+    # small tables carry their numbers in the cells, with ∞ on the borders
+    dp = trace(charts(at)[1], "R")
+    assert dp["text"][0][1] == "∞" and dp["text"][4][7] == f"{R[4, 7]:.2f}"
+
+
+def test_clicked_cell_parsing():
+    assert ui.clicked_cell([{"x": 1, "y": 2}, {"customdata": [3, 5]}]) == (3, 5)
+    assert ui.clicked_cell([{"customdata": {"1": 9, "0": 4}}]) == (4, 9)
+    assert ui.clicked_cell([{"customdata": "junk"}, {}]) is None
+    assert ui.clicked_cell(None) is None
+
+
+def test_bellman_step_through_fills_r_then_e():
+    at = open_page("bellman", {"src": "synthetic", "n": 5, "m": 7, "gamma": "1"})
+    assert_clean(at)
+    sel = at.session_state["_selection"]
+    t = sd.soft_dtw_tables(sel.x, sel.y, 1.0)
+    F = len(learn.forward_cells(t))
+    assert F == 35
+    at.button(key="bell_next").click().run()
+    assert at.slider(key="bell_step").value == 1
+    assert any(r"r_{1,1}" in tex.value for tex in at.latex)
+    at.slider(key="bell_step").set_value(F).run()
+    spec = charts(at)[0]
+    assert_matrix(trace(spec, "R")["z"], t.R)
+    at.slider(key="bell_step").set_value(2 * F).run()
+    assert_clean(at)
+    spec = charts(at)[0]
+    assert_matrix(trace(spec, "E")["z"], t.E)
+    at.button(key="bell_back").click().run()
+    assert at.slider(key="bell_step").value == 2 * F - 1
+    at.button(key="bell_restart").click().run()
+    assert at.slider(key="bell_step").value == 0
+
+
+def test_bellman_truncates_long_series_and_says_so():
+    at = open_page("bellman")
+    assert_clean(at)
+    assert any("at most 12 points" in i.value for i in at.info)
+    R = trace(charts(at)[0], "R")
+    assert decode(R["z"]).shape == (13, 13)
+
+
+def test_softmin_numbers_match_the_core():
+    at = open_page("softmin", {"gamma": "0.5"})
+    at.number_input(key="sm_a").set_value(0.2).run()
+    at.number_input(key="sm_b").set_value(0.3).run()
+    at.number_input(key="sm_c").set_value(2.0).run()
+    assert_clean(at)
+    expected = sd.softmin(np.array([0.2, 0.3, 2.0]), 0.5)
+    assert at.metric[1].value == f"{expected:.4g}"
+    quad = charts(at)[0]
+    current = [t for t in quad["data"] if "sidebar" in t.get("name", "")]
+    assert len(current) == 1
+    t = decode(current[0]["x"]).astype(np.float64)
+    _, soft, _, _ = learn.softmin_curves(t, (-2.0, 0.2, 2.4), (0.6, 0.0, 0.9), 0.5)
+    np.testing.assert_allclose(decode(current[0]["y"]), soft, rtol=1e-5, atol=1e-5)
+
+
+def test_gamma_explorer_frames_equal_the_core():
+    at = open_page("gamma_explorer", {"src": "synthetic", "n": 6, "m": 7, "gamma": "0.2"})
+    assert_clean(at)
+    sel = at.session_state["_selection"]
+    spec = charts(at)[0]
+    gammas = learn.frame_gammas()
+    frames = spec["frames"]
+    assert len(frames) == len(gammas) == 17
+    for frame, g in zip(frames, gammas):
+        E = sd.soft_dtw_tables(sel.x, sel.y, float(g)).E
+        assert_matrix(frame["data"][0]["z"], E, atol=1e-6)
+    # γ = 0 frame is the optimal path; the slider starts at the sidebar's γ
+    path, _ = sd.dtw_path(sel.x, sel.y)
+    assert_matrix(frames[0]["data"][0]["z"], sd.path_to_matrix(path, 6, 7))
+    slider = spec["layout"]["sliders"][0]
+    assert slider["steps"][slider["active"]]["label"] == "0.2"
+    assert [s["args"][1]["mode"] for s in slider["steps"]] == ["immediate"] * 17
+    # the check panel enumerates every path (Delannoy(5, 6) = 3653 is small enough)
+    assert any("All 3,653 paths" in m.value for m in at.markdown)
+    assert float(at.metric[0].value) < 1e-9
+    # raw / divergence toggle: the divergence curve is non-negative
+    at.segmented_control(key="gx_mode").set_value("divergence").run()
+    assert_clean(at)
+    div = trace(charts(at)[0], "D_γ(x, y)", kind="scatter")
+    assert np.all(decode(div["y"]) >= -1e-9)
+
+
+def test_gamma_explorer_reduces_big_frames():
+    at = open_page("gamma_explorer", {"ds": "FaceFour"})  # 350 points
+    assert_clean(at)
+    spec = charts(at)[0]
+    z = decode(spec["frames"][5]["data"][0]["z"])
+    assert max(z.shape) <= 200
+    assert any("block-averaged" in c.value for c in at.caption)
+
+
+def test_enumeration_check_truncates_when_too_many_paths():
+    at = open_page("gamma_explorer")  # GunPoint: 150 × 150
+    assert any("too many to list" in m.value for m in at.markdown)
+    assert float(at.metric[0].value) < 1e-9
+
+
+def test_home_lists_the_learn_pages():
+    at = open_page("home")
+    assert_clean(at)
+    links = [el for el in at.get("page_link")]
+    assert len(links) == 4
+
+
+def test_multivariate_margins_draw_every_channel():
+    at = open_page("cost_table", {"ds": "BasicMotions"})
+    assert_clean(at)
+    spec = charts(at)[0]
+    names = [t.get("name") for t in spec["data"]]
+    assert sum(n.startswith("x (ch") for n in names if n) == 6
+    x = load_dataset("BasicMotions", "train").series[0]
+    y = load_dataset("BasicMotions", "train").series[1]
+    assert_matrix(trace(spec, "Δ")["z"], sd.cost_matrix(x, y), rtol=1e-5)
