@@ -27,6 +27,7 @@ from .barycenter import (
     softdtw_barycenter,
     subgradient_barycenter,
 )
+from .batch import alignment_statistics
 from .costs import cost_jacobian_product, cost_matrix
 from .divergence import (
     path_entropy,
@@ -58,6 +59,7 @@ from .recursion import (
 from .softmin import softmin, softmin_weights
 
 __all__ = [
+    "alignment_statistics",
     "BarycenterResult",
     "BarycenterStep",
     "DBAKMeans",

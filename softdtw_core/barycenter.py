@@ -39,8 +39,10 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ._validation import as_series, check_band, check_gamma
+from .band import band_limits_checked
+from .batch import PackedCollection, alignment_statistics_packed
 from .pairwise import as_dataset, soft_dtw_cdist
-from .recursion import soft_dtw, soft_dtw_alignment, soft_dtw_value_and_grad
+from .recursion import soft_dtw, soft_dtw_value_and_grad
 
 __all__ = [
     "BarycenterResult",
@@ -278,20 +280,35 @@ def _setup(X, weights, length, gamma=0.0, band=None):
 
 
 class _Objective:
-    """F(Z) = Σ_j c_j L(Z, Y_j), with its gradient and the MM statistics."""
+    """F(Z) = Σ_j c_j L(Z, Y_j), with its gradient and the MM statistics.
+
+    The collection is packed once; every evaluation is one parallel Numba call
+    (:mod:`softdtw_core.batch`), not one Python-level call per series.
+    """
 
     def __init__(self, series, coef, gamma, objective, band):
         self.series = series
-        self.coef = coef
+        self.packed = PackedCollection(series, "X")
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.gamma = gamma
         self.divergence = objective == "divergence"
         self.band = band
+        self.radius = check_band(band)
+        self.checked_lengths = set()
         self.n_evals = 0
         self.const = 0.0
         if self.divergence:  # -½ Σ c_j dtw_γ(Y_j, Y_j), fixed
             self.const = -0.5 * sum(
                 c * soft_dtw(s, s, gamma, band=band) for c, s in zip(coef, series)
             )
+
+    def _stats(self, Z):
+        n = Z.shape[0]
+        if self.radius >= 0 and n not in self.checked_lengths:  # clear message, once
+            for m in set(self.packed.lengths.tolist()):
+                band_limits_checked(n, m, self.radius)
+            self.checked_lengths.add(n)
+        return alignment_statistics_packed(Z, self.packed, self.coef, self.gamma, self.radius)
 
     def _self_term(self, Z):
         """-½ C dtw_γ(Z, Z) and its gradient -C (∂Δ/∂Z_1)^T E_ZZ (E_ZZ is symmetric)."""
@@ -301,12 +318,9 @@ class _Objective:
 
     def value_and_grad(self, Z):
         self.n_evals += 1
-        value = self.const
-        G = np.zeros_like(Z)
-        for c, Y in zip(self.coef, self.series):
-            v, g = soft_dtw_value_and_grad(Z, Y, self.gamma, band=self.band)
-            value += c * v
-            G += c * g
+        values, rs, ey = self._stats(Z)
+        value = self.const + float(values @ self.coef)
+        G = 2.0 * (rs[:, None] * Z - ey)
         if self.divergence:
             v, g = self._self_term(Z)
             value += v
@@ -324,15 +338,8 @@ class _Objective:
     def mm_stats(self, Z):
         """F(Z) (soft-DTW part), Σ_j c_j E_j 1 (n,) and Σ_j c_j E_j Y_j (n, d)."""
         self.n_evals += 1
-        value = 0.0
-        rs = np.zeros(Z.shape[0])
-        ey = np.zeros_like(Z)
-        for c, Y in zip(self.coef, self.series):
-            v, E = soft_dtw_alignment(Z, Y, self.gamma, band=self.band)
-            value += c * v
-            rs += c * E.sum(axis=1)
-            ey += c * (E @ Y)
-        return float(value), rs, ey
+        values, rs, ey = self._stats(Z)
+        return float(values @ self.coef), rs, ey
 
 
 class _History:

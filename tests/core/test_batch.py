@@ -1,0 +1,49 @@
+"""One-vs-many alignment statistics against loops over the single-pair functions."""
+
+import numpy as np
+import pytest
+
+import softdtw_core as sd
+from softdtw_core.batch import alignment_statistics
+
+
+@pytest.mark.parametrize("band", [None, 6])
+@pytest.mark.parametrize("gamma", [0.0, 0.3, 5.0])
+def test_statistics_match_single_pair_functions(band, gamma, rng):
+    Z = rng.normal(size=(20, 2))
+    Ys = [rng.normal(size=(m, 2)) for m in (15, 22, 30, 9, 20)]
+    w = rng.uniform(0.1, 2.0, size=5)
+    values, RS, EY = alignment_statistics(Z, Ys, gamma, weights=w, band=band)
+    Es = [sd.soft_dtw_alignment(Z, Y, gamma, band=band)[1] for Y in Ys]
+    np.testing.assert_allclose(values, [sd.soft_dtw(Z, Y, gamma, band=band) for Y in Ys],
+                               rtol=1e-13)
+    np.testing.assert_allclose(RS, sum(c * E.sum(axis=1) for c, E in zip(w, Es)), rtol=1e-12)
+    np.testing.assert_allclose(EY, sum(c * E @ Y for c, E, Y in zip(w, Es, Ys)), rtol=1e-12,
+                               atol=1e-13)
+    grad = sum(c * sd.soft_dtw_value_and_grad(Z, Y, gamma, band=band)[1] for c, Y in zip(w, Ys))
+    np.testing.assert_allclose(2 * (RS[:, None] * Z - EY), grad, rtol=1e-10, atol=1e-12)
+
+
+def test_univariate_array_collection(rng):
+    Z = rng.normal(size=12)
+    Ys = rng.normal(size=(7, 16))
+    values, RS, EY = alignment_statistics(Z, Ys, 1.0)
+    assert values.shape == (7,) and RS.shape == (12,) and EY.shape == (12, 1)
+    assert values[3] == pytest.approx(sd.soft_dtw(Z, Ys[3], 1.0), rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(Ys=[np.zeros((5, 3))]), "same dimension d"),
+        (dict(weights=[1.0]), "weights must be 2 finite numbers"),
+        (dict(weights=[1.0, np.nan]), "weights must be 2 finite numbers"),
+        (dict(band=0), "admits no alignment path"),
+        (dict(gamma=-1), "gamma"),
+    ],
+)
+def test_bad_input(kwargs, match):
+    args = dict(Z=np.zeros((4, 2)), Ys=[np.zeros((9, 2)), np.ones((3, 2))], gamma=1.0)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        alignment_statistics(args.pop("Z"), args.pop("Ys"), **args)
