@@ -11,12 +11,13 @@ import streamlit as st
 
 import softdtw_core as sd
 
-from . import learn
+from . import figures, learn
 from .figures import MAX_DISPLAY
 
 __all__ = [
     "COMPILE_MESSAGE",
     "enumeration",
+    "gamma_figure",
     "gamma_frames",
     "hard_path",
     "sweep",
@@ -82,6 +83,20 @@ def gamma_frames(x: np.ndarray, y: np.ndarray, cost: str, band, max_size: int = 
 def sweep(x: np.ndarray, y: np.ndarray, cost: str, band, n_gammas: int = 31):
     """:func:`explorer.learn.gamma_sweep` on a log grid from 1e-3 to 1e2."""
     return learn.gamma_sweep(x, y, np.logspace(-3, 2, n_gammas), cost=cost, band=band)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def gamma_figure(x: np.ndarray, y: np.ndarray, cost: str, band, mode: str,
+                 max_size: int = 200) -> dict:
+    """The γ explorer's animated figure (as a dict, opening on frame 0), built once per data.
+
+    Use :func:`explorer.figures.with_active_frame` to open it on another γ.
+    """
+    gammas, frames, rows, cols, _ = gamma_frames(x, y, cost, band, max_size)
+    sw = sweep(x, y, cost, band)
+    fig = figures.gamma_animation_figure(frames, gammas, sw, mode=mode, active=0, rows=rows,
+                                         cols=cols, uirevision=f"gamma-{len(x)}-{len(y)}-{mode}")
+    return fig.to_dict()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

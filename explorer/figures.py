@@ -14,6 +14,7 @@ Conventions
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors as pc
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
@@ -36,13 +37,18 @@ __all__ = [
     "cell_overlay",
 ]
 
+_MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
+
 MAX_DISPLAY = 500
 MAX_NUMBERS = 31  # numbers are written in cells up to this many rows/columns (incl. borders)
 MAX_CLICK_POINTS = 40_000
 
 COST_SCALE = "Viridis"
 R_SCALE = "Cividis"
-E_SCALE = "Magma"
+# Magma, written out: its first colour "#000004" is one of the placeholder colours
+# ("#000001" to "#000010") that Streamlit's Plotly component rewrites in the figure JSON
+# (it turned E = 0 pink or purple), so the black end is nudged to "#02010a".
+E_SCALE = [[k / (len(_MAGMA) - 1), c] for k, c in enumerate(_MAGMA)]
 E_OVERLAY_SCALE = [
     [0.0, "rgba(255,255,255,0)"],
     [0.02, "rgba(255,90,70,0.15)"],
@@ -303,21 +309,27 @@ def dp_table_figure(
 
 
 def step_figure(R_shown: np.ndarray, E_shown: np.ndarray, *, cell=None, phase: str = "forward",
+                r_range: tuple[float, float] | None = None,
                 uirevision: str = "step") -> go.Figure:
     """Bellman step-through: R (with borders) and E side by side, filled so far.
 
-    The current cell is outlined in cyan and the cells it reads in orange (its predecessors
-    in the forward phase, its successors in the backward phase).
+    Cells not computed yet are NaN (drawn as empty grey cells). The current cell is outlined
+    in cyan and the cells it reads in orange (its predecessors in the forward phase, its
+    successors in the backward phase). ``r_range`` fixes R's colour scale (use the range of
+    the finished table so that colours do not shift from step to step).
     """
     n1, m1 = R_shown.shape
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=("forward: DP table R", "backward: expected alignment E"))
-    finite_R = R_shown[np.isfinite(R_shown)]
+    if r_range is None:
+        finite_R = R_shown[np.isfinite(R_shown)]
+        r_range = (float(finite_R.min()), float(finite_R.max())) if finite_R.size else (0, 1)
+    if r_range[1] <= r_range[0]:
+        r_range = (r_range[0], r_range[0] + 1.0)
     fig.add_trace(go.Heatmap(
         z=_f32(R_shown), x=np.arange(m1), y=np.arange(n1), colorscale=R_SCALE,
         text=_text(R_shown), texttemplate="%{text}", textfont={"size": 10}, xgap=1, ygap=1,
-        zmin=float(finite_R.min()) if finite_R.size else 0.0,
-        zmax=float(finite_R.max()) if finite_R.size else 1.0,
+        zmin=float(r_range[0]), zmax=float(r_range[1]),
         colorbar={"title": {"text": "r_ij"}, "x": 0.45, "thickness": 12},
         hovertemplate="i=%{y}, j=%{x}<br>r=%{z:.4g}<extra></extra>", name="R"), row=1, col=1)
     E_text = _text(E_shown)
@@ -340,9 +352,11 @@ def step_figure(R_shown: np.ndarray, E_shown: np.ndarray, *, cell=None, phase: s
         ]:
             fig.add_shape(type="rect", x0=b - 0.5, x1=b + 0.5, y0=a - 0.5, y1=a + 0.5,
                           line={"color": colour, "width": width}, row=1, col=col)
-    fig.update_yaxes(autorange="reversed", title_text="i", dtick=1)
-    fig.update_xaxes(title_text="j", dtick=1)
-    _finish(fig, height=460, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_yaxes(range=[n1 - 0.5, -0.5], title_text="i (x)", dtick=1, showgrid=False,
+                     zeroline=False)
+    fig.update_xaxes(range=[-0.5, m1 - 0.5], title_text="j (y)", dtick=1, showgrid=False,
+                     zeroline=False)
+    _finish(fig, height=460, plot_bgcolor="#e9ecef", margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       uirevision=uirevision, showlegend=False)
     return fig
 
@@ -442,9 +456,9 @@ def gamma_animation_figure(
         rows=3, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14,
         vertical_spacing=0.1,
         specs=[[{"rowspan": 3}, {}], [None, {}], [None, {}]],
-        subplot_titles=("E = E_γ[A]",
+        subplot_titles=("",
                         "soft-DTW divergence D_γ(x, y)" if mode == "divergence"
-                        else "dtw_γ(x, y) and the DTW limit",
+                        else "dtw_γ(x, y) vs γ, and the DTW limit",
                         "path entropy H_γ (nats)", "log k_GA = −dtw_γ / γ"),
     )
 
@@ -453,8 +467,9 @@ def gamma_animation_figure(
         zmax = float(np.nanmax(Ek)) if np.isfinite(np.nanmax(Ek)) else 1.0
         return go.Heatmap(
             z=_f32(Ek), x=cols, y=rows, colorscale=E_SCALE, zmin=0.0, zmax=max(zmax, 1e-12),
-            colorbar={"title": {"text": "E"}, "x": 0.44, "xanchor": "left", "thickness": 12,
-                      "len": 0.9},
+            colorbar={"title": {"text": "E (0 to frame max)", "side": "top"}, "orientation": "h",
+                      "x": 0.215, "xanchor": "center", "y": 1.01, "yanchor": "bottom",
+                      "len": 0.3, "thickness": 10},
             hovertemplate="i=%{y}, j=%{x}<br>E=%{z:.3g}<extra></extra>", name="E",
         )
 
@@ -550,9 +565,30 @@ def gamma_animation_figure(
     fig.update_yaxes(autorange="reversed", title_text="i (series x)", row=1, col=1)
     fig.update_xaxes(title_text="j (series y)", row=1, col=1)
     for r in (1, 2, 3):
-        fig.update_xaxes(type="log", row=r, col=2, title_text="γ" if r == 3 else None,
-                         showticklabels=r == 3, matches="x2" if r > 1 else None)
+        fig.update_xaxes(type="log", row=r, col=2, showticklabels=r == 3,
+                         matches="x2" if r > 1 else None)
     return fig
+
+
+def with_active_frame(fig: dict, k: int) -> dict:
+    """Copy of an animated figure dict that opens on frame ``k`` (slider and traces).
+
+    Lets the page cache the expensive figure once per data set and only move its starting
+    frame when γ changes. ``fig`` is ``Figure.to_dict()`` output; it is not modified.
+    """
+    frames = fig.get("frames") or []
+    if not 0 <= k < len(frames):
+        raise ValueError(f"frame index {k} outside 0..{len(frames) - 1}")
+    data = list(fig["data"])
+    frame = frames[k]
+    for idx, tr in zip(frame["traces"], frame["data"]):
+        data[idx] = tr
+    layout = dict(fig["layout"])
+    sliders = [dict(sl) for sl in layout.get("sliders", [])]
+    if sliders:
+        sliders[0]["active"] = k
+    layout["sliders"] = sliders
+    return {"data": data, "layout": layout, "frames": frames}
 
 
 def series_figure(x, y, *, names=("x", "y"), uirevision: str = "series",

@@ -320,7 +320,7 @@ class EnumerationCheck:
     max_abs_diff: float
 
 
-ENUM_MAX_PATHS = 20_000
+ENUM_MAX_PATHS = 5_000
 
 
 def enumeration_check(x, y, gamma, *, cost="sqeuclidean", band=None,
@@ -328,13 +328,15 @@ def enumeration_check(x, y, gamma, *, cost="sqeuclidean", band=None,
     """Compare E from the DP with the Gibbs expectation over all enumerated paths.
 
     When the pair has more than ``max_paths`` alignments, both series are cut to the longest
-    prefixes (same cut ratio) that keep the count within ``max_paths``, and ``truncated`` is
-    True.
+    prefixes that keep the count within ``max_paths`` (the longer one is shortened first),
+    and ``truncated`` is True.
     """
     n, m = len(x), len(y)
     truncated = False
     if sd.delannoy(n - 1, m - 1) > max_paths:
         truncated = True
+        # Delannoy(11, 11) > 10^8: start the search there instead of at huge n, m
+        n, m = min(n, 12), min(m, 12)
         while sd.delannoy(n - 1, m - 1) > max_paths:
             if n >= m and n > 1:
                 n -= 1

@@ -10,7 +10,7 @@ import streamlit as st
 
 from explorer.data import SeriesFileError
 
-__all__ = ["clicked_cell", "intro", "plot", "run_page", "user_message"]
+__all__ = ["clicked_cell", "intro", "plot", "run_page", "tex_number", "user_message"]
 
 log = logging.getLogger("explorer")
 
@@ -37,6 +37,19 @@ def plot(fig: go.Figure, *, key: str, on_select=None, selection_mode="points"):
     # (Magma's black end turns pink); the figures carry their own template instead.
     return st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, theme=None,
                            **kwargs)
+
+
+def tex_number(v: float, digits: int = 4) -> str:
+    """A number for st.latex: ``\\infty``, plain, or ``a \\times 10^{b}``."""
+    if v != v:  # NaN
+        return r"\text{--}"
+    if v in (float("inf"), float("-inf")):
+        return r"\infty" if v > 0 else r"-\infty"
+    text = f"{v:.{digits}g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return text
 
 
 def user_message(exc: BaseException) -> str:

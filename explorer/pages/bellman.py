@@ -12,7 +12,7 @@ STOP_TIMER = "_bell_stop_timer"
 
 
 def _num(v: float) -> str:
-    return r"\infty" if np.isinf(v) else f"{v:.4g}"
+    return ui.tex_number(v)
 
 
 def _go(delta: int | None = None, to: int | None = None, total: int = 0) -> None:
@@ -74,14 +74,16 @@ def body() -> None:
                 st.session_state[PLAYING] = False
                 st.rerun(scope="app")
             st.session_state[STEP] = nxt
-        c = st.columns([1, 1, 1, 1, 6], vertical_alignment="bottom")
-        c[0].button("⏮ Restart", on_click=_go, kwargs={"to": 0, "total": total},
-                    width="stretch", key="bell_restart")
-        c[1].button("◀ Back", on_click=_go, kwargs={"delta": -1, "total": total},
-                    width="stretch", key="bell_back")
-        c[2].button("Next ▶", on_click=_go, kwargs={"delta": 1, "total": total},
-                    width="stretch", key="bell_next")
-        if c[3].button("⏸ Pause" if playing else "⏵ Play", width="stretch", key="bell_play"):
+        c = st.columns([1.1, 1, 1, 1, 5], vertical_alignment="bottom")
+        c[0].button("Restart", icon=":material/skip_previous:", on_click=_go,
+                    kwargs={"to": 0, "total": total}, width="stretch", key="bell_restart")
+        c[1].button("Back", icon=":material/chevron_left:", on_click=_go,
+                    kwargs={"delta": -1, "total": total}, width="stretch", key="bell_back")
+        c[2].button("Next", icon=":material/chevron_right:", on_click=_go,
+                    kwargs={"delta": 1, "total": total}, width="stretch", key="bell_next")
+        if c[3].button("Pause" if playing else "Play",
+                       icon=":material/pause:" if playing else ":material/play_arrow:",
+                       width="stretch", key="bell_play"):
             if not playing and int(st.session_state.get(STEP, 0)) >= total:
                 st.session_state[STEP] = 0
             st.session_state[PLAYING] = not playing
@@ -95,7 +97,10 @@ def body() -> None:
 
 def _show_step(t, step: int, F: int, sel) -> None:
     R_shown, E_shown, phase, cell = learn.step_tables(t, step)
-    ui.plot(figures.step_figure(R_shown, E_shown, cell=cell, phase=phase), key="step_chart")
+    finite = t.R[np.isfinite(t.R)]
+    ui.plot(figures.step_figure(R_shown, E_shown, cell=cell, phase=phase,
+                                r_range=(float(finite.min()), float(finite.max()))),
+            key="step_chart")
     n, m = t.cost.shape
     if phase == "start":
         st.markdown("**Start.** Borders: r₀₀ = 0 and r₀ⱼ = rᵢ₀ = ∞ (no path may start "

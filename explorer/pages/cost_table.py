@@ -22,9 +22,7 @@ def _on_cell_click(chart_key: str) -> None:
 
 
 def _num(v: float) -> str:
-    if np.isinf(v):
-        return r"\infty"
-    return f"{v:.4g}"
+    return ui.tex_number(v)
 
 
 def body() -> None:
@@ -100,9 +98,12 @@ def _update_panel(t, i: int, j: int, sel) -> None:
     a, b, c = (_num(v) for v in u.values)
     op = r"\min" if sel.gamma == 0 else r"\min{}^{\gamma}"
     st.latex(
-        rf"r_{{{i},{j}}} = \Delta_{{{i},{j}}} + {op}\!\left(r_{{{i-1},{j-1}}},\, "
-        rf"r_{{{i-1},{j}}},\, r_{{{i},{j-1}}}\right) = {_num(u.cost)} + {op}\!\left({a},\, "
-        rf"{b},\, {c}\right) = {_num(u.cost)} + ({_num(u.softmin)}) = {_num(u.result)}"
+        r"\begin{aligned} "
+        rf"r_{{{i},{j}}} &= \Delta_{{{i},{j}}} + {op}\!\left(r_{{{i-1},{j-1}}},\, "
+        rf"r_{{{i-1},{j}}},\, r_{{{i},{j-1}}}\right) \\ "
+        rf"&= {_num(u.cost)} + {op}\!\left({a},\, {b},\, {c}\right) "
+        rf"= {_num(u.cost)} + \left({_num(u.softmin)}\right) = {_num(u.result)}"
+        r" \end{aligned}"
     )
     rows = [
         {"predecessor": name, "cell": f"({p[0]}, {p[1]})", "r value": v,

@@ -1,6 +1,7 @@
 """Learn 4: how γ moves soft-DTW between DTW and a plain average over all paths."""
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from explorer import compute, figures, learn, state, ui
@@ -42,9 +43,8 @@ def body() -> None:
         sel.x, sel.y, sel.cost, sel.band, FRAME_MAX)
     sw = compute.sweep(sel.x, sel.y, sel.cost, sel.band)
     active = _active_frame(gammas, sel.gamma)
-    fig = figures.gamma_animation_figure(frames, gammas, sw, mode=mode or "raw",
-                                         active=active, rows=rows, cols=cols,
-                                         uirevision=f"gamma-{sel.n}-{sel.m}-{mode}")
+    base = compute.gamma_figure(sel.x, sel.y, sel.cost, sel.band, mode or "raw", FRAME_MAX)
+    fig = go.Figure(figures.with_active_frame(base, active))
     if factors != (1, 1):
         st.caption(f"E frames are block-averaged by {factors[0]}×{factors[1]} for display "
                    f"(the series have {sel.n} × {sel.m} points); the curves use full "

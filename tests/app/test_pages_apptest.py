@@ -254,3 +254,27 @@ def test_multivariate_margins_draw_every_channel():
     x = load_dataset("BasicMotions", "train").series[0]
     y = load_dataset("BasicMotions", "train").series[1]
     assert_matrix(trace(spec, "Δ")["z"], sd.cost_matrix(x, y), rtol=1e-5)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_streamlit_placeholder_colours(page):
+    """Streamlit's Plotly component rewrites the colours #000001..#000010 in a figure's JSON
+    (Magma's black end, #000004, came out pink): no chart may contain them."""
+    import re
+
+    at = open_page(page, {"src": "synthetic", "n": 10, "m": 12})
+    for el in at.get("plotly_chart"):
+        assert not re.search(r"#0000(0[1-9]|10)\b", el.proto.spec, flags=re.IGNORECASE)
+
+
+def test_with_active_frame_opens_on_the_chosen_frame():
+    from explorer import figures
+
+    at = open_page("gamma_explorer", {"src": "synthetic", "n": 10, "m": 12, "gamma": "5"})
+    spec = charts(at)[0]
+    k = spec["layout"]["sliders"][0]["active"]
+    assert spec["layout"]["sliders"][0]["steps"][k]["label"] == "5"
+    np.testing.assert_array_equal(decode(spec["data"][0]["z"]),
+                                  decode(spec["frames"][k]["data"][0]["z"]))
+    with pytest.raises(ValueError, match="frame index"):
+        figures.with_active_frame(spec, 99)

@@ -11,8 +11,8 @@ from .conftest import SCREENSHOTS, goto, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
-PAGES = {
-    "overview": "Soft-DTW Explorer",
+PAGES = {  # url path -> title; the overview is the default page, served at "/"
+    "": "Soft-DTW Explorer",
     "cost-table": "Cost matrix & DP table",
     "bellman": "Bellman step-through",
     "softmin": "min^γ, the soft minimum",
@@ -64,11 +64,12 @@ def click_cell(page, chart_index: int, i: float, j: float) -> None:
 
 def _no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
     errors = page.locator("[data-testid='stAlertContentError']")
     assert errors.count() == 0, errors.first.inner_text()
 
 
-@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
 def test_every_page_loads_and_draws(app_url, app_page, path):
     goto(app_page, f"{app_url}/{path}")
     app_page.get_by_role("heading", name=PAGES[path]).first.wait_for()
@@ -78,7 +79,7 @@ def test_every_page_loads_and_draws(app_url, app_page, path):
     # Plotly has drawn something: an SVG layer with at least one trace group
     charts.first.locator(".main-svg").first.wait_for(state="visible")
     assert charts.first.locator("g.trace, g.hm, image").count() > 0
-    shot(app_page, f"{path}.png")
+    shot(app_page, f"{path or 'overview'}.png")
 
 
 def test_gamma_slider_animates_without_rerun(app_url, app_page):
@@ -165,3 +166,23 @@ def test_url_reproduces_the_state(app_url, app_page, e2e_browser):
         _no_exception(p2)
     finally:
         other.close()
+
+
+def test_bellman_buttons_and_slider_step_through(app_url, app_page):
+    goto(app_page, f"{app_url}/bellman?src=synthetic&n=6&m=8&gamma=0.5")
+    _no_exception(app_page)
+    for _ in range(3):
+        app_page.get_by_role("button", name="Next").click()
+        wait_for_app(app_page, settle_ms=400)
+    app_page.get_by_text("Forward step 3 of 48: cell (1, 3)").wait_for()
+    # jump to the end with the keyboard: both tables are full
+    step = app_page.locator("input[type='range'][aria-label^='Step (']")
+    step.focus()
+    step.press("End")
+    wait_for_app(app_page, settle_ms=800)
+    app_page.get_by_text("Backward step 48 of 48: cell (1, 1)").wait_for()
+    app_page.get_by_role("button", name="Back").click()
+    wait_for_app(app_page, settle_ms=600)
+    app_page.get_by_text("Backward step 47 of 48: cell (1, 2)").wait_for()
+    _no_exception(app_page)
+    shot(app_page, "bellman-stepped.png")
