@@ -41,7 +41,7 @@ _MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
 
 MAX_DISPLAY = 500
 MAX_NUMBERS = 31  # numbers are written in cells up to this many rows/columns (incl. borders)
-MAX_CLICK_POINTS = 40_000
+MAX_CLICK_POINTS = 2_601  # 51×51: every cell clickable up to 50×50, strided beyond (SVG cost)
 
 COST_SCALE = "Viridis"
 R_SCALE = "Cividis"

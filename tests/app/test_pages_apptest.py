@@ -278,3 +278,21 @@ def test_with_active_frame_opens_on_the_chosen_frame():
                                   decode(spec["frames"][k]["data"][0]["z"]))
     with pytest.raises(ValueError, match="frame index"):
         figures.with_active_frame(spec, 99)
+
+
+def test_big_matrices_are_block_averaged_for_display_and_say_so():
+    rng = np.random.default_rng(0)
+    long = {"series": [rng.standard_normal(700), rng.standard_normal(520)],
+            "names": ["long a", "long b"], "labels": None, "filename": "long.csv"}
+    at = open_page("cost_table", {"src": "upload"}, {state.UPLOAD_KEY: long})
+    assert_clean(at)
+    cost_spec, dp_spec = charts(at)[:2]
+    z = decode(trace(cost_spec, "Δ")["z"])
+    assert z.shape == (350, 260)  # blocks of 2×2
+    x, y = long["series"]
+    D = sd.cost_matrix(x, y)
+    np.testing.assert_allclose(z[0, 0], D[:2, :2].mean(), rtol=1e-5)
+    assert max(decode(trace(dp_spec, "R")["z"]).shape) <= 500
+    assert any("block-averaged by 2×2" in c.value for c in at.caption)
+    # the numbers on the page still use the full matrix
+    assert at.metric[0].value.replace(" ", "") == "700×520"

@@ -47,7 +47,7 @@ def app_url():
     """Start ``streamlit run streamlit_app.py`` on a free localhost port; yield its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = SCREENSHOTS.parent / f"server-{port}.log"
+    log_path = SCREENSHOTS / f"server-{port}.log"  # gitignored, beside the screenshots
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115 - closed in the teardown
     cmd = [

@@ -186,3 +186,14 @@ def test_bellman_buttons_and_slider_step_through(app_url, app_page):
     app_page.get_by_text("Backward step 47 of 48: cell (1, 2)").wait_for()
     _no_exception(app_page)
     shot(app_page, "bellman-stepped.png")
+    # play: the fragment timer advances the step on its own, pause stops it
+    app_page.get_by_role("button", name="Restart").click()
+    wait_for_app(app_page, settle_ms=400)
+    app_page.get_by_role("button", name="Play").click()
+    app_page.get_by_text("Forward step 3 of 48").wait_for(timeout=20_000)
+    app_page.get_by_role("button", name="Pause").click()
+    wait_for_app(app_page, settle_ms=1500)
+    shown = step.get_attribute("aria-valuetext")
+    app_page.wait_for_timeout(2000)
+    assert step.get_attribute("aria-valuetext") == shown  # paused: no more steps
+    _no_exception(app_page)
