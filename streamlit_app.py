@@ -30,6 +30,10 @@ PAGES = {
         # issue 6: one st.Page line per page, e.g.
         # st.Page("explorer/pages/interpolation.py", title="Interpolation",
         #         icon=":material/timeline:", url_path="interpolation"),
+        st.Page("explorer/pages/kmeans.py", title="k-means, live", icon=":material/hub:",
+                url_path="kmeans"),
+        st.Page("explorer/pages/your_data.py", title="Your data", icon=":material/upload_file:",
+                url_path="your-data"),
     ],
 }
 

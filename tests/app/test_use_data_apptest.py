@@ -1,0 +1,332 @@
+"""The *k-means, live* and *Your data* pages under AppTest: default runs, widgets, uploads
+(good and malformed files), charts that carry the core's numbers, and the hand-off."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import softdtw_core as sd
+from explorer import analysis, compute_data, state
+from explorer.data import load_dataset, parse_series_file, series_to_csv, warped_copies
+
+from .conftest import APP, assert_clean, assert_matrix, charts, decode, trace
+
+CORPUS = Path(__file__).resolve().parents[1] / "data_corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text())
+KMEANS = "explorer/pages/kmeans.py"
+YOUR_DATA = "explorer/pages/your_data.py"
+GAMMA = 0.1  # the sidebar's default γ
+
+
+def open_use_page(path: str, query: dict | None = None, session: dict | None = None,
+                  timeout: float = 120) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params = {k: str(v) for k, v in (query or {}).items()}
+    for k, v in (session or {}).items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(path)
+    at.run()
+    return at
+
+
+def upload(at: AppTest, name: str, content: bytes, mime: str = "text/csv") -> AppTest:
+    at.file_uploader(key="yd_file").upload(name, content, mime)
+    at.run()
+    return at
+
+
+def _wide_file() -> bytes:
+    ds = warped_copies(3, 30, templates=("sine", "square"), seed=4)
+    return series_to_csv(ds.series, labels=ds.labels, names=[f"w{k}" for k in range(6)])
+
+
+def _long_multivariate_file() -> bytes:
+    rng = np.random.default_rng(0)
+    series = [np.cumsum(rng.standard_normal((n, 2)), axis=0) for n in (25, 30, 18, 22)]
+    return series_to_csv(series, labels=["a", "a", "b", "b"], names=list("pqrs"),
+                         layout="long")
+
+
+GOOD_FILES = {
+    "wide": ("wide.csv", _wide_file),
+    "long_multivariate": ("long.csv", _long_multivariate_file),
+    "variable_length": ("ucr_nan_padded.tsv", lambda: (CORPUS / "ucr_nan_padded.tsv")
+                        .read_bytes()),
+    "corpus_long_multivariate": ("long_multivariate.csv",
+                                 lambda: (CORPUS / "long_multivariate.csv").read_bytes()),
+}
+MALFORMED = ["binary_nul.bin", "empty.csv", "header_only.csv", "inf_value.csv",
+             "interior_missing.csv", "long_duplicate_time.csv", "non_numeric_cell.csv",
+             "report.pdf", "workbook.xlsx", "undecodable.csv", "all_length_one.csv"]
+
+
+# --------------------------------------------------------------------------- k-means
+
+
+def test_kmeans_default_run():
+    at = open_use_page(KMEANS)
+    assert_clean(at)
+    assert at.title[0].value == "k-means, live"
+    assert at.latex
+    assert at.selectbox(key="km_ds").value == "CBF"
+    assert any("Press **Run k-means**" in i.value for i in at.info)
+    assert not charts(at)  # nothing is drawn before a run
+
+
+def test_kmeans_run_records_the_library_iterations():
+    at = open_use_page(KMEANS, {"km_k": 3, "km_gamma": "1", "km_seed": 2, "km_iter": 4,
+                                "km_bary": 5, "km_init": "random"})
+    assert_clean(at)
+    at.button(key="km_run").click().run()
+    assert_clean(at)
+    X = load_dataset("CBF", "train")
+    model = sd.SoftDTWKMeans(3, 1.0, init="random", random_state=2, max_iter=4,
+                             barycenter_max_iter=5)
+    expected = list(model.iterate(X.series))
+    rec = at.session_state["km_record"]
+    assert rec["done"] and len(rec["steps"]) == len(expected) >= 2
+    for got, want in zip(rec["steps"], expected):
+        assert got["iteration"] == want.iteration
+        np.testing.assert_array_equal(got["labels"], want.labels)
+        np.testing.assert_allclose(got["centers"], want.centers)
+        assert got["inertia"] == pytest.approx(want.inertia)
+    fitted = sd.SoftDTWKMeans(3, 1.0, init="random", random_state=2, max_iter=4,
+                              barycenter_max_iter=5).fit(X.series)
+    np.testing.assert_array_equal(rec["steps"][-1]["labels"], fitted.labels_)
+    # the review shows the last iteration: metric, cluster centres and the objective curve
+    last = expected[-1]
+    assert at.metric[0].value == str(last.iteration)
+    clusters, progress = charts(at)[:2]
+    for c in range(3):
+        np.testing.assert_allclose(decode(trace(clusters, f"centre {c}", "scatter")["y"]),
+                                   last.centers[c], rtol=1e-5)
+    np.testing.assert_allclose(decode(trace(progress, "Σ dtw_γ", "scatter")["y"]),
+                               [s.inertia for s in expected])
+    changes = decode(trace(progress, "changed cluster", "bar")["y"])
+    assert changes[0] == 0
+    assert changes.tolist() == [0] + [int(np.sum(a.labels != b.labels))
+                                      for a, b in zip(expected, expected[1:])]
+    # comparison table: soft-DTW row from the record, baselines from the library
+    table = at.dataframe[0].value
+    assert list(table["method"]) == ["soft-DTW (γ = 1)", "DBA", "Euclidean"]
+    assert table["adjusted Rand index"][0] == pytest.approx(
+        analysis.adjusted_rand_index(X.labels, fitted.labels_))
+    dba = sd.DBAKMeans(3, init="random", random_state=2, max_iter=4).fit(X.series)
+    assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][1] == pytest.approx(dba.dtw_inertia_)
+    assert table["adjusted Rand index"][1] == pytest.approx(
+        analysis.adjusted_rand_index(X.labels, dba.labels_))
+    assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][0] == pytest.approx(
+        sd.dtw_inertia(X.series, fitted.cluster_centers_))
+    # step back through the record, then use the slider
+    at.button(key="km_back").click().run()
+    assert_clean(at)
+    assert at.metric[0].value == str(expected[-2].iteration)
+    at.select_slider(key="km_step").set_value(0).run()
+    assert at.metric[0].value == "0"
+    clusters = charts(at)[0]
+    np.testing.assert_allclose(decode(trace(clusters, "centre 1", "scatter")["y"]),
+                               expected[0].centers[1], rtol=1e-5)
+    at.button(key="km_next").click().run()
+    assert at.metric[0].value == "1"
+    # downloads: the labels file lists every series with its clusters
+    labels_csv = at.get("download_button")
+    assert len(labels_csv) == 3
+
+
+def test_kmeans_synthetic_source_and_changed_settings():
+    at = open_use_page(KMEANS, {"km_src": "synthetic", "km_gen": "warped", "km_per": 4,
+                                "km_len": 32, "km_iter": 2, "km_k": 3})
+    assert_clean(at)
+    assert at.radio(key="km_src").value == "synthetic"
+    at.button(key="km_run").click().run()
+    assert_clean(at)
+    assert at.session_state["km_record"]["done"]
+    assert len(charts(at)) == 2
+    at.number_input(key="km_seed").set_value(5).run()
+    assert_clean(at)
+    assert any("changed since this run" in c.value for c in at.caption)
+
+
+def test_kmeans_on_uploaded_variable_length_series_with_caps():
+    rng = np.random.default_rng(1)
+    series = [np.sin(np.linspace(0, 6, int(n))) + 0.1 * rng.standard_normal(int(n))
+              for n in rng.integers(20, 260, 160)]
+    up = {"series": series, "names": [f"u{k}" for k in range(160)], "labels": None,
+          "filename": "many.csv"}
+    at = open_use_page(KMEANS, {"km_src": "upload", "km_k": 2, "km_iter": 1, "km_bary": 2},
+                       {state.UPLOAD_KEY: up})
+    assert_clean(at)
+    warnings = [w.value for w in at.warning]
+    assert any("160 series" in w and "150" in w for w in warnings)
+    assert any("resampled to 200 points" in w for w in warnings)
+    at.button(key="km_run").click().run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert table["note"][2] == "needs series of one length"
+    assert len(at.session_state["km_record"]["series"]) == 150
+
+
+def test_kmeans_multivariate_dataset_draws_a_channel():
+    at = open_use_page(KMEANS, {"km_ds": "BasicMotions", "km_k": 2, "km_iter": 1,
+                                "km_bary": 2, "km_channel": 3})
+    assert_clean(at)
+    at.button(key="km_run").click().run()
+    assert_clean(at)
+    rec = at.session_state["km_record"]
+    centre = decode(trace(charts(at)[0], "centre 0", "scatter")["y"])
+    np.testing.assert_allclose(centre, rec["steps"][-1]["centers"][0][:, 3], rtol=1e-5)
+
+
+def test_kmeans_upload_source_without_upload_falls_back():
+    at = open_use_page(KMEANS, {"km_src": "upload"})
+    assert_clean(at)
+    assert any("No uploaded series" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- your data
+
+
+def test_your_data_default_run():
+    at = open_use_page(YOUR_DATA)
+    assert_clean(at)
+    assert at.title[0].value == "Your data"
+    assert at.latex
+    assert any("Upload a file" in i.value for i in at.info)
+    assert any("never written into the page address" in c.value for c in at.caption)
+
+
+def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
+    specs = charts(at)
+    assert len(specs) == 4
+    x = np.asarray(parsed.series[i], dtype=float)
+    y = np.asarray(parsed.series[j], dtype=float)
+    t = sd.soft_dtw_tables(x, y, GAMMA)
+    assert_matrix(trace(specs[0], "Δ")["z"], t.cost)
+    assert_matrix(trace(specs[1], "E")["z"], t.E, atol=1e-6)
+    path, _ = sd.dtw_path(x, y)
+    hard = trace(specs[1], "hard DTW path", "scatter")
+    assert decode(hard["y"]).astype(int).tolist() == [p[0] for p in path]
+    assert at.metric[1].value == f"{t.value:.6g}"
+    M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
+    order = analysis.cluster_order(M)
+    assert specs[3]["layout"]["meta"]["order"] == order.tolist()
+    assert_matrix(trace(specs[3], "dtw_γ")["z"], M[np.ix_(order, order)], rtol=1e-5)
+
+
+@pytest.mark.parametrize("case", list(GOOD_FILES))
+def test_good_upload_shows_report_and_alignment(case):
+    name, make = GOOD_FILES[case]
+    content = make()
+    at = upload(open_use_page(YOUR_DATA), name, content)
+    assert_clean(at)
+    parsed = parse_series_file(content, name)
+    assert at.code[0].value == parsed.report.to_text()  # the report, verbatim
+    _check_pair_charts(at, parsed, 0, 1)
+    # another pair
+    last = len(parsed.series) - 1
+    at.number_input(key="yd_j").set_value(last).run()
+    assert_clean(at)
+    _check_pair_charts(at, parsed, 0, last)
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_malformed_upload_shows_the_data_layer_message(name):
+    at = upload(open_use_page(YOUR_DATA), name, (CORPUS / name).read_bytes(),
+                "application/octet-stream")
+    assert not at.exception
+    assert [e.value for e in at.error] == [EXPECTED[name]["error"]]
+    assert not charts(at) and not at.code
+
+
+def test_reading_options_reach_the_parser():
+    at = open_use_page(YOUR_DATA)
+    # a decimal comma with values split on spaces: refused as detected (the parser's message
+    # names the delimiter), read with delimiter = whitespace
+    name = "space_decimal_comma_override.txt"
+    content = (CORPUS / name).read_bytes()
+    upload(at, name, content, "text/plain")
+    with pytest.raises(Exception) as refused:
+        parse_series_file(content, name)
+    assert [e.value for e in at.error] == [str(refused.value)]
+    at.selectbox(key="yd_delim").set_value("whitespace").run()
+    assert_clean(at)
+    assert at.code[0].value == parse_series_file(content, name,
+                                                 delimiter="whitespace").report.to_text()
+    at.selectbox(key="yd_delim").set_value("auto").run()
+    # missing values: refused, then interpolated
+    name = "interior_missing.csv"
+    content = (CORPUS / name).read_bytes()
+    upload(at, name, content)
+    assert [e.value for e in at.error] == [EXPECTED[name]["error"]]
+    at.radio(key="yd_missing").set_value("interpolate").run()
+    assert_clean(at)
+    expected = parse_series_file(content, name, missing="interpolate")
+    assert at.code[0].value == expected.report.to_text()
+    assert "nterpolated" in at.code[0].value
+    # label column, z-normalisation and the layout override
+    name = "override_label_column.csv"
+    content = (CORPUS / name).read_bytes()
+    upload(at, name, content)
+    assert "Labels: none" in at.code[0].value
+    at.radio(key="yd_missing").set_value("error")
+    at.text_input(key="yd_label").input("0")
+    at.toggle(key="yd_znorm").set_value(True)
+    at.selectbox(key="yd_layout").set_value("wide").run()
+    assert_clean(at)
+    expected = parse_series_file(content, name, label_column=0, znormalize=True, layout="wide")
+    assert at.code[0].value == expected.report.to_text()
+    assert "as requested" in at.code[0].value and "z-normalised" in at.code[0].value
+
+
+def test_sample_file_handoff_to_the_other_pages():
+    at = open_use_page(YOUR_DATA)
+    sample = at.get("download_button")[0]
+    assert sample.proto.label == "Download a sample CSV"
+    at.button(key="yd_try").click().run()
+    assert_clean(at)
+    assert at.code[0].value.startswith("File: soft-dtw-sample.csv")
+    assert len(charts(at)) == 4
+    at.button(key="yd_offer").click().run()
+    assert_clean(at)
+    up = at.session_state[state.UPLOAD_KEY]
+    assert len(up["series"]) == 9 and up["filename"] == "soft-dtw-sample.csv"
+    assert at.radio(key="src").value == "upload"  # the sidebar follows
+    assert any("soft-dtw-sample.csv" in c.value for c in at.sidebar.caption)
+    # the Learn pages and k-means now see the uploaded series
+    at.switch_page("explorer/pages/cost_table.py")
+    at.run()
+    assert_clean(at)
+    assert at.metric[0].value.replace(" ", "") == "64×64"
+    at.switch_page(KMEANS)
+    at.run()
+    at.radio(key="km_src").set_value("upload").run()
+    assert_clean(at)
+    assert any("soft-dtw-sample.csv: 9 uploaded series" in c.value for c in at.caption)
+    # and it can be withdrawn
+    at.switch_page(YOUR_DATA)
+    at.run()
+    at.button(key="yd_clear").click().run()
+    assert state.UPLOAD_KEY not in at.session_state
+
+
+def test_divergence_matrix_single_series_and_url():
+    at = open_use_page(YOUR_DATA, {"yd_kind": "divergence", "yd_i": 2, "yd_j": 0})
+    at.button(key="yd_try").click().run()
+    assert_clean(at)
+    assert at.number_input(key="yd_i").value == 2
+    parsed = parse_series_file(compute_data.sample_csv.__wrapped__(), "soft-dtw-sample.csv")
+    D = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)
+    order = analysis.cluster_order(D, raw=False)
+    assert_matrix(trace(charts(at)[3], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
+    # a file with one series: the pair is the series with itself, the matrix is 1 × 1
+    name = "single_column.txt"
+    upload(at, name, (CORPUS / name).read_bytes(), "text/plain")
+    assert_clean(at)
+    assert len(charts(at)) == 4
+

@@ -1,0 +1,139 @@
+"""The *Your data* and *k-means, live* pages in Chromium: a browser upload and its alignment,
+live k-means iterations observed while the script runs, and CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+import softdtw_core as sd
+from explorer.data import parse_series_file, series_to_csv, warped_copies
+
+from .conftest import SCREENSHOTS, goto, wait_for_app
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+# Records every value the first metric of the live status box shows, with the script state
+# at that moment, so the test can tell iterations drawn *while running* from a replay.
+WATCH_LIVE = """
+() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__live = [];
+  const read = () => {
+    const el = document.querySelector(
+      "[data-testid='stExpander'] [data-testid='stMetricValue']");
+    if (!el) return;
+    const v = el.textContent.trim();
+    const last = window.__live[window.__live.length - 1];
+    if (!last || last.v !== v)
+      window.__live.push({v, running: app.getAttribute('data-test-script-state') === 'running'});
+  };
+  new MutationObserver(read).observe(document.body,
+    {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def shot(page, name: str, *, docs: str | None = None) -> None:
+    """Full-height screenshot of the app (Streamlit scrolls inside its main container)."""
+    height = page.evaluate(
+        "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": 1500, "height": max(900, min(int(height) + 20, 4000))})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENSHOTS / name))
+    if docs:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SCREENSHOTS / name, DOCS / docs)
+
+
+def _no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    errors = page.locator("[data-testid='stAlertContentError']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def _download(page, label: str) -> str:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=label).click()
+    return Path(info.value.path()).read_text(encoding="utf-8")
+
+
+def test_upload_a_csv_and_see_its_alignment(app_url, app_page, tmp_path):
+    ds = warped_copies(3, 40, templates=("sine", "bumps"), seed=7)
+    content = series_to_csv(ds.series, labels=ds.labels, names=[f"w{k}" for k in range(6)])
+    path = tmp_path / "my series.csv"
+    path.write_bytes(content)
+    goto(app_page, f"{app_url}/your-data?yd_j=3", charts=False)
+    _no_exception(app_page)
+    app_page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+        str(path))
+    app_page.locator("[data-testid='stCode']").first.wait_for()
+    app_page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
+    wait_for_app(app_page, settle_ms=800)
+    _no_exception(app_page)
+    parsed = parse_series_file(content, "my series.csv")
+    report = app_page.locator("[data-testid='stCode']").first.inner_text()
+    assert report.strip() == parsed.report.to_text()
+    charts = app_page.locator("[data-testid='stPlotlyChart']")
+    assert charts.count() == 4
+    for k in range(4):
+        assert charts.nth(k).locator("g.trace, g.hm, image").count() > 0
+    # the page parameters are in the URL, the uploaded file is not
+    params = parse_qs(urlparse(app_page.url).query)
+    assert params.get("yd_j") == ["3"]
+    assert "series" not in app_page.url and "w0" not in app_page.url
+    # download Δ of the pair shown (series 0 and 3) and compare with the core
+    text = _download(app_page, "Δ (CSV)")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["", "j=1"] and rows[1][0] == "i=1"
+    got = np.array([[float(v) for v in r[1:]] for r in rows[1:]])
+    expected = sd.soft_dtw_tables(parsed.series[0], parsed.series[3], 0.1).cost
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # hand the upload to the other pages: the sidebar switches to it
+    app_page.get_by_role("button", name="Use these series on the other pages").click()
+    wait_for_app(app_page, settle_ms=800)
+    assert "my series.csv: 6 series" in app_page.locator(
+        "[data-testid='stSidebar']").inner_text()
+    _no_exception(app_page)
+    shot(app_page, "use-your-data.png", docs="use-your-data.png")
+
+
+def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
+    goto(app_page, f"{app_url}/kmeans?km_gamma=0.1&km_iter=8&km_seed=1", charts=False)
+    _no_exception(app_page)
+    app_page.evaluate(WATCH_LIVE)
+    app_page.get_by_role("button", name="Run k-means").click()
+    # the review (step-through) appears once the run and its st.rerun are over
+    app_page.get_by_role("heading", name="Step through the recorded iterations").wait_for(
+        timeout=120_000)
+    wait_for_app(app_page, settle_ms=800)
+    _no_exception(app_page)
+    live = app_page.evaluate("window.__live")
+    while_running = [e["v"] for e in live if e["running"]]
+    assert len(set(while_running)) >= 2, live  # at least two iterations drawn live
+    assert [int(v) for v in while_running] == sorted(int(v) for v in while_running)
+    metric = app_page.locator("[data-testid='stMetricValue']").first
+    last = int(metric.inner_text())
+    assert last >= 1 and last == max(int(v) for v in while_running)
+    assert app_page.locator("[data-testid='stPlotlyChart']").count() == 2
+    app_page.get_by_role("button", name="Back").click()
+    wait_for_app(app_page, settle_ms=600)
+    assert int(metric.inner_text()) == last - 1
+    # the labels file: every series with its true class and the clusters of each method
+    text = _download(app_page, "Cluster labels (CSV)")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 30
+    assert {"series", "name", "true label", "soft-DTW (final)", "DBA", "Euclidean"} <= set(
+        rows[0])
+    assert {r["soft-DTW (final)"] for r in rows} <= {"0", "1", "2"}
+    app_page.get_by_role("button", name="Next").click()
+    wait_for_app(app_page, settle_ms=600)
+    shot(app_page, "use-kmeans.png", docs="use-kmeans.png")
