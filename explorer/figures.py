@@ -531,10 +531,16 @@ def gamma_animation_figure(
     for r, tr in zip((1, 2, 3), markers(active)):
         fig.add_trace(tr, row=r, col=2)
     marker_idx = [first_marker, first_marker + 1, first_marker + 2]
+    # frame traces carry no subplot: pin each marker to its panel's axes, or Plotly draws
+    # them on the first axes (the heatmap) and stretches its range
+    marker_axes = [(fig.data[i].xaxis, fig.data[i].yaxis) for i in marker_idx]
+
+    def frame_markers(k):
+        return [tr.update(xaxis=xa, yaxis=ya) for tr, (xa, ya) in zip(markers(k), marker_axes)]
 
     labels = [("0 (DTW)" if gm == 0 else f"{gm:g}") for gm in frame_gammas]
     fig.frames = [
-        go.Frame(data=[heat(k), *markers(k)], traces=[0, *marker_idx], name=labels[k])
+        go.Frame(data=[heat(k), *frame_markers(k)], traces=[0, *marker_idx], name=labels[k])
         for k in range(len(frame_gammas))
     ]
     _finish(

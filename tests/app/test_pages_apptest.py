@@ -213,6 +213,11 @@ def test_gamma_explorer_frames_equal_the_core():
     slider = spec["layout"]["sliders"][0]
     assert slider["steps"][slider["active"]]["label"] == "0.2"
     assert [s["args"][1]["mode"] for s in slider["steps"]] == ["immediate"] * 17
+    # each frame's γ markers stay on their curve panels, never on the heatmap's axes
+    panel_axes = {(t.get("xaxis"), t.get("yaxis")) for t in spec["data"] if t.get("name") == "γ"}
+    assert len(panel_axes) == 3 and ("x", "y") not in panel_axes
+    for frame in frames:
+        assert {(t.get("xaxis"), t.get("yaxis")) for t in frame["data"][1:]} == panel_axes
     # the check panel enumerates every path (Delannoy(5, 6) = 3653 is small enough)
     assert any("All 3,653 paths" in m.value for m in at.markdown)
     assert float(at.metric[0].value) < 1e-9
