@@ -150,7 +150,7 @@ def _check_weights(weights, n_series, name="weights"):
         raise ValueError(f"{name} contains NaN or infinite values.")
     if np.any(w <= 0):
         k = int(np.argmin(w))
-        raise ValueError(f"{name} must be > 0; {name}[{k}] = {w[k]!r}.")
+        raise ValueError(f"{name} must be > 0; {name}[{k}] = {float(w[k]):g}.")
     return w
 
 
