@@ -30,6 +30,7 @@ __all__ = [
     "adjusted_rand_index",
     "cluster_order",
     "dissimilarity",
+    "escape_markdown",
     "label_changes",
     "make_kmeans",
     "prepare_collection",
@@ -37,6 +38,18 @@ __all__ = [
 ]
 
 KMEANS_METHODS = ("soft-DTW", "DBA", "Euclidean")
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def escape_markdown(text) -> str:
+    """User-supplied text (file and series names) made literal for ``st.markdown``/captions.
+
+    Backslash-escapes every Markdown punctuation mark Streamlit interprets (emphasis, links,
+    images, ``:colour[…]``/emoji shortcodes, ``$…$`` maths), so a name renders as typed.
+    """
+    return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
 
 
 # --------------------------------------------------------------------------- ARI

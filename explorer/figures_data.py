@@ -7,6 +7,8 @@ colour scales, a ``uirevision`` on every figure).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -46,6 +48,11 @@ def _finish(fig: go.Figure, **layout) -> go.Figure:
 def _f32(a) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     return np.where(np.isfinite(a), a, np.nan).astype(np.float32)
+
+
+def _safe(text) -> str:
+    """User-supplied text (series names) for Plotly, which renders a subset of HTML tags."""
+    return html.escape(str(text), quote=False)
 
 
 def _channel(s, channel: int) -> np.ndarray:
@@ -231,15 +238,15 @@ def match_lines_figure(x, y, E, *, channel: int = 0, names=("x", "y"),
             fig.add_trace(go.Scatter(x=_f32(lx), y=_f32(ly), mode="lines",
                                      line={"color": _rgba("#555555", min(alpha, 0.9)),
                                            "width": 0.6 + 1.4 * edges[b + 1]},
-                                     name=f"E in ({edges[b]:.1f}, {edges[b + 1]:.1f}]·max",
+                                     name="matches (opacity ∝ E)",
                                      hoverinfo="skip", showlegend=b == n_bins - 1))
     fig.add_trace(go.Scatter(x=np.arange(len(xv), dtype=np.float32), y=_f32(xs_up),
-                             mode="lines+markers", marker={"size": 3}, name=str(names[0]),
+                             mode="lines+markers", marker={"size": 3}, name=_safe(names[0]),
                              line={"color": X_COLOUR, "width": 2},
                              customdata=_f32(xv),
                              hovertemplate="i=%{x}<br>x=%{customdata:.3g}<extra></extra>"))
     fig.add_trace(go.Scatter(x=np.arange(len(yv), dtype=np.float32), y=_f32(yv),
-                             mode="lines+markers", marker={"size": 3}, name=str(names[1]),
+                             mode="lines+markers", marker={"size": 3}, name=_safe(names[1]),
                              line={"color": Y_COLOUR, "width": 2},
                              hovertemplate="j=%{x}<br>y=%{y:.3g}<extra></extra>"))
     fig.update_yaxes(showticklabels=False, title_text="x (shifted up) and y")
@@ -259,9 +266,9 @@ def pairwise_figure(M, order, names, *, label: str = "dtw_γ", groups=None,
     M = np.asarray(M, dtype=np.float64)
     order = np.asarray(order, dtype=np.int64)
     P = M[np.ix_(order, order)]
-    names = [str(names[k]) for k in order]
+    names = [_safe(names[k]) for k in order]
     if groups is not None:
-        g = [str(groups[k]) for k in order]
+        g = [_safe(groups[k]) for k in order]
         tick = [f"{nm} ({gg})" for nm, gg in zip(names, g)]
     else:
         tick = names

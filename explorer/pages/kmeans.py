@@ -69,7 +69,7 @@ def _data_controls():
         d = compute_data.synthetic_set(gen, per, length, dseed)
         return d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))], d.description
     return up["series"], up.get("labels"), up["names"], \
-        f"{up['filename']}: {len(up['series'])} uploaded series"
+        f"{analysis.escape_markdown(up['filename'])}: {len(up['series'])} uploaded series"
 
 
 def _settings_controls(n_series: int) -> dict:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from explorer import compute, compute_data, data, downloads, figures, state, ui
 from explorer import figures_data as fd
+from explorer.analysis import escape_markdown as md
 
 _BIND = {"bind": "query-params"}
 SAMPLE = "yd_sample"
@@ -139,7 +140,7 @@ def _alignment(parsed, sel) -> None:
                                         **_BIND, help="Δ and E use all channels; the match "
                                                       "lines draw one."))
     names = parsed.names
-    c[3].markdown(f"x = **{names[i]}** ({len(x)} points) · y = **{names[j]}** ({len(y)} "
+    c[3].markdown(f"x = **{md(names[i])}** ({len(x)} points) · y = **{md(names[j])}** ({len(y)} "
                   f"points) · γ = {sel.gamma_text}, cost {sel.cost} (from the sidebar)")
     cap = state.MAX_LENGTH
     if len(x) > cap or len(y) > cap:
@@ -249,9 +250,10 @@ def body() -> None:
         return
     content, filename = source
     try:
-        parsed = compute_data.parse_upload(content, filename, overrides)
+        with st.spinner(f"Reading {len(content):,} bytes…"):
+            parsed = compute_data.parse_upload(content, filename, overrides)
     except data.SeriesFileError as exc:
-        st.error(str(exc))
+        st.error(str(exc))  # the data layer's message, as is
         return
     st.subheader("What was read")
     st.code(parsed.report.to_text(), language=None)
@@ -262,7 +264,7 @@ def body() -> None:
     if offered is not None:
         c[1].button("Stop offering", key="yd_clear", on_click=state.clear_uploaded)
         c[2].caption(f"The other pages can use {len(offered['series'])} series from "
-                     f"{offered['filename']} (sidebar → Source → upload; k-means → your "
+                     f"{md(offered['filename'])} (sidebar → Source → upload; k-means → "
                      "upload).")
     _alignment(parsed, sel)
     _matrix(parsed, sel)

@@ -173,6 +173,26 @@ def test_pairwise_figure_is_ordered_and_match_lines_follow_E():
     path, _ = sd.dtw_path(X[0], X[1])
     E = sd.path_to_matrix(path, 20, 20)
     spec = json.loads(fd.match_lines_figure(X[0], X[1], E).to_json())
-    lines = [t for t in spec["data"] if t["name"].startswith("E in")]
+    lines = [t for t in spec["data"] if t["name"] == "matches (opacity ∝ E)"]
     assert len(lines) == 1  # 0/1 alignment: one opacity level, one line per path cell
     assert len(decode(lines[0]["x"])) == 3 * len(path)
+
+
+def test_figures_escape_user_supplied_names():
+    X = [np.sin(np.linspace(0, 3, 12)), np.cos(np.linspace(0, 3, 10))]
+    names = ['<a href="https://x.example">click</a>', "<b>bold</b>"]
+    M = sd.soft_dtw_cdist(X, gamma=0.1)
+    spec = json.loads(fd.pairwise_figure(M, [0, 1], names, groups=["<i>", "y"]).to_json())
+    ticks = spec["layout"]["xaxis"]["ticktext"]
+    assert all("<" not in t for t in ticks) and "&lt;b&gt;bold&lt;/b&gt; (y)" in ticks
+    E = sd.soft_dtw_alignment(X[0], X[1], 0.1)[1]
+    spec = json.loads(fd.match_lines_figure(X[0], X[1], E, names=names).to_json())
+    assert all("<" not in t["name"] for t in spec["data"])
+
+
+def test_escape_markdown():
+    text = "**bold** [link](https://x.example) ![img](https://x.example/a.png) :red[x] $x$"
+    out = analysis.escape_markdown(text)
+    for ch in "*[]()!:$":
+        assert f"\\{ch}" in out
+    assert analysis.escape_markdown("plain name 7") == "plain name 7"

@@ -307,7 +307,8 @@ def test_sample_file_handoff_to_the_other_pages():
     at.run()
     at.radio(key="km_src").set_value("upload").run()
     assert_clean(at)
-    assert any("soft-dtw-sample.csv: 9 uploaded series" in c.value for c in at.caption)
+    # the file name is Markdown-escaped (user text is never interpreted as Markdown)
+    assert any(r"soft\-dtw\-sample\.csv: 9 uploaded series" in c.value for c in at.caption)
     # and it can be withdrawn
     at.switch_page(YOUR_DATA)
     at.run()
@@ -330,3 +331,19 @@ def test_divergence_matrix_single_series_and_url():
     assert_clean(at)
     assert len(charts(at)) == 4
 
+
+
+def test_user_text_is_never_interpreted():
+    names = ["<b>bold</b>", "[link](https://x.example)", ":red[x] $y$"]
+    content = series_to_csv([np.sin(np.linspace(0, 3, n)) for n in (12, 15, 9)], names=names)
+    at = upload(open_use_page(YOUR_DATA), "<i>evil</i>.csv", content)
+    assert_clean(at)
+    assert all(not m.proto.allow_html for m in at.markdown)
+    pair = [m.value for m in at.markdown if m.value.startswith("x = ")][0]
+    assert r"\<b\>bold\</b\>" in pair and r"\[link\]\(https\:" in pair
+    ticks = charts(at)[3]["layout"]["xaxis"]["ticktext"]
+    assert all("<" not in t for t in ticks)
+    at.button(key="yd_offer").click().run()
+    assert_clean(at)
+    assert any(r"\<i\>evil\</i\>\.csv" in c.value for c in at.caption)
+    assert all(not m.proto.allow_html for m in [*at.markdown, *at.caption])
