@@ -25,6 +25,7 @@ import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
+from explorer.analysis import escape_markdown
 
 __all__ = [
     "COSTS",
@@ -263,7 +264,7 @@ def _synthetic_pair(sb, notes):
 def _uploaded_pair(sb, notes, up):
     items, names = up["series"], up["names"]
     count = len(items)
-    sb.caption(f"From {up['filename']}: {count} series.")
+    sb.caption(f"From {escape_markdown(up['filename'])}: {count} series.")
     _clamp("ui", 0, count - 1)
     _clamp("uj", 0, count - 1)
     c1, c2 = sb.columns(2)

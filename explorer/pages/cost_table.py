@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import compute, figures, learn, state, ui
+from explorer.analysis import escape_markdown
 
 COST_CHART = "cost_chart"
 DP_CHART = "dp_chart"
@@ -64,8 +65,8 @@ def body() -> None:
 
     left, right = st.columns([1.15, 1])
     with left:
-        st.markdown(f"**Cost matrix Δ** ({sel.cost}) with x = {sel.x_name} and y = "
-                    f"{sel.y_name} on the margins")
+        st.markdown(f"**Cost matrix Δ** ({sel.cost}) with x = {escape_markdown(sel.x_name)} "
+                    f"and y = {escape_markdown(sel.y_name)} on the margins")
         fig = figures.cost_figure(
             sel.x, sel.y, t.cost, path=path if show_path else None,
             E=t.E if show_E else None, selected=(ci, cj),

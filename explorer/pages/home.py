@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explorer import figures, learn, state, ui
+from explorer.analysis import escape_markdown
 
 
 def body() -> None:
@@ -20,7 +21,8 @@ def body() -> None:
         r"e^{-\langle A, \Delta(x,y) \rangle / \gamma}",
     )
     st.subheader("The series in play")
-    st.markdown(f"**x** = {sel.x_name} (n = {sel.n}) · **y** = {sel.y_name} (m = {sel.m})"
+    st.markdown(f"**x** = {escape_markdown(sel.x_name)} (n = {sel.n}) · "
+                f"**y** = {escape_markdown(sel.y_name)} (m = {sel.m})"
                 + (f" · {sel.dim} channels" if sel.dim > 1 else ""))
     ui.plot(figures.series_figure(sel.x, sel.y), key="home_series")
     st.caption(f"{learn.delannoy_text(sel.n, sel.m)} alignment paths between them; "

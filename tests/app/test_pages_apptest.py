@@ -7,6 +7,7 @@ import pytest
 
 import softdtw_core as sd
 from explorer import learn, state, ui
+from explorer.analysis import escape_markdown
 from explorer.data import load_dataset
 
 from .conftest import PAGES, assert_clean, assert_matrix, charts, decode, open_page, trace
@@ -301,3 +302,17 @@ def test_big_matrices_are_block_averaged_for_display_and_say_so():
     assert any("block-averaged by 2×2" in c.value for c in at.caption)
     # the numbers on the page still use the full matrix
     assert at.metric[0].value.replace(" ", "") == "700×520"
+
+
+def test_uploaded_names_are_shown_literally_not_as_markdown():
+    evil = "**x** [click](https://example.invalid) ![img](https://example.invalid/a.png)"
+    fname = "[f](https://example.invalid).csv"
+    up = {"series": [np.sin(np.arange(6.0)), np.cos(np.arange(7.0))],
+          "names": [evil, "y"], "labels": None, "filename": fname}
+    for page in ("cost_table", "home"):
+        at = open_page(page, {"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: up})
+        assert_clean(at)
+        texts = [m.value for m in at.markdown] + [c.value for c in at.sidebar.caption]
+        assert any(escape_markdown(evil) in t for t in texts), texts
+        assert any(escape_markdown(fname) in t for t in texts), texts
+        assert not any(evil in t or fname in t for t in texts)  # never the raw Markdown
