@@ -1,0 +1,130 @@
+"""Use 4: a forecaster (first part of a series -> the rest) trained with a soft-DTW loss."""
+
+import pandas as pd
+import streamlit as st
+
+from explorer import compute_learning as cl
+from explorer import downloads, state, ui
+from explorer import figures_learning as fl
+from explorer import ui_learning as ul
+
+RESULT_KEY = "_prediction_run"
+HIDDEN = [10, 30, 50, 100, 200]
+SHOW_MAX = 4
+
+
+def _settings():
+    names = cl.fixed_length_datasets()
+    c = st.columns([2, 1, 1, 1, 1])
+    ul.valid_choice("pr_ds", names, "GunPoint")
+    ds = c[0].selectbox("Dataset", names, index=names.index("GunPoint"), key="pr_ds", **ul.BIND,
+                        help="Bundled datasets whose series share one length (variable-length "
+                             "sets are left out: the network has a fixed input size).")
+    ul.clamp("pr_prop", 0.3, 0.9, 0.6)
+    prop = c[1].slider("Input part", 0.3, 0.9, value=0.6, step=0.05, key="pr_prop", **ul.BIND,
+                       help="Fraction of each series given to the network; it predicts the "
+                            "rest.")
+    ul.valid_choice("pr_hidden", HIDDEN, 50)
+    hidden = c[2].selectbox("Hidden units", HIDDEN, index=HIDDEN.index(50), key="pr_hidden",
+                            **ul.BIND, help="One tanh hidden layer.")
+    ul.clamp("pr_iter", 1, cl.PRED_MAX_ITER, 100)
+    max_iter = c[3].number_input(f"L-BFGS iterations (≤ {cl.PRED_MAX_ITER})", 1,
+                                 cl.PRED_MAX_ITER, value=100, step=10, key="pr_iter", **ul.BIND)
+    ul.clamp("pr_seed", 0, 10_000, 0)
+    seed = c[4].number_input("Seed", 0, 10_000, value=0, step=1, key="pr_seed", **ul.BIND)
+    warm = st.toggle("Start the soft-DTW training from the Euclidean solution (as in the "
+                     "paper)", value=True, key="pr_warm", **ul.BIND)
+    return ds, float(prop), int(hidden), int(max_iter), int(seed), bool(warm)
+
+
+def body() -> None:
+    sel = state.selection()
+    ui.intro(
+        "Prediction with a soft-DTW loss",
+        "A small neural network reads the first part of a series and predicts the rest. "
+        "Trained with the Euclidean loss it hedges between possible timings and predicts a "
+        "blurred average; trained with soft-DTW it is allowed to be slightly off in time, so "
+        "it predicts sharper shapes. Both are tested on the dataset's test split with both "
+        "measures; γ comes from the sidebar.",
+        r"\min_\theta \frac{1}{N} \sum_{i=1}^{N} \frac{1}{n_{\mathrm{out}}}\, "
+        r"\ell\big(f_\theta(x_i^{\mathrm{first}}),\, x_i^{\mathrm{rest}}\big), \qquad "
+        r"\ell = \mathrm{dtw}_\gamma \;\text{ or }\; \lVert \cdot \rVert^2",
+    )
+    ds, prop, hidden, max_iter, seed, warm = _settings()
+    d = cl.prediction_data(ds, prop)
+    for note in d.notes:
+        st.warning(note)
+    if sel.cost != "sqeuclidean":
+        st.info("The soft-DTW loss uses the squared Euclidean ground cost; the sidebar's "
+                "absolute cost is not used on this page.")
+    st.caption(f"{ds}: {len(d.train_in)} training and {len(d.test_in)} test series; the "
+               f"network sees {d.train_in.shape[1]} points and predicts {d.train_out.shape[1]}. "
+               f"Soft-DTW loss at γ = {sel.gamma_text} (sidebar). Caps: {cl.PRED_MAX_TRAIN} "
+               f"training and {cl.PRED_MAX_TEST} test series, {cl.PRED_MAX_LENGTH} points, "
+               f"{cl.PRED_MAX_ITER} iterations.")
+    params = {"dataset": ds, "proportion": prop, "gamma": sel.gamma, "hidden": hidden,
+              "max_iter": max_iter, "seed": seed, "from_euclidean": warm}
+    if st.button("Train both models", type="primary", key="pr_run",
+                 icon=":material/play_arrow:"):
+        progress = ul.LiveProgress()
+        run = cl.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
+                                  from_euclidean=warm, seed=seed, progress=progress)
+        progress.clear()
+        st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
+    stored = st.session_state.get(RESULT_KEY)
+    if stored is None:
+        st.info("Press **Train both models** to train the network twice (Euclidean loss, then "
+                "soft-DTW loss); a progress bar follows the iterations.")
+        ul.sharing_caption()
+        return
+    if stored["params"] != params:
+        st.warning("The settings changed since the last training: the results below are for "
+                   + ", ".join(f"{k} = {v}" for k, v in stored["params"].items())
+                   + ". Press **Train both models** to update them.")
+    _results(stored["run"], stored["data"])
+    ul.sharing_caption()
+
+
+def _results(run: cl.PredictionRun, d: cl.PredictionData) -> None:
+    st.subheader("Test losses")
+    table = run.table()
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
+        "DTW test loss": st.column_config.NumberColumn(format="%.5g"),
+        "Euclidean test loss": st.column_config.NumberColumn(format="%.5g"),
+        "train time (s)": st.column_config.NumberColumn(format="%.2f"),
+    })
+    st.caption("Means over the test series of DTW (γ = 0) and of the squared Euclidean "
+               "distance between prediction and truth (not divided by length). On many datasets "
+               "each model wins on the measure it was trained with (the paper's Table 3 "
+               "averages over the UCR archive); on some it does not: try several.")
+
+    st.subheader("Test predictions")
+    n_test = len(d.test_in)
+    c1, c2 = st.columns([3, 1])
+    default = list(range(min(3, n_test)))
+    ul.valid_choice("pr_show", list(range(n_test)), default)
+    show = c1.multiselect(f"Test series drawn (at most {SHOW_MAX})", list(range(n_test)),
+                          default=default, key="pr_show", max_selections=SHOW_MAX)
+    channel = ul.channel_picker(d.dim, "pr_ch", c2)
+    labels = {k: cl.PREDICTOR_LABELS[k].format(**run.params) for k in run.predictions}
+    if show:
+        fig = fl.prediction_figure(d.test_in, d.test_out,
+                                   {k: (labels[k], P) for k, P in run.predictions.items()},
+                                   sorted(show), channel=channel)
+        ui.plot(fig, key="pred_chart")
+    else:
+        st.info("Choose at least one test series to draw.")
+    with st.expander("Training curves"):
+        ui.plot(fl.loss_curves_figure({f"{labels[k]} loss": v for k, v in run.curves.items()}),
+                key="pred_curves")
+
+    d1, d2 = st.columns(2)
+    names = [f"{k} test {i}" for k in run.predictions for i in range(n_test)]
+    series = [P[i] for P in run.predictions.values() for i in range(n_test)]
+    ul.download("Test predictions (CSV, both models)", downloads.series_csv(series, names=names),
+                "predictions.csv", "pr_dl_pred", d1)
+    ul.download("Test losses (CSV)", downloads.table_csv(table), "prediction_losses.csv",
+                "pr_dl_table", d2)
+
+
+ui.run_page(body)

@@ -1,0 +1,105 @@
+"""Streamlit helpers shared by the Interpolation, Barycenters and Prediction pages.
+
+Progress bars driven by the computations' ``progress(fraction, text)`` callbacks, URL-bound
+choices that stay valid when their options change, CSV download buttons and the sharing
+caption. No computation here (see :mod:`explorer.compute_learning`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import streamlit as st
+
+__all__ = [
+    "BIND",
+    "LiveProgress",
+    "channel_picker",
+    "clamp",
+    "download",
+    "sharing_caption",
+    "valid_choice",
+]
+
+BIND = {"bind": "query-params"}
+
+
+class LiveProgress:
+    """A ``progress(fraction, text)`` callback that draws an ``st.progress`` bar.
+
+    The bar lives in an ``st.empty`` placeholder created where this object is made; nothing
+    is drawn unless the callback is called (a memoised result never calls it), and
+    :meth:`clear` removes the bar. Updates are throttled to one per ``min_interval`` s.
+    """
+
+    def __init__(self, min_interval: float = 0.08):
+        self.placeholder = st.empty()
+        self.min_interval = min_interval
+        self._last = 0.0
+        self.calls = 0
+
+    def __call__(self, fraction: float, text: str) -> None:
+        self.calls += 1
+        now = time.perf_counter()
+        if fraction < 1.0 and now - self._last < self.min_interval and self.calls > 1:
+            return
+        self._last = now
+        self.placeholder.progress(float(min(max(fraction, 0.0), 1.0)), text=text)
+
+    def clear(self) -> None:
+        self.placeholder.empty()
+
+
+def valid_choice(key: str, options: Sequence, default) -> None:
+    """Reset ``st.session_state[key]`` to ``default`` when it is not among ``options``.
+
+    Needed when a choice's options depend on another widget (the classes of a dataset):
+    a widget refuses a session-state value outside its options.
+    """
+    v = st.session_state.get(key)
+    if v is None:
+        return
+    if isinstance(v, list):
+        kept = [o for o in v if o in options]
+        if kept != v:
+            st.session_state[key] = kept or list(default)
+    elif v not in options:
+        st.session_state[key] = default
+
+
+def clamp(key: str, lo, hi, default) -> None:
+    """Bring a number held in ``st.session_state[key]`` into [lo, hi] before its widget."""
+    v = st.session_state.get(key)
+    if v is None:
+        return
+    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
+        st.session_state[key] = default
+    elif not lo <= v <= hi:
+        st.session_state[key] = type(default)(min(max(v, lo), hi))
+
+
+def channel_picker(dim: int, key: str, container=None) -> int:
+    """For multichannel series, a number input choosing the channel drawn (else 0)."""
+    if dim <= 1:
+        return 0
+    c = container or st
+    clamp(key, 0, dim - 1, 0)
+    return int(c.number_input(f"Channel drawn (0–{dim - 1})", 0, dim - 1, value=0, step=1,
+                              key=key, **BIND,
+                              help="The figures draw one channel; computations and downloads "
+                                   "use all of them."))
+
+
+def download(label: str, data: bytes, file_name: str, key: str, container=None) -> None:
+    """A CSV download button that does not rerun the page."""
+    c = container or st
+    c.download_button(label, data=data, file_name=file_name, mime="text/csv", key=key,
+                      on_click="ignore", icon=":material/download:")
+
+
+def sharing_caption() -> None:
+    st.caption("Sharing: the page address (URL) records this page's settings and the "
+               "sidebar's choices, so a link reopens the same view. Uploaded series are never "
+               "put in the URL: a shared link falls back to the bundled data.")

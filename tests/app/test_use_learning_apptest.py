@@ -1,0 +1,484 @@
+"""The Interpolation, Barycenters and Prediction pages under AppTest, against softdtw_core.
+
+Charts are decoded from their Plotly specs and compared with the library's results for the
+same inputs; downloads are captured from Streamlit's in-memory media storage and parsed back.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+import softdtw_core as sd
+from explorer import compute_learning as cl
+from explorer import state
+from explorer.data import load_dataset, parse_series_file, sine_pair, warped_copies
+
+from .conftest import APP, assert_clean, decode
+
+PAGES = {
+    "interpolation": "explorer/pages/interpolation.py",
+    "barycenters": "explorer/pages/barycenters.py",
+    "prediction": "explorer/pages/prediction.py",
+}
+SMALL_PAIR = {"src": "synthetic", "n": 24, "m": 30}
+SMALL_WARPED = {"bc_src": "warped copies", "bc_n": 6, "bc_len": 40}
+UPLOAD_TINY = {"series": [np.array([0.5]), np.array([0.0, 1.0, 2.0, 1.0, 0.0]),
+                          np.array([2.0, -1.0])],
+               "names": ["one point", "five points", "two points"], "labels": None,
+               "filename": "tiny.csv"}
+UPLOAD_LABELLED = {"series": [np.sin(np.linspace(0, 3, 20) + k / 5) for k in range(6)],
+                   "names": [f"s{k}" for k in range(6)], "labels": np.array(["a", "b"] * 3),
+                   "filename": "labelled.csv"}
+UPLOAD_MIXED_DIM = {"series": [np.zeros((5, 2)), np.ones(4)], "names": ["a", "b"],
+                    "labels": None, "filename": "mixed.csv"}
+
+
+def open_page(page: str, query: dict | None = None, session: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params = {k: str(v) for k, v in (query or {}).items()}
+    for k, v in (session or {}).items():
+        at.session_state[k] = v
+    at.switch_page(PAGES[page])
+    at.run()
+    return at
+
+
+def specs(at: AppTest) -> dict:
+    """Plotly specs of the page's charts by widget key (``interp_chart``, ``bary_chart``…)."""
+    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec)
+            for el in at.get("plotly_chart")}
+
+
+def traces(spec: dict, name: str) -> list[dict]:
+    found = [t for t in spec["data"] if t.get("name") == name]
+    assert found, f"no trace {name!r} in {[t.get('name') for t in spec['data']]}"
+    return found
+
+
+def ys(trace: dict) -> np.ndarray:
+    return decode(trace["y"]).astype(np.float64)
+
+
+def frame(spec: dict, label: str) -> dict:
+    found = [f for f in spec["frames"] if f["name"] == label]
+    assert found, f"no frame {label!r}"
+    return found[0]
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """Bytes handed to Streamlit's media storage (download buttons), by file id."""
+    store: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        fid = original(self, path_or_data, mimetype, kind, filename)
+        store[fid] = path_or_data
+        return fid
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return store
+
+
+def downloaded(at: AppTest, media: dict, key: str) -> bytes:
+    """The bytes behind the download button with widget key ``key``."""
+    found = [b for b in at.get("download_button") if b.key == key]
+    assert found, f"no download button {key!r}"
+    fid = found[0].proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return media[fid]
+
+
+def small_pair():
+    d = state.DEFAULTS
+    kw = {"shift": d["shift"], "warp": d["warp"], "noise": d["noise"], "seed": d["seed"]}
+    return sine_pair(SMALL_PAIR["n"], **kw)[0], sine_pair(SMALL_PAIR["m"], **kw)[1]
+
+
+# --------------------------------------------------------------------------- interpolation
+
+
+def test_interpolation_default_page():
+    at = open_page("interpolation")
+    assert_clean(at)
+    assert at.title[0].value == "Interpolation" and at.latex
+    spec = specs(at)["interp_chart"]
+    assert len(spec["frames"]) == cl.LAMBDA_STEPS
+    slider = spec["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"]][:3] == ["0.00", "0.05", "0.10"]
+    assert slider["steps"][slider["active"]]["label"] == "0.50"
+    assert slider["steps"][0]["method"] == "animate"  # client-side frames, not reruns
+    # GunPoint #0 and #1 (the default selection) drawn faintly, unchanged
+    gp = load_dataset("GunPoint", "train").series
+    np.testing.assert_allclose(ys(traces(spec, "x (weight λ)")[0]), gp[0], atol=1e-5)
+
+
+def test_interpolation_frames_are_the_libraries_path():
+    at = open_page("interpolation", SMALL_PAIR)
+    assert_clean(at)
+    spec = specs(at)["interp_chart"]
+    x, y = small_pair()
+    lams = np.linspace(0, 1, cl.LAMBDA_STEPS)
+    with cl.numba_threads(1):
+        path = sd.interpolation_path(x, y, lams, 0.1, max_iter=cl.INTERP_MAX_ITER)
+    for k in (0, 7, 10, 20):
+        f = frame(spec, f"{lams[k]:.2f}")
+        soft, eucl = f["data"]
+        np.testing.assert_allclose(ys(soft), path[k].series, atol=2e-4)
+        np.testing.assert_allclose(ys(eucl), sd.euclidean_interpolation(
+            x, y, lams[k], length=len(path[k].series)), atol=1e-5)
+        assert f["traces"] == [2, 5]
+    # the figure opens on λ = 0.5: its traces are that frame's
+    np.testing.assert_allclose(ys(spec["data"][2]), path[10].series, atol=2e-4)
+
+
+def test_interpolation_objective_and_gamma_widgets():
+    at = open_page("interpolation", SMALL_PAIR)
+    raw = ys(frame(specs(at)["interp_chart"], "0.50")["data"][0])
+    at.segmented_control(key="ip_obj").set_value("divergence").run()
+    assert_clean(at)
+    spec = specs(at)["interp_chart"]
+    x, y = small_pair()
+    # with the divergence the endpoints are exact: X_1 = x, X_0 = y
+    np.testing.assert_allclose(ys(frame(spec, "1.00")["data"][0]), x, atol=1e-4)
+    np.testing.assert_allclose(ys(frame(spec, "0.00")["data"][0]), y, atol=1e-4)
+    div = ys(frame(spec, "0.50")["data"][0])
+    assert not np.allclose(div, raw, atol=1e-3)
+    at.sidebar.select_slider(key="gamma").set_value("1").run()
+    assert_clean(at)
+    spec = specs(at)["interp_chart"]
+    assert "γ = 1" in spec["layout"]["annotations"][0]["text"]
+    with cl.numba_threads(1):
+        ref = sd.interpolate(x, y, 0.0, 1.0, objective="divergence")
+    np.testing.assert_allclose(ys(frame(spec, "0.00")["data"][0]), ref.series, atol=1e-4)
+
+
+def test_interpolation_caps_long_series():
+    at = open_page("interpolation", {"ds": "Trace", "i": 0, "j": 3})
+    assert not at.exception and not at.error
+    assert any("resampled to 150" in w.value for w in at.warning)
+    spec = specs(at)["interp_chart"]
+    assert all(len(ys(f["data"][0])) <= cl.INTERP_MAX_LENGTH for f in spec["frames"])
+
+
+def test_interpolation_multivariate_channel():
+    at = open_page("interpolation", {"ds": "BasicMotions", "i": 0, "j": 5})
+    assert_clean(at)
+    at.number_input(key="ip_ch").set_value(3).run()
+    assert_clean(at)
+    x = load_dataset("BasicMotions", "train").series[0]
+    spec = specs(at)["interp_chart"]
+    np.testing.assert_allclose(ys(traces(spec, "x (weight λ)")[0]), x[:, 3], atol=1e-5)
+
+
+@pytest.mark.parametrize("query,session", [
+    ({"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: UPLOAD_TINY}),  # 1 point vs 5
+    ({"src": "upload", "ui": 0, "uj": 0}, {state.UPLOAD_KEY: UPLOAD_TINY}),  # 1 vs 1
+    ({**SMALL_PAIR, "gamma": "0"}, {}),
+    ({**SMALL_PAIR, "band_on": "true", "band": 3}, {}),
+], ids=["length-one", "both-length-one", "gamma-zero", "band"])
+def test_interpolation_edge_inputs(query, session):
+    at = open_page("interpolation", query, session)
+    assert_clean(at)
+    assert specs(at)["interp_chart"]["frames"]
+
+
+def test_interpolation_bad_inputs_show_a_message():
+    at = open_page("interpolation", {"src": "upload", "ui": 0, "uj": 1},
+                   {state.UPLOAD_KEY: UPLOAD_MIXED_DIM})
+    assert not at.exception
+    assert any("same dimension" in e.value for e in at.error)
+    at = open_page("interpolation", {**SMALL_PAIR, "cost": "absolute", "ip_obj": "nonsense"})
+    assert_clean(at)
+    assert any("squared Euclidean" in i.value for i in at.info)
+    assert at.segmented_control(key="ip_obj").value == "raw"
+
+
+def test_interpolation_downloads(media):
+    at = open_page("interpolation", SMALL_PAIR)
+    parsed = parse_series_file(downloaded(at, media, "ip_dl_series"), "interpolants.csv")
+    assert len(parsed.series) == 2 * cl.LAMBDA_STEPS
+    assert parsed.names[0] == "softdtw lambda=0.00"
+    assert parsed.names[cl.LAMBDA_STEPS] == "euclidean lambda=0.00"
+    spec = specs(at)["interp_chart"]
+    np.testing.assert_allclose(np.ravel(parsed.series[10]),
+                               ys(frame(spec, "0.50")["data"][0]), atol=1e-5)
+    table = downloaded(at, media, "ip_dl_table").decode().splitlines()
+    assert table[0] == "lambda,objective,iterations,length"
+    assert len(table) == cl.LAMBDA_STEPS + 1
+
+
+# --------------------------------------------------------------------------- barycenters
+
+
+def _members_gunpoint_class1():
+    ds = load_dataset("GunPoint", "train")
+    return [s for s, lab in zip(ds.series, ds.labels) if str(lab) == "1"]
+
+
+def test_barycenters_default_page_matches_the_library():
+    at = open_page("barycenters")
+    assert_clean(at)
+    assert at.title[0].value == "Barycenters" and at.latex
+    members = _members_gunpoint_class1()
+    spec = specs(at)["bary_chart"]
+    assert traces(spec, f"members ({len(members)})")
+    with cl.numba_threads(1):
+        ref = sd.softdtw_barycenter(members, 0.1, init="euclidean", objective="softdtw",
+                                    max_iter=cl.BARYCENTER_MAX_ITER, random_state=0)
+        dba = sd.dba_barycenter(members, max_iter=cl.BARYCENTER_MAX_ITER, random_state=0)
+    soft = ys(traces(spec, "soft-DTW (γ = 0.1)")[0])
+    np.testing.assert_allclose(soft, ref.barycenter, atol=1e-4)
+    np.testing.assert_allclose(ys(traces(spec, "DBA")[0]), dba.barycenter, atol=1e-4)
+    np.testing.assert_allclose(ys(traces(spec, "Euclidean mean")[0]),
+                               sd.euclidean_barycenter(members), atol=1e-5)
+    table = at.dataframe[0].value
+    assert list(table["method"]) == ["Euclidean mean", "DBA", "soft-DTW (γ = 0.1)"]
+    assert {"DTW loss (γ = 0)", "run time (s)", "iterations", "converged"} <= set(table.columns)
+    loss = [float(v) for v in table["DTW loss (γ = 0)"]]  # shown with 5 significant digits
+    np.testing.assert_allclose(loss[2], sd.dtw_loss(ref.barycenter, members), rtol=1e-4)
+    np.testing.assert_allclose(loss[0], sd.dtw_loss(sd.euclidean_barycenter(members), members),
+                               rtol=1e-4)
+    # DBA and soft-DTW beat the point-by-point mean on the DTW loss
+    assert loss[1] < loss[0] and loss[2] < loss[0]
+    trace_spec = specs(at)["bary_trace"]
+    objs = np.concatenate([ys(t) for t in trace_spec["data"]
+                           if t.get("mode") == "markers" and t["xaxis"] == "x"])
+    np.testing.assert_allclose(np.sort(objs), np.sort([s.objective for s in ref.history]),
+                               rtol=1e-5)
+
+
+def test_barycenters_warped_copies_objective_and_init():
+    at = open_page("barycenters", SMALL_WARPED)
+    assert_clean(at)
+    ds = warped_copies(6, 40, templates=("sine",), warp=0.3, noise=0.1, seed=0)
+    spec = specs(at)["bary_chart"]
+    np.testing.assert_allclose(ys(traces(spec, "true template")[0]), ds.metadata["templates"][0],
+                               atol=1e-6)
+    table = at.dataframe[0].value
+    assert list(table["method"])[-1] == "true template (reference)"
+    at.segmented_control(key="bc_obj").set_value("divergence").run()
+    assert_clean(at)
+    with cl.numba_threads(1):
+        ref = sd.softdtw_barycenter(ds.series, 0.1, objective="divergence",
+                                    max_iter=cl.BARYCENTER_MAX_ITER, random_state=0)
+    np.testing.assert_allclose(ys(traces(specs(at)["bary_chart"], "soft-DTW (γ = 0.1)")[0]),
+                               ref.barycenter, atol=1e-4)
+    for init in ("medoid", "random"):
+        at.selectbox(key="bc_init").set_value(init).run()
+        assert_clean(at)
+        assert len(at.dataframe[0].value) == 4
+
+
+def test_barycenters_dataset_and_class_widgets():
+    at = open_page("barycenters", SMALL_WARPED)
+    at.segmented_control(key="bc_src").set_value("dataset").run()
+    at.selectbox(key="bc_ds").set_value("CBF").run()
+    assert_clean(at)
+    assert at.selectbox(key="bc_class").options == ["1", "2", "3"]
+    at.selectbox(key="bc_class").set_value("3").run()
+    assert_clean(at)
+    ds = load_dataset("CBF", "train")
+    count = int(np.sum(ds.labels == 3))
+    assert traces(specs(at)["bary_chart"], f"members ({count})")
+    assert "CBF/train, class 3" in at.subheader[0].value
+    # a class that does not exist in the next dataset falls back to that dataset's first
+    at.selectbox(key="bc_ds").set_value("GunPoint").run()
+    assert_clean(at)
+    assert at.selectbox(key="bc_class").value == "1"
+
+
+def test_barycenters_cap_on_the_number_of_series():
+    at = open_page("barycenters", {"bc_ds": "CBF", "bc_split": "test", "bc_class": "2",
+                                   "gamma": "1"})
+    assert_clean(at)
+    assert any(f"first {cl.MAX_SERIES}" in w.value for w in at.warning)
+    assert traces(specs(at)["bary_chart"], f"members ({cl.MAX_SERIES})")
+
+
+def test_barycenters_gamma_sweep():
+    at = open_page("barycenters", SMALL_WARPED)
+    assert "sweep_chart" not in specs(at)
+    at.multiselect(key="bc_gammas").set_value(["0.1", "1"])
+    at.toggle(key="bc_sweep_on").set_value(True).run()
+    assert_clean(at)
+    spec = specs(at)["sweep_chart"]
+    barys = traces(spec, "soft-DTW barycenter")
+    assert len(barys) == 2
+    ds = warped_copies(6, 40, templates=("sine",), warp=0.3, noise=0.1, seed=0)
+    with cl.numba_threads(1):
+        ref = sd.softdtw_barycenter(ds.series, 1.0, max_iter=cl.BARYCENTER_MAX_ITER,
+                                    random_state=0)
+    np.testing.assert_allclose(ys(barys[1]), ref.barycenter, atol=1e-4)
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert titles[1].startswith("γ = 1<br>DTW loss")
+    assert f"{sd.dtw_loss(ref.barycenter, ds.series):.4g}" in titles[1]
+
+
+def test_barycenters_uploaded_series():
+    at = open_page("barycenters", {"bc_src": "upload"}, {state.UPLOAD_KEY: UPLOAD_LABELLED})
+    assert_clean(at)
+    assert at.selectbox(key="bc_uclass").options == ["a", "b"]
+    at.selectbox(key="bc_uclass").set_value("b").run()
+    assert_clean(at)
+    assert traces(specs(at)["bary_chart"], "members (3)")
+    at = open_page("barycenters", {"bc_src": "upload"}, {state.UPLOAD_KEY: UPLOAD_TINY})
+    assert_clean(at)  # lengths 1, 5 and 2 average without trouble
+    at = open_page("barycenters", {"bc_src": "upload"})
+    assert_clean(at)
+    assert any("No uploaded series" in i.value for i in at.info)
+
+
+def test_uploaded_names_are_not_interpreted_as_markdown():
+    up = {**UPLOAD_LABELLED, "filename": "**bold** [link](http://example.com).csv",
+          "names": [f"*s{k}*" for k in range(6)]}
+    at = open_page("barycenters", {"bc_src": "upload"}, {state.UPLOAD_KEY: up})
+    assert_clean(at)
+    assert any(r"From \*\*bold\*\* \[link\]\(http\://example\.com\)\.csv" in c.value
+               for c in at.caption)
+    assert r"upload \*\*bold\*\*" in at.subheader[0].value
+    at = open_page("interpolation", {"src": "upload", "ui": 0, "uj": 1},
+                   {state.UPLOAD_KEY: up})
+    assert_clean(at)
+    assert any(r"x = \*s0\*" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("query,session,message", [
+    ({"bc_src": "upload"}, {state.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels"),
+    ({**SMALL_WARPED, "band_on": "true", "band": 0, "gamma": "0"}, {}, None),
+    ({"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, {}, None),  # variable lengths, cap
+    ({"bc_ds": "BasicMotions", "bc_class": "Running", "bc_ch": 2}, {}, None),  # 6 channels
+    ({"bc_src": "nonsense", "bc_init": "bogus", "bc_n": 99999}, {}, None),
+], ids=["mixed-dims", "gamma0-band0", "variable-length", "multivariate", "bad-url"])
+def test_barycenters_edge_inputs(query, session, message):
+    at = open_page("barycenters", query, session)
+    assert not at.exception, [e.value for e in at.exception]
+    if message is None:
+        assert not at.error, [e.value for e in at.error]
+        assert "bary_chart" in specs(at)
+    else:
+        assert any(message in e.value for e in at.error)
+
+
+def test_barycenters_downloads(media):
+    at = open_page("barycenters", SMALL_WARPED)
+    parsed = parse_series_file(downloaded(at, media, "bc_dl_series"), "barycenters.csv")
+    assert parsed.names == ["Euclidean mean", "DBA", "soft-DTW (γ = 0.1)"]
+    spec = specs(at)["bary_chart"]
+    np.testing.assert_allclose(np.ravel(parsed.series[2]),
+                               ys(traces(spec, "soft-DTW (γ = 0.1)")[0]), atol=1e-5)
+    table = downloaded(at, media, "bc_dl_table").decode().splitlines()
+    assert table[0].startswith("method,DTW loss (γ = 0),run time (s)")
+    assert len(table) == 5  # three methods and the true template
+    trace_rows = downloaded(at, media, "bc_dl_trace").decode().splitlines()
+    assert trace_rows[0] == "method,iteration,phase,objective"
+    assert trace_rows[1].startswith("softdtw,0,init,")
+
+
+# --------------------------------------------------------------------------- prediction
+
+PRED_SMALL = {"pr_ds": "ItalyPowerDemand", "pr_iter": 15, "pr_hidden": 10}
+
+
+def test_prediction_trains_on_button_press_and_keeps_results(media):
+    at = open_page("prediction", PRED_SMALL)
+    assert_clean(at)
+    assert at.title[0].value == "Prediction with a soft-DTW loss" and at.latex
+    assert not at.dataframe and any("Train both models" in i.value for i in at.info)
+    at.button(key="pr_run").click().run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 0.1)"]
+    assert list(table.columns[:3]) == ["training loss", "DTW test loss", "Euclidean test loss"]
+    # the same training outside the app gives the same test losses and predictions
+    d = cl.prediction_data("ItalyPowerDemand", 0.6)
+    eu = sd.MLPPredictor((10,), loss="euclidean", max_iter=15, random_state=0)
+    eu.fit(d.train_in, d.train_out)
+    soft = sd.MLPPredictor((10,), loss="softdtw", gamma=0.1, max_iter=15, random_state=0)
+    soft.fit(d.train_in, d.train_out, init=eu)
+    for row, model in ((0, eu), (1, soft)):
+        scores = model.evaluate(d.test_in, d.test_out)
+        np.testing.assert_allclose(table["DTW test loss"].iloc[row], scores["dtw"], rtol=1e-6)
+        np.testing.assert_allclose(table["Euclidean test loss"].iloc[row], scores["euclidean"],
+                                   rtol=1e-6)
+    spec = specs(at)["pred_chart"]
+    preds = traces(spec, "prediction, soft-DTW (γ = 0.1) loss")
+    assert len(preds) == 3  # test series 0, 1, 2
+    np.testing.assert_allclose(ys(preds[0]), soft.predict(d.test_in)[0], atol=1e-5)
+    np.testing.assert_allclose(ys(traces(spec, "truth (the rest)")[1]), d.test_out[1],
+                               atol=1e-6)
+    # downloads: every test prediction of both models, and the losses table
+    parsed = parse_series_file(downloaded(at, media, "pr_dl_pred"), "predictions.csv")
+    assert len(parsed.series) == 2 * len(d.test_in)
+    assert parsed.names[0] == "euclidean test 0"
+    assert downloaded(at, media, "pr_dl_table").decode().splitlines()[0].startswith(
+        "training loss,DTW test loss,Euclidean test loss")
+    # a widget change keeps the results (with a note) until the next press
+    at.multiselect(key="pr_show").set_value([5]).run()
+    assert_clean(at)
+    assert len(traces(specs(at)["pred_chart"], "truth (the rest)")) == 1
+    at.number_input(key="pr_iter").set_value(20).run()
+    assert_clean(at)
+    assert at.dataframe and any("settings changed" in w.value for w in at.warning)
+    at.button(key="pr_run").click().run()
+    assert_clean(at)
+    assert not any("settings changed" in w.value for w in at.warning)
+    assert all(1 <= k <= 20 for k in at.dataframe[0].value["iterations"])
+
+
+def test_prediction_gamma_and_dataset_widgets():
+    at = open_page("prediction", {**PRED_SMALL, "pr_iter": 5, "gamma": "1"})
+    at.toggle(key="pr_warm").set_value(False)
+    at.button(key="pr_run").click().run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 1)"]
+    at.selectbox(key="pr_ds").set_value("BasicMotions")
+    at.button(key="pr_run").click().run()
+    assert_clean(at)
+    assert at.number_input(key="pr_ch").value == 0  # 6 channels: one is drawn
+    assert specs(at)["pred_chart"]
+
+
+def test_prediction_bad_url_and_caps():
+    at = open_page("prediction", {"pr_ds": "PickupGestureWiimoteZ", "pr_iter": 99999,
+                                  "pr_prop": "2"})
+    assert_clean(at)
+    assert at.selectbox(key="pr_ds").value == "GunPoint"
+    assert "PickupGestureWiimoteZ" not in at.selectbox(key="pr_ds").options
+    at = open_page("prediction", {"pr_ds": "CBF"})  # 900 test series: capped
+    assert_clean(at)
+    assert any(f"first {cl.PRED_MAX_TEST}" in w.value for w in at.warning)
+
+
+# --------------------------------------------------------------------------- compute layer
+
+
+def test_progress_and_memo():
+    ds = warped_copies(4, 30, seed=3)
+    calls: list[float] = []
+    cl.clear_cache()
+    res = cl.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: calls.append(f))
+    assert calls and calls[-1] == 1.0 and calls == sorted(calls)
+    again = cl.barycenter_comparison(ds.series, 0.5,
+                                     progress=lambda f, t: calls.append(-1.0))
+    assert again is res and -1.0 not in calls  # memoised: no recomputation, no progress
+    other = cl.barycenter_comparison(ds.series, 0.5, objective="divergence")
+    assert other is not res
+
+
+def test_time_budget_stops_an_optimiser_with_a_message():
+    ds = warped_copies(4, 30, seed=4)
+    res = cl.barycenter_comparison(ds.series, 0.01, budget=0.0)
+    assert res.methods["softdtw"].message.startswith("stopped after the 0 s budget")
+    assert not res.methods["softdtw"].converged
+
+
+def test_cap_series_messages():
+    items, notes = cl.cap_series([np.arange(500.0)] * 50, max_series=10, max_length=100)
+    assert len(items) == 10 and all(len(s) == 100 for s in items)
+    assert "first 10" in notes[0] and "resampled to 100" in notes[1]
