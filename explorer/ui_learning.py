@@ -31,7 +31,8 @@ class LiveProgress:
 
     The bar lives in an ``st.empty`` placeholder created where this object is made; nothing
     is drawn unless the callback is called (a memoised result never calls it), and
-    :meth:`clear` removes the bar. Updates are throttled to one per ``min_interval`` s.
+    :meth:`clear` (or leaving a ``with`` block) removes the bar. Updates are throttled to
+    one per ``min_interval`` seconds.
     """
 
     def __init__(self, min_interval: float = 0.08):
@@ -50,6 +51,12 @@ class LiveProgress:
 
     def clear(self) -> None:
         self.placeholder.empty()
+
+    def __enter__(self) -> LiveProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:  # also when the computation raised: no stale bar
+        self.clear()
 
 
 def valid_choice(key: str, options: Sequence, default) -> None:

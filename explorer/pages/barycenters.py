@@ -125,11 +125,10 @@ def body() -> None:
         st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
 
-    progress = ul.LiveProgress()
-    res = cl.barycenter_comparison(members.series, sel.gamma, init=init or "euclidean",
-                                   objective=objective, band=sel.band,
-                                   template=members.template, progress=progress)
-    progress.clear()
+    with ul.LiveProgress() as progress:
+        res = cl.barycenter_comparison(members.series, sel.gamma, init=init or "euclidean",
+                                       objective=objective, band=sel.band,
+                                       template=members.template, progress=progress)
     m = res.methods
     st.subheader(f"{escape_markdown(members.name)}: {len(members.series)} series")
     fig = fl.barycenter_figure(
@@ -184,10 +183,10 @@ def body() -> None:
     elif not gtexts:
         st.info("Choose at least one γ for the sweep.")
     else:
-        sp = ul.LiveProgress()
-        sw = cl.gamma_sweep(members.series, [float(g) for g in gtexts], init=init or "euclidean",
-                            objective=objective, band=sel.band, progress=sp)
-        sp.clear()
+        with ul.LiveProgress() as sp:
+            sw = cl.gamma_sweep(members.series, [float(g) for g in gtexts],
+                                init=init or "euclidean", objective=objective, band=sel.band,
+                                progress=sp)
         ui.plot(fl.gamma_sweep_figure(members.series, sw.gammas, sw.barycenters, sw.losses,
                                       channel=channel, template=members.template,
                                       uirevision=f"sweep-{members.name}"), key="sweep_chart")

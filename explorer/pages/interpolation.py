@@ -41,10 +41,9 @@ def body() -> None:
     if sel.cost != "sqeuclidean":
         st.info("Interpolation uses the squared Euclidean ground cost (it needs the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
-    progress = ul.LiveProgress()
-    grid = cl.interpolation_grid(x, y, sel.gamma, objective=objective,
-                                 band=sel.band, progress=progress)
-    progress.clear()
+    with ul.LiveProgress() as progress:
+        grid = cl.interpolation_grid(x, y, sel.gamma, objective=objective, band=sel.band,
+                                     progress=progress)
     fig = fl.interpolation_figure(
         x, y, grid.lams, grid.soft, grid.euclid, channel=channel, gamma_text=sel.gamma_text,
         uirevision=f"interp-{len(x)}-{len(y)}")

@@ -66,10 +66,9 @@ def body() -> None:
               "max_iter": max_iter, "seed": seed, "from_euclidean": warm}
     if st.button("Train both models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
-        progress = ul.LiveProgress()
-        run = cl.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
-                                  from_euclidean=warm, seed=seed, progress=progress)
-        progress.clear()
+        with ul.LiveProgress() as progress:
+            run = cl.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
+                                      from_euclidean=warm, seed=seed, progress=progress)
         st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
     stored = st.session_state.get(RESULT_KEY)
     if stored is None:

@@ -19,6 +19,15 @@ SCRIPT_RUNS = """
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }
 """
+PROGRESS_SEEN = """
+() => {
+  window.__progress = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector("[data-testid='stProgress']");
+    if (bar) window.__progress.push(bar.innerText);
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}
+"""
 GD = "document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
 
 
@@ -107,10 +116,15 @@ def test_prediction_trains_and_draws(app_url, app_page):
     goto(app_page, f"{app_url}/prediction?pr_ds=ItalyPowerDemand&pr_iter=40", charts=False)
     app_page.get_by_role("heading", name="Prediction with a soft-DTW loss").first.wait_for()
     no_exception(app_page)
+    app_page.evaluate(PROGRESS_SEEN)
     app_page.get_by_role("button", name="Train both models").click()
     app_page.locator("[data-testid='stPlotlyChart']").first.wait_for()
     wait_for_app(app_page, settle_ms=500)
     no_exception(app_page)
     chart_drawn(app_page, 0)
     assert app_page.locator("[data-testid='stDataFrame']").count() == 1
+    # a progress bar followed the training while it ran, and is gone now
+    seen = app_page.evaluate("window.__progress")
+    assert any("iteration" in text for text in seen), seen
+    assert app_page.locator("[data-testid='stProgress']").count() == 0
     shot(app_page, "use-prediction.png")
