@@ -46,30 +46,41 @@ def _accumulate(Yrt, n, m, ilo_k, ihi_k, base, Ed, coef, rs, eyt):
                 eyt[t, xo + u] += coef * Ed[eo + u] * Yrt[t, yo + u]
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def _one_vs_many(Zt, data, offsets, coef, gamma, radius, n_chunks, values, RS, EYt):
-    d, n = Zt.shape
+@njit(cache=True, error_model="numpy", nogil=True)
+def _chunk(c, n_chunks, Zt, data, offsets, coef, gamma, radius, values, RS, EYt):
+    """Series c, c + n_chunks, … of the collection, with buffers reused between them."""
+    n = Zt.shape[1]
     N = offsets.shape[0] - 1
+    size = 0
+    WA = np.empty(0)
+    WB = np.empty(0)
+    WC = np.empty(0)
+    Ed = np.empty(0)
+    for j in range(c, N, n_chunks):
+        m = offsets[j + 1] - offsets[j]
+        Yrt = np.ascontiguousarray(data[offsets[j] : offsets[j + 1]][::-1].T)
+        lo, hi = band_limits(n, m, radius)
+        ilo, ihi, base, total = diagonal_layout(n, m, lo, hi)
+        if total > size:  # grow this chunk's buffers; reused for its other series
+            size = total
+            WA = np.empty(size)
+            WB = np.empty(size)
+            WC = np.empty(size)
+            Ed = np.empty(size)
+        values[j] = forward(Zt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC)
+        backward(n, m, ilo, ihi, base, WA, WB, WC, Ed)
+        _accumulate(Yrt, n, m, ilo, ihi, base, Ed, coef[j], RS[c], EYt[c])
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _one_vs_many_parallel(Zt, data, offsets, coef, gamma, radius, n_chunks, values, RS, EYt):
     for c in prange(n_chunks):
-        size = 0
-        WA = np.empty(0)
-        WB = np.empty(0)
-        WC = np.empty(0)
-        Ed = np.empty(0)
-        for j in range(c, N, n_chunks):
-            m = offsets[j + 1] - offsets[j]
-            Yrt = np.ascontiguousarray(data[offsets[j] : offsets[j + 1]][::-1].T)
-            lo, hi = band_limits(n, m, radius)
-            ilo, ihi, base, total = diagonal_layout(n, m, lo, hi)
-            if total > size:  # grow this thread's buffers; reused for its other series
-                size = total
-                WA = np.empty(size)
-                WB = np.empty(size)
-                WC = np.empty(size)
-                Ed = np.empty(size)
-            values[j] = forward(Zt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC)
-            backward(n, m, ilo, ihi, base, WA, WB, WC, Ed)
-            _accumulate(Yrt, n, m, ilo, ihi, base, Ed, coef[j], RS[c], EYt[c])
+        _chunk(c, n_chunks, Zt, data, offsets, coef, gamma, radius, values, RS, EYt)
+
+
+#: Below this many DP cells an evaluation runs on the calling thread: waking the thread
+#: pool costs more than it saves (and much more on a loaded machine).
+PARALLEL_MIN_CELLS = 2_000_000
 
 
 class PackedCollection:
@@ -90,12 +101,18 @@ class PackedCollection:
 def alignment_statistics_packed(Z, packed, coef, gamma, radius):
     """Unvalidated core of :func:`alignment_statistics`; ``Z`` is (n, d) float64."""
     n, d = Z.shape
-    chunks = max(1, min(numba.get_num_threads(), len(packed)))
+    cells = n * int(packed.offsets[-1])
+    threads = numba.get_num_threads() if cells >= PARALLEL_MIN_CELLS else 1
+    chunks = max(1, min(threads, len(packed)))
     values = np.empty(len(packed))
     RS = np.zeros((chunks, n))
     EYt = np.zeros((chunks, d, n))
     Zt = np.ascontiguousarray(Z.T)
-    _one_vs_many(Zt, packed.data, packed.offsets, coef, gamma, radius, chunks, values, RS, EYt)
+    args = (Zt, packed.data, packed.offsets, coef, gamma, radius)
+    if chunks == 1:
+        _chunk(0, 1, *args, values, RS, EYt)
+    else:
+        _one_vs_many_parallel(*args, chunks, values, RS, EYt)
     return values, RS.sum(axis=0), EYt.sum(axis=0).T.copy()
 
 
