@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -49,7 +50,7 @@ def shot(page, name: str, *, docs: str | None = None) -> None:
     page.set_viewport_size({"width": 1500, "height": max(900, min(int(height) + 20, 4000))})
     page.wait_for_timeout(800)
     page.screenshot(path=str(SCREENSHOTS / name))
-    if docs:
+    if docs and os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":  # README pictures, on request
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SCREENSHOTS / name, DOCS / docs)
 
