@@ -226,11 +226,34 @@ def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, W
 
 
 @njit(**_FLAGS)
-def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed):
-    """Expected alignment in compact layout: e_ij = Σ_successors w e_successor."""
+def _row_statistics(Yrt, m, k, ilo, ihi, eo, Ed, coef, rs, eyt):
+    """rs[i-1] += coef e_ij and eyt[:, i-1] += coef e_ij y_j over diagonal k (E at Ed[eo:])."""
+    L = np.uint64(ihi - ilo + 1)
+    xo = np.uint64(ilo - 1)
+    yo = np.uint64(m - k + ilo)
+    e0 = np.uint64(eo)
+    for u in range(L):
+        rs[xo + u] += coef * Ed[e0 + u]
+    for t in range(Yrt.shape[0]):
+        for u in range(L):
+            eyt[t, xo + u] += coef * Ed[e0 + u] * Yrt[t, yo + u]
+
+
+@njit(**_FLAGS)
+def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, coef, rs, eyt):
+    """Expected alignment in compact layout: e_ij = Σ_successors w e_successor.
+
+    When ``rs`` has n entries, each diagonal's E is also folded, while still in cache, into
+    ``rs[i-1] += coef Σ_j e_ij`` and ``eyt[t, i-1] += coef Σ_j e_ij y_jt`` (Yrt as in
+    :func:`forward`): the statistics of the squared-Euclidean gradient
+    ``2 (rs ⊙ x - ey)`` and of the majorisation step ``ey / rs``.
+    """
+    stats = rs.shape[0] == n
     for p in range(base[n + m], base[n + m + 2]):
         Ed[p] = 0.0
     Ed[base[n + m] + 1] = 1.0  # cell (n, m): the only row on the last diagonal
+    if stats:
+        _row_statistics(Yrt, m, n + m, n, n, base[n + m] + 1, Ed, coef, rs, eyt)
     one = np.uint64(1)
     for k in range(n + m - 1, 1, -1):
         ilo = ilo_k[k]
@@ -251,6 +274,8 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed):
                 + WB[s1 + one + u] * Ed[s1 + one + u]
                 + WC[s1 + u] * Ed[s1 + u]
             )
+        if stats:
+            _row_statistics(Yrt, m, k, ilo, ihi, p + 1, Ed, coef, rs, eyt)
 
 
 @njit(**_FLAGS)
@@ -263,8 +288,8 @@ def scatter(n, m, ilo_k, ihi_k, base, Ed, E):
 
 
 @njit(**_FLAGS)
-def jacobian_product(Xt, Yrt, kind, n, m, ilo_k, ihi_k, base, Ed, Gt):
-    """Gt (d, n) += (∂Δ/∂X)^T E, reading E in compact layout (kind 0 or 1)."""
+def absolute_jacobian_product(Xt, Yrt, n, m, ilo_k, ihi_k, base, Ed, Gt):
+    """Gt (d, n) += Σ_j e_ij sign(x_i - y_j): (∂Δ/∂X)^T E for the absolute cost."""
     for k in range(2, n + m + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
@@ -275,11 +300,7 @@ def jacobian_product(Xt, Yrt, kind, n, m, ilo_k, ihi_k, base, Ed, Gt):
         xo = np.uint64(ilo - 1)
         yo = np.uint64(m - k + ilo)
         for t in range(Xt.shape[0]):
-            if kind == 0:
-                for u in range(L):
-                    Gt[t, xo + u] += 2.0 * Ed[eo + u] * (Xt[t, xo + u] - Yrt[t, yo + u])
-            else:
-                for u in range(L):
-                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
-                    sgn = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
-                    Gt[t, xo + u] += Ed[eo + u] * sgn
+            for u in range(L):
+                diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                sgn = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
+                Gt[t, xo + u] += Ed[eo + u] * sgn

@@ -27,25 +27,6 @@ from .pairwise import as_dataset
 _EMPTY = np.zeros((0, 0))
 
 
-@njit(cache=True, error_model="numpy")
-def _accumulate(Yrt, n, m, ilo_k, ihi_k, base, Ed, coef, rs, eyt):
-    """rs[i-1] += coef Σ_j e_ij, eyt[t, i-1] += coef Σ_j e_ij y_jt (compact E)."""
-    for k in range(2, n + m + 1):
-        ilo = ilo_k[k]
-        ihi = ihi_k[k]
-        if ihi < ilo:
-            continue
-        L = np.uint64(ihi - ilo + 1)
-        eo = np.uint64(base[k] + 1)
-        xo = np.uint64(ilo - 1)
-        yo = np.uint64(m - k + ilo)
-        for u in range(L):
-            rs[xo + u] += coef * Ed[eo + u]
-        for t in range(Yrt.shape[0]):
-            for u in range(L):
-                eyt[t, xo + u] += coef * Ed[eo + u] * Yrt[t, yo + u]
-
-
 @njit(cache=True, error_model="numpy", nogil=True)
 def _chunk(c, n_chunks, Zt, data, offsets, coef, gamma, radius, values, RS, EYt):
     """Series c, c + n_chunks, … of the collection, with buffers reused between them."""
@@ -68,8 +49,7 @@ def _chunk(c, n_chunks, Zt, data, offsets, coef, gamma, radius, values, RS, EYt)
             WC = np.empty(size)
             Ed = np.empty(size)
         values[j] = forward(Zt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC)
-        backward(n, m, ilo, ihi, base, WA, WB, WC, Ed)
-        _accumulate(Yrt, n, m, ilo, ihi, base, Ed, coef[j], RS[c], EYt[c])
+        backward(n, m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, coef[j], RS[c], EYt[c])
 
 
 @njit(cache=True, parallel=True, nogil=True)

@@ -76,9 +76,9 @@ def soft_dtw_divergence_value_and_grad(
     p = _problem(X, Y, gamma, cost, band, **kw)
     pxx = _problem(p.X, p.X, gamma, cost, band, **kw)
     pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    wave = _gibbs(p)
+    wave = _gibbs(p, statistics=True)
     g = _wave_grad_x(p, wave)
-    wave_xx = _gibbs(pxx)
+    wave_xx = _gibbs(pxx, statistics=True)
     g_xx = _wave_grad_x(pxx, wave_xx)
     value = wave.value - 0.5 * (wave_xx.value + _value(pyy))
     return value, g - g_xx

@@ -291,6 +291,8 @@ class _Wave(NamedTuple):
     ihi: np.ndarray
     base: np.ndarray
     Ed: np.ndarray
+    rs: np.ndarray  # E 1, when the backward pass folded the statistics
+    eyt: np.ndarray  # (E Y)^T
 
 
 def _wave_inputs(p: _Problem):
@@ -302,8 +304,12 @@ def _wave_inputs(p: _Problem):
     return Xt, Yrt, _EMPTY, COST_CODES[p.cost]
 
 
-def _gibbs(p: _Problem) -> _Wave:
-    """Value and expected alignment by the vectorised wavefront passes (the fast path)."""
+def _gibbs(p: _Problem, statistics=False) -> _Wave:
+    """Value and expected alignment by the vectorised wavefront passes (the fast path).
+
+    ``statistics`` (squared Euclidean cost only) also folds E into ``rs = E 1`` and
+    ``ey = E Y`` during the backward pass, for :func:`_wave_grad_x`.
+    """
     Xt, Yrt, D, kind = _wave_inputs(p)
     ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
     WA = _workspace.get("WA", (total,))
@@ -311,8 +317,16 @@ def _gibbs(p: _Problem) -> _Wave:
     WC = _workspace.get("WC", (total,))
     Ed = _workspace.get("Ed", (total,))
     value = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
-    wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed)
-    return _Wave(float(value), Xt, Yrt, kind, ilo, ihi, base, Ed)
+    if statistics and kind == 0:
+        rs = np.zeros(p.n)
+        eyt = np.zeros((Yrt.shape[0], p.n))
+    else:
+        rs, eyt = _NO_STATS
+    wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, 1.0, rs, eyt)
+    return _Wave(float(value), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
+
+
+_NO_STATS = (np.zeros(0), np.zeros((0, 0)))
 
 
 def _alignment_matrix(p: _Problem, w: _Wave):
@@ -322,10 +336,18 @@ def _alignment_matrix(p: _Problem, w: _Wave):
 
 
 def _wave_grad_x(p: _Problem, w: _Wave):
-    """(∂Δ/∂X)^T E straight from the compact E (no n x m matrix formed)."""
-    Gt = np.zeros((p.X.shape[1], p.n))
-    wf.jacobian_product(w.Xt, w.Yrt, w.kind, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
-    return Gt.T.reshape(p.x_shape)
+    """(∂Δ/∂X)^T E straight from the compact E (no n x m matrix formed).
+
+    Squared Euclidean: ``2 (rs ⊙ X - E Y)`` from the statistics the backward pass folded
+    (call :func:`_gibbs` with ``statistics=True``); absolute: Σ_j e_ij sign(x_i - y_j).
+    """
+    if w.kind == 0:
+        g = 2.0 * (w.rs[:, None] * p.X - w.eyt.T)
+    else:
+        Gt = np.zeros((p.X.shape[1], p.n))
+        wf.absolute_jacobian_product(w.Xt, w.Yrt, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
+        g = Gt.T
+    return g.reshape(p.x_shape)
 
 
 # --------------------------------------------------------------------------- public API
@@ -442,9 +464,10 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
         max_cells=max_cells,
         what="soft_dtw_value_and_grad",
     )
-    w = _gibbs(p)
     if p.cost == "precomputed":
+        w = _gibbs(p)
         return w.value, _alignment_matrix(p, w)
+    w = _gibbs(p, statistics=True)
     return w.value, _wave_grad_x(p, w)
 
 
