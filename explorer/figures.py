@@ -64,13 +64,14 @@ TEMPLATE = pio.templates["plotly_white"]
 FONT = {"family": "Source Sans Pro, Source Sans 3, sans-serif", "size": 13}
 
 
-def _finish(fig: go.Figure, **layout) -> go.Figure:
+def finish(fig: go.Figure, **layout) -> go.Figure:
     """Common layout: template, font, and the given layout keys."""
     fig.update_layout(template=TEMPLATE, font=FONT, **layout)
     return fig
 
 
-def _f32(a) -> np.ndarray:
+def f32(a) -> np.ndarray:
+    """float32 copy for the browser (halves the payload); non-finite entries become NaN."""
     a = np.asarray(a, dtype=np.float64)
     a = np.where(np.isfinite(a), a, np.nan)
     return a.astype(np.float32)
@@ -99,7 +100,7 @@ def _text(M: np.ndarray) -> list[list[str]]:
 def display_matrix(M: np.ndarray, max_size: int = MAX_DISPLAY):
     """(z float32, row coords, col coords, factors) ready for a heatmap."""
     small, rows, cols, factors = block_average(M, max_size)
-    return _f32(small), rows, cols, factors
+    return f32(small), rows, cols, factors
 
 
 def _reduced_note(factors, shape) -> str:
@@ -215,7 +216,7 @@ def cost_figure(
     # margins: x (rows) on the left, values to the left; y (columns) on top
     for k in range(X.shape[1]):
         fig.add_trace(
-            go.Scatter(x=_f32(X[:, k]), y=np.arange(n, dtype=np.int32), mode="lines",
+            go.Scatter(x=f32(X[:, k]), y=np.arange(n, dtype=np.int32), mode="lines",
                        line={"color": SERIES_COLOURS[k % 6] if X.shape[1] > 1 else X_COLOUR,
                              "width": 1.5},
                        name=f"x (ch {k})" if X.shape[1] > 1 else "x", showlegend=False,
@@ -224,7 +225,7 @@ def cost_figure(
         )
     for k in range(Y.shape[1]):
         fig.add_trace(
-            go.Scatter(x=np.arange(m, dtype=np.int32), y=_f32(Y[:, k]), mode="lines",
+            go.Scatter(x=np.arange(m, dtype=np.int32), y=f32(Y[:, k]), mode="lines",
                        line={"color": SERIES_COLOURS[k % 6] if Y.shape[1] > 1 else Y_COLOUR,
                              "width": 1.5},
                        name=f"y (ch {k})" if Y.shape[1] > 1 else "y", showlegend=False,
@@ -240,7 +241,7 @@ def cost_figure(
     fig.update_xaxes(visible=False, row=1, col=1)
     fig.update_yaxes(visible=False, row=1, col=1)
     note = _reduced_note(factors, D.shape)
-    _finish(
+    finish(
         fig, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40},
         uirevision=uirevision, clickmode="event+select", dragmode="zoom",
         legend={"orientation": "h", "x": 0.16, "y": -0.08, "bgcolor": "rgba(128,128,128,0.25)"},
@@ -299,7 +300,7 @@ def dp_table_figure(
                           line={"color": colour, "width": width})
     fig.update_yaxes(autorange="reversed", title_text="i", constrain="domain")
     fig.update_xaxes(title_text="j", side="top")
-    _finish(
+    finish(
         fig, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         uirevision=uirevision, clickmode="event+select", showlegend=False,
         title={"text": title, "y": 0.99, "x": 0.01, "font": {"size": 14}} if title else None,
@@ -327,14 +328,14 @@ def step_figure(R_shown: np.ndarray, E_shown: np.ndarray, *, cell=None, phase: s
     if r_range[1] <= r_range[0]:
         r_range = (r_range[0], r_range[0] + 1.0)
     fig.add_trace(go.Heatmap(
-        z=_f32(R_shown), x=np.arange(m1), y=np.arange(n1), colorscale=R_SCALE,
+        z=f32(R_shown), x=np.arange(m1), y=np.arange(n1), colorscale=R_SCALE,
         text=_text(R_shown), texttemplate="%{text}", textfont={"size": 10}, xgap=1, ygap=1,
         zmin=float(r_range[0]), zmax=float(r_range[1]),
         colorbar={"title": {"text": "r_ij"}, "x": 0.45, "thickness": 12},
         hovertemplate="i=%{y}, j=%{x}<br>r=%{z:.4g}<extra></extra>", name="R"), row=1, col=1)
     E_text = _text(E_shown)
     fig.add_trace(go.Heatmap(
-        z=_f32(E_shown), x=np.arange(1, m1), y=np.arange(1, n1), colorscale=E_SCALE,
+        z=f32(E_shown), x=np.arange(1, m1), y=np.arange(1, n1), colorscale=E_SCALE,
         zmin=0.0, zmax=1.0, text=E_text, texttemplate="%{text}", textfont={"size": 10},
         xgap=1, ygap=1, colorbar={"title": {"text": "e_ij"}, "x": 1.0, "thickness": 12},
         hovertemplate="i=%{y}, j=%{x}<br>e=%{z:.4g}<extra></extra>", name="E"), row=1, col=2)
@@ -356,7 +357,7 @@ def step_figure(R_shown: np.ndarray, E_shown: np.ndarray, *, cell=None, phase: s
                      zeroline=False)
     fig.update_xaxes(range=[-0.5, m1 - 0.5], title_text="j (y)", dtick=1, showgrid=False,
                      zeroline=False)
-    _finish(fig, height=460, plot_bgcolor="#e9ecef", margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    finish(fig, height=460, plot_bgcolor="#e9ecef", margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       uirevision=uirevision, showlegend=False)
     return fig
 
@@ -370,11 +371,11 @@ def softmin_quadratics_figure(t, F, soft_by_gamma: dict, hard, gamma_current: fl
     """
     fig = go.Figure()
     for k, f in enumerate(F):
-        fig.add_trace(go.Scatter(x=_f32(t), y=_f32(f), mode="lines",
+        fig.add_trace(go.Scatter(x=f32(t), y=f32(f), mode="lines",
                                  line={"color": "rgba(128,128,128,0.6)", "width": 1},
                                  name=f"f_{k + 1}(t)", showlegend=k == 0,
                                  legendgroup="f"))
-    fig.add_trace(go.Scatter(x=_f32(t), y=_f32(hard), mode="lines",
+    fig.add_trace(go.Scatter(x=f32(t), y=f32(hard), mode="lines",
                              line={"color": "#444444", "dash": "dash", "width": 2},
                              name="min_k f_k (γ = 0)"))
     gammas = sorted(soft_by_gamma)
@@ -382,7 +383,7 @@ def softmin_quadratics_figure(t, F, soft_by_gamma: dict, hard, gamma_current: fl
     for idx, g in enumerate(gammas):
         current = bool(np.isclose(g, gamma_current))
         fig.add_trace(go.Scatter(
-            x=_f32(t), y=_f32(soft_by_gamma[g]), mode="lines",
+            x=f32(t), y=f32(soft_by_gamma[g]), mode="lines",
             line={"color": "#ff4b4b" if current else palette[idx % len(palette)],
                   "width": 4 if current else 1.5},
             name=f"min^γ, γ = {g:g}" + (" (sidebar)" if current else "")))
@@ -391,7 +392,7 @@ def softmin_quadratics_figure(t, F, soft_by_gamma: dict, hard, gamma_current: fl
     hi = float(np.max(F.min(axis=0))) + 2.0
     fig.update_yaxes(range=[lo - 0.3, hi], title_text="value")
     fig.update_xaxes(title_text="t")
-    _finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
             uirevision=uirevision,
             legend={"orientation": "h", "y": -0.18, "x": 0})
     return fig
@@ -402,22 +403,22 @@ def softmin_three_figure(t, soft, hard, weights, b: float, c: float,
     """min^γ(t, b, c) vs the hard min as t varies, with the three soft-min weights below."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38],
                         vertical_spacing=0.06)
-    fig.add_trace(go.Scatter(x=_f32(t), y=_f32(hard), mode="lines",
+    fig.add_trace(go.Scatter(x=f32(t), y=f32(hard), mode="lines",
                              line={"color": "#444444", "dash": "dash", "width": 2},
                              name="min(t, b, c)"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=_f32(t), y=_f32(soft), mode="lines",
+    fig.add_trace(go.Scatter(x=f32(t), y=f32(soft), mode="lines",
                              line={"color": "#ff4b4b", "width": 3}, name="min^γ(t, b, c)"),
                   row=1, col=1)
     names = ("weight of t", "weight of b", "weight of c")
     colours = ("#1f77b4", "#2ca02c", "#9467bd")
     for k in range(3):
-        fig.add_trace(go.Scatter(x=_f32(t), y=_f32(weights[k]), mode="lines",
+        fig.add_trace(go.Scatter(x=f32(t), y=f32(weights[k]), mode="lines",
                                  line={"color": colours[k], "width": 2}, name=names[k]),
                       row=2, col=1)
     fig.update_yaxes(title_text="value", row=1, col=1)
     fig.update_yaxes(title_text="weight", range=[-0.05, 1.05], row=2, col=1)
     fig.update_xaxes(title_text="t (first argument)", row=2, col=1)
-    _finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
             uirevision=uirevision, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
@@ -466,7 +467,7 @@ def gamma_animation_figure(
         Ek = np.asarray(E_frames[k], dtype=np.float64)
         zmax = float(np.nanmax(Ek)) if np.isfinite(np.nanmax(Ek)) else 1.0
         return go.Heatmap(
-            z=_f32(Ek), x=cols, y=rows, colorscale=E_SCALE, zmin=0.0, zmax=max(zmax, 1e-12),
+            z=f32(Ek), x=cols, y=rows, colorscale=E_SCALE, zmin=0.0, zmax=max(zmax, 1e-12),
             colorbar={"title": {"text": "E (0 to frame max)", "side": "top"}, "orientation": "h",
                       "x": 0.215, "xanchor": "center", "y": 1.01, "yanchor": "bottom",
                       "len": 0.3, "thickness": 10},
@@ -543,7 +544,7 @@ def gamma_animation_figure(
         go.Frame(data=[heat(k), *frame_markers(k)], traces=[0, *marker_idx], name=labels[k])
         for k in range(len(frame_gammas))
     ]
-    _finish(
+    finish(
         fig,
         sliders=[{
             "active": int(active),
@@ -605,13 +606,13 @@ def series_figure(x, y, *, names=("x", "y"), uirevision: str = "series",
         S = _channels(s)
         for k in range(S.shape[1]):
             fig.add_trace(go.Scatter(
-                x=np.arange(len(S), dtype=np.int32), y=_f32(S[:, k]), mode="lines",
+                x=np.arange(len(S), dtype=np.int32), y=f32(S[:, k]), mode="lines",
                 name=name if S.shape[1] == 1 else f"{name} ch {k}",
                 line={"color": colour, "width": 2 if S.shape[1] == 1 else 1,
                       "dash": "solid" if k == 0 else ["dot", "dash", "dashdot", "longdash",
                                                       "longdashdot"][(k - 1) % 5]},
             ))
     fig.update_xaxes(title_text="time index")
-    _finish(fig, height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    finish(fig, height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
             uirevision=uirevision, legend={"orientation": "h", "y": 1.1})
     return fig

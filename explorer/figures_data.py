@@ -16,12 +16,12 @@ from plotly.subplots import make_subplots
 from .figures import (
     COST_SCALE,
     E_SCALE,
-    FONT,
     PATH_COLOUR,
-    TEMPLATE,
     X_COLOUR,
     Y_COLOUR,
     display_matrix,
+    f32,
+    finish,
 )
 
 __all__ = [
@@ -40,14 +40,6 @@ MAX_MEMBERS = 40  # member series drawn per cluster (payload); the rest are coun
 MAX_TICK_NAMES = 60
 
 
-def _finish(fig: go.Figure, **layout) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, font=FONT, **layout)
-    return fig
-
-
-def _f32(a) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    return np.where(np.isfinite(a), a, np.nan).astype(np.float32)
 
 
 def _safe(text) -> str:
@@ -72,7 +64,7 @@ def _joined(series_list, channel: int):
     for s in series_list:
         v = _channel(s, channel)
         xs.append(np.arange(len(v), dtype=np.float32))
-        ys.append(_f32(v))
+        ys.append(f32(v))
         xs.append(np.array([np.nan], dtype=np.float32))
         ys.append(np.array([np.nan], dtype=np.float32))
     if not xs:
@@ -131,13 +123,13 @@ def kmeans_figure(series, labels, centers, *, moved=None, channel: int = 0,
                                        "dash": "dot"},
                                  hoverinfo="skip", showlegend=False), row=r, col=col)
         centre = _channel(centers[c], channel)
-        fig.add_trace(go.Scatter(x=np.arange(len(centre), dtype=np.float32), y=_f32(centre),
+        fig.add_trace(go.Scatter(x=np.arange(len(centre), dtype=np.float32), y=f32(centre),
                                  mode="lines", name=f"centre {c}",
                                  line={"color": colour, "width": 3.5},
                                  hovertemplate=f"centre {c}<br>t=%{{x}}<br>%{{y:.3g}}"
                                                "<extra></extra>",
                                  showlegend=False), row=r, col=col)
-    _finish(fig, height=300 * rows + 40, margin={"l": 10, "r": 10, "t": 60 if title else 40,
+    finish(fig, height=300 * rows + 40, margin={"l": 10, "r": 10, "t": 60 if title else 40,
                                                   "b": 10},
             title={"text": title, "x": 0.0, "font": {"size": 15}} if title else None,
             uirevision=uirevision)
@@ -174,7 +166,7 @@ def progress_figure(iterations, inertias, changes, *, current: int | None = None
     fig.update_yaxes(title_text=objective, row=1, col=1)
     fig.update_yaxes(title_text="changes", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text="iteration (centre updates so far)", dtick=1, row=2, col=1)
-    _finish(fig, height=380, margin={"l": 10, "r": 10, "t": 20, "b": 10}, showlegend=False,
+    finish(fig, height=380, margin={"l": 10, "r": 10, "t": 20, "b": 10}, showlegend=False,
             uirevision=uirevision)
     return fig
 
@@ -198,7 +190,7 @@ def alignment_figure(E, path=None, *, uirevision: str = "E") -> go.Figure:
     if factors != (1, 1):
         note = (f"{E.shape[0]}×{E.shape[1]} matrix shown block-averaged by "
                 f"{factors[0]}×{factors[1]} (display only)")
-    _finish(fig, height=560, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    finish(fig, height=560, margin={"l": 10, "r": 10, "t": 30, "b": 10},
             legend={"orientation": "h", "y": -0.12, "x": 0},
             plot_bgcolor="rgba(0,0,0,0)", uirevision=uirevision,
             meta={"reduced": note, "factors": list(factors)})
@@ -235,23 +227,23 @@ def match_lines_figure(x, y, E, *, channel: int = 0, names=("x", "y"),
             lx = np.stack([ii, jj, np.full(len(ii), np.nan)], axis=1).ravel()
             ly = np.stack([xs_up[ii], yv[jj], np.full(len(ii), np.nan)], axis=1).ravel()
             alpha = 0.08 + 0.8 * edges[b + 1]
-            fig.add_trace(go.Scatter(x=_f32(lx), y=_f32(ly), mode="lines",
+            fig.add_trace(go.Scatter(x=f32(lx), y=f32(ly), mode="lines",
                                      line={"color": _rgba("#555555", min(alpha, 0.9)),
                                            "width": 0.6 + 1.4 * edges[b + 1]},
                                      name="matches (opacity ∝ E)",
                                      hoverinfo="skip", showlegend=b == n_bins - 1))
-    fig.add_trace(go.Scatter(x=np.arange(len(xv), dtype=np.float32), y=_f32(xs_up),
+    fig.add_trace(go.Scatter(x=np.arange(len(xv), dtype=np.float32), y=f32(xs_up),
                              mode="lines+markers", marker={"size": 3}, name=_safe(names[0]),
                              line={"color": X_COLOUR, "width": 2},
-                             customdata=_f32(xv),
+                             customdata=f32(xv),
                              hovertemplate="i=%{x}<br>x=%{customdata:.3g}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=np.arange(len(yv), dtype=np.float32), y=_f32(yv),
+    fig.add_trace(go.Scatter(x=np.arange(len(yv), dtype=np.float32), y=f32(yv),
                              mode="lines+markers", marker={"size": 3}, name=_safe(names[1]),
                              line={"color": Y_COLOUR, "width": 2},
                              hovertemplate="j=%{x}<br>y=%{y:.3g}<extra></extra>"))
     fig.update_yaxes(showticklabels=False, title_text="x (shifted up) and y")
     fig.update_xaxes(title_text="time index")
-    _finish(fig, height=420, margin={"l": 10, "r": 10, "t": 20, "b": 10},
+    finish(fig, height=420, margin={"l": 10, "r": 10, "t": 20, "b": 10},
             legend={"orientation": "h", "y": -0.18, "x": 0}, uirevision=uirevision)
     return fig
 
@@ -276,14 +268,14 @@ def pairwise_figure(M, order, names, *, label: str = "dtw_γ", groups=None,
     pos = np.arange(n, dtype=np.int32)
     text = [[f"{tick[a]} ↔ {tick[b]}" for b in range(n)] for a in range(n)]
     fig = go.Figure(go.Heatmap(
-        z=_f32(P), x=pos, y=pos, colorscale=COST_SCALE, name=label, text=text,
+        z=f32(P), x=pos, y=pos, colorscale=COST_SCALE, name=label, text=text,
         colorbar={"title": {"text": label}, "thickness": 14},
         hovertemplate="%{text}<br>" + label + " = %{z:.4g}<extra></extra>"))
     axis = {"tickmode": "array", "tickvals": pos, "ticktext": tick} if n <= MAX_TICK_NAMES \
         else {"title_text": "series (clustered order)"}
     fig.update_xaxes(tickangle=-60, **axis)
     fig.update_yaxes(autorange="reversed", **axis)
-    _finish(fig, height=max(420, min(900, 220 + 9 * n)),
+    finish(fig, height=max(420, min(900, 220 + 9 * n)),
             margin={"l": 10, "r": 10, "t": 20, "b": 10}, uirevision=uirevision,
             meta={"order": order.tolist()})
     return fig

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import FONT, SERIES_COLOURS, TEMPLATE, X_COLOUR, Y_COLOUR
+from .figures import SERIES_COLOURS, X_COLOUR, Y_COLOUR, f32, finish
 
 __all__ = [
     "METHOD_COLOURS",
@@ -45,14 +45,6 @@ _TOP_LEGEND = {"orientation": "h", "x": 0.0, "y": 1.1, "yanchor": "bottom",
                "entrywidth": 185, "entrywidthmode": "pixels"}
 
 
-def _finish(fig: go.Figure, **layout) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, font=FONT, **layout)
-    return fig
-
-
-def _f32(a) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    return np.where(np.isfinite(a), a, np.nan).astype(np.float32)
 
 
 def channel_of(s, channel: int = 0) -> np.ndarray:
@@ -71,7 +63,7 @@ def _line(s, *, name, colour, width=2.5, dash="solid", start=0, showlegend=True,
           opacity=1.0, channel=0, legendgroup=None, xaxis_name="t"):
     v = channel_of(s, channel)
     return go.Scatter(
-        x=np.arange(start, start + len(v), dtype=np.int32), y=_f32(v), mode="lines",
+        x=np.arange(start, start + len(v), dtype=np.int32), y=f32(v), mode="lines",
         name=name, line={"color": colour, "width": width, "dash": dash}, opacity=opacity,
         showlegend=showlegend, legendgroup=legendgroup,
         hovertemplate=f"{name}<br>{xaxis_name}=%{{x}}<br>value=%{{y:.4g}}<extra></extra>",
@@ -90,7 +82,7 @@ def _members_trace(members: Sequence, channel: int, *, showlegend=True,
         ys.append(np.array([np.nan]))
     x = np.concatenate(xs) if xs else np.zeros(0)
     y = np.concatenate(ys) if ys else np.zeros(0)
-    return go.Scatter(x=_f32(x), y=_f32(y), mode="lines", name=f"{name} ({len(members)})",
+    return go.Scatter(x=f32(x), y=f32(y), mode="lines", name=f"{name} ({len(members)})",
                       line={"color": MEMBER_COLOUR, "width": 1}, hoverinfo="skip",
                       showlegend=showlegend, legendgroup="members", connectgaps=False)
 
@@ -163,7 +155,7 @@ def interpolation_figure(x, y, lams, soft: Sequence, euclid: Sequence, *, channe
     fig.update_yaxes(range=yr, row=1, col=1, title_text="value")
     fig.update_yaxes(range=yr, row=1, col=2)
     fig.update_xaxes(range=[0, max(xmax, 1)], title_text="time index")
-    _finish(
+    finish(
         fig, height=500, uirevision=uirevision,
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         legend=_TOP_LEGEND,
@@ -209,7 +201,7 @@ def barycenter_figure(members: Sequence, barycenters: dict, *, channel: int = 0,
                             colour=METHOD_COLOURS.get(key, SERIES_COLOURS[k % 6])))
     fig.update_xaxes(title_text="time index")
     fig.update_yaxes(title_text="value" + (f" (channel {channel})" if channel else ""))
-    _finish(fig, height=height, uirevision=uirevision,
+    finish(fig, height=height, uirevision=uirevision,
             margin={"l": 10, "r": 10, "t": 40, "b": 10},
             legend={**_TOP_LEGEND, "y": 1.02})
     return fig
@@ -229,13 +221,13 @@ def objective_trace_figure(traces: dict, *, uirevision: str = "trace") -> go.Fig
     shown = set()
     for row, (_, vals, phases) in enumerate(items, start=1):
         it = np.arange(len(vals), dtype=np.int32)
-        fig.add_trace(go.Scatter(x=it, y=_f32(vals), mode="lines", showlegend=False,
+        fig.add_trace(go.Scatter(x=it, y=f32(vals), mode="lines", showlegend=False,
                                  line={"color": "#999999", "width": 1.2}, hoverinfo="skip"),
                       row=row, col=1)
         for ph in dict.fromkeys(phases):
             sel = np.array([p == ph for p in phases])
             fig.add_trace(go.Scatter(
-                x=it[sel], y=_f32(vals[sel]), mode="markers", name=ph,
+                x=it[sel], y=f32(vals[sel]), mode="markers", name=ph,
                 marker={"color": PHASE_COLOURS.get(ph, "#17becf"), "size": 6},
                 legendgroup=ph, showlegend=ph not in shown,
                 hovertemplate="iteration %{x}<br>objective %{y:.6g}<extra>" + ph + "</extra>"),
@@ -243,7 +235,7 @@ def objective_trace_figure(traces: dict, *, uirevision: str = "trace") -> go.Fig
             shown.add(ph)
         fig.update_yaxes(title_text="objective", row=row, col=1)
     fig.update_xaxes(title_text="iteration", row=len(items), col=1)
-    _finish(fig, height=200 + 130 * len(items), uirevision=uirevision,
+    finish(fig, height=200 + 130 * len(items), uirevision=uirevision,
             margin={"l": 10, "r": 10, "t": 30, "b": 80},
             legend={"orientation": "h", "y": -0.2 * 2 / len(items), "x": 0.0,
                     "yanchor": "top", "title": {"text": "phase"}})
@@ -274,7 +266,7 @@ def gamma_sweep_figure(members: Sequence, gammas, barycenters: Sequence, losses,
     fig.layout.annotations[best].font = {"color": METHOD_COLOURS["softdtw"], "size": 14}
     fig.layout.annotations[best].text = titles[best] + " (lowest)"
     fig.update_xaxes(showticklabels=False)
-    _finish(fig, height=320, uirevision=uirevision,
+    finish(fig, height=320, uirevision=uirevision,
             margin={"l": 10, "r": 10, "t": 60, "b": 10},
             legend={"orientation": "h", "y": -0.08, "x": 0.0, "entrywidth": 210,
                     "entrywidthmode": "pixels"})
@@ -313,7 +305,7 @@ def prediction_figure(inputs, truth, predictions: dict, indices: Sequence[int], 
         fig.add_vline(x=n_in - 0.5, line={"color": "#bbbbbb", "width": 1, "dash": "dash"},
                       row=1, col=c)
     fig.update_xaxes(title_text="time index")
-    _finish(fig, height=420, uirevision=uirevision,
+    finish(fig, height=420, uirevision=uirevision,
             margin={"l": 10, "r": 10, "t": 80, "b": 10},
             legend={**_TOP_LEGEND, "y": 1.12, "entrywidth": 260})
     return fig
@@ -328,12 +320,12 @@ def loss_curves_figure(curves: dict, *, uirevision: str = "curves") -> go.Figure
     colours = [METHOD_COLOURS["euclidean"], METHOD_COLOURS["softdtw"]]
     for c, (title, vals) in enumerate(curves.items(), start=1):
         v = np.asarray(vals, dtype=np.float64)
-        fig.add_trace(go.Scatter(x=np.arange(len(v), dtype=np.int32), y=_f32(v),
+        fig.add_trace(go.Scatter(x=np.arange(len(v), dtype=np.int32), y=f32(v),
                                  mode="lines", name=title, showlegend=False,
                                  line={"color": colours[(c - 1) % 2], "width": 2}),
                       row=1, col=c)
         fig.update_xaxes(title_text="iteration", row=1, col=c)
     fig.update_yaxes(title_text="training objective J", row=1, col=1)
-    _finish(fig, height=280, uirevision=uirevision,
+    finish(fig, height=280, uirevision=uirevision,
             margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig

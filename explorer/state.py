@@ -24,7 +24,7 @@ import numpy as np
 import streamlit as st
 
 import softdtw_core as sd
-from explorer import data
+from explorer import data, ui
 from explorer.analysis import escape_markdown
 
 __all__ = [
@@ -158,10 +158,7 @@ def gamma_from_text(text: str) -> float:
 
 
 def _valid_choice(key: str, options) -> None:
-    """Reset a choice held in session state that is not among ``options`` (e.g. set by code)."""
-    v = st.session_state.get(key)
-    if v is not None and v not in options:
-        st.session_state[key] = DEFAULTS[key]
+    ui.valid_choice(key, options, DEFAULTS[key])
 
 
 def _index(key: str, options) -> int:
@@ -174,13 +171,7 @@ def _clamp(key: str, lo, hi) -> None:
     A value can fall outside when the range changed (another dataset) or came from a
     hand-edited URL; the widget would otherwise refuse it.
     """
-    v = st.session_state.get(key)
-    if v is None:  # not drawn yet: the widget starts from its default (or the URL)
-        return
-    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
-        st.session_state[key] = min(max(DEFAULTS[key], lo), hi)
-    elif not lo <= v <= hi:
-        st.session_state[key] = type(DEFAULTS[key])(min(max(v, lo), hi))
+    ui.clamp(key, lo, hi, DEFAULTS[key])
 
 
 def _label_text(labels, k) -> str:

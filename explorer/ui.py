@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.data import SeriesFileError
 
-__all__ = ["clicked_cell", "intro", "plot", "run_page", "tex_number", "user_message"]
+__all__ = [
+    "clamp", "clicked_cell", "intro", "plot", "run_page", "tex_number", "user_message",
+    "valid_choice",
+]
 
 log = logging.getLogger("explorer")
 
@@ -93,3 +97,36 @@ def clicked_cell(points) -> tuple[int, int] | None:
             except (TypeError, ValueError):
                 continue
     return None
+
+
+def valid_choice(key: str, options, default) -> None:
+    """Reset ``st.session_state[key]`` to ``default`` when it is not among ``options``.
+
+    Call before drawing the widget: a widget refuses a session-state value outside its
+    options, which happens when the options depend on another widget (a dataset's classes)
+    or the value came from a hand-edited URL. Lists (multiselect) keep their valid items.
+    """
+    v = st.session_state.get(key)
+    if v is None:
+        return
+    if isinstance(v, list):
+        kept = [o for o in v if o in options]
+        if kept != v:
+            st.session_state[key] = kept or list(default)
+    elif v not in options:
+        st.session_state[key] = default
+
+
+def clamp(key: str, lo, hi, default) -> None:
+    """Bring a number held in ``st.session_state[key]`` into [lo, hi] before its widget.
+
+    Not a finite number (e.g. from the URL): ``default``, itself clamped into the range.
+    """
+    v = st.session_state.get(key)
+    if v is None:  # not drawn yet: the widget starts from its default (or the URL)
+        return
+    kind = type(default)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
+        st.session_state[key] = kind(min(max(default, lo), hi))
+    elif not lo <= v <= hi:
+        st.session_state[key] = kind(min(max(v, lo), hi))

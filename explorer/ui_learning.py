@@ -1,26 +1,24 @@
 """Streamlit helpers shared by the Interpolation, Barycenters and Prediction pages.
 
-Progress bars driven by the computations' ``progress(fraction, text)`` callbacks, URL-bound
-choices that stay valid when their options change, CSV download buttons and the sharing
-caption. No computation here (see :mod:`explorer.compute_learning`).
+Progress bars driven by the computations' ``progress(fraction, text)`` callbacks, CSV
+download buttons and the sharing caption. No computation here (see
+:mod:`explorer.compute_learning`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 
-import numpy as np
 import streamlit as st
+
+from explorer import ui
 
 __all__ = [
     "BIND",
     "LiveProgress",
     "channel_picker",
-    "clamp",
     "download",
     "sharing_caption",
-    "valid_choice",
 ]
 
 BIND = {"bind": "query-params"}
@@ -59,40 +57,12 @@ class LiveProgress:
         self.clear()
 
 
-def valid_choice(key: str, options: Sequence, default) -> None:
-    """Reset ``st.session_state[key]`` to ``default`` when it is not among ``options``.
-
-    Needed when a choice's options depend on another widget (the classes of a dataset):
-    a widget refuses a session-state value outside its options.
-    """
-    v = st.session_state.get(key)
-    if v is None:
-        return
-    if isinstance(v, list):
-        kept = [o for o in v if o in options]
-        if kept != v:
-            st.session_state[key] = kept or list(default)
-    elif v not in options:
-        st.session_state[key] = default
-
-
-def clamp(key: str, lo, hi, default) -> None:
-    """Bring a number held in ``st.session_state[key]`` into [lo, hi] before its widget."""
-    v = st.session_state.get(key)
-    if v is None:
-        return
-    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
-        st.session_state[key] = default
-    elif not lo <= v <= hi:
-        st.session_state[key] = type(default)(min(max(v, lo), hi))
-
-
 def channel_picker(dim: int, key: str, container=None) -> int:
     """For multichannel series, a number input choosing the channel drawn (else 0)."""
     if dim <= 1:
         return 0
     c = container or st
-    clamp(key, 0, dim - 1, 0)
+    ui.clamp(key, 0, dim - 1, 0)
     return int(c.number_input(f"Channel drawn (0–{dim - 1})", 0, dim - 1, value=0, step=1,
                               key=key, **BIND,
                               help="The figures draw one channel; computations and downloads "

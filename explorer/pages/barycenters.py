@@ -19,7 +19,7 @@ SWEEP_MAX = 6
 
 
 def _members(col) -> cl.MemberSet:
-    ul.valid_choice("bc_src", SOURCES, "dataset")
+    ui.valid_choice("bc_src", SOURCES, "dataset")
     src = col.segmented_control("Series to average", SOURCES, default="dataset",
                                 required=True, key="bc_src", **ul.BIND,
                                 help="A class of a bundled dataset, randomly time-warped noisy "
@@ -32,19 +32,19 @@ def _members(col) -> cl.MemberSet:
         src = "dataset"
     if src == "warped copies":
         a, b = col.columns(2)
-        ul.valid_choice("bc_tpl", list(TEMPLATES), "sine")
+        ui.valid_choice("bc_tpl", list(TEMPLATES), "sine")
         tpl = a.selectbox("Template", TEMPLATES, key="bc_tpl", **ul.BIND)
-        ul.clamp("bc_n", 2, cl.MAX_SERIES, 20)
+        ui.clamp("bc_n", 2, cl.MAX_SERIES, 20)
         n = b.number_input(f"Copies (2–{cl.MAX_SERIES})", 2, cl.MAX_SERIES, value=20, step=1,
                            key="bc_n", **ul.BIND)
-        ul.clamp("bc_len", 8, cl.MAX_LENGTH, 100)
+        ui.clamp("bc_len", 8, cl.MAX_LENGTH, 100)
         length = a.number_input(f"Length (8–{cl.MAX_LENGTH})", 8, cl.MAX_LENGTH, value=100,
                                 step=1, key="bc_len", **ul.BIND)
-        ul.clamp("bc_seed", 0, 10_000, 0)
+        ui.clamp("bc_seed", 0, 10_000, 0)
         seed = b.number_input("Seed", 0, 10_000, value=0, step=1, key="bc_seed", **ul.BIND)
-        ul.clamp("bc_warp", 0.0, 1.0, 0.3)
+        ui.clamp("bc_warp", 0.0, 1.0, 0.3)
         warp = a.slider("Time warp", 0.0, 1.0, value=0.3, step=0.05, key="bc_warp", **ul.BIND)
-        ul.clamp("bc_noise", 0.0, 1.0, 0.1)
+        ui.clamp("bc_noise", 0.0, 1.0, 0.1)
         noise = b.slider("Noise (std)", 0.0, 1.0, value=0.1, step=0.01, key="bc_noise",
                          **ul.BIND)
         return cl.warped_members(int(n), int(length), tpl, warp, noise, int(seed))
@@ -52,20 +52,20 @@ def _members(col) -> cl.MemberSet:
         classes = cl.class_options(up.get("labels"))
         label = None
         if classes:
-            ul.valid_choice("bc_uclass", classes, classes[0])
+            ui.valid_choice("bc_uclass", classes, classes[0])
             label = col.selectbox("Class", classes, key="bc_uclass")
         col.caption(f"From {escape_markdown(up['filename'])}: {len(up['series'])} series.")
         return cl.uploaded_members(up, label)
     names = data.list_datasets()
     a, b, c = col.columns([2, 1.2, 1])
-    ul.valid_choice("bc_ds", names, "GunPoint")
+    ui.valid_choice("bc_ds", names, "GunPoint")
     ds = a.selectbox("Dataset", names, index=names.index("GunPoint"), key="bc_ds", **ul.BIND)
-    ul.valid_choice("bc_split", ["train", "test"], "train")
+    ui.valid_choice("bc_split", ["train", "test"], "train")
     split = b.segmented_control("Split", ["train", "test"], default="train", required=True,
                                 key="bc_split", **ul.BIND)
     labels = data.load_dataset(ds, split or "train").labels
     classes = cl.class_options(labels)
-    ul.valid_choice("bc_class", classes, classes[0])
+    ui.valid_choice("bc_class", classes, classes[0])
     label = c.selectbox("Class", classes, key="bc_class", **ul.BIND)
     return cl.dataset_members(ds, split or "train", label)
 
@@ -101,11 +101,11 @@ def body() -> None:
     members = _members(left)
     with right:
         a, b = st.columns(2)
-        ul.valid_choice("bc_init", INITS, "euclidean")
+        ui.valid_choice("bc_init", INITS, "euclidean")
         init = a.selectbox("Initialisation", INITS, key="bc_init", **ul.BIND,
                            help="Starting point of DBA and of the soft-DTW barycenter: the "
                                 "Euclidean mean, the medoid series, or random values (seed 0).")
-        ul.valid_choice("bc_obj", list(OBJECTIVES), "raw")
+        ui.valid_choice("bc_obj", list(OBJECTIVES), "raw")
         shown = b.segmented_control(
             "Objective L", list(OBJECTIVES), default="raw", required=True, key="bc_obj",
             **ul.BIND,
@@ -175,7 +175,7 @@ def body() -> None:
     s1, s2 = st.columns([1, 3])
     on = s1.toggle("Run the γ sweep", value=False, key="bc_sweep_on", **ul.BIND)
     gopts = [g for g in state.GAMMA_OPTIONS if g != "0"]
-    ul.valid_choice("bc_gammas", gopts, SWEEP_DEFAULT)
+    ui.valid_choice("bc_gammas", gopts, SWEEP_DEFAULT)
     gtexts = s2.multiselect(f"γ values (at most {SWEEP_MAX})", gopts, default=SWEEP_DEFAULT,
                             key="bc_gammas", max_selections=SWEEP_MAX, **ul.BIND)
     if not on:

@@ -26,7 +26,7 @@ def body() -> None:
         r"X^{\mathrm{Eucl}}_\lambda = \lambda x + (1 - \lambda) y",
     )
     c1, c2 = st.columns([2, 1])
-    ul.valid_choice("ip_obj", list(OBJECTIVES), "raw")
+    ui.valid_choice("ip_obj", list(OBJECTIVES), "raw")
     shown = c1.segmented_control(
         "Objective L", list(OBJECTIVES), default="raw", required=True, key="ip_obj", **ul.BIND,
         help="Raw soft-DTW dtw_γ (the paper) or the soft-DTW divergence D_γ, which makes the "

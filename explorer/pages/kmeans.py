@@ -17,25 +17,10 @@ GAMMAS = [g for g in state.GAMMA_OPTIONS if g != "0"]
 SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "from Your data"}
 
 
-def _clamp(key: str, lo: int, hi: int, default: int) -> None:
-    v = st.session_state.get(key)
-    if v is None:
-        return
-    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
-        st.session_state[key] = default
-    elif not lo <= v <= hi:
-        st.session_state[key] = int(min(max(v, lo), hi))
-
-
-def _valid(key: str, options, default) -> None:
-    if key in st.session_state and st.session_state[key] not in options:
-        st.session_state[key] = default
-
-
 def _data_controls():
     """Source widgets; returns (series, labels, names, description)."""
     c = st.columns([1.2, 1.4, 1, 1, 1])
-    _valid("km_src", list(SOURCES), "dataset")
+    ui.valid_choice("km_src", list(SOURCES), "dataset")
     src = c[0].radio("Series", list(SOURCES), captions=list(SOURCES.values()), key="km_src",
                      **_BIND)
     up = state.get_uploaded()
@@ -46,25 +31,25 @@ def _data_controls():
         src = "dataset"
     if src == "dataset":
         names = data.list_datasets()
-        _valid("km_ds", names, "CBF")
+        ui.valid_choice("km_ds", names, "CBF")
         ds = c[1].selectbox("Dataset", names, index=names.index("CBF"), key="km_ds", **_BIND)
-        _valid("km_split", ["train", "test"], "train")
+        ui.valid_choice("km_split", ["train", "test"], "train")
         split = c[2].segmented_control("Split", ["train", "test"], default="train",
                                        key="km_split", required=True, **_BIND) or "train"
         d = data.load_dataset(ds, split)
         return d.series, d.labels, [f"{ds}/{split} #{k}" for k in range(len(d))], \
             f"{ds} ({split}): {d.description}"
     if src == "synthetic":
-        _valid("km_gen", list(compute_data.SYNTHETIC_SETS), "cbf")
+        ui.valid_choice("km_gen", list(compute_data.SYNTHETIC_SETS), "cbf")
         gen = c[1].selectbox("Generator", list(compute_data.SYNTHETIC_SETS), key="km_gen",
                              **_BIND, help="; ".join(f"{k}: {v}" for k, v in
                                                      compute_data.SYNTHETIC_SETS.items()))
-        _clamp("km_per", 2, 50, 10)
+        ui.clamp("km_per", 2, 50, 10)
         per = int(c[2].number_input("Series per class", 2, 50, value=10, key="km_per", **_BIND))
-        _clamp("km_len", 16, compute_data.KMEANS_MAX_LENGTH, 96)
+        ui.clamp("km_len", 16, compute_data.KMEANS_MAX_LENGTH, 96)
         length = int(c[3].number_input("Length", 16, compute_data.KMEANS_MAX_LENGTH, value=96,
                                        step=8, key="km_len", **_BIND))
-        _clamp("km_dseed", 0, 10_000, 0)
+        ui.clamp("km_dseed", 0, 10_000, 0)
         dseed = int(c[4].number_input("Data seed", 0, 10_000, value=0, key="km_dseed", **_BIND))
         d = compute_data.synthetic_set(gen, per, length, dseed)
         return d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))], d.description
@@ -75,20 +60,20 @@ def _data_controls():
 def _settings_controls(n_series: int) -> dict:
     c = st.columns([1, 2, 1.3, 1, 1, 1])
     hi_k = max(1, min(8, n_series))
-    _clamp("km_k", 1, hi_k, min(3, hi_k))
+    ui.clamp("km_k", 1, hi_k, min(3, hi_k))
     k = int(c[0].number_input("k (clusters)", 1, hi_k, value=min(3, hi_k), key="km_k", **_BIND))
-    _valid("km_gamma", GAMMAS, state.DEFAULT_GAMMA)
+    ui.valid_choice("km_gamma", GAMMAS, state.DEFAULT_GAMMA)
     gamma = state.gamma_from_text(c[1].select_slider("γ", GAMMAS, value=state.DEFAULT_GAMMA,
                                                      key="km_gamma", **_BIND))
-    _valid("km_init", ["k-means++", "random"], "k-means++")
+    ui.valid_choice("km_init", ["k-means++", "random"], "k-means++")
     init = c[2].segmented_control("Initial centres", ["k-means++", "random"],
                                   default="k-means++", required=True, key="km_init",
                                   **_BIND) or "k-means++"
-    _clamp("km_seed", 0, 10_000, 0)
+    ui.clamp("km_seed", 0, 10_000, 0)
     seed = int(c[3].number_input("Seed", 0, 10_000, value=0, key="km_seed", **_BIND))
-    _clamp("km_iter", 1, 50, 10)
+    ui.clamp("km_iter", 1, 50, 10)
     max_iter = int(c[4].number_input("Max iterations", 1, 50, value=10, key="km_iter", **_BIND))
-    _clamp("km_bary", 1, 50, 10)
+    ui.clamp("km_bary", 1, 50, 10)
     bary = int(c[5].number_input("Barycenter steps", 1, 50, value=10, key="km_bary", **_BIND,
                                  help="L-BFGS iterations of each centre update (warm-started "
                                       "from the previous centre)."))
@@ -279,7 +264,7 @@ def body() -> None:
     params["n"] = len(coll.series)
     channel = 0
     if coll.dim > 1:
-        _clamp("km_channel", 0, coll.dim - 1, 0)
+        ui.clamp("km_channel", 0, coll.dim - 1, 0)
         channel = int(st.number_input("Channel drawn", 0, coll.dim - 1, value=0,
                                       key="km_channel", **_BIND,
                                       help="k-means uses all channels; the panels draw one."))

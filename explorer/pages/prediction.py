@@ -16,21 +16,21 @@ SHOW_MAX = 4
 def _settings():
     names = cl.fixed_length_datasets()
     c = st.columns([2, 1, 1, 1, 1])
-    ul.valid_choice("pr_ds", names, "GunPoint")
+    ui.valid_choice("pr_ds", names, "GunPoint")
     ds = c[0].selectbox("Dataset", names, index=names.index("GunPoint"), key="pr_ds", **ul.BIND,
                         help="Bundled datasets whose series share one length (variable-length "
                              "sets are left out: the network has a fixed input size).")
-    ul.clamp("pr_prop", 0.3, 0.9, 0.6)
+    ui.clamp("pr_prop", 0.3, 0.9, 0.6)
     prop = c[1].slider("Input part", 0.3, 0.9, value=0.6, step=0.05, key="pr_prop", **ul.BIND,
                        help="Fraction of each series given to the network; it predicts the "
                             "rest.")
-    ul.valid_choice("pr_hidden", HIDDEN, 50)
+    ui.valid_choice("pr_hidden", HIDDEN, 50)
     hidden = c[2].selectbox("Hidden units", HIDDEN, index=HIDDEN.index(50), key="pr_hidden",
                             **ul.BIND, help="One tanh hidden layer.")
-    ul.clamp("pr_iter", 1, cl.PRED_MAX_ITER, 100)
+    ui.clamp("pr_iter", 1, cl.PRED_MAX_ITER, 100)
     max_iter = c[3].number_input(f"L-BFGS iterations (≤ {cl.PRED_MAX_ITER})", 1,
                                  cl.PRED_MAX_ITER, value=100, step=10, key="pr_iter", **ul.BIND)
-    ul.clamp("pr_seed", 0, 10_000, 0)
+    ui.clamp("pr_seed", 0, 10_000, 0)
     seed = c[4].number_input("Seed", 0, 10_000, value=0, step=1, key="pr_seed", **ul.BIND)
     warm = st.toggle("Start the soft-DTW training from the Euclidean solution (as in the "
                      "paper)", value=True, key="pr_warm", **ul.BIND)
@@ -101,7 +101,7 @@ def _results(run: cl.PredictionRun, d: cl.PredictionData) -> None:
     n_test = len(d.test_in)
     c1, c2 = st.columns([3, 1])
     default = list(range(min(3, n_test)))
-    ul.valid_choice("pr_show", list(range(n_test)), default)
+    ui.valid_choice("pr_show", list(range(n_test)), default)
     show = c1.multiselect(f"Test series drawn (at most {SHOW_MAX})", list(range(n_test)),
                           default=default, key="pr_show", max_selections=SHOW_MAX)
     channel = ul.channel_picker(d.dim, "pr_ch", c2)

@@ -20,21 +20,6 @@ HEADERS = {"auto": "detect", "yes": True, "no": False}
 MISSING = {"error": "refuse (list them)", "interpolate": "interpolate linearly"}
 
 
-def _valid(key: str, options, default) -> None:
-    if key in st.session_state and st.session_state[key] not in options:
-        st.session_state[key] = default
-
-
-def _clamp(key: str, hi: int, default: int) -> None:
-    v = st.session_state.get(key)
-    if v is None:
-        return
-    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
-        st.session_state[key] = min(default, hi)
-    elif not 0 <= v <= hi:
-        st.session_state[key] = int(min(max(v, 0), hi))
-
-
 def _label_column(text: str):
     """The label-column override: '' = detect, 'none' = no labels, a number, or a name."""
     t = text.strip()
@@ -52,22 +37,22 @@ def _reading_options() -> tuple:
     with st.expander("Reading options: detected automatically; override them if the report "
                      "below looks wrong", icon=":material/tune:"):
         c = st.columns(4)
-        _valid("yd_layout", list(LAYOUTS), "auto")
+        ui.valid_choice("yd_layout", list(LAYOUTS), "auto")
         layout = c[0].selectbox("Layout", list(LAYOUTS), key="yd_layout", **_BIND,
                                 help="; ".join(f"{k}: {v}" for k, v in LAYOUTS.items()))
-        _valid("yd_delim", list(DELIMITERS), "auto")
+        ui.valid_choice("yd_delim", list(DELIMITERS), "auto")
         delim = c[1].selectbox("Delimiter", list(DELIMITERS), key="yd_delim", **_BIND)
-        _valid("yd_decimal", list(DECIMALS), "auto")
+        ui.valid_choice("yd_decimal", list(DECIMALS), "auto")
         decimal = c[2].selectbox("Decimal mark", list(DECIMALS), key="yd_decimal", **_BIND,
                                  help="dot: 1.5; comma: 1,5")
-        _valid("yd_header", list(HEADERS), "auto")
+        ui.valid_choice("yd_header", list(HEADERS), "auto")
         header = c[3].selectbox("Header row", list(HEADERS), key="yd_header", **_BIND)
         c = st.columns([1.3, 1.3, 1])
         label = c[0].text_input("Label column", key="yd_label", max_chars=60, **_BIND,
                                 placeholder="detect",
                                 help="Empty: detect; 'none': no labels; or a column number "
                                      "(0-based) or header name.")
-        _valid("yd_missing", list(MISSING), "error")
+        ui.valid_choice("yd_missing", list(MISSING), "error")
         missing = c[1].radio("Missing values inside a series", list(MISSING),
                              captions=list(MISSING.values()), key="yd_missing", horizontal=True,
                              **_BIND)
@@ -123,8 +108,8 @@ def _alignment(parsed, sel) -> None:
     n_series = len(parsed.series)
     st.subheader("Inspect one pair")
     c = st.columns([1, 1, 1, 3], vertical_alignment="bottom")
-    _clamp("yd_i", n_series - 1, 0)
-    _clamp("yd_j", n_series - 1, 1)
+    ui.clamp("yd_i", 0, n_series - 1, 0)
+    ui.clamp("yd_j", 0, n_series - 1, 1)
     i = int(c[0].number_input("Series x #", 0, n_series - 1, value=0, key="yd_i", **_BIND))
     j = int(c[1].number_input("Series y #", 0, n_series - 1, value=min(1, n_series - 1),
                               key="yd_j", **_BIND))
@@ -135,7 +120,7 @@ def _alignment(parsed, sel) -> None:
     dim = 1 if x.ndim == 1 else x.shape[1]
     channel = 0
     if dim > 1:
-        _clamp("yd_channel", dim - 1, 0)
+        ui.clamp("yd_channel", 0, dim - 1, 0)
         channel = int(c[2].number_input("Channel drawn", 0, dim - 1, value=0, key="yd_channel",
                                         **_BIND, help="Δ and E use all channels; the match "
                                                       "lines draw one."))
@@ -192,7 +177,7 @@ def _alignment(parsed, sel) -> None:
 
 def _matrix(parsed, sel) -> None:
     st.subheader("All pairs, ordered by a hierarchical clustering")
-    _valid("yd_kind", ["raw", "divergence"], "raw")
+    ui.valid_choice("yd_kind", ["raw", "divergence"], "raw")
     kind = st.segmented_control("Matrix", ["raw", "divergence"], default="raw", required=True,
                                 key="yd_kind", **_BIND,
                                 help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, "
