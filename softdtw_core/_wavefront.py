@@ -55,6 +55,23 @@ def diagonal_layout(n, m, lo, hi):
     return ilo_k, ihi_k, base, total
 
 
+@njit(inline="always", error_model="numpy")
+def _min3(a, b, c):
+    m = a if a < b else b
+    return m if m < c else c
+
+
+@njit(inline="always", error_model="numpy")
+def _order3(a, b, c):
+    """(min, median, max) with selects only, so the loops calling it stay vectorised."""
+    lo_ab = a if a < b else b
+    hi_ab = b if a < b else a
+    mn = lo_ab if lo_ab < c else c
+    mx = hi_ab if hi_ab > c else c
+    md = hi_ab if hi_ab < c else (lo_ab if lo_ab > c else c)
+    return mn, md, mx
+
+
 @njit(**_FLAGS)
 def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out):
     """Costs of the cells (i, k-i), i in [ilo, ihi], into out[i]."""
@@ -107,8 +124,7 @@ def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma):
             a = prev2[i]
             b = prev1[i]
             c = prev1[i + one]
-            mn = a if a < b else b
-            mn = mn if mn < c else c
+            mn = _min3(a, b, c)
             cur[i + one] = cost[i + one] + mn
         return
     inv = 1.0 / gamma
@@ -117,11 +133,7 @@ def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma):
         a = prev2[i]
         b = prev1[i]
         c = prev1[i + one]
-        lo_ab = a if a < b else b
-        hi_ab = b if a < b else a
-        mn = lo_ab if lo_ab < c else c
-        mx = hi_ab if hi_ab > c else c
-        md = hi_ab if hi_ab < c else (lo_ab if lo_ab > c else c)
+        mn, md, mx = _order3(a, b, c)
         total = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
         cur[i + one] = cost[i + one] + mn - gamma * log_1_to_3(total)
 
@@ -162,8 +174,7 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma):
             a = prev2[i]
             b = prev1[i]
             c = prev1[i + one]
-            mn = a if a < b else b
-            mn = mn if mn < c else c
+            mn = _min3(a, b, c)
             fa = 1.0 if a == mn else 0.0
             fb = (1.0 - fa) if b == mn else 0.0
             WA[w + u] = fa
@@ -177,11 +188,7 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma):
         a = prev2[i]
         b = prev1[i]
         c = prev1[i + one]
-        lo_ab = a if a < b else b
-        hi_ab = b if a < b else a
-        mn = lo_ab if lo_ab < c else c
-        mx = hi_ab if hi_ab > c else c
-        md = hi_ab if hi_ab < c else (lo_ab if lo_ab > c else c)
+        mn, md, mx = _order3(a, b, c)
         e_md = exp_nonpositive((mn - md) * inv)
         e_mx = exp_nonpositive((mn - mx) * inv)
         total = 1.0 + e_md + e_mx

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .conftest import SCREENSHOTS, goto, wait_for_app
+from .conftest import SCREENSHOTS, SCRIPT_RUNS, goto, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -21,15 +21,6 @@ PAGES = {  # url path -> title; the overview is the default page, served at "/"
 
 # JS helpers run in the page --------------------------------------------------------------
 
-SCRIPT_RUNS = """
-() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  window.__runs = 0;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}
-"""
 
 CELL_CENTRE = """
 ([chartIndex, i, j]) => {

@@ -6,19 +6,10 @@ import pytest
 
 from explorer.data import parse_series_file
 
-from .conftest import SCREENSHOTS, goto, wait_for_app
+from .conftest import SCREENSHOTS, SCRIPT_RUNS, goto, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
-SCRIPT_RUNS = """
-() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  window.__runs = 0;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}
-"""
 PROGRESS_SEEN = """
 () => {
   window.__progress = [];
