@@ -27,9 +27,6 @@ PAGES = {
                 icon=":material/tune:", url_path="gamma-explorer"),
     ],
     "Use": [
-        # issue 6: one st.Page line per page, e.g.
-        # st.Page("explorer/pages/interpolation.py", title="Interpolation",
-        #         icon=":material/timeline:", url_path="interpolation"),
         st.Page("explorer/pages/interpolation.py", title="Interpolation",
                 icon=":material/timeline:", url_path="interpolation"),
         st.Page("explorer/pages/barycenters.py", title="Barycenters",
