@@ -12,7 +12,8 @@ import streamlit as st
 from explorer.data import SeriesFileError
 
 __all__ = [
-    "clamp", "clicked_cell", "intro", "plot", "run_page", "tex_number", "user_message",
+    "clamp", "clicked_cell", "download", "intro", "plot", "run_page", "tex_number",
+    "user_message",
     "valid_choice",
 ]
 
@@ -130,3 +131,14 @@ def clamp(key: str, lo, hi, default) -> None:
         st.session_state[key] = kind(min(max(default, lo), hi))
     elif not lo <= v <= hi:
         st.session_state[key] = kind(min(max(v, lo), hi))
+
+
+def download(label: str, data, file_name: str, key: str, container=None) -> None:
+    """A CSV download button that does not rerun the page.
+
+    ``data`` is bytes, or a callable returning them that Streamlit runs only when the button
+    is clicked (use it for large matrices: no CSV is built on reruns nobody downloads).
+    """
+    c = container or st
+    c.download_button(label, data=data, file_name=file_name, mime="text/csv", key=key,
+                      on_click="ignore", icon=":material/download:")

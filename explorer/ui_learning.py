@@ -17,7 +17,6 @@ __all__ = [
     "BIND",
     "LiveProgress",
     "channel_picker",
-    "download",
     "sharing_caption",
 ]
 
@@ -67,13 +66,6 @@ def channel_picker(dim: int, key: str, container=None) -> int:
                               key=key, **BIND,
                               help="The figures draw one channel; computations and downloads "
                                    "use all of them."))
-
-
-def download(label: str, data: bytes, file_name: str, key: str, container=None) -> None:
-    """A CSV download button that does not rerun the page."""
-    c = container or st
-    c.download_button(label, data=data, file_name=file_name, mime="text/csv", key=key,
-                      on_click="ignore", icon=":material/download:")
 
 
 def sharing_caption() -> None:

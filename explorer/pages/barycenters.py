@@ -151,13 +151,13 @@ def body() -> None:
         ui.plot(fl.objective_trace_figure(traces, uirevision="bary-trace"), key="bary_trace")
 
     d1, d2, d3 = st.columns(3)
-    ul.download("Barycenters (CSV)",
+    ui.download("Barycenters (CSV)",
                 downloads.series_csv([r.barycenter for r in m.values()],
                                      names=[r.name for r in m.values()]),
                 "barycenters.csv", "bc_dl_series", d1)
-    ul.download("Scores table (CSV)", downloads.table_csv(res.table()), "barycenter_scores.csv",
+    ui.download("Scores table (CSV)", downloads.table_csv(res.table()), "barycenter_scores.csv",
                 "bc_dl_table", d2)
-    ul.download("Objective traces (CSV)",
+    ui.download("Objective traces (CSV)",
                 downloads.table_csv({
                     "method": ["softdtw"] * len(m["softdtw"].trace) + ["dba"] * len(m["dba"].trace),
                     "iteration": list(range(len(m["softdtw"].trace)))
@@ -195,7 +195,7 @@ def body() -> None:
         for g, msg in zip(sw.gammas, sw.messages):
             if msg.startswith("stopped after"):
                 st.warning(f"γ = {g:g}: {msg}.")
-        ul.download("γ sweep barycenters (CSV)",
+        ui.download("γ sweep barycenters (CSV)",
                     downloads.series_csv(sw.barycenters,
                                          names=[f"softdtw gamma={g:g}" for g in sw.gammas]),
                     "gamma_sweep.csv", "bc_dl_sweep")

@@ -1,10 +1,12 @@
 """Learn 1: the cost matrix Δ, the DP table R, the optimal path, E, and a cell's update."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import compute, figures, learn, state, ui
+from explorer import compute, downloads, figures, learn, state, ui
 from explorer.analysis import escape_markdown
 
 COST_CHART = "cost_chart"
@@ -81,12 +83,34 @@ def body() -> None:
                                        path=path if show_path else None,
                                        uirevision=f"dp-{n}-{m}")
         ui.plot(figR, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
+    _downloads(t, path, sel)
     stride = figures.cell_overlay(n, m).meta["stride"]
     if stride > 1:
         st.caption(f"Large table: clicks pick every {stride}th cell; type exact indices in "
                    "'Cell i' / 'Cell j'.")
 
     _update_panel(t, ci, cj, sel)
+
+
+def _downloads(t, path, sel) -> None:
+    """Δ, R, E and the optimal path as CSV (1-based indices, as on the page; built on click)."""
+    n, m = sel.n, sel.m
+    rows = [f"i={k}" for k in range(1, n + 1)]
+    cols = [f"j={k}" for k in range(1, m + 1)]
+    c = st.columns(4)
+    ui.download("Δ (CSV)", partial(downloads.matrix_csv, t.cost, row_labels=rows,
+                                    col_labels=cols), "cost_matrix.csv", "ct_dl_cost", c[0])
+    ui.download("R with its borders (CSV)",
+                partial(downloads.matrix_csv, t.R, row_labels=[f"i={k}" for k in range(n + 1)],
+                        col_labels=[f"j={k}" for k in range(m + 1)]),
+                "dp_table_R.csv", "ct_dl_R", c[1])
+    ui.download(f"E at γ = {sel.gamma_text} (CSV)",
+                partial(downloads.matrix_csv, t.E, row_labels=rows, col_labels=cols),
+                "expected_alignment.csv", "ct_dl_E", c[2])
+    ui.download("Optimal path A* (CSV)",
+                partial(downloads.table_csv, {"i": [i + 1 for i, _ in path],
+                                              "j": [j + 1 for _, j in path]}),
+                "optimal_path.csv", "ct_dl_path", c[3])
 
 
 def _update_panel(t, i: int, j: int, sel) -> None:

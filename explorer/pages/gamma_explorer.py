@@ -1,10 +1,12 @@
 """Learn 4: how γ moves soft-DTW between DTW and a plain average over all paths."""
 
+from functools import partial
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer import compute, figures, learn, state, ui
+from explorer import compute, downloads, figures, learn, state, ui
 
 FRAME_MAX = 200  # E frames are shipped at full resolution up to 200×200
 
@@ -37,8 +39,8 @@ def body() -> None:
         "Curve", ["raw", "divergence"], default="raw", required=True, key="gx_mode",
         format_func={"raw": "raw dtw_γ", "divergence": "divergence D_γ"}.get,
         help="Raw values are a soft minimum over Delannoy(n−1, m−1) paths and drop below "
-             "DTW by up to γ·log(#paths); the divergence subtracts the self-similarities "
-             "and is ≥ 0, zero only when x = y.")
+             "DTW by up to γ·log(#paths); the divergence subtracts the self-similarities: "
+             "it is 0 at x = y and positive between distinct series in practice.")
     gammas, frames, rows, cols, factors = compute.gamma_frames(
         sel.x, sel.y, sel.cost, sel.band, FRAME_MAX)
     sw = compute.sweep(sel.x, sel.y, sel.cost, sel.band)
@@ -55,6 +57,11 @@ def body() -> None:
                "out alignments stay visible. Number of paths: "
                f"{learn.delannoy_text(sel.n, sel.m)} (max entropy log #paths = "
                f"{sw.log_paths:.4g} nats).")
+
+    ui.download("Curves over γ (CSV)", partial(downloads.table_csv, {
+        "gamma": sw.gammas, "dtw_gamma(x,y)": sw.value, "dtw_gamma(x,x)": sw.value_xx,
+        "dtw_gamma(y,y)": sw.value_yy, "divergence": sw.divergence, "path_entropy": sw.entropy,
+        "log_k_GA": sw.log_kga}), "gamma_sweep.csv", "gx_dl_sweep")
 
     st.subheader("Check: enumerate every path")
     chk = compute.enumeration(sel.x, sel.y, sel.gamma, sel.cost, sel.band)

@@ -67,10 +67,10 @@ def body() -> None:
     names = ([f"softdtw lambda={t}" for t in lam_text]
              + [f"euclidean lambda={t}" for t in lam_text])
     d1, d2 = st.columns(2)
-    ul.download("Interpolants (CSV, every λ, both methods)",
+    ui.download("Interpolants (CSV, every λ, both methods)",
                 downloads.series_csv(grid.soft + grid.euclid, names=names),
                 "interpolants.csv", "ip_dl_series", d1)
-    ul.download("Objective per λ (CSV)",
+    ui.download("Objective per λ (CSV)",
                 downloads.table_csv({"lambda": list(grid.lams),
                                      "objective": [float(v) for v in grid.objectives],
                                      "iterations": [int(v) for v in grid.n_iter],

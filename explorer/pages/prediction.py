@@ -120,9 +120,9 @@ def _results(run: cl.PredictionRun, d: cl.PredictionData) -> None:
     d1, d2 = st.columns(2)
     names = [f"{k} test {i}" for k in run.predictions for i in range(n_test)]
     series = [P[i] for P in run.predictions.values() for i in range(n_test)]
-    ul.download("Test predictions (CSV, both models)", downloads.series_csv(series, names=names),
+    ui.download("Test predictions (CSV, both models)", downloads.series_csv(series, names=names),
                 "predictions.csv", "pr_dl_pred", d1)
-    ul.download("Test losses (CSV)", downloads.table_csv(table), "prediction_losses.csv",
+    ui.download("Test losses (CSV)", downloads.table_csv(table), "prediction_losses.csv",
                 "pr_dl_table", d2)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +79,26 @@ def gunpoint():
     from explorer.data import load_dataset
 
     return load_dataset("GunPoint", "train").series
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """Bytes handed to Streamlit's media storage (download buttons), by file id."""
+    store: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        fid = original(self, path_or_data, mimetype, kind, filename)
+        store[fid] = path_or_data
+        return fid
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return store
+
+
+def downloaded(at: AppTest, media: dict, key: str) -> bytes:
+    """The bytes behind the download button with widget key ``key``."""
+    found = [b for b in at.get("download_button") if b.key == key]
+    assert found, f"no download button {key!r}"
+    fid = found[0].proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return media[fid]

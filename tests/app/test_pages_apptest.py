@@ -316,3 +316,13 @@ def test_uploaded_names_are_shown_literally_not_as_markdown():
         assert any(escape_markdown(evil) in t for t in texts), texts
         assert any(escape_markdown(fname) in t for t in texts), texts
         assert not any(evil in t or fname in t for t in texts)  # never the raw Markdown
+
+
+def test_learn_pages_offer_their_matrices_as_csv():
+    at = open_page("cost_table", {"src": "synthetic", "n": 6, "m": 7})
+    assert_clean(at)
+    labels = {b.key: b.proto.label for b in at.get("download_button")}
+    assert set(labels) == {"ct_dl_cost", "ct_dl_R", "ct_dl_E", "ct_dl_path"}
+    assert labels["ct_dl_E"] == "E at γ = 0.1 (CSV)"
+    at = open_page("gamma_explorer", {"src": "synthetic", "n": 6, "m": 7})
+    assert [b.key for b in at.get("download_button")] == ["gx_dl_sweep"]

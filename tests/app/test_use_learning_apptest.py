@@ -10,7 +10,6 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
@@ -18,7 +17,7 @@ from explorer import compute_learning as cl
 from explorer import state
 from explorer.data import load_dataset, parse_series_file, sine_pair, warped_copies
 
-from .conftest import APP, assert_clean, decode
+from .conftest import APP, assert_clean, decode, downloaded
 
 PAGES = {
     "interpolation": "explorer/pages/interpolation.py",
@@ -68,29 +67,6 @@ def frame(spec: dict, label: str) -> dict:
     found = [f for f in spec["frames"] if f["name"] == label]
     assert found, f"no frame {label!r}"
     return found[0]
-
-
-@pytest.fixture
-def media(monkeypatch):
-    """Bytes handed to Streamlit's media storage (download buttons), by file id."""
-    store: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        fid = original(self, path_or_data, mimetype, kind, filename)
-        store[fid] = path_or_data
-        return fid
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return store
-
-
-def downloaded(at: AppTest, media: dict, key: str) -> bytes:
-    """The bytes behind the download button with widget key ``key``."""
-    found = [b for b in at.get("download_button") if b.key == key]
-    assert found, f"no download button {key!r}"
-    fid = found[0].proto.url.rsplit("/", 1)[-1].split(".")[0]
-    return media[fid]
 
 
 def small_pair():

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
+
+import softdtw_core as sd
+from explorer import state
+from explorer.data import sine_pair
 
 from .conftest import SCREENSHOTS, SCRIPT_RUNS, goto, wait_for_app
 
@@ -188,3 +193,23 @@ def test_bellman_buttons_and_slider_step_through(app_url, app_page):
     app_page.wait_for_timeout(2000)
     assert step.get_attribute("aria-valuetext") == shown  # paused: no more steps
     _no_exception(app_page)
+
+
+def test_cost_matrix_downloads_as_csv(app_url, app_page, tmp_path):
+    goto(app_page, f"{app_url}/cost-table?src=synthetic&n=6&m=7")
+    _no_exception(app_page)
+    button = app_page.get_by_role("button", name="Δ (CSV)")
+    button.scroll_into_view_if_needed()
+    with app_page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "cost_matrix.csv"
+    target = tmp_path / "cost_matrix.csv"
+    download.save_as(target)
+    rows = [line.split(",") for line in target.read_text().splitlines()]
+    assert rows[0] == [""] + [f"j={k}" for k in range(1, 8)]
+    assert [r[0] for r in rows[1:]] == [f"i={k}" for k in range(1, 7)]
+    D = np.array([[float(v) for v in r[1:]] for r in rows[1:]])
+    pair = {k: state.DEFAULTS[k] for k in ("shift", "warp", "noise", "seed")}
+    x, y = sine_pair(6, **pair)[0], sine_pair(7, **pair)[1]
+    np.testing.assert_array_equal(D, sd.cost_matrix(x, y))
