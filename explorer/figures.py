@@ -35,6 +35,7 @@ __all__ = [
     "gamma_animation_figure",
     "series_figure",
     "cell_overlay",
+    "click_stride",
 ]
 
 _MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
@@ -112,6 +113,14 @@ def _reduced_note(factors, shape) -> str:
     )
 
 
+def click_stride(n: int, m: int, max_points: int = MAX_CLICK_POINTS) -> int:
+    """Every how many cells :func:`cell_overlay` puts a clickable marker (1 = every cell)."""
+    stride = 1
+    while (n // stride + 1) * (m // stride + 1) > max_points:
+        stride += 1
+    return stride
+
+
 def cell_overlay(n: int, m: int, *, offset: int = 0, max_points: int = MAX_CLICK_POINTS,
                  xaxis: str = "x", yaxis: str = "y") -> go.Scatter:
     """Near-transparent markers, one per cell (strided when there are more than ``max_points``).
@@ -120,9 +129,7 @@ def cell_overlay(n: int, m: int, *, offset: int = 0, max_points: int = MAX_CLICK
     (i, j) in 1-based DP-table indices; the marker sits at (j - 1 + offset, i - 1 + offset) in
     the heatmap's coordinates.
     """
-    stride = 1
-    while (n // stride + 1) * (m // stride + 1) > max_points:
-        stride += 1
+    stride = click_stride(n, m, max_points)
     ii = np.arange(0, n, stride)
     jj = np.arange(0, m, stride)
     I, J = np.meshgrid(ii, jj, indexing="ij")

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-import softdtw_core as sd
 from explorer import data, ui
 from explorer.analysis import escape_markdown
+from softdtw_core.band import band_limits_checked
 
 __all__ = [
     "COSTS",
@@ -308,8 +308,8 @@ def render_sidebar() -> Selection:
         _clamp("band", 0.0, 10_000.0)
         band = float(sb.number_input("Band radius (time steps)", 0.0, 10_000.0,
                                      value=DEFAULTS["band"], step=1.0, key="band", **_BIND))
-        try:  # cheap check that the band admits a path for these lengths
-            sd.soft_dtw(np.zeros(len(x)), np.zeros(len(y)), 0.0, band=band)
+        try:  # the band must admit a path for these lengths (no DP needed to know)
+            band_limits_checked(len(x), len(y), band)
         except ValueError as exc:
             sb.error(f"Band ignored: {exc}")
             band = None

@@ -84,7 +84,7 @@ def body() -> None:
                                        uirevision=f"dp-{n}-{m}")
         ui.plot(figR, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
     _downloads(t, path, sel)
-    stride = figures.cell_overlay(n, m).meta["stride"]
+    stride = figures.click_stride(n, m)
     if stride > 1:
         st.caption(f"Large table: clicks pick every {stride}th cell; type exact indices in "
                    "'Cell i' / 'Cell j'.")
