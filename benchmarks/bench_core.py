@@ -6,6 +6,12 @@ Prints, for n = m in {16, 256, 1024, 2048}, d in {1, 3}, gamma in {1, 0.01}: the
 call and per DP cell of the value and of value + gradient w.r.t. X, for this package and for
 tslearn, and their ratio (ours / tslearn; lower is better). Also the time to import the
 package and make a first call from a warm Numba cache (in a fresh interpreter).
+
+Then the collection kernels by series length (32 series, random walks, γ = 0.1): ns per DP
+cell of ``alignment_statistics`` (value, E and the gradient statistics of one series against
+all; what barycenters and k-means evaluate) and of ``soft_dtw_cdist`` (values of all pairs),
+with B = 1, 2, 4, 8 problems interleaved as lanes and with the number the package picks
+(``softdtw_core._wavefront.lanes_for``). ``--no-lanes`` skips it.
 """
 
 from __future__ import annotations
@@ -70,10 +76,43 @@ def warm_start_time():
     return float(out.stdout.strip())
 
 
+def lanes_table(lengths=(32, 64, 128, 275, 512, 1024), n_series=32):
+    from softdtw_core import _wavefront, batch, pairwise
+
+    def one_vs_all(X):
+        return batch.alignment_statistics(X[0], X, 0.1)
+
+    def all_pairs(X):
+        return sd.soft_dtw_cdist(X[:8], X, 0.1)
+
+    def fixed(lanes):
+        return lambda width, full: lanes
+
+    rng = np.random.default_rng(1)
+    lanes_cols = " ".join(f"{'B=' + str(b):>6}" for b in (1, 2, 4, 8))
+    print(f"\n{'length':>6} {'kernel':>10} | {lanes_cols} | {'auto':>6} (ns/cell)")
+    for n in lengths:
+        X = np.cumsum(rng.normal(size=(n_series, n)), axis=1)
+        cells_one = n_series * n * n
+        for name, fn, cells, full in [
+            ("one-vs-all", one_vs_all, cells_one, True),
+            ("pairwise", all_pairs, 8 * cells_one, False),
+        ]:
+            row = []
+            for lanes in (1, 2, 4, 8, None):
+                chosen = fixed(lanes) if lanes else _wavefront.lanes_for
+                batch.lanes_for = pairwise.lanes_for = chosen
+                row.append(best_time(partial(fn, X), min_total=0.5, repeats=3) / cells * 1e9)
+            batch.lanes_for = pairwise.lanes_for = _wavefront.lanes_for
+            print(f"{n:>6} {name:>10} | " + " ".join(f"{t:>6.2f}" for t in row[:4])
+                  + f" | {row[4]:>6.2f}  (auto B={_wavefront.lanes_for(n, full)})", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[16, 256, 1024, 2048])
     parser.add_argument("--no-tslearn", action="store_true", help="only time this package")
+    parser.add_argument("--no-lanes", action="store_true", help="skip the lanes table")
     args = parser.parse_args()
 
     ts = None if args.no_tslearn else tslearn_functions()
@@ -101,6 +140,8 @@ def main():
                 print(row, flush=True)
     print(f"\nimport + first value and gradient calls from a warm Numba cache: "
           f"{warm_start_time():.2f} s")
+    if not args.no_lanes:
+        lanes_table()
 
 
 def fmt(seconds):

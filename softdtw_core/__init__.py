@@ -15,6 +15,7 @@ Every public function validates its inputs and raises ``ValueError`` with a mess
 names the argument and what was expected.
 """
 
+from . import _cache  # noqa: F401  (first: drops a stale Numba cache, see _cache.py)
 from ._validation import DEFAULT_MAX_CELLS
 from .band import band_mask
 from .barycenter import (

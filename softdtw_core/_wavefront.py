@@ -6,15 +6,22 @@ branch-free exp/log of :mod:`._fastmath` LLVM vectorises them. Conventions (1-ba
 
 - diagonal ``k`` holds the in-band rows ``i`` in ``[ilo_k, ihi_k]``; both ends are
   non-decreasing in k and move by at most one per diagonal;
-- the rolling R buffers are indexed by row ``i`` and fenced with ``+inf`` just outside
+- ``B`` *lanes*: the kernels run B independent problems of the same shape ``(n, m)`` (and
+  band) at once, interleaved cell by cell: lane ``b`` of cell ``i`` sits at ``i B + b``. The
+  inner loops then run over ``L B`` contiguous entries instead of ``L`` (a diagonal's
+  length), which amortises the fixed cost of each diagonal and the scalar remainder of
+  each vector loop over B problems: for series of a few hundred points, which have few
+  cells per diagonal, that is most of the gain. ``B = 1`` is the plain single problem;
+- the rolling R buffers are indexed by ``i B + b`` and fenced with ``+inf`` just outside
   ``[ilo_k, ihi_k]``, which is all the next two diagonals read;
 - the full passes store per-cell data diagonal by diagonal in a compact array, cell
-  ``(k, i)`` at ``base[k] + 1 + i - ilo_k``, with one zero pad on each side of every diagonal
-  so the backward pass reads its successors without bounds checks;
-- ``Xt`` is X transposed ``(d, n)``; ``Yrt`` is Y reversed and transposed ``(d, m)`` so that
-  column ``j = k - i`` is ``Yrt[:, m - k + i]`` and all accesses move forward with ``i``.
+  ``(k, i)`` lane ``b`` at ``(base[k] + 1 + i - ilo_k) B + b``, with one zero pad cell on each
+  side of every diagonal so the backward pass reads its successors without bounds checks;
+- ``Xt`` is X transposed and lane-interleaved, ``(d, n B)``; ``Yrt`` is Y reversed,
+  transposed and interleaved, ``(d, m B)`` (:func:`interleave`) so that column
+  ``j = k - i`` is at ``(m - k + i) B + b`` and all accesses move forward with ``i``.
 
-``kind``: 0 squared Euclidean on (X, Y), 1 absolute, 2 precomputed cost ``D`` (n, m).
+``kind``: 0 squared Euclidean on (X, Y), 1 absolute, 2 precomputed cost ``D`` (n, m; B = 1).
 """
 
 from __future__ import annotations
@@ -26,10 +33,20 @@ from ._fastmath import exp_nonpositive, log_1_to_3
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
 
+# Flush thresholds that keep subnormal numbers out of the E recursion. A product that
+# underflows into the subnormal range costs a ~100-cycle microcode assist on x86, and E,
+# a sum of products of weights along paths, decays geometrically away from the likely
+# paths: without the flush the backward pass ran twice as slow on some inputs. Weights
+# below _TINY_WEIGHT and E entries below _TINY_E become exactly 0, so every product w * e
+# is >= 1e-301 or 0. An entry of E moves by at most n m 1e-100 (each flush drops at most
+# 1e-100 of probability mass); the value is unchanged (the flush comes after the log-sum).
+_TINY_WEIGHT = 1e-100
+_TINY_E = 1e-200
+
 
 @njit(**_FLAGS)
 def diagonal_layout(n, m, lo, hi):
-    """Row ranges and compact offsets of all anti-diagonals k = 0 .. n+m+1.
+    """Row ranges and compact offsets (in cells) of all anti-diagonals k = 0 .. n+m+1.
 
     Returns ``ilo, ihi, base`` (each of length n+m+2) and the compact size.
     """
@@ -55,6 +72,42 @@ def diagonal_layout(n, m, lo, hi):
     return ilo_k, ihi_k, base, total
 
 
+@njit(**_FLAGS)
+def interleave(data, starts, length, reverse, out):
+    """The lane layout: out[t, p B + b] = data[starts[b] + p', t], p' = p (or length-1-p
+    when ``reverse``), for the B = len(starts) series of ``length`` rows starting at
+    ``starts`` in ``data`` (rows, d). ``out`` is (d, length B)."""
+    B = starts.shape[0]
+    for p in range(length):
+        src = length - 1 - p if reverse else p
+        for b in range(B):
+            row = starts[b] + src
+            for t in range(data.shape[1]):
+                out[t, p * B + b] = data[row, t]
+    return out
+
+
+@njit(**_FLAGS)
+def lanes_for(width, full):
+    """How many problems to interleave, for diagonals of about ``width`` cells.
+
+    Measured on the project's 2-core AVX-512 machines (``benchmarks/bench_core.py``
+    prints the table): short diagonals gain most (2.5x at width 32 for values, 1.6x at
+    width 64 for the full passes). The full passes keep every cell's weights for B
+    problems, which must stay in the L2 cache, so they gain nothing past ~400 cells and
+    lose past ~500.
+    """
+    if full:
+        if width <= 48:
+            return 8
+        if width <= 400:
+            return 4
+        if width <= 700:
+            return 2
+        return 1
+    return 8 if width <= 192 else 4
+
+
 @njit(inline="always", error_model="numpy")
 def _min3(a, b, c):
     m = a if a < b else b
@@ -72,20 +125,57 @@ def _order3(a, b, c):
     return mn, md, mx
 
 
+@njit(inline="always", error_model="numpy", fastmath={"contract"})
+def _softmin3(a, b, c, gamma, inv):
+    """min^γ(a, b, c) for γ > 0 (``inv = 1/γ``).
+
+    The minimum contributes exp(0) = 1 exactly, so only the median and the maximum need
+    an exp.
+    """
+    mn, md, mx = _order3(a, b, c)
+    total = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
+    return mn - gamma * log_1_to_3(total)
+
+
+@njit(inline="always", error_model="numpy", fastmath={"contract"})
+def _softmin3_weights(a, b, c, gamma, inv):
+    """min^γ(a, b, c) and its gradient (the Gibbs weights of a, b and c), for γ > 0."""
+    mn, md, mx = _order3(a, b, c)
+    e_md = exp_nonpositive((mn - md) * inv)
+    e_mx = exp_nonpositive((mn - mx) * inv)
+    total = 1.0 + e_md + e_mx
+    r = 1.0 / total
+    e_md = e_md if e_md > _TINY_WEIGHT else 0.0  # after the sum: the value stays exact
+    e_mx = e_mx if e_mx > _TINY_WEIGHT else 0.0
+    wa = (1.0 if a == mn else (e_md if a == md else e_mx)) * r
+    wb = (1.0 if b == mn else (e_md if b == md else e_mx)) * r
+    wc = (1.0 if c == mn else (e_md if c == md else e_mx)) * r
+    return mn - gamma * log_1_to_3(total), wa, wb, wc
+
+
+@njit(inline="always", error_model="numpy")
+def _hardmin3_weights(a, b, c):
+    """min(a, b, c) and weight 1 on the minimiser (ties: diagonal, then up, then left)."""
+    mn = _min3(a, b, c)
+    fa = 1.0 if a == mn else 0.0
+    fb = (1.0 - fa) if b == mn else 0.0
+    return mn, fa, fb, 1.0 - fa - fb
+
+
 @njit(**_FLAGS)
-def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out):
-    """Costs of the cells (i, k-i), i in [ilo, ihi], into out[i]."""
+def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
+    """Costs of the cells (i, k-i), i in [ilo, ihi], all lanes, into out[i B + b]."""
     if ihi < ilo:
         return
-    L = np.uint64(ihi - ilo + 1)
-    oo = np.uint64(ilo)
-    if kind == 2:
+    L = np.uint64((ihi - ilo + 1) * B)
+    oo = np.uint64(ilo * B)
+    if kind == 2:  # a single problem (B = 1)
         for u in range(L):
             i = ilo + np.int64(u)
             out[oo + u] = D[i - 1, k - i - 1]
         return
-    xo = np.uint64(ilo - 1)
-    yo = np.uint64(m - k + ilo)  # >= 0: column k - i <= m
+    xo = np.uint64((ilo - 1) * B)
+    yo = np.uint64((m - k + ilo) * B)  # >= 0: column k - i <= m
     for t in range(Xt.shape[0]):
         if kind == 0:
             if t == 0:
@@ -106,183 +196,192 @@ def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out):
 
 
 @njit(**_FLAGS)
-def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma):
-    """cur[i] = cost[i] + min^γ(prev2[i-1], prev1[i-1], prev1[i]) for i in [ilo, ihi].
+def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B):
+    """cur[q] = cost[q] + min^γ(prev2[q-B], prev1[q-B], prev1[q]), q = i B + b, i in [ilo, ihi].
 
-    The minimum contributes exp(0) = 1 exactly, so only the median and the maximum need
-    an exp. Unsigned offsets keep Numba from emitting negative-index wraparound checks,
-    which would stop LLVM from vectorising (slicing would too, at a refcount per slice).
+    Unsigned offsets keep Numba from emitting negative-index wraparound checks, which would
+    stop LLVM from vectorising (slicing would too, at a refcount per slice).
     """
     if ihi < ilo:
         return
-    L = np.uint64(ihi - ilo + 1)
-    s = np.uint64(ilo - 1)
-    one = np.uint64(1)
+    L = np.uint64((ihi - ilo + 1) * B)
+    s = np.uint64((ilo - 1) * B)
+    nb = np.uint64(B)
     if gamma == 0.0:
         for u in range(L):
-            i = s + u
-            a = prev2[i]
-            b = prev1[i]
-            c = prev1[i + one]
-            mn = _min3(a, b, c)
-            cur[i + one] = cost[i + one] + mn
+            q = s + u
+            cur[q + nb] = cost[q + nb] + _min3(prev2[q], prev1[q], prev1[q + nb])
         return
     inv = 1.0 / gamma
     for u in range(L):
-        i = s + u
-        a = prev2[i]
-        b = prev1[i]
-        c = prev1[i + one]
-        mn, md, mx = _order3(a, b, c)
-        total = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
-        cur[i + one] = cost[i + one] + mn - gamma * log_1_to_3(total)
+        q = s + u
+        cur[q + nb] = cost[q + nb] + _softmin3(prev2[q], prev1[q], prev1[q + nb], gamma, inv)
 
 
 @njit(**_FLAGS)
-def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
-    """dtw_γ with three rolling diagonals: O(n) memory (call with n <= m for the least)."""
+def _start(n, B):
+    """Rolling buffers for B lanes: R on diagonals k-2, k-1, k (R[0, 0] = 0) and the costs."""
     inf = np.inf
-    prev2 = np.full(n + 2, inf)
-    prev1 = np.full(n + 2, inf)
-    cur = np.full(n + 2, inf)
-    cost = np.zeros(n + 2)
-    prev2[0] = 0.0
+    prev2 = np.full((n + 2) * B, inf)
+    prev1 = np.full((n + 2) * B, inf)
+    cur = np.full((n + 2) * B, inf)
+    cost = np.zeros((n + 2) * B)
+    prev2[:B] = 0.0
+    return prev2, prev1, cur, cost
+
+
+@njit(**_FLAGS)
+def _fence(cur, ilo, ihi, B):
+    for b in range(B):
+        cur[(ilo - 1) * B + b] = np.inf
+        cur[(ihi + 1) * B + b] = np.inf
+
+
+@njit(**_FLAGS)
+def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
+    """out[b] = dtw_γ of lane b, with three rolling diagonals: O(n B) memory."""
+    prev2, prev1, cur, cost = _start(n, B)
     ilo, ihi = 1, 0
     for k in range(2, n + m + 1):
         while ilo <= n and hi[ilo - 1] + ilo < k - 1:
             ilo += 1
         while ihi < n and lo[ihi] + ihi + 1 <= k - 1:
             ihi += 1
-        _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost)
-        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma)
-        cur[ilo - 1] = inf
-        cur[ihi + 1] = inf
+        _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, B)
+        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B)
+        _fence(cur, ilo, ihi, B)
         prev2, prev1, cur = prev1, cur, prev2
-    return prev1[n]
+    for b in range(B):
+        out[b] = prev1[n * B + b]
+    return out
 
 
 @njit(**_FLAGS)
-def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma):
+def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
+    """dtw_γ of one problem (call with n <= m for the least memory)."""
+    return value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, 1, np.empty(1))[0]
+
+
+@njit(**_FLAGS)
+def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
     """As :func:`_softmin_row`, also storing the three soft-min weights from WA[w0] on."""
-    L = np.uint64(ihi - ilo + 1)
-    s = np.uint64(ilo - 1)
+    L = np.uint64((ihi - ilo + 1) * B)
+    s = np.uint64((ilo - 1) * B)
     w = np.uint64(w0)
-    one = np.uint64(1)
-    if gamma == 0.0:  # weight 1 on the minimiser; ties: diagonal, then up, then left
+    nb = np.uint64(B)
+    if gamma == 0.0:
         for u in range(L):
-            i = s + u
-            a = prev2[i]
-            b = prev1[i]
-            c = prev1[i + one]
-            mn = _min3(a, b, c)
-            fa = 1.0 if a == mn else 0.0
-            fb = (1.0 - fa) if b == mn else 0.0
-            WA[w + u] = fa
-            WB[w + u] = fb
-            WC[w + u] = 1.0 - fa - fb
-            cur[i + one] = cost[i + one] + mn
+            q = s + u
+            mn, WA[w + u], WB[w + u], WC[w + u] = _hardmin3_weights(
+                prev2[q], prev1[q], prev1[q + nb]
+            )
+            cur[q + nb] = cost[q + nb] + mn
         return
     inv = 1.0 / gamma
     for u in range(L):
-        i = s + u
-        a = prev2[i]
-        b = prev1[i]
-        c = prev1[i + one]
-        mn, md, mx = _order3(a, b, c)
-        e_md = exp_nonpositive((mn - md) * inv)
-        e_mx = exp_nonpositive((mn - mx) * inv)
-        total = 1.0 + e_md + e_mx
-        r = 1.0 / total
-        WA[w + u] = (1.0 if a == mn else (e_md if a == md else e_mx)) * r
-        WB[w + u] = (1.0 if b == mn else (e_md if b == md else e_mx)) * r
-        WC[w + u] = (1.0 if c == mn else (e_md if c == md else e_mx)) * r
-        cur[i + one] = cost[i + one] + mn - gamma * log_1_to_3(total)
+        q = s + u
+        sm, WA[w + u], WB[w + u], WC[w + u] = _softmin3_weights(
+            prev2[q], prev1[q], prev1[q + nb], gamma, inv
+        )
+        cur[q + nb] = cost[q + nb] + sm
 
 
 @njit(**_FLAGS)
-def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC):
-    """dtw_γ, storing each cell's soft-min weights (diagonal, up, left) in compact layout."""
-    inf = np.inf
-    prev2 = np.full(n + 2, inf)
-    prev1 = np.full(n + 2, inf)
-    cur = np.full(n + 2, inf)
-    cost = np.zeros(n + 2)
-    prev2[0] = 0.0
+def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, B, out):
+    """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
+    in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
+    prev2, prev1, cur, cost = _start(n, B)
     for k in range(2, n + m + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         L = ihi - ilo + 1
-        _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost)
-        p = base[k]  # pad, then the L cells, then pad
-        WA[p] = 0.0
-        WB[p] = 0.0
-        WC[p] = 0.0
+        _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, B)
+        p = base[k] * B  # pad, then the L cells, then pad
+        for b in range(B):
+            WA[p + b] = 0.0
+            WB[p + b] = 0.0
+            WC[p + b] = 0.0
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + 1, gamma)
-        WA[p + L + 1] = 0.0
-        WB[p + L + 1] = 0.0
-        WC[p + L + 1] = 0.0
-        cur[ilo - 1] = inf
-        cur[ihi + 1] = inf
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B)
+        for b in range((L + 1) * B, (L + 2) * B):
+            WA[p + b] = 0.0
+            WB[p + b] = 0.0
+            WC[p + b] = 0.0
+        _fence(cur, ilo, ihi, B)
         prev2, prev1, cur = prev1, cur, prev2
-    for q in range(base[n + m + 1], base[n + m + 2]):  # the diagonal past the end: pads only
+    for q in range(base[n + m + 1] * B, base[n + m + 2] * B):  # past the end: pads only
         WA[q] = 0.0
         WB[q] = 0.0
         WC[q] = 0.0
-    return prev1[n]
+    for b in range(B):
+        out[b] = prev1[n * B + b]
+    return out
 
 
 @njit(**_FLAGS)
-def _row_statistics(Yrt, m, k, ilo, ihi, eo, Ed, coef, rs, eyt):
-    """rs[i-1] += coef e_ij and eyt[:, i-1] += coef e_ij y_j over diagonal k (E at Ed[eo:])."""
-    L = np.uint64(ihi - ilo + 1)
-    xo = np.uint64(ilo - 1)
-    yo = np.uint64(m - k + ilo)
+def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC):
+    """dtw_γ of one problem, storing its soft-min weights (:func:`forward_lanes`, B = 1)."""
+    out = np.empty(1)
+    forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, 1, out)
+    return out[0]
+
+
+@njit(**_FLAGS)
+def _row_statistics(Yrt, m, k, ilo, ihi, eo, Ed, rs, eyt, B):
+    """rs[q] += e and eyt[t, q] += e y over diagonal k, q = (i-1) B + b (E at Ed[eo:])."""
+    L = np.uint64((ihi - ilo + 1) * B)
+    xo = np.uint64((ilo - 1) * B)
+    yo = np.uint64((m - k + ilo) * B)
     e0 = np.uint64(eo)
     for u in range(L):
-        rs[xo + u] += coef * Ed[e0 + u]
+        rs[xo + u] += Ed[e0 + u]
     for t in range(Yrt.shape[0]):
         for u in range(L):
-            eyt[t, xo + u] += coef * Ed[e0 + u] * Yrt[t, yo + u]
+            eyt[t, xo + u] += Ed[e0 + u] * Yrt[t, yo + u]
 
 
 @njit(**_FLAGS)
-def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, coef, rs, eyt):
+def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
     """Expected alignment in compact layout: e_ij = Σ_successors w e_successor.
 
-    When ``rs`` has n entries, each diagonal's E is also folded, while still in cache, into
-    ``rs[i-1] += coef Σ_j e_ij`` and ``eyt[t, i-1] += coef Σ_j e_ij y_jt`` (Yrt as in
-    :func:`forward`): the statistics of the squared-Euclidean gradient
+    When ``rs`` has n B entries, each diagonal's E is also folded, while still in cache, into
+    ``rs[(i-1) B + b] += Σ_j e_ij`` and ``eyt[t, (i-1) B + b] += Σ_j e_ij y_jt`` (lane b; Yrt
+    as in :func:`forward_lanes`): the statistics of the squared-Euclidean gradient
     ``2 (rs ⊙ x - ey)`` and of the majorisation step ``ey / rs``.
     """
-    stats = rs.shape[0] == n
-    for p in range(base[n + m], base[n + m + 2]):
+    stats = rs.shape[0] == n * B
+    last = base[n + m] * B
+    for p in range(last, base[n + m + 2] * B):
         Ed[p] = 0.0
-    Ed[base[n + m] + 1] = 1.0  # cell (n, m): the only row on the last diagonal
+    for b in range(B):
+        Ed[last + B + b] = 1.0  # cell (n, m): the only row on the last diagonal
     if stats:
-        _row_statistics(Yrt, m, n + m, n, n, base[n + m] + 1, Ed, coef, rs, eyt)
-    one = np.uint64(1)
+        _row_statistics(Yrt, m, n + m, n, n, last + B, Ed, rs, eyt, B)
+    nb = np.uint64(B)
     for k in range(n + m - 1, 1, -1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         L = ihi - ilo + 1
-        p = base[k]
-        Ed[p] = 0.0
-        Ed[p + L + 1] = 0.0
+        p = base[k] * B
+        for b in range(B):
+            Ed[p + b] = 0.0
         if L <= 0:
             continue
+        for b in range((L + 1) * B, (L + 2) * B):
+            Ed[p + b] = 0.0
         # successor (i+1, j+1) on diagonal k+2, (i+1, j) and (i, j+1) on diagonal k+1
-        s2 = np.uint64(base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1)
-        s1 = np.uint64(base[k + 1] + 1 - ilo_k[k + 1] + ilo)
-        o = np.uint64(p + 1)
-        for u in range(np.uint64(L)):
-            Ed[o + u] = (
+        s2 = np.uint64((base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1) * B)
+        s1 = np.uint64((base[k + 1] + 1 - ilo_k[k + 1] + ilo) * B)
+        o = np.uint64(p + B)
+        for u in range(np.uint64(L * B)):
+            e = (
                 WA[s2 + u] * Ed[s2 + u]
-                + WB[s1 + one + u] * Ed[s1 + one + u]
+                + WB[s1 + nb + u] * Ed[s1 + nb + u]
                 + WC[s1 + u] * Ed[s1 + u]
             )
+            Ed[o + u] = e if e > _TINY_E else 0.0
         if stats:
-            _row_statistics(Yrt, m, k, ilo, ihi, p + 1, Ed, coef, rs, eyt)
+            _row_statistics(Yrt, m, k, ilo, ihi, p + B, Ed, rs, eyt, B)
 
 
 @njit(**_FLAGS)

@@ -477,10 +477,19 @@ def softdtw_barycenter(
         scale = np.ones((n, d))
     fscale = abs(f) if abs(f) > 1e-12 else 1.0
     best = {"f": f, "Z": Z.copy()}
+    u0 = (Z * scale).ravel()
+    # L-BFGS starts by evaluating u0, where the last MM step already left F and the
+    # statistics of its gradient 2 (rs ⊙ Z - ey): reuse them (one pass over the data saved
+    # per call, ~8% of a warm-started k-means update).
+    at_start = [(f, 2.0 * (rs[:, None] * Z - ey))] if use_mm else []
 
     def fun(u):
-        Zu = u.reshape(n, d) / scale
-        v, G = obj.value_and_grad(Zu)
+        if at_start and np.array_equal(u, u0):
+            v, G = at_start.pop()
+            Zu = Z
+        else:
+            Zu = u.reshape(n, d) / scale
+            v, G = obj.value_and_grad(Zu)
         if v < best["f"]:
             best["f"], best["Z"] = v, Zu.copy()
         return v / fscale, (G / scale).ravel() / fscale
@@ -492,7 +501,7 @@ def softdtw_barycenter(
 
     res = minimize(
         fun,
-        (Z * scale).ravel(),
+        u0,
         jac=True,
         method="L-BFGS-B",
         callback=on_iter,

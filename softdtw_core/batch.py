@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._validation import as_series, check_band, check_gamma
-from ._wavefront import backward, diagonal_layout, forward
+from ._wavefront import backward, diagonal_layout, forward_lanes, interleave, lanes_for
 from .band import band_limits, band_limits_checked
 from .pairwise import as_dataset
 
@@ -28,34 +28,47 @@ _EMPTY = np.zeros((0, 0))
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _chunk(c, n_chunks, Zt, data, offsets, coef, gamma, radius, values, RS, EYt):
-    """Series c, c + n_chunks, … of the collection, with buffers reused between them."""
-    n = Zt.shape[1]
-    N = offsets.shape[0] - 1
-    size = 0
-    WA = np.empty(0)
-    WB = np.empty(0)
-    WC = np.empty(0)
-    Ed = np.empty(0)
-    for j in range(c, N, n_chunks):
-        m = offsets[j + 1] - offsets[j]
-        Yrt = np.ascontiguousarray(data[offsets[j] : offsets[j + 1]][::-1].T)
+def _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, work, values,
+           RS, EYt):
+    """Lane groups c, c + n_chunks, … (a group: up to 8 series of one length, run as the
+    lanes of one wavefront pass). ``work[c]`` holds the chunk's four compact buffers (WA,
+    WB, WC, E), allocated once by the caller: fresh half-megabyte buffers on every call
+    cost more than the backward pass at these sizes."""
+    n, d = Z.shape
+    WA = work[c, 0]
+    WB = work[c, 1]
+    WC = work[c, 2]
+    Ed = work[c, 3]
+    for g in range(c, gstart.shape[0] - 1, n_chunks):
+        members = order[gstart[g] : gstart[g + 1]]
+        B = members.shape[0]
+        m = offsets[members[0] + 1] - offsets[members[0]]
+        Zt = interleave(Z, np.zeros(B, dtype=np.int64), n, False, np.empty((d, n * B)))
+        Yrt = interleave(data, offsets[members], m, True, np.empty((d, m * B)))
         lo, hi = band_limits(n, m, radius)
-        ilo, ihi, base, total = diagonal_layout(n, m, lo, hi)
-        if total > size:  # grow this chunk's buffers; reused for its other series
-            size = total
-            WA = np.empty(size)
-            WB = np.empty(size)
-            WC = np.empty(size)
-            Ed = np.empty(size)
-        values[j] = forward(Zt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC)
-        backward(n, m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, coef[j], RS[c], EYt[c])
+        ilo, ihi, base, _ = diagonal_layout(n, m, lo, hi)
+        out = np.empty(B)
+        rs = np.zeros(n * B)
+        eyt = np.zeros((d, n * B))
+        forward_lanes(Zt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
+        backward(n, m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, B)
+        for b in range(B):
+            j = members[b]
+            values[j] = out[b]
+            cj = coef[j]
+            for i in range(n):
+                RS[c, i] += cj * rs[i * B + b]
+            for t in range(d):
+                for i in range(n):
+                    EYt[c, t, i] += cj * eyt[t, i * B + b]
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _one_vs_many_parallel(Zt, data, offsets, coef, gamma, radius, n_chunks, values, RS, EYt):
+def _one_vs_many_parallel(Z, data, offsets, order, gstart, coef, gamma, radius, work, n_chunks,
+                          values, RS, EYt):
     for c in prange(n_chunks):
-        _chunk(c, n_chunks, Zt, data, offsets, coef, gamma, radius, values, RS, EYt)
+        _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, work, values,
+               RS, EYt)
 
 
 #: Below this many DP cells an evaluation runs on the calling thread: waking the thread
@@ -64,7 +77,12 @@ PARALLEL_MIN_CELLS = 2_000_000
 
 
 class PackedCollection:
-    """A validated collection packed for :func:`alignment_statistics_packed` (pack once)."""
+    """A validated collection packed for :func:`alignment_statistics_packed` (pack once).
+
+    It also keeps the lane groups and scratch buffers of each evaluated length, so one
+    instance must not be evaluated from two threads at once (each barycenter call packs
+    its own).
+    """
 
     def __init__(self, Ys, name="Y"):
         series = as_dataset(Ys, name)
@@ -73,22 +91,61 @@ class PackedCollection:
         self.offsets = np.zeros(len(series) + 1, dtype=np.int64)
         self.offsets[1:] = np.cumsum(self.lengths)
         self.data = np.ascontiguousarray(np.concatenate(series, axis=0))
+        self._groups = {}
 
     def __len__(self):
         return len(self.lengths)
+
+    def lane_groups(self, n, radius):
+        """``order, gstart, size, cache``: group g is the series
+        ``order[gstart[g]:gstart[g+1]]``, all of one length, as many as :func:`lanes_for`
+        advises against a series of length n; ``size`` is the largest group's compact size."""
+        key = (n, radius)
+        if key not in self._groups:
+            order = np.argsort(self.lengths, kind="stable")
+            bounds = [0]
+            size = 0  # compact entries the largest group needs
+            run = 0
+            while run < len(order):
+                m = self.lengths[order[run]]
+                end = run
+                while end < len(order) and self.lengths[order[end]] == m:
+                    end += 1
+                width = min(n, m) if radius < 0 else min(n, m, 2 * int(radius) + 1)
+                lanes = lanes_for(width, True)
+                bounds.extend(range(run + lanes, end, lanes))
+                bounds.append(end)
+                lo, hi = band_limits(n, int(m), radius)
+                size = max(size, diagonal_layout(n, int(m), lo, hi)[3] * min(lanes, end - run))
+                run = end
+            self._groups[key] = (
+                order.astype(np.int64), np.array(bounds, dtype=np.int64), size, {}
+            )
+        return self._groups[key]
+
+    def workspace(self, n, radius, chunks):
+        """Per-chunk compact buffers (chunks, 4, size) for series of length n, kept between
+        evaluations (a barycenter or k-means evaluates the same shapes hundreds of times)."""
+        _, _, size, cache = self.lane_groups(n, radius)
+        if chunks not in cache:
+            cache.clear()  # one thread count at a time
+            cache[chunks] = np.empty((chunks, 4, size))
+        return cache[chunks]
 
 
 def alignment_statistics_packed(Z, packed, coef, gamma, radius):
     """Unvalidated core of :func:`alignment_statistics`; ``Z`` is (n, d) float64."""
     n, d = Z.shape
+    order, gstart, _, _ = packed.lane_groups(n, radius)
+    n_groups = len(gstart) - 1
     cells = n * int(packed.offsets[-1])
     threads = numba.get_num_threads() if cells >= PARALLEL_MIN_CELLS else 1
-    chunks = max(1, min(threads, len(packed)))
+    chunks = max(1, min(threads, n_groups))
     values = np.empty(len(packed))
     RS = np.zeros((chunks, n))
     EYt = np.zeros((chunks, d, n))
-    Zt = np.ascontiguousarray(Z.T)
-    args = (Zt, packed.data, packed.offsets, coef, gamma, radius)
+    args = (np.ascontiguousarray(Z), packed.data, packed.offsets, order, gstart, coef, gamma,
+            radius, packed.workspace(n, radius, chunks))
     if chunks == 1:
         _chunk(0, 1, *args, values, RS, EYt)
     else:

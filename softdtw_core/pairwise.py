@@ -1,7 +1,8 @@
 """Pairwise soft-DTW matrices between two collections of series, on all cores.
 
-Each pair runs the O(min(n, m))-memory anti-diagonal kernel; pairs are spread over
-threads with ``numba.prange`` (parallelising inside one small DP does not pay on 2 cores).
+Each pair runs the O(min(n, m))-memory anti-diagonal kernel, up to 8 pairs of one shape
+at a time as interleaved lanes; lane groups are spread over threads with ``numba.prange``
+(parallelising inside one small DP does not pay on 2 cores).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._validation import as_series, check_band, check_cost, check_gamma
-from ._wavefront import value as _wavefront_value
+from ._wavefront import interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
 from .costs import COST_CODES
 from .recursion import _EMPTY
@@ -56,21 +57,59 @@ def _pack(series):
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, kind, gamma, radius, out):
-    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]); series packed as (total, d) rows."""
-    for p in prange(pairs.shape[0]):
-        a = pairs[p, 0]
-        b = pairs[p, 1]
-        X = data_a[off_a[a] : off_a[a + 1]]
-        Y = data_b[off_b[b] : off_b[b + 1]]
-        if X.shape[0] > Y.shape[0]:  # sweep the shorter axis (the value is symmetric)
-            X, Y = Y, X
-        n = X.shape[0]
-        m = Y.shape[0]
+def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]); series packed as (total, d) rows.
+
+    The pairs ``gstart[g] .. gstart[g+1]-1`` have one shape and run as the lanes of one
+    wavefront pass (:mod:`softdtw_core._wavefront`); groups are spread over threads.
+    """
+    d = data_a.shape[1]
+    for g in prange(gstart.shape[0] - 1):
+        p0 = gstart[g]
+        B = gstart[g + 1] - p0
+        starts_a = np.empty(B, dtype=np.int64)
+        starts_b = np.empty(B, dtype=np.int64)
+        for b in range(B):
+            starts_a[b] = off_a[pairs[p0 + b, 0]]
+            starts_b[b] = off_b[pairs[p0 + b, 1]]
+        na = off_a[pairs[p0, 0] + 1] - starts_a[0]
+        nb = off_b[pairs[p0, 1] + 1] - starts_b[0]
+        if na <= nb:  # sweep the shorter axis (the value is symmetric)
+            n, m = na, nb
+            Xt = interleave(data_a, starts_a, n, False, np.empty((d, n * B)))
+            Yrt = interleave(data_b, starts_b, m, True, np.empty((d, m * B)))
+        else:
+            n, m = nb, na
+            Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
+            Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
         lo, hi = band_limits(n, m, radius)
-        Xt = np.ascontiguousarray(X.T)
-        Yrt = np.ascontiguousarray(Y[::-1].T)
-        out[p] = _wavefront_value(Xt, Yrt, _EMPTY, kind, n, m, gamma, lo, hi)
+        vals = value_lanes(Xt, Yrt, _EMPTY, kind, n, m, gamma, lo, hi, B, np.empty(B))
+        for b in range(B):
+            out[p0 + b] = vals[b]
+
+
+def _lane_groups(len_a, len_b, pairs, radius):
+    """Pairs reordered so that equal shapes are adjacent, cut into lane groups.
+
+    Returns ``perm`` (pairs[perm] is the new order) and ``gstart``.
+    """
+    na = len_a[pairs[:, 0]]
+    nb = len_b[pairs[:, 1]]
+    short, long_ = np.minimum(na, nb), np.maximum(na, nb)
+    swapped = na > nb  # a lane group shares its orientation too (which side is swept)
+    perm = np.lexsort((swapped, long_, short))
+    short, long_, swapped = short[perm], long_[perm], swapped[perm]
+    width = short if radius < 0 else np.minimum(short, 2 * int(radius) + 1)
+    lanes = np.array([lanes_for(int(w), False) for w in np.unique(width)])
+    lanes = lanes[np.searchsorted(np.unique(width), width)]
+    new_run = np.ones(len(perm), dtype=bool)
+    new_run[1:] = (
+        (short[1:] != short[:-1]) | (long_[1:] != long_[:-1]) | (swapped[1:] != swapped[:-1])
+    )
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(perm)), 0))
+    cut = (np.arange(len(perm)) - run_start) % lanes == 0
+    gstart = np.append(np.flatnonzero(cut), len(perm)).astype(np.int64)
+    return perm, gstart
 
 
 def _pair_values(sa, sb, pairs, kind, gamma, radius):
@@ -78,7 +117,11 @@ def _pair_values(sa, sb, pairs, kind, gamma, radius):
     data_b, off_b = _pack(sb)
     out = np.empty(len(pairs))
     if len(pairs):
-        _pairs_kernel(data_a, off_a, data_b, off_b, pairs, kind, gamma, radius, out)
+        perm, gstart = _lane_groups(np.diff(off_a), np.diff(off_b), pairs, radius)
+        sorted_out = np.empty(len(pairs))
+        _pairs_kernel(data_a, off_a, data_b, off_b, np.ascontiguousarray(pairs[perm]), gstart,
+                      kind, gamma, radius, sorted_out)
+        out[perm] = sorted_out
     return out
 
 

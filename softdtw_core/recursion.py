@@ -322,7 +322,7 @@ def _gibbs(p: _Problem, statistics=False) -> _Wave:
         eyt = np.zeros((Yrt.shape[0], p.n))
     else:
         rs, eyt = _NO_STATS
-    wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, 1.0, rs, eyt)
+    wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, 1)
     return _Wave(float(value), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
 
 

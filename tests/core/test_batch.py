@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
+from softdtw_core import batch
 from softdtw_core.batch import alignment_statistics
 
 
@@ -22,6 +23,36 @@ def test_statistics_match_single_pair_functions(band, gamma, rng):
                                atol=1e-13)
     grad = sum(c * sd.soft_dtw_value_and_grad(Z, Y, gamma, band=band)[1] for c, Y in zip(w, Ys))
     np.testing.assert_allclose(2 * (RS[:, None] * Z - EY), grad, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("d, band", [(1, None), (2, 5), (1, 3)])
+def test_lane_groups_match_single_pair_functions(d, band, parallel, rng, monkeypatch):
+    """Many series of a few lengths run as interleaved lanes (groups of up to 8)."""
+    if parallel:  # force the threaded path on this small problem
+        monkeypatch.setattr(batch, "PARALLEL_MIN_CELLS", 0)
+    Z = rng.normal(size=(24, d))
+    lengths = [30] * 11 + [25] * 3 + [7] + [30] * 2
+    Ys = [rng.normal(size=(m, d)) for m in lengths]
+    w = rng.uniform(0.1, 2.0, size=len(Ys))
+    values, RS, EY = alignment_statistics(Z, Ys, 0.1, weights=w, band=band)
+    singles = [sd.soft_dtw_alignment(Z, Y, 0.1, band=band) for Y in Ys]
+    np.testing.assert_allclose(values, [v for v, _ in singles], rtol=1e-13)
+    np.testing.assert_allclose(RS, sum(c * E.sum(axis=1) for c, (_, E) in zip(w, singles)),
+                               rtol=1e-12)
+    np.testing.assert_allclose(EY, sum(c * E @ Y for c, (_, E), Y in zip(w, singles, Ys)),
+                               rtol=1e-12, atol=1e-13)
+
+
+def test_lane_groups_cover_every_series_once_by_length():
+    packed = batch.PackedCollection([np.zeros(m) for m in [30] * 11 + [25] * 3 + [7, 30]])
+    order, gstart, _, _ = packed.lane_groups(24, -1.0)
+    assert sorted(order.tolist()) == list(range(16))
+    sizes = np.diff(gstart)
+    assert sizes.min() >= 1 and sizes.max() <= 8
+    for g in range(len(sizes)):
+        members = order[gstart[g] : gstart[g + 1]]
+        assert len(set(packed.lengths[members].tolist())) == 1
 
 
 def test_univariate_array_collection(rng):

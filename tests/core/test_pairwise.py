@@ -17,6 +17,17 @@ def test_cdist_between_ragged_collections(rng):
     np.testing.assert_allclose(Dv, expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("band", [None, 4])
+@pytest.mark.parametrize("cost", ["sqeuclidean", "absolute"])
+def test_cdist_lane_groups_of_mixed_shapes(band, cost, rng):
+    """Many pairs of a few shapes (both orientations), run as interleaved lanes."""
+    A = [rng.normal(size=(n, 2)) for n in [12] * 10 + [20] * 3 + [9]]
+    B = [rng.normal(size=(n, 2)) for n in [20] * 7 + [12] * 2]
+    M = sd.soft_dtw_cdist(A, B, gamma=0.2, cost=cost, band=band)
+    expected = np.array([[sd.soft_dtw(a, b, 0.2, cost=cost, band=band) for b in B] for a in A])
+    np.testing.assert_allclose(M, expected, rtol=1e-13)
+
+
 @pytest.mark.parametrize("band", [None, 3])
 def test_cdist_within_one_collection_is_symmetric(band, rng):
     data = rng.normal(size=(6, 20, 1))

@@ -66,3 +66,19 @@ def test_workspace_reuse_does_not_leak_between_calls(rng):
     second = sd.soft_dtw_alignment(*small, 0.1)
     assert first[0] == second[0]
     np.testing.assert_array_equal(first[1], second[1])
+
+
+def test_expected_alignment_has_no_subnormal_entries(rng):
+    """E decays geometrically away from the likely paths; the kernels flush it to 0 before it
+    turns subnormal (a ~100-cycle penalty per operation on x86). Weights below 1e-100 are
+    flushed too, so entries move by at most n m 1e-100."""
+    X = np.cumsum(rng.normal(size=(150, 1)), axis=0)
+    Y = np.cumsum(rng.normal(size=(170, 1)), axis=0)
+    for gamma in (1.0, 0.1, 0.01):
+        _, E = sd.soft_dtw_alignment(X, Y, gamma)
+        assert not ((E != 0) & (np.abs(E) < np.finfo(float).tiny)).any()
+        assert (E == 0).any()  # the flush did happen on this input
+        ref = _problem(X, Y, gamma, "sqeuclidean", None, need_cost_matrix=True)
+        _, _, W = _forward(ref)
+        np.testing.assert_allclose(E, _expected_alignment(ref, W), rtol=1e-11,
+                                   atol=E.size * 1e-100)
