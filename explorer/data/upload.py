@@ -1,4 +1,5 @@
-"""Parse user-supplied series files (CSV, TSV, UCR text) into series, labels and a report.
+"""Parse user-supplied series files (CSV, TSV, UCR text, UEA .ts) into series, labels and a
+report.
 
 :func:`parse_series_file` detects the encoding, delimiter, decimal mark, header row and
 layout, accepts overrides for each, and returns a :class:`ParsedSeries`. Every problem the
@@ -19,6 +20,13 @@ Layouts
 ``"long"``
     Tidy format: an id column, an optional time column and one or more value columns
     (several value columns give a multivariate series).
+``"ts"``
+    The UEA/sktime ``.ts`` format: ``@`` header lines (``@problemName``, ``@classLabel``,
+    ...), then ``@data`` and one case per line, its dimensions separated by ``:``, its values
+    by ``,`` (or written as ``(timestamp,value)`` pairs), its class label or regression target
+    last. Detected from the ``.ts`` extension or from an ``@data`` line after header lines.
+    Timestamps only order the values. With ``@equalLength true`` a missing tail is missing
+    values, not padding, and every case must have the same length.
 
 Rows (or columns) of different lengths give variable-length series: trailing empty or NaN
 cells are padding, not missing values. Missing values inside a series are refused with their
@@ -51,12 +59,13 @@ DEFAULT_MAX_BYTES = 50_000_000
 DEFAULT_MAX_SERIES = 5_000
 DEFAULT_MAX_LENGTH = 20_000
 
-LAYOUTS = ("wide", "ucr", "columns", "long")
+LAYOUTS = ("wide", "ucr", "columns", "long", "ts")
 _LAYOUT_TEXT = {
     "wide": "wide (one series per row)",
     "ucr": "UCR (one series per row, label first)",
     "columns": "columns (one series per column)",
     "long": "long/tidy (id, time and value columns)",
+    "ts": "UEA/sktime .ts (one case per line, ':' between dimensions)",
 }
 _DELIM_TEXT = {",": "comma", ";": "semicolon", "\t": "tab", "whitespace": "whitespace"}
 _DELIM_PLURAL = {",": "commas", ";": "semicolons", "\t": "tabs", "whitespace": "whitespace"}
@@ -85,7 +94,8 @@ class SkippedItem:
     Attributes
     ----------
     where : str
-        ``"row 7"``, ``"column 3 ('b')"`` or ``"series 'a' (rows 4-9)"``.
+        ``"row 7"``, ``"column 3 ('b')"``, ``"series 'a' (rows 4-9)"`` or
+        ``"case 3 (line 14)"`` (.ts).
     reason : str
         Why it was skipped.
     """
@@ -104,7 +114,7 @@ class UploadReport:
     n_bytes : int
     encoding : str
     layout : str
-        One of ``"wide"``, ``"ucr"``, ``"columns"``, ``"long"``.
+        One of ``"wide"``, ``"ucr"``, ``"columns"``, ``"long"``, ``"ts"``.
     layout_detected : bool
         False when the layout came from an override.
     delimiter : str
@@ -121,6 +131,8 @@ class UploadReport:
     skipped : list of SkippedItem
     notes : list of str
         Everything else worth knowing (blank lines, interpolation, normalisation, ...).
+    problem_name : str
+        The ``@problemName`` of a ``.ts`` file (empty otherwise).
     """
 
     filename: str = ""
@@ -138,6 +150,7 @@ class UploadReport:
     label_counts: dict[str, int] = field(default_factory=dict)
     skipped: list[SkippedItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    problem_name: str = ""
 
     @property
     def length_min(self) -> int:
@@ -163,12 +176,7 @@ class UploadReport:
         else:
             size = f"{self.n_bytes / 1e6:.1f} MB"
         out = [f"File: {self.filename or '(unnamed)'} ({size}, {self.encoding})"]
-        how = "detected" if self.layout_detected else "as requested"
-        out.append(
-            f"Layout: {_LAYOUT_TEXT.get(self.layout, self.layout)}, {how}; delimiter: "
-            f"{_DELIM_TEXT.get(self.delimiter, repr(self.delimiter))}; decimal mark: "
-            f"'{self.decimal}'; header row: {'yes' if self.header else 'no'}"
-        )
+        out.append(self._layout_line())
         kind = "univariate" if self.dimension == 1 else f"multivariate, {self.dimension} channels"
         out.append(f"Series: {self.n_series} ({kind}, dimension {self.dimension})")
         med = self.length_median
@@ -194,6 +202,16 @@ class UploadReport:
             out.extend(f"  - {n}" for n in self.notes)
         return out
 
+    def _layout_line(self) -> str:
+        how = "detected" if self.layout_detected else "as requested"
+        head = f"Layout: {_LAYOUT_TEXT.get(self.layout, self.layout)}, {how}; "
+        if self.layout == "ts":
+            return head + f"problem name: {self.problem_name or '(not given)'}"
+        return head + (
+            f"delimiter: {_DELIM_TEXT.get(self.delimiter, repr(self.delimiter))}; decimal "
+            f"mark: '{self.decimal}'; header row: {'yes' if self.header else 'no'}"
+        )
+
     def to_text(self) -> str:
         """The report as one block of plain text (lines joined by newlines)."""
         return "\n".join(self.lines())
@@ -214,7 +232,8 @@ class ParsedSeries:
     labels : ndarray or None
         One label per series: ``int64`` when every label is an integer, else ``str``.
     names : list of str
-        A name per series (id, column name, or ``"row N"``).
+        A name per series (id, column name, ``"row N"``, or ``"case N"`` for the N-th case
+        of a .ts file).
     report : UploadReport
     """
 
@@ -447,6 +466,10 @@ class _Builder:
         self.notes: list[str] = []
         self.padded: list[str] = []  # rows/columns whose trailing empty/NaN cells were padding
 
+    def cell_text(self, row: int, col) -> str:
+        """Where a value is, e.g. ``"row 3, column 2 ('a')"``."""
+        return f"row {row}, {_col_text(col, self.colnames)}"
+
     def value(self, tok: str, row: int, col: int) -> float:
         v = self.cells.num(tok)
         if v is None:
@@ -537,29 +560,44 @@ def _read_columns(b: _Builder, data, skip_cols: set[int], names: list[str] | Non
         b.names.append(title)
 
 
-def _parse_times(b: _Builder, data, time_col: int) -> list[float]:
-    toks = [t[time_col].strip() if time_col < len(t) else "" for _, t in data]
+def _time_values(cells: _Cells, toks: list[str]) -> tuple[list[float], int | None]:
+    """Times as numbers, else as dates (seconds since the epoch).
+
+    Returns
+    -------
+    times : list of float
+        Empty when some token is neither a number nor a date.
+    bad : int or None
+        Index of the first such token.
+    """
     out: list[float] = []
-    bad = None
-    for (row, _), tok in zip(data, toks):
-        v = b.cells.num(tok)
+    for tok in toks:
+        v = cells.num(tok)
         if v is None or not math.isfinite(v):
-            bad = (row, tok)
             break
         out.append(v)
-    if bad is None:
-        return out
+    else:
+        return out, None
     import pandas as pd
 
     parsed = pd.to_datetime(pd.Series(toks), errors="coerce", format="mixed")
-    if parsed.isna().any():
-        k = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        j = len(out)  # numbers up to here: the first token that is not one is to blame
+        return [], j if j and bad[j] else int(np.flatnonzero(bad)[0])
+    return (parsed.astype("int64") / 1e9).tolist(), None
+
+
+def _parse_times(b: _Builder, data, time_col: int) -> list[float]:
+    toks = [t[time_col].strip() if time_col < len(t) else "" for _, t in data]
+    out, k = _time_values(b.cells, toks)
+    if k is not None:
         row = data[k][0]
         raise _fail(
             f"Row {row}, {_col_text(time_col, b.colnames)}: the time {toks[k]!r} is neither a "
             "number nor a date."
         )
-    return (parsed.astype("int64") / 1e9).tolist()
+    return out
 
 
 def _read_long(b: _Builder, data, id_col, time_col, value_cols, label_col) -> None:
@@ -645,6 +683,494 @@ def _read_long(b: _Builder, data, id_col, time_col, value_cols, label_col) -> No
 
 
 # ----------------------------------------------------------------------------------------
+# UEA/sktime .ts layout
+# ----------------------------------------------------------------------------------------
+
+_TS_ATTR = {"problemname": "problem", "timestamps": "timestamps", "missing": "missing",
+            "univariate": "univariate", "dimensions": "dimensions", "equallength": "equal_length",
+            "serieslength": "series_length", "classlabel": "classes", "targetlabel": "target"}
+_TS_COMMENT = ("#", "%")
+_TS_DATA = re.compile(r"^[ \t]*@data[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_TS_PAIRS = re.compile(r"\([^()]*\)(\s*,\s*\([^()]*\))*")
+_TS_COLON = re.compile(r":(?![^()]*\))")  # a ':' that is not inside (...)
+_TS_LABEL_HINT = (" If the last field is a class label, declare the labels in the header: "
+                  "'@classLabel true <label> <label> ...'.")
+
+
+@dataclass
+class _TsHeader:
+    """What the ``@`` lines of a ``.ts`` file declare (``None``: not declared)."""
+
+    problem: str = ""
+    timestamps: bool = False
+    missing: bool | None = None
+    univariate: bool | None = None
+    dimensions: int | None = None
+    equal_length: bool | None = None
+    series_length: int | None = None
+    classes: list[str] | None = None  # the declared class labels
+    target: bool = False
+    seen: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # (line, key, value)
+    verbatim: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)
+    data_line: int = 0
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the last field of each case is a label (class or target)."""
+        return self.classes is not None or self.target
+
+    @property
+    def label_key(self) -> str:
+        """The header keyword that declares the labels, as spelled in the file."""
+        key = "classlabel" if self.classes is not None else "targetlabel"
+        return self.seen[key][1]
+
+
+class _TsBuilder(_Builder):
+    """A :class:`_Builder` whose value positions are ``(dimension, index in the file)``."""
+
+    def __init__(self):
+        super().__init__(_Cells([], "."), None, ",")
+        self.reordered = 0  # cases with values out of timestamp order
+
+    def cell_text(self, row: int, col) -> str:
+        """Where a value is: ``"line 12, dimension 2, value 5"``."""
+        return f"line {row}, dimension {col[0] + 1}, value {col[1] + 1}"
+
+
+def _ts_key(line: str) -> str:
+    """The lower-case keyword of a header line (``"@classLabel true 1 2"`` -> ``"classlabel"``)."""
+    key = line.strip().split(maxsplit=1)[0][1:].lower() if line.strip() else ""
+    return "dimensions" if key == "dimension" else key
+
+
+def _looks_ts(text: str, ext: str) -> bool:
+    """A .ts file: by its extension, or an ``@data`` line after ``.ts`` header lines only."""
+    if ext == ".ts":
+        return True
+    if not re.match(r"\s*[@#%]", text):
+        return False
+    m = _TS_DATA.search(text)
+    if m is None:
+        return False
+    head = [s.strip() for s in re.split(r"\r\n|\r|\n", text[:m.start()])]
+    head = [s for s in head if s and not s.startswith(_TS_COMMENT)]
+    return bool(head) and all(s.startswith("@") for s in head) and any(
+        _ts_key(s) in _TS_ATTR for s in head)
+
+
+def _ts_check_overrides(options: dict) -> None:
+    """Refuse the tabular overrides: a .ts file declares its own structure."""
+    for name, value in options.items():
+        if value is None or name == "label_column" and value is False:
+            continue
+        raise _fail(
+            f"{name} cannot be used with the ts layout: a .ts file declares its own structure "
+            "(':' between dimensions, ',' between values, the label last). Leave it to be "
+            "detected, or choose another layout."
+        )
+
+
+def _ts_header(lines: list[tuple[int, str]]) -> tuple[_TsHeader, int]:
+    """Read the header lines; returns the header and the index of the first case line."""
+    if not any(_ts_key(s) == "data" for _, s in lines):
+        raise _fail(
+            "This file has no @data line, so it cannot be read as a UEA/sktime .ts file: a .ts "
+            "file starts with header lines (@problemName, @classLabel, ...), then '@data' on "
+            "its own line, then one case per line. Add the @data line, or, if this is a CSV or "
+            "text file, choose another layout."
+        )
+    h = _TsHeader()
+    for k, (i, line) in enumerate(lines):
+        s = line.strip()
+        if not s.startswith("@"):
+            raise _fail(
+                f"Line {i}: {_clip(s)!r} comes before the @data line but is neither a header "
+                "line (starting with @) nor a comment (starting with #). Move the data below "
+                "the @data line, or start the line with # to make it a comment."
+            )
+        if _ts_key(s) == "data":
+            if s.split(maxsplit=1)[1:]:
+                raise _fail(f"Line {i}: the @data line must stand alone; put the first case "
+                            "on the next line.")
+            h.data_line = i
+            return _ts_check_header(h), k + 1
+        _ts_keyword(h, s, i)
+    raise AssertionError("unreachable: an @data line exists")
+
+
+def _clip(s: str, n: int = 60) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def _ts_keyword(h: _TsHeader, line: str, i: int) -> None:
+    """Record one header line in ``h``; unknown keywords are kept for the report."""
+    token, value = (line.split(maxsplit=1) + [""])[:2]
+    key = _ts_key(line)
+    if key not in _TS_ATTR:
+        h.unknown.append(f"{_clip(line)} (line {i})")
+        return
+    if key in h.seen:
+        first, _, before = h.seen[key]
+        if key != "problemname" and before.split() != value.split():
+            raise _fail(f"Line {i}: {token} is declared twice with different values (line "
+                        f"{first}: {_clip(before)!r}; line {i}: {_clip(value)!r}); keep one.")
+        h.repeated.append(f"{token} (lines {first} and {i})")
+    h.seen[key] = (i, token, value)
+    h.verbatim.append(" ".join(line.split()))
+    if key == "problemname":
+        h.problem = value
+    elif key == "classlabel":
+        h.classes = _ts_classes(token, value, i)
+    elif key in ("dimensions", "serieslength"):
+        if not re.fullmatch(r"\d+", value) or int(value) < 1:
+            raise _fail(f"Line {i}: {token} must be followed by a positive whole number, got "
+                        f"{value!r}.")
+        setattr(h, _TS_ATTR[key], int(value))
+    else:
+        setattr(h, _TS_ATTR[key], _ts_bool(token, value, i))
+
+
+def _ts_bool(token: str, value: str, i: int) -> bool:
+    if value.lower() not in ("true", "false"):
+        raise _fail(f"Line {i}: {token} must be followed by true or false, got {value!r}.")
+    return value.lower() == "true"
+
+
+def _ts_classes(token: str, value: str, i: int) -> list[str] | None:
+    """The class labels of ``@classLabel true a b c``; None for ``@classLabel false``."""
+    parts = value.split()
+    if not parts or parts[0].lower() not in ("true", "false"):
+        raise _fail(f"Line {i}: {token} must be followed by true and the class labels, or by "
+                    f"false; got {value!r}.")
+    if parts[0].lower() == "false":
+        return None
+    if len(parts) == 1:
+        raise _fail(f"Line {i}: '{token} true' must list the class labels, e.g. "
+                    f"'{token} true 1 2 3'.")
+    return parts[1:]
+
+
+def _ts_check_header(h: _TsHeader) -> _TsHeader:
+    if h.classes is not None and h.target:
+        raise _fail(
+            f"The header declares both {h.seen['classlabel'][1]} true (line "
+            f"{h.seen['classlabel'][0]}) and {h.seen['targetlabel'][1]} true (line "
+            f"{h.seen['targetlabel'][0]}): a .ts file has class labels or a regression target, "
+            "not both. Keep one."
+        )
+    if h.univariate and h.dimensions is not None and h.dimensions > 1:
+        raise _fail(
+            f"The header says {h.seen['univariate'][1]} true but {h.seen['dimensions'][1]} "
+            f"{h.dimensions}. Set @univariate false, or fix @dimensions."
+        )
+    return h
+
+
+def _ts_split(text: str) -> list[str]:
+    """Split a case on ``:`` outside parentheses (``(2007-01-01 00:00:00,1.5)``)."""
+    return _TS_COLON.split(text) if "(" in text else text.split(":")
+
+
+def _read_ts(text: str, report: UploadReport, keep_labels: bool, missing: str,
+             znormalize: bool, max_series: int, max_length: int) -> ParsedSeries:
+    """Read a UEA/sktime ``.ts`` file (see the module docstring)."""
+    lines, blank, comments = _split_lines(text, _TS_COMMENT)
+    h, start = _ts_header(lines)
+    report.layout, report.delimiter, report.decimal = "ts", ",", "."
+    report.problem_name = h.problem
+    b = _TsBuilder()
+    if start == len(lines):
+        raise _fail(f"The .ts file has no cases: nothing follows its @data line (line "
+                    f"{h.data_line}). Add one case per line after @data.")
+    ref: dict = {}
+    for case, (i, line) in enumerate(lines[start:], start=1):
+        _ts_case(b, h, case, i, line.strip(), ref, keep_labels)
+    if h.labelled and keep_labels:
+        report.label_source = (f"the {h.label_key} header (last field of each case"
+                               + ("; regression targets)" if h.target else ")"))
+    _ts_notes(b, h, keep_labels)
+    _line_notes(b.notes, comments, blank)
+    return _finish(b, report, missing, znormalize, max_series, max_length)
+
+
+def _ts_notes(b: _TsBuilder, h: _TsHeader, keep_labels: bool) -> None:
+    if h.verbatim:
+        b.notes.append("Header: " + "; ".join(h.verbatim) + ".")
+    if h.repeated:
+        b.notes.append("Repeated header lines: " + ", ".join(h.repeated)
+                       + "; the last one was used.")
+    if h.unknown:
+        b.notes.append(f"Ignored {len(h.unknown)} unknown header line"
+                       f"{'s' if len(h.unknown) > 1 else ''}: " + ", ".join(h.unknown) + ".")
+    if "classlabel" not in h.seen and "targetlabel" not in h.seen:
+        b.notes.append("The header has no @classLabel or @targetLabel line: every "
+                       "':'-separated field was read as a dimension (no labels).")
+    if h.labelled and not keep_labels:
+        b.notes.append("The labels (the last field of each case) were not used, as requested.")
+    if h.timestamps:
+        b.notes.append(
+            "Timestamps (@timeStamps true) were used only to order the values of each "
+            f"dimension ({b.reordered} case{'s' if b.reordered != 1 else ''} had values out "
+            "of order); the values are treated as equally spaced."
+        )
+
+
+def _ts_case(b: _TsBuilder, h: _TsHeader, case: int, line: int, text: str, ref: dict,
+             keep_labels: bool) -> None:
+    """Read one case line into ``b`` (or list it as skipped)."""
+    where, at = f"case {case} (line {line})", f"Line {line} (case {case})"
+    fields, label = _ts_fields(b, h, case, line, text, ref)
+    if keep_labels and h.labelled:
+        _ts_check_label(b, h, label, at)
+    dims = [_ts_dimension(b, h, f, f"{at}, dimension {d + 1}") for d, f in enumerate(fields)]
+    arr, padded = _ts_stack(h, [v for v, _, _ in dims], at, ref)
+    _ts_check_times(dims, len(arr), at)
+    b.reordered += any(np.any(np.diff(o) < 0) for _, o, _ in dims)
+    if np.isnan(arr).all():
+        b.skipped.append(SkippedItem(where, "no values (all cells empty or missing)"))
+        return
+    if keep_labels and h.labelled and _ts_label_missing(b, h, label):
+        b.skipped.append(SkippedItem(where, "the label is missing"))
+        return
+    if padded:
+        b.padded.append(where)
+    _ts_add(b, arr, [o for _, o, _ in dims], line, f"case {case}", label if keep_labels else "")
+
+
+def _ts_fields(b: _TsBuilder, h: _TsHeader, case: int, line: int, text: str, ref: dict
+               ) -> tuple[list[str], str]:
+    """A case's dimension fields and its label (``""`` when the file has none)."""
+    if text.startswith("@"):
+        raise _fail(f"Line {line}: the header line {_clip(text)!r} comes after @data (line "
+                    f"{h.data_line}); move it above the @data line.")
+    fields = _ts_split(text)
+    label = ""
+    if h.labelled:
+        if len(fields) < 2:
+            raise _fail(f"Line {line} (case {case}) has no label: with {h.label_key} true, "
+                        "each case ends with ':' and its label.")
+        label = fields.pop().strip()
+    _ts_check_dimensions(h, case, line, len(fields), ref)
+    last = fields[-1].strip()
+    if not h.labelled and len(fields) > 1 and b.cells.num(last) is None and not re.search(
+            "[,(]", last):
+        raise _fail(f"Line {line} (case {case}): its last field {_clip(last)!r} is not a "
+                    "number." + _TS_LABEL_HINT)
+    return fields, label
+
+
+def _ts_label_missing(b: _TsBuilder, h: _TsHeader, label: str) -> bool:
+    """An empty label or a missing marker such as '?' (unless the header declares it)."""
+    return (not label or b.cells.is_missing(label)) and not (h.classes and label in h.classes)
+
+
+def _ts_check_label(b: _TsBuilder, h: _TsHeader, label: str, where: str) -> None:
+    """Refuse a class label that the header does not declare, or a non-numeric target."""
+    if _ts_label_missing(b, h, label):
+        return  # the case is skipped
+    if h.classes is not None and label not in h.classes:
+        near = [c for c in h.classes if c.lower() == label.lower()]
+        raise _fail(
+            f"{where}: the class label {label!r} is not declared in "
+            f"{h.label_key} (line {h.seen['classlabel'][0]} declares: "
+            + ", ".join(h.classes[:_MAX_LISTED])
+            + (f" and {len(h.classes) - _MAX_LISTED} more" if len(h.classes) > _MAX_LISTED
+               else "") + ")"
+            + (f"; labels are case-sensitive: {near[0]!r} is declared" if near else "")
+            + ". Add it to the header line, or fix the label."
+        )
+    if h.target and b.cells.num(label) is None:
+        raise _fail(f"{where}: the target {label!r} is not a number; "
+                    f"with {h.label_key} true the last field of each case is a numeric target.")
+
+
+def _ts_check_dimensions(h: _TsHeader, case: int, line: int, ndim: int, ref: dict) -> None:
+    """Every case needs the declared (or the first case's) number of dimensions."""
+    if not ref:
+        ref.update(line=line, ndim=ndim)
+    if h.univariate and ndim > 1:
+        raise _fail(
+            f"Line {line} (case {case}) has {ndim} dimensions (':'-separated fields), but the "
+            f"header says {h.seen['univariate'][1]} true. Set @univariate false, or fix the "
+            "case." + ("" if h.labelled else _TS_LABEL_HINT)
+        )
+    expected = h.dimensions or ref["ndim"]
+    if ndim == expected:
+        return
+    src = (f"{h.seen['dimensions'][1]} says {expected}" if h.dimensions else
+           f"case 1 (line {ref['line']}) has {expected}")
+    hint = _TS_LABEL_HINT if not h.labelled and ndim == expected + 1 else ""
+    raise _fail(
+        f"Line {line} (case {case}) has {ndim} dimension{'s' if ndim != 1 else ''}, but {src}. "
+        "Every case needs the same number of ':'-separated dimensions"
+        + (", followed by its label" if h.labelled else "") + "." + hint
+    )
+
+
+def _ts_dimension(b: _TsBuilder, h: _TsHeader, text: str, where: str
+                  ) -> tuple[np.ndarray, np.ndarray, list[float] | None]:
+    """One dimension's values in time order, their positions in the file, and the times."""
+    times = None
+    if h.timestamps:
+        time_toks, toks = _ts_pairs(text, where)
+    else:
+        toks = text.split(",") if text.strip() else []
+    vals = _ts_numbers(b.cells, toks, where, h.timestamps)
+    order = np.arange(len(vals))
+    if h.timestamps:
+        times, order = _ts_order(b.cells, time_toks, where)
+        vals = vals[order]
+    return vals, order, times
+
+
+def _ts_pairs(text: str, where: str) -> tuple[list[str], list[str]]:
+    """The time and value tokens of ``(t0,v0),(t1,v1),...``."""
+    s = text.strip()
+    if not s:
+        return [], []
+    pairs = [p.rsplit(",", 1) for p in re.findall(r"\(([^()]*)\)", s)]
+    if not _TS_PAIRS.fullmatch(s) or any(len(p) != 2 for p in pairs):
+        raise _fail(
+            f"{where}: with @timeStamps true, values are written as (timestamp,value) pairs "
+            f"separated by commas, e.g. (0,1.5),(1,2.0); got {_clip(s)!r}."
+        )
+    return [t.strip() for t, _ in pairs], [v for _, v in pairs]
+
+
+def _ts_numbers(cells: _Cells, toks: list[str], where: str, timestamps: bool) -> np.ndarray:
+    """Float values of the tokens (NaN for missing markers); refuses text and infinities."""
+    try:
+        vals = np.array(toks, dtype=np.float64)
+    except ValueError:
+        vals = np.array([math.inf if v is None else v for v in map(cells.num, toks)],
+                        dtype=np.float64)
+    bad = np.flatnonzero(np.isinf(vals))
+    if not bad.size:
+        return vals
+    k = int(bad[0])
+    tok = toks[k].strip()
+    if cells.num(tok) is not None:
+        raise _fail(f"{where}, value {k + 1}: {tok!r} is an infinite value; only finite "
+                    "numbers can be used.")
+    hint = ""
+    if "(" in tok and not timestamps:
+        hint = (" It looks like a (timestamp,value) pair: declare '@timeStamps true' in the "
+                "header.")
+    raise _fail(f"{where}, value {k + 1}: {tok!r} is not a number." + hint)
+
+
+def _ts_order(cells: _Cells, toks: list[str], where: str) -> tuple[list[float], np.ndarray]:
+    """The sorted times and the order that sorts them; refuses bad and repeated times."""
+    times, k = _time_values(cells, toks)
+    if k is not None:
+        raise _fail(f"{where}, value {k + 1}: the timestamp {toks[k]!r} is neither a number "
+                    "nor a date.")
+    t = np.asarray(times)
+    order = np.argsort(t, kind="stable")
+    dup = np.flatnonzero(np.diff(t[order]) == 0)
+    if dup.size:
+        first, second = sorted(order[dup[0]:dup[0] + 2])
+        raise _fail(f"{where}: the timestamp {toks[first]!r} appears twice (values "
+                    f"{first + 1} and {second + 1}); each timestamp may appear once per "
+                    "dimension.")
+    return t[order].tolist(), order
+
+
+def _ts_trailing_end(v: np.ndarray) -> int:
+    """Length without trailing NaN (rows of NaN when ``v`` is 2-D)."""
+    known = np.flatnonzero(~np.isnan(v) if v.ndim == 1 else ~np.isnan(v).all(axis=1))
+    return int(known[-1]) + 1 if known.size else 0
+
+
+def _ts_stack(h: _TsHeader, vals: list[np.ndarray], where: str, ref: dict
+              ) -> tuple[np.ndarray, bool]:
+    """One case as ``(length,)`` or ``(length, d)``; True when a missing tail was padding.
+
+    With ``@equalLength true`` every value counts (a missing tail is missing values, and
+    every case must have the same length); otherwise trailing missing values are padding.
+    """
+    raw = [len(v) for v in vals]
+    if h.equal_length:
+        if len(set(raw)) > 1:
+            raise _ts_ragged(h, where, raw, raw)
+        _ts_check_length(h, where, raw[0], ref)
+        cut = raw[0]
+    elif len(set(raw)) == 1:
+        cut = _ts_trailing_end(np.column_stack(vals))
+    else:
+        ends = [_ts_trailing_end(v) for v in vals]
+        if len(set(ends)) > 1:
+            raise _ts_ragged(h, where, ends, raw)
+        cut = ends[0]
+    arr = vals[0][:cut] if len(vals) == 1 else np.column_stack([v[:cut] for v in vals])
+    return arr, cut < max(raw)
+
+
+def _ts_ragged(h: _TsHeader, where: str, lengths: list[int], raw: list[int]
+               ) -> SeriesFileError:
+    hint = _TS_LABEL_HINT if not h.labelled and len(lengths) > 1 and raw[-1] == 1 else ""
+    return _fail(
+        f"{where}: its dimensions have different lengths ("
+        + ", ".join(map(str, lengths)) + ")"
+        + (" without their trailing missing values" if lengths != raw else "")
+        + "; a multivariate series needs the same number of values in every dimension. Fix "
+        "the case so that all its dimensions have the same length." + hint
+    )
+
+
+def _ts_check_length(h: _TsHeader, where: str, n: int, ref: dict) -> None:
+    """With @equalLength true, every case has the @seriesLength (or the first case's) length."""
+    ref.setdefault("length", (n, "l" + where[1:]))
+    m, first = ref["length"]
+    if h.series_length is not None:
+        m, what = h.series_length, f"{h.seen['serieslength'][1]} is {h.series_length}"
+    else:
+        what = f"{first} has {m}"
+    if n != m:
+        raise _fail(
+            f"{where} has {n} values per dimension, but the header says "
+            f"{h.seen['equallength'][1]} true and {what}. Fix the case, or set "
+            "'@equalLength false' if the series have different lengths."
+        )
+
+
+def _ts_check_times(dims: list, length: int, where: str) -> None:
+    """The dimensions of a multivariate case must share their timestamps."""
+    if len(dims) < 2 or dims[0][2] is None:
+        return
+    t0 = dims[0][2][:length]
+    for d, (_, _, t) in enumerate(dims[1:], start=2):
+        if t[:length] != t0:
+            k = next((k for k, (a, c) in enumerate(zip(t0, t)) if a != c), len(t0))
+            raise _fail(
+                f"{where}: dimension {d} has other timestamps than "
+                f"dimension 1 (first at its value {k + 1} in time order); a multivariate "
+                "series needs all its dimensions sampled at the same times."
+            )
+
+
+def _ts_add(b: _TsBuilder, arr: np.ndarray, orders: list[np.ndarray], line: int, name: str,
+            label: str) -> None:
+    """Add one case, after refusing a dimension with no value at all."""
+    if arr.ndim == 2:
+        empty = np.flatnonzero(np.isnan(arr).all(axis=0))
+        if empty.size:
+            raise _fail(
+                f"Line {line} ({name}): dimension {empty[0] + 1} has no values (every value "
+                "is missing) while the other dimensions have some. Fill it in, or remove the "
+                "case."
+            )
+    gaps = np.argwhere(np.isnan(arr.reshape(len(arr), -1)))
+    b.series.append(arr)
+    b.missing_at.append([(line, (int(d), int(orders[d][k]))) for k, d in gaps])
+    b.labels.append(label)
+    b.names.append(name)
+
+
+# ----------------------------------------------------------------------------------------
 # main entry point
 # ----------------------------------------------------------------------------------------
 
@@ -668,7 +1194,7 @@ def parse_series_file(
     max_series: int = DEFAULT_MAX_SERIES,
     max_length: int = DEFAULT_MAX_LENGTH,
 ) -> ParsedSeries:
-    """Parse an uploaded CSV/TSV/text file into time series.
+    """Parse an uploaded CSV/TSV/text/.ts file into time series.
 
     Every argument after ``filename`` is an override; ``None`` means detect automatically.
 
@@ -677,9 +1203,12 @@ def parse_series_file(
     content : bytes
         Raw file content.
     filename : str
-        Original file name (its extension helps detect the UCR layout; shown in the report).
-    layout : {"wide", "ucr", "columns", "long"}, optional
-        File layout (see the module docstring).
+        Original file name (its extension helps detect the UCR and .ts layouts; shown in the
+        report).
+    layout : {"wide", "ucr", "columns", "long", "ts"}, optional
+        File layout (see the module docstring). ``"ts"`` (UEA/sktime ``.ts``) is detected from
+        the ``.ts`` extension or an ``@data`` line; the file then declares its own structure,
+        so only ``label_column=False`` (ignore the labels) may be combined with it.
     delimiter : {",", ";", "\\t", "whitespace"}, optional
         Field separator (``" "`` is accepted for whitespace).
     decimal : {".", ","}, optional
@@ -745,21 +1274,17 @@ def parse_series_file(
     if not text.strip():
         raise _fail("The file is empty (it contains only blank space).")
 
+    ext = PurePath(filename).suffix.lower()
+    if layout == "ts" or layout in (None, "auto") and _looks_ts(text, ext):
+        report.layout_detected = layout != "ts"
+        _ts_check_overrides({"delimiter": delimiter, "decimal": decimal, "header": header,
+                             "label_column": label_column, "id_column": id_column,
+                             "time_column": time_column, "value_columns": value_columns})
+        return _read_ts(text, report, label_column is not False, missing, znormalize,
+                        max_series, max_length)
+
     # --- records ---------------------------------------------------------------------
-    raw_lines = re.split(r"\r\n|\r|\n", text)
-    blank: list[int] = []
-    comments: list[int] = []
-    lines: list[tuple[int, str]] = []
-    for i, line in enumerate(raw_lines, start=1):
-        s = line.strip()
-        if not s:
-            if i < len(raw_lines):  # the line after a final newline is not a blank line
-                blank.append(i)
-            continue
-        if s.startswith(("#", "//", "%")):
-            comments.append(i)
-            continue
-        lines.append((i, line))
+    lines, blank, comments = _split_lines(text, ("#", "//", "%"))
     if not lines:
         raise _fail("The file has no data: every line is blank or a comment.")
     delim = delimiter or _detect_delimiter([s for _, s in lines])
@@ -824,7 +1349,6 @@ def parse_series_file(
         return None
 
     # --- layout ----------------------------------------------------------------------
-    ext = PurePath(filename).suffix.lower()
     report.layout_detected = layout in (None, "auto")
     if layout in (None, "auto"):
         layout = _detect_layout(cells, data, names, named, ncols, ext, delim,
@@ -885,13 +1409,52 @@ def parse_series_file(
         if lab_j is not None:
             report.label_source = _col_text(lab_j, names)
 
-    if comments:
-        b.notes.append(f"Ignored {len(comments)} comment line{'s' if len(comments) > 1 else ''}"
-                       f" (rows {_ranges(comments)}).")
-    if blank:
-        b.notes.append(f"Ignored {len(blank)} blank line{'s' if len(blank) > 1 else ''} "
-                       f"(rows {_ranges(blank)}).")
+    _line_notes(b.notes, comments, blank)
     return _finish(b, report, missing, znormalize, max_series, max_length)
+
+
+def _split_lines(text: str, comment: tuple[str, ...]
+                 ) -> tuple[list[tuple[int, str]], list[int], list[int]]:
+    """Split text into lines.
+
+    Parameters
+    ----------
+    text : str
+    comment : tuple of str
+        Prefixes (after leading blanks) of comment lines.
+
+    Returns
+    -------
+    lines : list of (int, str)
+        The other lines with their 1-based line numbers.
+    blank, comments : list of int
+        Numbers of the blank and of the comment lines.
+    """
+    raw_lines = re.split(r"\r\n|\r|\n", text)
+    blank: list[int] = []
+    comments: list[int] = []
+    lines: list[tuple[int, str]] = []
+    for i, line in enumerate(raw_lines, start=1):
+        s = line.strip()
+        if not s:
+            if i < len(raw_lines):  # the line after a final newline is not a blank line
+                blank.append(i)
+            continue
+        if s.startswith(comment):
+            comments.append(i)
+            continue
+        lines.append((i, line))
+    return lines, blank, comments
+
+
+def _line_notes(notes: list[str], comments: list[int], blank: list[int]) -> None:
+    """Report the ignored comment and blank lines."""
+    if comments:
+        notes.append(f"Ignored {len(comments)} comment line{'s' if len(comments) > 1 else ''}"
+                     f" (rows {_ranges(comments)}).")
+    if blank:
+        notes.append(f"Ignored {len(blank)} blank line{'s' if len(blank) > 1 else ''} "
+                     f"(rows {_ranges(blank)}).")
 
 
 def _detect_layout(cells, data, names, named, ncols, ext, delim, id_column, time_column,
@@ -1068,7 +1631,7 @@ def _finish(b: _Builder, report: UploadReport, missing: str, znormalize: bool,
     if gaps:
         n_missing = sum(len(at) for _, at in gaps)
         if missing == "error":
-            cells = [f"row {r}, {_col_text(c, b.colnames)}" for _, at in gaps for r, c in at]
+            cells = [b.cell_text(r, c) for _, at in gaps for r, c in at]
             more = f" and {len(cells) - _MAX_LISTED} more" if len(cells) > _MAX_LISTED else ""
             raise _fail(
                 f"{n_missing} missing value{'s' if n_missing > 1 else ''} inside series, at "
@@ -1088,9 +1651,9 @@ def _finish(b: _Builder, report: UploadReport, missing: str, znormalize: bool,
         )
     if all(len(s) == 1 for s in b.series):
         raise _fail(
-            "Every series has a single value, so there is nothing to compare over time. "
-            f"The file was read in the {report.layout} layout; try another layout (for "
-            "example columns: one series per column)."
+            "Every series has a single value, so there is nothing to compare over time."
+            + (f" The file was read in the {report.layout} layout; try another layout (for "
+               "example columns: one series per column)." if report.layout != "ts" else "")
         )
     short = [n for n, s in zip(b.names, b.series) if len(s) == 1]
     if short:

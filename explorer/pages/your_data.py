@@ -12,7 +12,7 @@ SAMPLE = "yd_sample"
 # a bound widget writes its *displayed* option text to the URL: options are short words
 LAYOUTS = {"auto": "detect", "wide": "one series per row",
            "ucr": "UCR: one series per row, label first", "columns": "one series per column",
-           "long": "tidy: id, time, value columns"}
+           "long": "tidy: id, time, value columns", "ts": "UEA/sktime .ts file"}
 DELIMITERS = {"auto": "detect", "comma": ",", "semicolon": ";", "tab": "\t",
               "whitespace": "whitespace"}
 DECIMALS = {"auto": "detect", "dot": ".", "comma": ","}
@@ -82,9 +82,11 @@ def _source():
     """(content, filename) of the uploaded file, or of the sample when asked; None otherwise."""
     c = st.columns([2.2, 1])
     with c[0]:
-        up = st.file_uploader("Upload a series file (CSV, TSV or UCR text)", key="yd_file",
+        up = st.file_uploader("Upload a series file (CSV, TSV, UCR text or UEA .ts)",
+                              key="yd_file",
                               help="One series per row (optionally with a label and an id "
-                                   "column), one per column, or long/tidy (id, time, values).")
+                                   "column), one per column, long/tidy (id, time, values), "
+                                   "or a UEA/sktime .ts file (multivariate too).")
     with c[1]:
         st.markdown("**No file at hand?**")
         st.download_button("Download a sample CSV", compute_data.sample_csv(),

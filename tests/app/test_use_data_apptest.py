@@ -53,6 +53,19 @@ def _long_multivariate_file() -> bytes:
                          layout="long")
 
 
+def _ts_multivariate_file() -> bytes:
+    """A small UEA/sktime .ts file: 4 labelled cases, 3 dimensions, 16 to 24 points."""
+    rng = np.random.default_rng(3)
+    lines = ["# three-axis test data", "@problemName Axes", "@timeStamps false",
+             "@univariate false", "@dimensions 3", "@equalLength false",
+             "@classLabel true left right", "@data"]
+    for k, n in enumerate((20, 16, 24, 18)):
+        case = np.cumsum(rng.standard_normal((3, n)), axis=1).round(4)
+        lines.append(":".join(",".join(map(repr, ch.tolist())) for ch in case)
+                     + (":left" if k % 2 else ":right"))
+    return ("\n".join(lines) + "\n").encode()
+
+
 GOOD_FILES = {
     "wide": ("wide.csv", _wide_file),
     "long_multivariate": ("long.csv", _long_multivariate_file),
@@ -60,10 +73,12 @@ GOOD_FILES = {
                         .read_bytes()),
     "corpus_long_multivariate": ("long_multivariate.csv",
                                  lambda: (CORPUS / "long_multivariate.csv").read_bytes()),
+    "ts_multivariate": ("axes.ts", _ts_multivariate_file),
 }
 MALFORMED = ["binary_nul.bin", "empty.csv", "header_only.csv", "inf_value.csv",
              "interior_missing.csv", "long_duplicate_time.csv", "non_numeric_cell.csv",
-             "report.pdf", "workbook.xlsx", "undecodable.csv", "all_length_one.csv"]
+             "report.pdf", "workbook.xlsx", "undecodable.csv", "all_length_one.csv",
+             "ts_ragged_dimensions.ts", "ts_undeclared_label.ts"]
 
 
 # --------------------------------------------------------------------------- k-means
@@ -242,6 +257,36 @@ def test_malformed_upload_shows_the_data_layer_message(name):
     assert not at.exception
     assert [e.value for e in at.error] == [EXPECTED[name]["error"]]
     assert not charts(at) and not at.code
+
+
+def test_multivariate_ts_upload_and_handoff():
+    content = _ts_multivariate_file()
+    at = upload(open_use_page(YOUR_DATA), "axes.ts", content, "application/octet-stream")
+    assert_clean(at)
+    report = at.code[0].value
+    assert report == parse_series_file(content, "axes.ts").report.to_text()
+    assert "Layout: UEA/sktime .ts (one case per line, ':' between dimensions), detected; " \
+           "problem name: Axes" in report
+    assert "Series: 4 (multivariate, 3 channels, dimension 3)" in report
+    assert "Lengths: min 16, median 19, max 24 (variable length)" in report
+    at.number_input(key="yd_channel").set_value(2).run()
+    assert_clean(at)
+    at.button(key="yd_offer").click().run()
+    assert_clean(at)
+    up = at.session_state[state.UPLOAD_KEY]
+    assert [s.shape for s in up["series"]] == [(20, 3), (16, 3), (24, 3), (18, 3)]
+    assert up["labels"].tolist() == ["right", "left", "right", "left"]
+    assert up["names"] == ["case 1", "case 2", "case 3", "case 4"]
+    # the layout override reaches the parser; a tabular override is refused with the reason
+    at.selectbox(key="yd_layout").set_value("ts").run()
+    assert_clean(at)
+    assert "UEA/sktime .ts (one case per line, ':' between dimensions), as requested" in \
+        at.code[0].value
+    at.selectbox(key="yd_delim").set_value("comma").run()
+    assert [e.value for e in at.error] == [
+        "delimiter cannot be used with the ts layout: a .ts file declares its own structure "
+        "(':' between dimensions, ',' between values, the label last). Leave it to be "
+        "detected, or choose another layout."]
 
 
 def test_reading_options_reach_the_parser():

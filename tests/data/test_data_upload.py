@@ -241,3 +241,152 @@ def test_default_caps():
 def test_non_bytes_input():
     with pytest.raises(SeriesFileError, match="bytes"):
         parse_series_file("1,2,3", "x.csv")
+
+
+# --- UEA/sktime .ts -----------------------------------------------------------------------
+
+def _ts_file(cases, header, labels=None, comment="# written by the tests\n"):
+    """A .ts text: ``header`` lines, then one case per line (channels joined by ':')."""
+    lines = [comment + "\n".join(header), "@data"]
+    for k, case in enumerate(cases):
+        chans = [case] if np.ndim(case) == 1 else list(np.asarray(case).T)
+        text = ":".join(",".join(repr(float(v)) for v in ch) for ch in chans)
+        lines.append(text + (f":{labels[k]}" if labels is not None else ""))
+    return "\n".join(lines) + "\n"
+
+
+def test_ts_univariate_with_labels_roundtrip():
+    X, y, _ = load_dataset("ItalyPowerDemand", "train")
+    text = _ts_file(X, ["@problemName ItalyPowerDemand", "@timeStamps false",
+                        "@missing false", "@univariate true", "@equalLength true",
+                        "@seriesLength 24", "@classLabel true 1 2"], y)
+    res = parse_series_file(text.encode(), "ItalyPowerDemand_TRAIN.ts")
+    assert res.report.layout == "ts" and res.report.layout_detected
+    assert isinstance(res.series, np.ndarray) and res.series.shape == X.shape
+    _same(res.series, X)
+    np.testing.assert_array_equal(res.labels, y)
+    assert res.names[:2] == ["case 1", "case 2"]
+    lines = res.report.lines()
+    assert lines[1] == ("Layout: UEA/sktime .ts (one case per line, ':' between dimensions), "
+                        "detected; problem name: ItalyPowerDemand")
+    assert "Series: 67 (univariate, dimension 1)" in lines
+    assert lines[4].startswith("Labels: from the @classLabel header (last field of each case)"
+                               "; 2 distinct: 1 (")
+    assert "  - Ignored 1 comment line (rows 1)." in lines
+
+
+def test_ts_multivariate_three_dimensions_variable_length():
+    mv = [RNG.normal(size=(n, 3)).round(6) for n in (12, 9, 15, 12)]
+    labels = ["walk", "run", "walk", "rest"]
+    text = _ts_file(mv, ["@problemName Motion", "@univariate false", "@dimensions 3",
+                         "@equalLength false", "@classLabel true walk run rest"], labels)
+    res = parse_series_file(text.encode(), "motion.txt")  # detected from the @data header
+    assert res.report.layout == "ts" and res.report.dimension == 3
+    assert isinstance(res.series, list) and [s.shape for s in res.series] == [
+        (12, 3), (9, 3), (15, 3), (12, 3)]
+    _same(res.series, mv)
+    assert res.labels.tolist() == labels
+    assert "Series: 4 (multivariate, 3 channels, dimension 3)" in res.report.lines()
+    equal = _ts_file(mv[:1] * 2, ["@dimensions 3", "@classLabel false"])
+    res = parse_series_file(equal.encode(), "m.ts")
+    assert res.series.shape == (2, 12, 3) and res.labels is None
+
+
+def test_ts_timestamps_order_the_values():
+    text = ("@problemName Stamps\n@timeStamps true\n@univariate false\n@dimensions 2\n"
+            "@classLabel true a b\n@data\n"
+            "(2,3.0),(0,1.0),(1,2.0):(1,20.0),(2,30.0),(0,10.0):a\n"
+            "(2007-01-01 00:00:00,5),(2007-01-01 00:01:00,6.5):"
+            "(2007-01-01 00:00:00,-1),(2007-01-01 00:01:00,-2):b\n"
+            "(0.5,7),(0.25,8):(0.25,9),(0.5,10):a\n")
+    res = parse_series_file(text.encode(), "stamps.ts")
+    _same(res.series, [np.array([[1.0, 10], [2, 20], [3, 30]]), np.array([[5, -1], [6.5, -2]]),
+                       np.array([[8.0, 9], [7, 10]])])
+    assert res.labels.tolist() == ["a", "b", "a"]
+    note = ("Timestamps (@timeStamps true) were used only to order the values of each "
+            "dimension (2 cases had values out of order); the values are treated as equally "
+            "spaced.")
+    assert note in res.report.notes
+    with pytest.raises(SeriesFileError, match=r"dimension 2 has other timestamps than "
+                                              r"dimension 1"):
+        parse_series_file(b"@timeStamps true\n@data\n(0,1),(1,2):(0,1),(2,2)\n", "t.ts")
+
+
+def test_ts_missing_values_follow_the_module_policy():
+    head = "@problemName Gaps\n@missing true\n@univariate true\n@classLabel true 1 2\n@data\n"
+    body = "1,?,3,4:1\n5,6,NaN,8:2\n9,10,?,?:1\n?,?,?:2\n"
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file((head + body).encode(), "gaps.ts")
+    assert str(info.value) == (
+        "2 missing values inside series, at line 6, dimension 1, value 2; line 7, dimension "
+        "1, value 3. Fill them in, or choose to interpolate missing values "
+        "(missing='interpolate').")
+    res = parse_series_file((head + body).encode(), "gaps.ts", missing="interpolate")
+    _same(res.series, [np.array([1.0, 2, 3, 4]), np.array([5.0, 6, 7, 8]), np.array([9.0, 10])])
+    assert res.names == ["case 1", "case 2", "case 3"]
+    assert [(s.where, s.reason) for s in res.report.skipped] == [
+        ("case 4 (line 9)", "no values (all cells empty or missing)")]
+    text = res.report.to_text()
+    assert "padding at the end of shorter series (case 3 (line 8))" in text
+    assert "Interpolated 2 missing values linearly in 2 series: 'case 1', 'case 2'" in text
+    # with @equalLength true a missing tail is missing values, not padding
+    eq = "@equalLength true\n@classLabel true 1\n@data\n1,2,?:1\n4,5,6:1\n"
+    with pytest.raises(SeriesFileError, match="at line 4, dimension 1, value 3"):
+        parse_series_file(eq.encode(), "eq.ts")
+
+
+def test_ts_regression_target():
+    text = ("@problemName Sales\n@timeStamps false\n@univariate true\n@equalLength true\n"
+            "@targetLabel true\n@data\n1,2,3:0.5\n2,3,4:12\n3,4,5:-1.25\n")
+    res = parse_series_file(text.encode(), "sales.ts")
+    assert res.labels.tolist() == ["0.5", "12", "-1.25"]  # non-integer labels stay text
+    assert res.report.label_source == ("the @targetLabel header (last field of each case; "
+                                       "regression targets)")
+    with pytest.raises(SeriesFileError, match=r"the target 'high' is not a number"):
+        parse_series_file(text.replace("12", "high").encode(), "sales.ts")
+    res = parse_series_file(text.encode(), "sales.ts", label_column=False)
+    assert res.labels is None and res.series.shape == (3, 3)
+    assert "The labels (the last field of each case) were not used, as requested." in \
+        res.report.notes
+
+
+def test_ts_comments_unknown_headers_and_windows_line_endings():
+    text = ("# UEA archive\n%% an ARFF-style comment\n@problemName  Crlf \n@timestamps FALSE\n"
+            "@frequency daily\n@classlabel TRUE x y\n\n@DATA\n# a comment among the cases\n"
+            "1,2,3:x\n\n4,5,6:y\n")
+    res = parse_series_file(text.replace("\n", "\r\n").encode(), "crlf.ts")
+    np.testing.assert_array_equal(res.series, [[1, 2, 3], [4, 5, 6]])
+    assert res.labels.tolist() == ["x", "y"] and res.report.problem_name == "Crlf"
+    assert res.report.notes == [
+        "Header: @problemName Crlf; @timestamps FALSE; @classlabel TRUE x y.",
+        "Ignored 1 unknown header line: @frequency daily (line 5).",
+        "Ignored 3 comment lines (rows 1-2, 9).",
+        "Ignored 2 blank lines (rows 7, 11).",
+    ]
+
+
+def test_ts_detection_and_overrides():
+    text = b"@problemName P\n@classLabel false\n@data\n1,2,3\n4,5,6\n"
+    assert parse_series_file(text, "p.txt").report.layout == "ts"
+    res = parse_series_file(text, "p.dat", layout="ts")
+    assert not res.report.layout_detected and "as requested" in res.report.lines()[1]
+    # not .ts: no @data line, or an @data line after ARFF headers only
+    assert parse_series_file(b"1,2\n3,4\n", "x.csv").report.layout == "wide"
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(b"@relation r\n@attribute a numeric\n@data\n1,2\n", "r.arff")
+    assert "@data" not in str(info.value) and ".ts" not in str(info.value)
+    with pytest.raises(SeriesFileError, match="delimiter cannot be used with the ts layout"):
+        parse_series_file(text, "p.ts", delimiter=",")
+    with pytest.raises(SeriesFileError, match="no @data line.*choose another layout"):
+        parse_series_file(b"1,2,3\n4,5,6\n", "x.csv", layout="ts")
+
+
+def test_ts_caps_apply():
+    text = "@classLabel false\n@data\n" + "1,2,3\n" * 4
+    with pytest.raises(SeriesFileError, match="4 series, more than the limit of 3"):
+        parse_series_file(text.encode(), "c.ts", max_series=3)
+    with pytest.raises(SeriesFileError, match="Series 'case 1' has 3 points, more than the "
+                                              "limit of 2"):
+        parse_series_file(text.encode(), "c.ts", max_length=2)
+    with pytest.raises(SeriesFileError, match="larger than the limit"):
+        parse_series_file(text.encode(), "c.ts", max_bytes=10)

@@ -1,0 +1,7 @@
+@problemName Empty
+@timeStamps false
+@univariate true
+@classLabel true a b
+@data
+
+# nothing here
