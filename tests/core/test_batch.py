@@ -26,8 +26,9 @@ def test_statistics_match_single_pair_functions(band, gamma, rng):
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-@pytest.mark.parametrize("d, band", [(1, None), (2, 5), (1, 3)])
-def test_lane_groups_match_single_pair_functions(d, band, parallel, rng, monkeypatch):
+@pytest.mark.parametrize("d, band, gamma", [(1, None, 0.1), (2, 5, 0.1), (1, 3, 0.1),
+                                            (2, None, 0.0)])
+def test_lane_groups_match_single_pair_functions(d, band, gamma, parallel, rng, monkeypatch):
     """Many series of a few lengths run as interleaved lanes (groups of up to 8)."""
     if parallel:  # force the threaded path on this small problem
         monkeypatch.setattr(batch, "PARALLEL_MIN_CELLS", 0)
@@ -35,8 +36,8 @@ def test_lane_groups_match_single_pair_functions(d, band, parallel, rng, monkeyp
     lengths = [30] * 11 + [25] * 3 + [7] + [30] * 2
     Ys = [rng.normal(size=(m, d)) for m in lengths]
     w = rng.uniform(0.1, 2.0, size=len(Ys))
-    values, RS, EY = alignment_statistics(Z, Ys, 0.1, weights=w, band=band)
-    singles = [sd.soft_dtw_alignment(Z, Y, 0.1, band=band) for Y in Ys]
+    values, RS, EY = alignment_statistics(Z, Ys, gamma, weights=w, band=band)
+    singles = [sd.soft_dtw_alignment(Z, Y, gamma, band=band) for Y in Ys]
     np.testing.assert_allclose(values, [v for v, _ in singles], rtol=1e-13)
     np.testing.assert_allclose(RS, sum(c * E.sum(axis=1) for c, (_, E) in zip(w, singles)),
                                rtol=1e-12)
