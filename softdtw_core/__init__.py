@@ -28,7 +28,7 @@ from .barycenter import (
     softdtw_barycenter,
     subgradient_barycenter,
 )
-from .batch import alignment_statistics
+from .batch import alignment_statistics, soft_dtw_value_and_grad_batch
 from .costs import cost_jacobian_product, cost_matrix
 from .divergence import (
     path_entropy,
@@ -98,6 +98,7 @@ __all__ = [
     "soft_dtw_divergence_value_and_grad",
     "soft_dtw_tables",
     "soft_dtw_value_and_grad",
+    "soft_dtw_value_and_grad_batch",
     "softdtw_barycenter",
     "softmin",
     "softmin_weights",

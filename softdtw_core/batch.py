@@ -20,38 +20,47 @@ import numpy as np
 from numba import njit, prange
 
 from ._validation import as_series, check_band, check_gamma
-from ._wavefront import backward, diagonal_layout, forward_lanes, interleave, lanes_for
+from ._wavefront import backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
-from .pairwise import as_dataset
+from .pairwise import as_dataset, band_width, group_lanes
 
 _EMPTY = np.zeros((0, 0))
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c):
+    """Full passes over one lane group (B = Xt.shape[1] // n problems of shape (n, m)).
+
+    Returns ``values`` (B,), ``rs`` (n B,) and ``eyt`` (d, n B): per lane b, ``E 1`` at
+    ``rs[i B + b]`` and ``(E Y)^T`` at ``eyt[:, i B + b]``. ``work[c]`` holds the four compact
+    buffers (WA, WB, WC, E), allocated once by the caller: fresh half-megabyte buffers on
+    every call cost more than the backward pass at these sizes.
+    """
+    B = Xt.shape[1] // n
+    lo, hi = band_limits(n, m, radius)
+    ilo, ihi, base, _ = diagonal_layout(n, m, lo, hi)
+    WA, WB, WC, Ed = work[c, 0], work[c, 1], work[c, 2], work[c, 3]
+    out = np.empty(B)
+    rs = np.zeros(n * B)
+    eyt = np.zeros((Xt.shape[0], n * B))
+    forward_lanes(Xt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
+    backward(n, m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, B)
+    return out, rs, eyt
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
 def _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, work, values,
            RS, EYt):
     """Lane groups c, c + n_chunks, … (a group: up to 8 series of one length, run as the
-    lanes of one wavefront pass). ``work[c]`` holds the chunk's four compact buffers (WA,
-    WB, WC, E), allocated once by the caller: fresh half-megabyte buffers on every call
-    cost more than the backward pass at these sizes."""
+    lanes of one wavefront pass against Z), summed into RS[c] and EYt[c] with weights coef."""
     n, d = Z.shape
-    WA = work[c, 0]
-    WB = work[c, 1]
-    WC = work[c, 2]
-    Ed = work[c, 3]
     for g in range(c, gstart.shape[0] - 1, n_chunks):
         members = order[gstart[g] : gstart[g + 1]]
         B = members.shape[0]
         m = offsets[members[0] + 1] - offsets[members[0]]
         Zt = interleave(Z, np.zeros(B, dtype=np.int64), n, False, np.empty((d, n * B)))
         Yrt = interleave(data, offsets[members], m, True, np.empty((d, m * B)))
-        lo, hi = band_limits(n, m, radius)
-        ilo, ihi, base, _ = diagonal_layout(n, m, lo, hi)
-        out = np.empty(B)
-        rs = np.zeros(n * B)
-        eyt = np.zeros((d, n * B))
-        forward_lanes(Zt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
-        backward(n, m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, B)
+        out, rs, eyt = _lane_statistics(Zt, Yrt, n, m, gamma, radius, work, c)
         for b in range(B):
             j = members[b]
             values[j] = out[b]
@@ -69,6 +78,48 @@ def _one_vs_many_parallel(Z, data, offsets, order, gstart, coef, gamma, radius, 
     for c in prange(n_chunks):
         _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, work, values,
                RS, EYt)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _paired_chunk(c, n_chunks, data_x, off_x, data_y, off_y, order, gstart, gamma, radius,
+                  work, values, grad):
+    """Lane groups c, c + n_chunks, … of the pairs (X_j, Y_j): values[j] = dtw_γ(X_j, Y_j)
+    and grad (packed like data_x) = 2 (E_j 1 ⊙ X_j - E_j Y_j), the gradient w.r.t. X_j."""
+    d = data_x.shape[1]
+    for g in range(c, gstart.shape[0] - 1, n_chunks):
+        members = order[gstart[g] : gstart[g + 1]]
+        B = members.shape[0]
+        n = off_x[members[0] + 1] - off_x[members[0]]
+        m = off_y[members[0] + 1] - off_y[members[0]]
+        Xt = interleave(data_x, off_x[members], n, False, np.empty((d, n * B)))
+        Yrt = interleave(data_y, off_y[members], m, True, np.empty((d, m * B)))
+        out, rs, eyt = _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c)
+        for b in range(B):
+            j = members[b]
+            values[j] = out[b]
+            for i in range(n):
+                row = off_x[j] + i
+                for t in range(d):
+                    grad[row, t] = 2.0 * (rs[i * B + b] * data_x[row, t] - eyt[t, i * B + b])
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _paired_parallel(data_x, off_x, data_y, off_y, order, gstart, gamma, radius, work,
+                     n_chunks, values, grad):
+    for c in prange(n_chunks):
+        _paired_chunk(c, n_chunks, data_x, off_x, data_y, off_y, order, gstart, gamma, radius,
+                      work, values, grad)
+
+
+def _workspace_size(lengths_n, lengths_m, order, gstart, radius):
+    """Compact entries the largest lane group needs (problems of shape (n_j, m_j))."""
+    size = 0
+    for g in range(len(gstart) - 1):
+        j = order[gstart[g]]
+        n, m = int(lengths_n[j]), int(lengths_m[j])
+        lo, hi = band_limits(n, m, radius)
+        size = max(size, diagonal_layout(n, m, lo, hi)[3] * int(gstart[g + 1] - gstart[g]))
+    return size
 
 
 #: Below this many DP cells an evaluation runs on the calling thread: waking the thread
@@ -102,25 +153,9 @@ class PackedCollection:
         advises against a series of length n; ``size`` is the largest group's compact size."""
         key = (n, radius)
         if key not in self._groups:
-            order = np.argsort(self.lengths, kind="stable")
-            bounds = [0]
-            size = 0  # compact entries the largest group needs
-            run = 0
-            while run < len(order):
-                m = self.lengths[order[run]]
-                end = run
-                while end < len(order) and self.lengths[order[end]] == m:
-                    end += 1
-                width = min(n, m) if radius < 0 else min(n, m, 2 * int(radius) + 1)
-                lanes = lanes_for(width, True)
-                bounds.extend(range(run + lanes, end, lanes))
-                bounds.append(end)
-                lo, hi = band_limits(n, int(m), radius)
-                size = max(size, diagonal_layout(n, int(m), lo, hi)[3] * min(lanes, end - run))
-                run = end
-            self._groups[key] = (
-                order.astype(np.int64), np.array(bounds, dtype=np.int64), size, {}
-            )
+            order, gstart = group_lanes(self.lengths, band_width(n, self.lengths, radius), True)
+            size = _workspace_size(np.full(len(self), n), self.lengths, order, gstart, radius)
+            self._groups[key] = (order, gstart, size, {})
         return self._groups[key]
 
     def workspace(self, n, radius, chunks):
@@ -197,3 +232,67 @@ def alignment_statistics(Z, Ys, gamma=1.0, *, weights=None, band=None):
         for m in set(packed.lengths.tolist()):
             band_limits_checked(Zs.shape[0], m, radius)
     return alignment_statistics_packed(Zs, packed, coef, gamma, radius)
+
+
+def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
+    """Soft-DTW and its gradient for each pair of a batch: ``(dtw_γ(X_j, Y_j), ∇_{X_j})``.
+
+    The loss of a model that outputs series (``Σ_j dtw_γ(f_θ(x_j), y_j)``) needs exactly
+    this; one Numba call serves the whole batch, with pairs of one shape run as interleaved
+    lanes and lane groups spread over threads above 2·10⁶ cells.
+
+    Parameters
+    ----------
+    X, Y : list of series or ndarray (N, length[, d])
+        ``N`` pairs ``(X_j, Y_j)``; lengths may differ (also between X_j and Y_j), d may not.
+    gamma : float >= 0
+    band : float or None
+        Sakoe-Chiba radius.
+
+    Returns
+    -------
+    values : ndarray (N,)
+        ``dtw_γ(X_j, Y_j)`` (squared Euclidean cost).
+    grads : list of ndarray, or ndarray shaped like X
+        ``∇_{X_j} dtw_γ(X_j, Y_j) = 2 (E_j 1 ⊙ X_j - E_j Y_j)``, each shaped like ``X_j``;
+        an array when X is one.
+    """
+    gamma = check_gamma(gamma)
+    radius = check_band(band)
+    xs = as_dataset(X, "X")
+    ys = as_dataset(Y, "Y")
+    if len(xs) != len(ys):
+        raise ValueError(
+            f"X and Y must hold the same number of series (pairs X[j], Y[j]); got {len(xs)} "
+            f"and {len(ys)}."
+        )
+    if xs[0].shape[1] != ys[0].shape[1]:
+        raise ValueError(
+            f"X and Y must have the same dimension d; got d={xs[0].shape[1]} and "
+            f"d={ys[0].shape[1]}."
+        )
+    nx = np.array([s.shape[0] for s in xs], dtype=np.int64)
+    ny = np.array([s.shape[0] for s in ys], dtype=np.int64)
+    if radius >= 0:
+        for n, m in set(zip(nx.tolist(), ny.tolist())):
+            band_limits_checked(n, m, radius)
+    order, gstart = group_lanes(np.stack([nx, ny], axis=1), band_width(nx, ny, radius), True)
+    off_x = np.concatenate([[0], np.cumsum(nx)]).astype(np.int64)
+    off_y = np.concatenate([[0], np.cumsum(ny)]).astype(np.int64)
+    data_x = np.ascontiguousarray(np.concatenate(xs, axis=0))
+    data_y = np.ascontiguousarray(np.concatenate(ys, axis=0))
+    values = np.empty(len(xs))
+    grad = np.empty_like(data_x)
+    cells = int(nx @ ny)
+    threads = numba.get_num_threads() if cells >= PARALLEL_MIN_CELLS else 1
+    chunks = max(1, min(threads, len(gstart) - 1))
+    work = np.empty((chunks, 4, _workspace_size(nx, ny, order, gstart, radius)))
+    args = (data_x, off_x, data_y, off_y, order.astype(np.int64), gstart, gamma, radius, work)
+    if chunks == 1:
+        _paired_chunk(0, 1, *args, values, grad)
+    else:
+        _paired_parallel(*args, chunks, values, grad)
+    grads = [grad[off_x[j] : off_x[j + 1]] for j in range(len(xs))]
+    if isinstance(X, np.ndarray):
+        return values, grad.reshape(X.shape)
+    return values, [g.reshape(np.shape(x)) for g, x in zip(grads, X)]

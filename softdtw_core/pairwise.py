@@ -88,28 +88,47 @@ def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radi
             out[p0 + b] = vals[b]
 
 
-def _lane_groups(len_a, len_b, pairs, radius):
-    """Pairs reordered so that equal shapes are adjacent, cut into lane groups.
+def group_lanes(keys, widths, full):
+    """Order items so that equal ``keys`` rows are adjacent and cut them into lane groups.
 
-    Returns ``perm`` (pairs[perm] is the new order) and ``gstart``.
+    Parameters
+    ----------
+    keys : ndarray, shape (N, k)
+        What a lane group must share (shapes, orientation).
+    widths : ndarray, shape (N,)
+        Diagonal width of each item's DP, for :func:`lanes_for`.
+    full : bool
+        Whether the groups run the full (weight-storing) passes.
+
+    Returns
+    -------
+    perm, gstart : ndarray
+        Group g is the items ``perm[gstart[g]:gstart[g+1]]``.
     """
-    na = len_a[pairs[:, 0]]
-    nb = len_b[pairs[:, 1]]
-    short, long_ = np.minimum(na, nb), np.maximum(na, nb)
-    swapped = na > nb  # a lane group shares its orientation too (which side is swept)
-    perm = np.lexsort((swapped, long_, short))
-    short, long_, swapped = short[perm], long_[perm], swapped[perm]
-    width = short if radius < 0 else np.minimum(short, 2 * int(radius) + 1)
-    lanes = np.array([lanes_for(int(w), False) for w in np.unique(width)])
-    lanes = lanes[np.searchsorted(np.unique(width), width)]
+    keys = np.asarray(keys).reshape(len(widths), -1)
+    perm = np.lexsort(keys.T[::-1])
+    keys, widths = keys[perm], np.asarray(widths)[perm]
+    unique = np.unique(widths)
+    lanes = np.array([lanes_for(int(w), full) for w in unique])[np.searchsorted(unique, widths)]
     new_run = np.ones(len(perm), dtype=bool)
-    new_run[1:] = (
-        (short[1:] != short[:-1]) | (long_[1:] != long_[:-1]) | (swapped[1:] != swapped[:-1])
-    )
+    new_run[1:] = (keys[1:] != keys[:-1]).any(axis=1)
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(perm)), 0))
     cut = (np.arange(len(perm)) - run_start) % lanes == 0
-    gstart = np.append(np.flatnonzero(cut), len(perm)).astype(np.int64)
-    return perm, gstart
+    return perm, np.append(np.flatnonzero(cut), len(perm)).astype(np.int64)
+
+
+def band_width(n, m, radius):
+    """Cells on a diagonal of an (n, m) DP, about: min(n, m), or the band's 2r + 1."""
+    w = np.minimum(n, m)
+    return w if radius < 0 else np.minimum(w, 2 * int(radius) + 1)
+
+
+def _lane_groups(len_a, len_b, pairs, radius):
+    """Pairs in lane groups of one shape and orientation (which side is swept)."""
+    na = len_a[pairs[:, 0]]
+    nb = len_b[pairs[:, 1]]
+    keys = np.stack([np.minimum(na, nb), np.maximum(na, nb), na > nb], axis=1)
+    return group_lanes(keys, band_width(na, nb, radius), full=False)
 
 
 def _pair_values(sa, sb, pairs, kind, gamma, radius):

@@ -11,8 +11,9 @@ and is trained on pairs ``(x_i, y_i)`` by minimising::
     J(θ) = (1/N) Σ_i ℓ(f_θ(x_i), y_i) / n_out  +  (α/2) Σ_l ||W_l||²_F
 
 with ``ℓ = ||·||²`` (``loss="euclidean"``) or ``ℓ = dtw_γ`` (``loss="softdtw"``). The
-gradient of ``dtw_γ`` w.r.t. the prediction comes from
-:func:`softdtw_core.soft_dtw_value_and_grad` and is backpropagated through the layers.
+gradients of ``dtw_γ`` w.r.t. the predictions come from
+:func:`softdtw_core.soft_dtw_value_and_grad_batch` (one Numba call for the whole batch) and
+are backpropagated through the layers.
 Optimisers: full-batch L-BFGS-B (scipy) or Adam on mini-batches; both seeded.
 """
 
@@ -25,7 +26,7 @@ from scipy.optimize import minimize
 
 from ._validation import check_band, check_gamma
 from .barycenter import _check_choice, _check_positive_int, _check_tol
-from .recursion import soft_dtw, soft_dtw_value_and_grad
+from .batch import soft_dtw_value_and_grad_batch
 
 __all__ = ["MLPPredictor", "split_series"]
 
@@ -236,13 +237,8 @@ class MLPPredictor:
         if self.loss == "euclidean":
             R = P - Y
             return float(np.sum(R * R)) / (N * m), 2.0 * R / (N * m)
-        total = 0.0
-        G = np.empty_like(P)
-        for i in range(N):
-            v, g = soft_dtw_value_and_grad(P[i], Y[i], self.gamma, band=self.band)
-            total += v
-            G[i] = g
-        return total / (N * m), G / (N * m)
+        values, G = soft_dtw_value_and_grad_batch(P, Y, self.gamma, band=self.band)
+        return float(values.sum()) / (N * m), G / (N * m)
 
     def _objective(self, theta, X, Y):
         """J(θ) and ∇_θ J on the batch (X: (N, n_in, d), Y: (N, n_out, d))."""
@@ -399,7 +395,7 @@ class MLPPredictor:
         """
         X, Y, _ = self._check_xy(inputs, targets)
         P = np.asarray(self.predict(inputs), dtype=np.float64).reshape(Y.shape)
-        dtw = np.array([soft_dtw(P[i], Y[i], 0.0, band=self.band) for i in range(len(P))])
+        dtw = soft_dtw_value_and_grad_batch(P, Y, 0.0, band=self.band)[0]
         return {
             "dtw": float(dtw.mean()),
             "euclidean": float(np.mean(np.sum((P - Y) ** 2, axis=(1, 2)))),

@@ -79,3 +79,47 @@ def test_bad_input(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         alignment_statistics(args.pop("Z"), args.pop("Ys"), **args)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("band, gamma", [(None, 0.3), (4, 0.1), (None, 0.0)])
+def test_batch_value_and_grad_matches_single_pairs(band, gamma, parallel, rng, monkeypatch):
+    """Pairs of several shapes (X_j and Y_j of different lengths) run as lanes."""
+    if parallel:
+        monkeypatch.setattr(batch, "PARALLEL_MIN_CELLS", 0)
+    shapes = [(10, 14)] * 9 + [(7, 7), (12, 5), (10, 14), (14, 10)]
+    X = [rng.normal(size=(n, 2)) for n, _ in shapes]
+    Y = [rng.normal(size=(m, 2)) for _, m in shapes]
+    values, grads = sd.soft_dtw_value_and_grad_batch(X, Y, gamma, band=band)
+    assert values.shape == (len(shapes),) and len(grads) == len(shapes)
+    for x, y, v, g in zip(X, Y, values, grads):
+        v_ref, g_ref = sd.soft_dtw_value_and_grad(x, y, gamma, band=band)
+        assert v == pytest.approx(v_ref, rel=1e-13, abs=1e-13)
+        assert g.shape == x.shape
+        np.testing.assert_allclose(g, g_ref, rtol=1e-10, atol=1e-12)
+
+
+def test_batch_value_and_grad_array_input_keeps_its_shape(rng):
+    X, Y = rng.normal(size=(5, 9)), rng.normal(size=(5, 11))
+    values, grads = sd.soft_dtw_value_and_grad_batch(X, Y, 1.0)
+    assert grads.shape == X.shape
+    v, g = sd.soft_dtw_value_and_grad(X[3], Y[3], 1.0)
+    assert values[3] == pytest.approx(v, rel=1e-13)
+    np.testing.assert_allclose(grads[3], g, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "X, Y, kwargs, match",
+    [
+        (np.zeros((3, 5)), np.zeros((2, 5)), {}, "same number of series"),
+        (np.zeros((2, 5, 2)), np.zeros((2, 5, 3)), {}, "same dimension d"),
+        (np.zeros((2, 5)), np.full((2, 5), np.nan), {}, "NaN|finite"),
+        (np.zeros((2, 5)), np.zeros((2, 9)), dict(band=0), "admits no alignment path"),
+        (np.zeros((2, 5)), np.zeros((2, 5)), dict(gamma=-1.0), "gamma"),
+        ([], [], {}, "empty"),
+    ],
+)
+def test_batch_value_and_grad_bad_input(X, Y, kwargs, match):
+    gamma = kwargs.pop("gamma", 1.0)
+    with pytest.raises(ValueError, match=match):
+        sd.soft_dtw_value_and_grad_batch(X, Y, gamma, **kwargs)
