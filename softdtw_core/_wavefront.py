@@ -342,7 +342,11 @@ def _row_statistics(Yrt, m, k, ilo, ihi, eo, Ed, rs, eyt, B):
 
 @njit(**_FLAGS)
 def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
-    """Expected alignment in compact layout: e_ij = Σ_successors w e_successor.
+    """Expected alignment: e_ij = Σ_successors w e_successor, diagonal by diagonal from (n, m).
+
+    ``Ed`` receives E in the compact layout; pass an empty ``Ed`` when only the statistics
+    are wanted: E then lives in three rolling rows, like R in the forward pass, which keeps
+    a quarter of the memory traffic (and of the cache footprint) out of the pass.
 
     When ``rs`` has n B entries, each diagonal's E is also folded, while still in cache, into
     ``rs[(i-1) B + b] += Σ_j e_ij`` and ``eyt[t, (i-1) B + b] += Σ_j e_ij y_jt`` (lane b; Yrt
@@ -350,38 +354,67 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
     ``2 (rs ⊙ x - ey)`` and of the majorisation step ``ey / rs``.
     """
     stats = rs.shape[0] == n * B
-    last = base[n + m] * B
-    for p in range(last, base[n + m + 2] * B):
-        Ed[p] = 0.0
-    for b in range(B):
-        Ed[last + B + b] = 1.0  # cell (n, m): the only row on the last diagonal
-    if stats:
-        _row_statistics(Yrt, m, n + m, n, n, last + B, Ed, rs, eyt, B)
+    keep = Ed.shape[0] > 0
     nb = np.uint64(B)
+    # E on diagonals k+2, k+1 and k: compact (all three in Ed) or rolling rows i B + b
+    e2 = np.zeros(0 if keep else (n + 2) * B)
+    e1 = np.zeros(0 if keep else (n + 2) * B)
+    cur = np.zeros(0 if keep else (n + 2) * B)
+    if keep:
+        last = base[n + m] * B
+        for p in range(last, base[n + m + 2] * B):
+            Ed[p] = 0.0
+        for b in range(B):
+            Ed[last + B + b] = 1.0  # cell (n, m): the only row on the last diagonal
+        if stats:
+            _row_statistics(Yrt, m, n + m, n, n, last + B, Ed, rs, eyt, B)
+    else:
+        for b in range(B):
+            e1[n * B + b] = 1.0
+        if stats:
+            _row_statistics(Yrt, m, n + m, n, n, n * B, e1, rs, eyt, B)
     for k in range(n + m - 1, 1, -1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         L = ihi - ilo + 1
-        p = base[k] * B
-        for b in range(B):
-            Ed[p + b] = 0.0
-        if L <= 0:
-            continue
-        for b in range((L + 1) * B, (L + 2) * B):
-            Ed[p + b] = 0.0
-        # successor (i+1, j+1) on diagonal k+2, (i+1, j) and (i, j+1) on diagonal k+1
-        s2 = np.uint64((base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1) * B)
-        s1 = np.uint64((base[k + 1] + 1 - ilo_k[k + 1] + ilo) * B)
-        o = np.uint64(p + B)
-        for u in range(np.uint64(L * B)):
-            e = (
-                WA[s2 + u] * Ed[s2 + u]
-                + WB[s1 + nb + u] * Ed[s1 + nb + u]
-                + WC[s1 + u] * Ed[s1 + u]
-            )
-            Ed[o + u] = e if e > _TINY_E else 0.0
-        if stats:
-            _row_statistics(Yrt, m, k, ilo, ihi, p + B, Ed, rs, eyt, B)
+        s = np.uint64((ilo - 1) * B)
+        if keep:  # zero pads around the diagonal, then E at o, successors at s2 / s1
+            p = base[k] * B
+            for b in range(B):
+                Ed[p + b] = 0.0
+            if L <= 0:
+                continue
+            for b in range((L + 1) * B, (L + 2) * B):
+                Ed[p + b] = 0.0
+            E2, E1, out = Ed, Ed, Ed
+            a2 = np.uint64((base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1) * B)
+            c1 = np.uint64((base[k + 1] + 1 - ilo_k[k + 1] + ilo) * B)
+            o = np.uint64(p + B)
+        else:  # rows i+1 and i of the two previous diagonals; fence this one with zeros
+            for b in range(B):
+                cur[(ilo - 1) * B + b] = 0.0
+                cur[(ihi + 1) * B + b] = 0.0
+            E2, E1, out = e2, e1, cur
+            a2 = s + nb + nb
+            c1 = s + nb
+            o = s + nb
+        if L > 0:
+            # successor (i+1, j+1) on diagonal k+2, (i+1, j) and (i, j+1) on diagonal k+1;
+            # their weights are in the compact layout whichever way E is kept
+            w2 = np.uint64((base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1) * B)
+            w1 = np.uint64((base[k + 1] + 1 - ilo_k[k + 1] + ilo) * B)
+            b1 = a2 if not keep else c1 + nb
+            for u in range(np.uint64(L * B)):
+                e = (
+                    WA[w2 + u] * E2[a2 + u]
+                    + WB[w1 + nb + u] * E1[b1 + u]
+                    + WC[w1 + u] * E1[c1 + u]
+                )
+                out[o + u] = e if e > _TINY_E else 0.0
+            if stats:
+                _row_statistics(Yrt, m, k, ilo, ihi, o, out, rs, eyt, B)
+        if not keep:
+            e2, e1, cur = e1, cur, e2
 
 
 @njit(**_FLAGS)

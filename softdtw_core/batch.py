@@ -32,19 +32,19 @@ def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c):
     """Full passes over one lane group (B = Xt.shape[1] // n problems of shape (n, m)).
 
     Returns ``values`` (B,), ``rs`` (n B,) and ``eyt`` (d, n B): per lane b, ``E 1`` at
-    ``rs[i B + b]`` and ``(E Y)^T`` at ``eyt[:, i B + b]``. ``work[c]`` holds the four compact
-    buffers (WA, WB, WC, E), allocated once by the caller: fresh half-megabyte buffers on
-    every call cost more than the backward pass at these sizes.
+    ``rs[i B + b]`` and ``(E Y)^T`` at ``eyt[:, i B + b]``. ``work[c]`` holds the three compact
+    weight buffers (WA, WB, WC), allocated once by the caller: fresh half-megabyte buffers on
+    every call cost more than the backward pass at these sizes. E itself is not kept.
     """
     B = Xt.shape[1] // n
     lo, hi = band_limits(n, m, radius)
     ilo, ihi, base, _ = diagonal_layout(n, m, lo, hi)
-    WA, WB, WC, Ed = work[c, 0], work[c, 1], work[c, 2], work[c, 3]
+    WA, WB, WC = work[c, 0], work[c, 1], work[c, 2]
     out = np.empty(B)
     rs = np.zeros(n * B)
     eyt = np.zeros((Xt.shape[0], n * B))
     forward_lanes(Xt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
-    backward(n, m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, B)
+    backward(n, m, ilo, ihi, base, WA, WB, WC, np.empty(0), Yrt, rs, eyt, B)
     return out, rs, eyt
 
 
@@ -159,12 +159,12 @@ class PackedCollection:
         return self._groups[key]
 
     def workspace(self, n, radius, chunks):
-        """Per-chunk compact buffers (chunks, 4, size) for series of length n, kept between
+        """Per-chunk compact weight buffers (chunks, 3, size) for series of length n, kept between
         evaluations (a barycenter or k-means evaluates the same shapes hundreds of times)."""
         _, _, size, cache = self.lane_groups(n, radius)
         if chunks not in cache:
             cache.clear()  # one thread count at a time
-            cache[chunks] = np.empty((chunks, 4, size))
+            cache[chunks] = np.empty((chunks, 3, size))
         return cache[chunks]
 
 
@@ -286,7 +286,7 @@ def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
     cells = int(nx @ ny)
     threads = numba.get_num_threads() if cells >= PARALLEL_MIN_CELLS else 1
     chunks = max(1, min(threads, len(gstart) - 1))
-    work = np.empty((chunks, 4, _workspace_size(nx, ny, order, gstart, radius)))
+    work = np.empty((chunks, 3, _workspace_size(nx, ny, order, gstart, radius)))
     args = (data_x, off_x, data_y, off_y, order.astype(np.int64), gstart, gamma, radius, work)
     if chunks == 1:
         _paired_chunk(0, 1, *args, values, grad)

@@ -307,26 +307,28 @@ def _wave_inputs(p: _Problem):
 def _gibbs(p: _Problem, statistics=False) -> _Wave:
     """Value and expected alignment by the vectorised wavefront passes (the fast path).
 
-    ``statistics`` (squared Euclidean cost only) also folds E into ``rs = E 1`` and
-    ``ey = E Y`` during the backward pass, for :func:`_wave_grad_x`.
+    ``statistics`` (squared Euclidean cost only) folds E into ``rs = E 1`` and ``ey = E Y``
+    during the backward pass, for :func:`_wave_grad_x`, and does not keep E itself.
     """
     Xt, Yrt, D, kind = _wave_inputs(p)
     ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
     WA = _workspace.get("WA", (total,))
     WB = _workspace.get("WB", (total,))
     WC = _workspace.get("WC", (total,))
-    Ed = _workspace.get("Ed", (total,))
     value = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
-    if statistics and kind == 0:
+    if statistics and kind == 0:  # the gradient needs only the statistics: E in rolling rows
         rs = np.zeros(p.n)
         eyt = np.zeros((Yrt.shape[0], p.n))
+        Ed = _NO_E
     else:
         rs, eyt = _NO_STATS
+        Ed = _workspace.get("Ed", (total,))
     wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, 1)
     return _Wave(float(value), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
 
 
 _NO_STATS = (np.zeros(0), np.zeros((0, 0)))
+_NO_E = np.zeros(0)
 
 
 def _alignment_matrix(p: _Problem, w: _Wave):
