@@ -113,12 +113,15 @@ def _paired_parallel(data_x, off_x, data_y, off_y, order, gstart, gamma, radius,
 
 def _workspace_size(lengths_n, lengths_m, order, gstart, radius):
     """Compact entries the largest lane group needs (problems of shape (n_j, m_j))."""
+    first = order[gstart[:-1]]
+    lanes = np.diff(gstart)
+    widest = {}  # shape -> most lanes in one group of that shape
+    for n, m, b in zip(lengths_n[first].tolist(), lengths_m[first].tolist(), lanes.tolist()):
+        widest[n, m] = max(widest.get((n, m), 0), b)
     size = 0
-    for g in range(len(gstart) - 1):
-        j = order[gstart[g]]
-        n, m = int(lengths_n[j]), int(lengths_m[j])
+    for (n, m), b in widest.items():
         lo, hi = band_limits(n, m, radius)
-        size = max(size, diagonal_layout(n, m, lo, hi)[3] * int(gstart[g + 1] - gstart[g]))
+        size = max(size, diagonal_layout(n, m, lo, hi)[3] * b)
     return size
 
 
