@@ -92,13 +92,12 @@ def lanes_for(width, full):
     """How many problems to interleave, for diagonals of about ``width`` cells.
 
     Measured on the project's 2-core AVX-512 machines (``benchmarks/bench_core.py``
-    prints the table): short diagonals gain most (2.5x at width 32 for values, 1.6x at
-    width 64 for the full passes). The full passes keep every cell's weights for B
-    problems, which must stay in the L2 cache, so they gain nothing past ~400 cells and
-    lose past ~500.
+    prints the table): short diagonals gain most (2x at width 32, 1.35x at 128). The full
+    passes keep every cell's weights for B problems, which must stay in the L2 cache, so
+    they gain nothing past ~400 cells and lose past ~500.
     """
     if full:
-        if width <= 48:
+        if width <= 96:
             return 8
         if width <= 400:
             return 4
