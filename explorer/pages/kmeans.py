@@ -12,6 +12,10 @@ from explorer import figures_data as fd
 RECORD = "km_record"
 STEP = "km_step"
 _BIND = {"bind": "query-params"}
+#: Each live frame stays on screen at least this long: on small inputs an iteration takes a
+#: few hundredths of a second, too fast to follow (and the browser would merge the frames).
+#: The pauses are not counted in the times shown.
+MIN_FRAME_SECONDS = 0.2
 GAMMAS = [g for g in state.GAMMA_OPTIONS if g != "0"]
 # a bound widget writes its *displayed* option text to the URL: options are short words
 SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "from Your data"}
@@ -125,26 +129,36 @@ def _run_live(coll, true_labels, params: dict, channel: int) -> None:
     with status:
         area = st.empty()
     t0 = time.perf_counter()
+    paused = 0.0  # time spent holding frames on screen, left out of the reported times
+    shown_at = None
     prev = None
     for step in model.iterate(coll.series):
+        if shown_at is not None:
+            wait = MIN_FRAME_SECONDS - (time.perf_counter() - shown_at)
+            if wait > 0:
+                time.sleep(wait)
+                paused += wait
         rec["steps"].append({
             "iteration": int(step.iteration), "labels": np.asarray(step.labels),
             "centers": np.asarray(step.centers), "inertia": float(step.inertia),
             "changes": analysis.label_changes(prev, step.labels),
-            "reseeded": tuple(step.reseeded), "elapsed": time.perf_counter() - t0,
+            "reseeded": tuple(step.reseeded),
+            "elapsed": time.perf_counter() - t0 - paused,
         })
         prev = step.labels
         status.update(label=f"Running soft-DTW k-means… iteration {step.iteration}")
         with area.container():
             _draw_step(rec, len(rec["steps"]) - 1, live=True, channel=channel,
                        key=f"km_live_{len(rec['steps'])}")
+        shown_at = time.perf_counter()
     status.update(label="Comparing with DBA and Euclidean k-means on the same seed…")
     compute_data.baselines(coll.series, params["k"], true_labels, params["init"],
                            params["seed"], params["max_iter"])
     rec["done"] = True
     rec["converged"] = bool(model.converged_)
     status.update(label=f"Done: {len(rec['steps']) - 1} centre updates in "
-                        f"{time.perf_counter() - t0:.1f} s", state="complete", expanded=False)
+                        f"{time.perf_counter() - t0 - paused:.1f} s", state="complete",
+                  expanded=False)
     st.session_state[STEP] = rec["steps"][-1]["iteration"]
     st.rerun()
 
