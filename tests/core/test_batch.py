@@ -2,9 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import softdtw_core as sd
 from softdtw_core import batch
+from softdtw_core.band import minimal_radius
 from softdtw_core.batch import alignment_statistics
 
 
@@ -123,3 +126,38 @@ def test_batch_value_and_grad_bad_input(X, Y, kwargs, match):
     gamma = kwargs.pop("gamma", 1.0)
     with pytest.raises(ValueError, match=match):
         sd.soft_dtw_value_and_grad_batch(X, Y, gamma, **kwargs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    lengths=st.lists(st.integers(1, 30), min_size=1, max_size=20),
+    d=st.integers(1, 2),
+    log_gamma=st.floats(-3, 1),
+    band=st.one_of(st.none(), st.floats(0, 6)),
+    seed=st.integers(0, 2**31),
+)
+def test_lanes_agree_with_single_pairs_for_any_collection(n, lengths, d, log_gamma, band, seed):
+    """Whatever the mix of lengths (so of lane groups), band and γ: the interleaved kernels
+    give each series what the single-pair functions give it."""
+    rng = np.random.default_rng(seed)
+    gamma = 10.0**log_gamma
+    if band is not None:  # at least the narrowest band that admits a path for every length
+        band = max(band, *(minimal_radius(n, m) for m in lengths))
+    Z = rng.normal(size=(n, d))
+    Ys = [rng.normal(size=(m, d)) for m in lengths]
+    values, RS, EY = alignment_statistics(Z, Ys, gamma, band=band)
+    singles = [sd.soft_dtw_alignment(Z, Y, gamma, band=band) for Y in Ys]
+    np.testing.assert_allclose(values, [v for v, _ in singles], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(RS, sum(E.sum(axis=1) for _, E in singles), rtol=1e-10,
+                               atol=1e-12)
+    np.testing.assert_allclose(EY, sum(E @ Y for (_, E), Y in zip(singles, Ys)), rtol=1e-10,
+                               atol=1e-12)
+    cdist = sd.soft_dtw_cdist([Z], Ys, gamma, band=band)[0]
+    np.testing.assert_allclose(cdist, values, rtol=1e-12, atol=1e-12)
+    # the same pairs as a batch (X_j = Z): the gradient of each pair
+    batch_values, grads = sd.soft_dtw_value_and_grad_batch([Z] * len(Ys), Ys, gamma, band=band)
+    np.testing.assert_allclose(batch_values, values, rtol=1e-12, atol=1e-12)
+    for g, Y in zip(grads, Ys):
+        g_ref = sd.soft_dtw_value_and_grad(Z, Y, gamma, band=band)[1]
+        np.testing.assert_allclose(g, g_ref, rtol=1e-9, atol=1e-10)
