@@ -34,7 +34,12 @@ COMPILE_MESSAGE = (
 
 @st.cache_resource(show_spinner=COMPILE_MESSAGE)
 def warm_up() -> bool:
-    """Call every kernel the pages use once on tiny inputs (once per server process)."""
+    """Call every kernel of the Learn pages once on tiny inputs (once per server process).
+
+    The collection kernels of the Use pages (batch, pairwise) are left to their first use:
+    from Numba's disk cache they load in ~0.15 s, and compiling them on a cold cache
+    (~10 s) happens under those pages' own progress messages.
+    """
     x = np.array([0.0, 1.0, 0.5])
     y = np.array([0.2, 0.9, 0.1, 0.4])
     for cost in ("sqeuclidean", "absolute"):
