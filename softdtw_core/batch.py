@@ -19,6 +19,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from ._threads import parallel_launch
 from ._validation import as_series, check_band, check_gamma
 from ._wavefront import backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
@@ -187,7 +188,8 @@ def alignment_statistics_packed(Z, packed, coef, gamma, radius):
     if chunks == 1:
         _chunk(0, 1, *args, values, RS, EYt)
     else:
-        _one_vs_many_parallel(*args, chunks, values, RS, EYt)
+        with parallel_launch():
+            _one_vs_many_parallel(*args, chunks, values, RS, EYt)
     return values, RS.sum(axis=0), EYt.sum(axis=0).T.copy()
 
 
@@ -294,7 +296,8 @@ def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
     if chunks == 1:
         _paired_chunk(0, 1, *args, values, grad)
     else:
-        _paired_parallel(*args, chunks, values, grad)
+        with parallel_launch():
+            _paired_parallel(*args, chunks, values, grad)
     grads = [grad[off_x[j] : off_x[j + 1]] for j in range(len(xs))]
     if isinstance(X, np.ndarray):
         return values, grad.reshape(X.shape)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from ._threads import parallel_launch
 from ._validation import as_series, check_band, check_cost, check_gamma
 from ._wavefront import interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
@@ -138,8 +139,9 @@ def _pair_values(sa, sb, pairs, kind, gamma, radius):
     if len(pairs):
         perm, gstart = _lane_groups(np.diff(off_a), np.diff(off_b), pairs, radius)
         sorted_out = np.empty(len(pairs))
-        _pairs_kernel(data_a, off_a, data_b, off_b, np.ascontiguousarray(pairs[perm]), gstart,
-                      kind, gamma, radius, sorted_out)
+        with parallel_launch():
+            _pairs_kernel(data_a, off_a, data_b, off_b, np.ascontiguousarray(pairs[perm]),
+                          gstart, kind, gamma, radius, sorted_out)
         out[perm] = sorted_out
     return out
 
