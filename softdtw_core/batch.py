@@ -298,7 +298,6 @@ def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
     else:
         with parallel_launch():
             _paired_parallel(*args, chunks, values, grad)
-    grads = [grad[off_x[j] : off_x[j + 1]] for j in range(len(xs))]
     if isinstance(X, np.ndarray):
         return values, grad.reshape(X.shape)
-    return values, [g.reshape(np.shape(x)) for g, x in zip(grads, X)]
+    return values, [grad[off_x[j] : off_x[j + 1]].reshape(np.shape(x)) for j, x in enumerate(X)]
