@@ -21,14 +21,11 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from explorer.web import registry  # noqa: E402
+
 APP = str(ROOT / "streamlit_app.py")
 QUERY = {"src": "synthetic", "n": "256", "m": "256"}
-PAGES = {
-    "Cost & DP table": "explorer/pages/cost_table.py",
-    "Bellman step-through": "explorer/pages/bellman.py",
-    "min^γ": "explorer/pages/softmin.py",
-    "γ explorer": "explorer/pages/gamma_explorer.py",
-}
+PAGES = {info.title: info.script for info in registry.sections()["Learn"]}
 GAMMAS = ["0.1", "0.15", "0.2", "0.3", "0.5", "0.7"]
 REPEATS = 5
 
@@ -55,7 +52,7 @@ def check(at: AppTest) -> None:
 
 def main() -> None:
     # compile / load the Numba kernels once (server start), outside the measurements
-    warm = open_page(PAGES["Cost & DP table"])
+    warm = open_page(registry.page("cost_table").script)
     warm.run()
     rows = []
     for name, path in PAGES.items():

@@ -27,9 +27,10 @@ import numpy as np  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import softdtw_core as sd  # noqa: E402
-from explorer import analysis, state  # noqa: E402
-from explorer import figures_data as fd  # noqa: E402
 from explorer.data import cylinder_bell_funnel  # noqa: E402
+from explorer.logic import clustering  # noqa: E402
+from explorer.plots import clustering as plots  # noqa: E402
+from explorer.web import registry, sidebar  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 N, LENGTH, K = 100, 128, 3
@@ -43,7 +44,7 @@ def data():
 
 
 def library_iterations(X, gamma: float, seed: int):
-    model = analysis.make_kmeans("soft-DTW", K, gamma=gamma, seed=seed, max_iter=MAX_ITER)
+    model = clustering.make_kmeans("soft-DTW", K, gamma=gamma, seed=seed, max_iter=MAX_ITER)
     compute, draw = [], []
     prev = None
     t = time.perf_counter()
@@ -51,8 +52,8 @@ def library_iterations(X, gamma: float, seed: int):
         compute.append(time.perf_counter() - t)
         t0 = time.perf_counter()
         moved = None if prev is None else prev != step.labels
-        fd.kmeans_figure(X, step.labels, step.centers, moved=moved).to_json()
-        fd.progress_figure(list(range(step.iteration + 1)), np.arange(step.iteration + 1.0),
+        plots.kmeans_figure(X, step.labels, step.centers, moved=moved).to_json()
+        plots.progress_figure(list(range(step.iteration + 1)), np.arange(step.iteration + 1.0),
                            np.zeros(step.iteration + 1), current=step.iteration).to_json()
         draw.append(time.perf_counter() - t0)
         prev = step.labels
@@ -66,9 +67,9 @@ def page_iterations(X, labels, gamma: float, seed: int):
     at = AppTest.from_file(APP, default_timeout=600)
     at.query_params = {"km_src": "upload", "km_k": str(K), "km_gamma": f"{gamma:g}",
                        "km_seed": str(seed), "km_iter": str(MAX_ITER)}
-    at.session_state[state.UPLOAD_KEY] = up
+    at.session_state[sidebar.UPLOAD_KEY] = up
     at.run()
-    at.switch_page("explorer/pages/kmeans.py")
+    at.switch_page(registry.page("kmeans").script)
     at.run()
     t0 = time.perf_counter()
     at.button(key="km_run").click().run()
@@ -106,7 +107,7 @@ def main() -> None:
         t0 = time.perf_counter()
         M = sd.soft_dtw_cdist(Xs, gamma=0.1)
         t1 = time.perf_counter()
-        analysis.cluster_order(M)
+        clustering.cluster_order(M)
         t2 = time.perf_counter()
         print(f"Your data: pairwise matrix of {n} series of length 128: {t1 - t0:.2f} s, "
               f"clustered ordering {1000 * (t2 - t1):.1f} ms")

@@ -3,8 +3,8 @@
 ``python benchmarks/bench_use_pages.py`` prints one table. The issue's budget: the barycenter
 of 30 series of length 150 at γ = 0.1 *shown* in ≤ 2 s. Measured here:
 
-- the computations alone (:mod:`explorer.compute_learning`, memo cleared before each
-  repeat; Numba kernels already compiled), median of ``REPEATS`` runs;
+- the computations alone (:mod:`explorer.logic.learning`, which never caches; Numba
+  kernels already compiled), median of ``REPEATS`` runs;
 - the Barycenters page rendered by AppTest on that set (30 warped copies of length 150,
   γ = 0.1): first render with an empty memo (what a visitor waits for after changing a
   setting: the three methods, the scores, both figures), and a rerun on a memo hit;
@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import softdtw_core as sd  # noqa: E402
-from explorer import compute_learning as cl  # noqa: E402
 from explorer.data import load_dataset, warped_copies  # noqa: E402
+from explorer.logic import learning  # noqa: E402
+from explorer.web import cache, registry  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 REPEATS = 5
@@ -39,7 +40,6 @@ BARY_QUERY = {"bc_src": "warped copies", "bc_n": "30", "bc_len": "150", "gamma":
 def median_time(fn, repeats: int = REPEATS) -> float:
     times = []
     for _ in range(repeats):
-        cl.clear_cache()
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
@@ -50,7 +50,7 @@ def page_times(page: str, query: dict, repeats: int = REPEATS) -> tuple[float, f
     """(first render with an empty memo, rerun on a memo hit), medians over repeats."""
     first, rerun = [], []
     for _ in range(repeats):
-        cl.clear_cache()
+        cache.clear_memo()
         at = AppTest.from_file(APP, default_timeout=300)
         at.query_params = dict(query)
         at.switch_page(page)
@@ -71,30 +71,32 @@ def main() -> None:
     # compile / load the kernels and start the app once, outside the measurements
     warm = AppTest.from_file(APP, default_timeout=300)
     warm.query_params = {"bc_src": "warped copies", "bc_n": "3", "bc_len": "20"}
-    warm.switch_page("explorer/pages/barycenters.py")
+    warm.switch_page(registry.page("barycenters").script)
     warm.run()
-    cl.interpolation_grid(gp[0][:20], gp[1][:20], 0.1, steps=3)
-    cl.clear_cache()
+    learning.interpolation_grid(gp[0][:20], gp[1][:20], 0.1, steps=3)
 
     rows = []
-    with cl.numba_threads(1):
+    with learning.numba_threads(1):
         rows.append(("soft-DTW barycenter alone, 30 × 150, γ = 0.1",
                      median_time(lambda: sd.softdtw_barycenter(X, 0.1, max_iter=200))))
     rows.append(("compute: Euclidean + DBA + soft-DTW + DTW losses, 30 × 150",
-                 median_time(lambda: cl.barycenter_comparison(X, 0.1))))
-    first, rerun = page_times("explorer/pages/barycenters.py", BARY_QUERY)
+                 median_time(lambda: learning.barycenter_comparison(X, 0.1))))
+    first, rerun = page_times(registry.page("barycenters").script, BARY_QUERY)
     rows.append(("Barycenters page, 30 × 150, γ = 0.1: first render", first))
     rows.append(("Barycenters page, same inputs: rerun (memo hit)", rerun))
     rows.append(("compute: γ sweep 0.01, 0.1, 1, 10 on 30 × 150",
-                 median_time(lambda: cl.gamma_sweep(X, [0.01, 0.1, 1, 10]), repeats=3)))
+                 median_time(lambda: learning.barycenter_sweep(X, [0.01, 0.1, 1, 10]),
+                             repeats=3)))
     rows.append(("compute: interpolation, 21 λ, GunPoint #0/#1 (150), γ = 0.1",
-                 median_time(lambda: cl.interpolation_grid(gp[0], gp[1], 0.1), repeats=3)))
-    first, rerun = page_times("explorer/pages/interpolation.py", {}, repeats=3)
+                 median_time(lambda: learning.interpolation_grid(gp[0], gp[1], 0.1),
+                             repeats=3)))
+    first, rerun = page_times(registry.page("interpolation").script, {}, repeats=3)
     rows.append(("Interpolation page (GunPoint default): first render", first))
     rows.append(("Interpolation page: rerun (memo hit)", rerun))
-    d = cl.prediction_data("GunPoint", 0.6)
+    d = learning.prediction_data("GunPoint", 0.6)
     rows.append(("compute: train both predictors, GunPoint, 100 iterations",
-                 median_time(lambda: cl.train_predictors(d, 0.1, max_iter=100), repeats=3)))
+                 median_time(lambda: learning.train_predictors(d, 0.1, max_iter=100),
+                             repeats=3)))
 
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores; "

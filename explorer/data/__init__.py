@@ -1,4 +1,5 @@
-"""Data layer of the Soft-DTW Explorer: bundled datasets, synthetic generators, uploads.
+"""Data layer of the Soft-DTW Explorer: bundled datasets, synthetic generators, uploads,
+CSV export.
 
 Pure Python (NumPy, pandas); importing it never imports Streamlit.
 
@@ -18,7 +19,7 @@ from .datasets import (
     load_dataset,
     to_dataset_array,
 )
-from .export import series_to_csv
+from .export import matrix_csv, series_to_csv, table_csv
 from .generators import (
     GENERATORS,
     bump_pair,
@@ -58,10 +59,12 @@ __all__ = [
     "dataset_summary",
     "list_datasets",
     "load_dataset",
+    "matrix_csv",
     "parse_series_file",
     "random_walks",
     "series_to_csv",
     "sine_pair",
+    "table_csv",
     "time_warp",
     "to_dataset_array",
     "warped_copies",

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from explorer import figures, learn, state, ui
-from explorer.analysis import escape_markdown
+from explorer.logic import formatting, teaching
+from explorer.plots import teaching as plots
+from explorer.web import registry, sidebar, widgets
 
 
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "Soft-DTW Explorer",
         "Dynamic time warping (DTW) measures how similar two time series are after the best "
         "monotone re-timing of one onto the other. **Soft-DTW** (Cuturi & Blondel, ICML 2017) "
@@ -21,23 +22,20 @@ def body() -> None:
         r"e^{-\langle A, \Delta(x,y) \rangle / \gamma}",
     )
     st.subheader("The series in play")
-    st.markdown(f"**x** = {escape_markdown(sel.x_name)} (n = {sel.n}) · "
-                f"**y** = {escape_markdown(sel.y_name)} (m = {sel.m})"
+    st.markdown(f"**x** = {widgets.escape_markdown(sel.x_name)} (n = {sel.n}) · "
+                f"**y** = {widgets.escape_markdown(sel.y_name)} (m = {sel.m})"
                 + (f" · {sel.dim} channels" if sel.dim > 1 else ""))
-    ui.plot(figures.series_figure(sel.x, sel.y), key="home_series")
-    st.caption(f"{learn.delannoy_text(sel.n, sel.m)} alignment paths between them; "
+    widgets.plot(plots.series_figure(sel.x, sel.y), key="home_series")
+    st.caption(f"{teaching.delannoy_text(sel.n, sel.m)} alignment paths between them; "
                f"γ = {sel.gamma_text}, cost = {sel.cost}"
-               + (f", band radius {sel.band:g}" if sel.band is not None else "") + ".")
-    st.subheader("Learn")
-    st.page_link("explorer/pages/cost_table.py", label="Cost & DP table: Δ, R, the optimal "
-                 "path and the expected alignment; click a cell to see its Bellman update",
-                 icon=":material/grid_on:")
-    st.page_link("explorer/pages/bellman.py", label="Bellman step-through: the forward and "
-                 "backward recursions, cell by cell", icon=":material/step:")
-    st.page_link("explorer/pages/softmin.py", label="min^γ: the soft minimum and how γ "
-                 "smooths it", icon=":material/functions:")
-    st.page_link("explorer/pages/gamma_explorer.py", label="γ explorer: from DTW (γ → 0) to "
-                 "very smooth alignments, scrubbed in the browser", icon=":material/tune:")
+               + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
+                  else "") + ".")
+    for section, pages in registry.sections().items():
+        if not section:  # the Overview itself
+            continue
+        st.subheader(section)
+        for info in pages:
+            st.page_link(info.script, label=info.description, icon=info.icon)
 
 
-ui.run_page(body)
+widgets.run_page(body)

@@ -11,26 +11,25 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from explorer.web import registry
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 
-PAGES = {
-    "home": "explorer/pages/home.py",
-    "cost_table": "explorer/pages/cost_table.py",
-    "bellman": "explorer/pages/bellman.py",
-    "softmin": "explorer/pages/softmin.py",
-    "gamma_explorer": "explorer/pages/gamma_explorer.py",
-}
+#: Every page by name (``"cost_table"``, ``"kmeans"``...), from the page registry.
+PAGES = {info.name: info.script for info in registry.PAGES}
+#: The Overview and the Learn pages: they draw the sidebar's pair, nothing else to choose.
+PAIR_PAGES = [info.name for info in registry.PAGES if info.section in ("", "Learn")]
 
 
 def open_page(page: str, query: dict | None = None, state: dict | None = None,
-              timeout: float = 120) -> AppTest:
+              timeout: float = 180) -> AppTest:
     """Run the app on ``page`` (a key of PAGES) with URL query parameters and session state."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params = {k: str(v) for k, v in (query or {}).items()}
     for k, v in (state or {}).items():
         at.session_state[k] = v
-    at.run()
+    at.run()  # switch_page finds a page whose url_path is not its file name only after a run
     at.switch_page(PAGES[page])
     at.run()
     return at

@@ -6,28 +6,58 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-from explorer import learn, state, ui
-from explorer.analysis import escape_markdown
 from explorer.data import load_dataset
+from explorer.logic import teaching
+from explorer.plots import teaching as plots
+from explorer.web import registry, sidebar, widgets
 
-from .conftest import PAGES, assert_clean, assert_matrix, charts, decode, open_page, trace
+from .conftest import (
+    PAGES,
+    PAIR_PAGES,
+    ROOT,
+    assert_clean,
+    assert_matrix,
+    charts,
+    decode,
+    open_page,
+    trace,
+)
 
 UPLOAD_SHORT = {"series": [np.array([0.5]), np.array([0.0, 1.0, 2.0, 1.0, 0.0]),
                            np.array([2.0, -1.0])],
                 "names": ["one point", "five points", "two points"], "labels": None,
                 "filename": "tiny.csv"}
 
+_PICKUP = load_dataset("PickupGestureWiimoteZ", "train").series
+
+# case: (URL query, session state, the selection the pages must then use)
 EDGE_CASES = {
-    "n_neq_m": ({"src": "synthetic", "n": 7, "m": 13}, {}),
-    "length_one": ({"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: UPLOAD_SHORT}),
-    "both_length_one": ({"src": "upload", "ui": 0, "uj": 0}, {state.UPLOAD_KEY: UPLOAD_SHORT}),
-    "gamma_zero": ({"gamma": "0"}, {}),
-    "gamma_max": ({"src": "synthetic", "n": 30, "m": 20, "gamma": "100"}, {}),
-    "band": ({"src": "synthetic", "n": 20, "m": 30, "band_on": "true", "band": 3}, {}),
-    "multivariate": ({"ds": "BasicMotions", "i": 0, "j": 5}, {}),
-    "variable_length": ({"ds": "PickupGestureWiimoteZ", "i": 0, "j": 7}, {}),
-    "absolute_cost": ({"cost": "absolute", "ds": "Chinatown"}, {}),
+    "n_neq_m": ({"src": "synthetic", "n": 7, "m": 13}, {}, {"n": 7, "m": 13}),
+    "length_one": ({"src": "upload", "ui": 0, "uj": 1}, {sidebar.UPLOAD_KEY: UPLOAD_SHORT},
+                   {"n": 1, "m": 5, "x_name": "one point", "y_name": "five points"}),
+    "both_length_one": ({"src": "upload", "ui": 0, "uj": 0},
+                        {sidebar.UPLOAD_KEY: UPLOAD_SHORT},
+                        {"n": 1, "m": 1, "x_name": "one point", "y_name": "one point"}),
+    "gamma_zero": ({"gamma": "0"}, {}, {"gamma": 0.0, "gamma_text": "0 (hard DTW)"}),
+    "gamma_max": ({"src": "synthetic", "n": 30, "m": 20, "gamma": "100"}, {},
+                  {"gamma": 100.0, "n": 30, "m": 20}),
+    "band": ({"src": "synthetic", "n": 20, "m": 30, "band_on": "true", "band": 3}, {},
+             {"band": 3.0, "n": 20, "m": 30}),
+    "multivariate": ({"ds": "BasicMotions", "i": 0, "j": 5}, {}, {"dim": 6, "n": 100}),
+    "variable_length": ({"ds": "PickupGestureWiimoteZ", "i": 0, "j": 7}, {},
+                        {"n": len(_PICKUP[0]), "m": len(_PICKUP[7])}),
+    "absolute_cost": ({"cost": "absolute", "ds": "Chinatown"}, {},
+                      {"cost": "absolute", "n": 24, "source": "dataset"}),
 }
+
+#: Pages that draw nothing until the user acts (a run, a training, an upload).
+WAIT_FOR_AN_ACTION = {"kmeans", "prediction", "your_data"}
+
+
+def _assert_selection(at, expected: dict) -> None:
+    sel = at.session_state["_selection"]
+    for name, value in expected.items():
+        assert getattr(sel, name) == value, (name, getattr(sel, name), value)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -36,15 +66,16 @@ def test_page_default_run(page):
     assert_clean(at)
     assert at.title, "every page opens with a title"
     assert at.latex, "every page shows its formula"
-    assert charts(at), "every page draws at least one chart"
+    assert bool(charts(at)) == (page not in WAIT_FOR_AN_ACTION)
 
 
 @pytest.mark.parametrize("case", list(EDGE_CASES))
-@pytest.mark.parametrize("page", [p for p in PAGES if p != "home"])
+@pytest.mark.parametrize("page", [p for p in PAIR_PAGES if p != "home"])
 def test_page_edge_inputs(page, case):
-    query, session = EDGE_CASES[case]
+    query, session, expected = EDGE_CASES[case]
     at = open_page(page, query, session)
     assert_clean(at)
+    _assert_selection(at, expected)
     assert charts(at)
 
 
@@ -59,20 +90,45 @@ def test_sidebar_reads_the_url():
     assert at.metric[0].value.replace(" ", "") == "20×30"
 
 
-@pytest.mark.parametrize("query", [
-    {"gamma": "abc"}, {"gamma": "-1"}, {"i": "99999"}, {"ds": "NoSuchSet"},
-    {"src": "nonsense"}, {"n": "0", "src": "synthetic"}, {"band_on": "true", "band": "-4"},
-])
-def test_bad_url_values_fall_back(query):
+@pytest.mark.parametrize("query, widgets_after, selection", [
+    ({"gamma": "abc"}, {"gamma": "0.1"}, {"gamma": 0.1}),
+    ({"gamma": "-1"}, {"gamma": "0.1"}, {"gamma": 0.1}),
+    ({"i": "99999"}, {"i": 0}, {"x_name": "GunPoint/train #0, class 2"}),
+    ({"ds": "NoSuchSet"}, {"ds": "GunPoint"}, {"x_name": "GunPoint/train #0, class 2"}),
+    ({"src": "nonsense"}, {"src": "dataset"}, {"source": "dataset", "n": 150}),
+    ({"n": "0", "src": "synthetic"}, {"n": 60}, {"n": 60, "m": 80}),
+    ({"band_on": "true", "band": "-4"}, {"band": 10.0}, {"band": 10.0}),
+], ids=["gamma-text", "gamma-negative", "index-too-big", "unknown-dataset", "unknown-source",
+        "length-zero", "band-negative"])
+def test_bad_url_values_fall_back_to_the_defaults(query, widgets_after, selection):
+    """A value the widget cannot take is dropped: the widget shows its default (the sidebar's
+    DEFAULTS) and the page uses it."""
     at = open_page("cost_table", query)
     assert_clean(at)
+    for key, value in widgets_after.items():
+        assert at.session_state[key] == value == sidebar.DEFAULTS[key]
+    _assert_selection(at, selection)
     assert charts(at)
+
+
+def test_an_index_out_of_a_new_datasets_range_is_clamped():
+    at = open_page("cost_table", {"i": 45, "j": 30})
+    assert at.session_state["_selection"].x_name.startswith("GunPoint/train #45")
+    at.sidebar.selectbox(key="ds").set_value("FaceFour").run()  # 24 training series
+    assert_clean(at)
+    assert at.sidebar.number_input(key="i").value == 23
+    assert at.sidebar.number_input(key="j").value == 23
+    sel = at.session_state["_selection"]
+    assert sel.x_name.startswith("FaceFour/train #23") and sel.y_name == sel.x_name
+    np.testing.assert_array_equal(sel.x, load_dataset("FaceFour", "train").series[23])
 
 
 def test_uploaded_source_without_upload_falls_back_with_a_message():
     at = open_page("cost_table", {"src": "upload"})
     assert_clean(at)
-    assert any("No uploaded series" in i.value for i in at.sidebar.info)
+    assert [i.value for i in at.sidebar.info] == [sidebar.NO_UPLOAD_NOTICE]
+    _assert_selection(at, {"source": "dataset", "x_name": "GunPoint/train #0, class 2",
+                           "y_name": "GunPoint/train #1, class 2"})
     assert at.metric[0].value.replace(" ", "") == "150×150"
 
 
@@ -88,7 +144,7 @@ def test_band_too_narrow_is_explained_not_raised():
 def test_core_value_error_becomes_a_message():
     bad = {"series": [np.zeros(5), np.zeros((6, 2))], "names": ["a", "b"], "labels": None,
            "filename": "mixed.csv"}
-    at = open_page("cost_table", {"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: bad})
+    at = open_page("cost_table", {"src": "upload", "ui": 0, "uj": 1}, {sidebar.UPLOAD_KEY: bad})
     assert not at.exception
     assert len(at.error) == 1
     assert "same dimension d" in at.error[0].value
@@ -144,10 +200,10 @@ def test_cost_table_cell_update_matches_the_table():
 
 
 def test_clicked_cell_parsing():
-    assert ui.clicked_cell([{"x": 1, "y": 2}, {"customdata": [3, 5]}]) == (3, 5)
-    assert ui.clicked_cell([{"customdata": {"1": 9, "0": 4}}]) == (4, 9)
-    assert ui.clicked_cell([{"customdata": "junk"}, {}]) is None
-    assert ui.clicked_cell(None) is None
+    assert widgets.clicked_cell([{"x": 1, "y": 2}, {"customdata": [3, 5]}]) == (3, 5)
+    assert widgets.clicked_cell([{"customdata": {"1": 9, "0": 4}}]) == (4, 9)
+    assert widgets.clicked_cell([{"customdata": "junk"}, {}]) is None
+    assert widgets.clicked_cell(None) is None
 
 
 def test_bellman_step_through_fills_r_then_e():
@@ -155,7 +211,7 @@ def test_bellman_step_through_fills_r_then_e():
     assert_clean(at)
     sel = at.session_state["_selection"]
     t = sd.soft_dtw_tables(sel.x, sel.y, 1.0)
-    F = len(learn.forward_cells(t))
+    F = len(teaching.forward_cells(t))
     assert F == 35
     at.button(key="bell_next").click().run()
     assert at.slider(key="bell_step").value == 1
@@ -193,7 +249,7 @@ def test_softmin_numbers_match_the_core():
     current = [t for t in quad["data"] if "sidebar" in t.get("name", "")]
     assert len(current) == 1
     t = decode(current[0]["x"]).astype(np.float64)
-    _, soft, _, _ = learn.softmin_curves(t, (-2.0, 0.2, 2.4), (0.6, 0.0, 0.9), 0.5)
+    _, soft, _, _ = teaching.softmin_curves(t, (-2.0, 0.2, 2.4), (0.6, 0.0, 0.9), 0.5)
     np.testing.assert_allclose(decode(current[0]["y"]), soft, rtol=1e-5, atol=1e-5)
 
 
@@ -202,7 +258,7 @@ def test_gamma_explorer_frames_equal_the_core():
     assert_clean(at)
     sel = at.session_state["_selection"]
     spec = charts(at)[0]
-    gammas = learn.frame_gammas()
+    gammas = teaching.frame_gammas()
     frames = spec["frames"]
     assert len(frames) == len(gammas) == 17
     for frame, g in zip(frames, gammas):
@@ -244,11 +300,27 @@ def test_enumeration_check_truncates_when_too_many_paths():
     assert float(at.metric[0].value) < 1e-9
 
 
-def test_home_lists_the_learn_pages():
+def test_home_links_every_other_page_of_the_registry():
     at = open_page("home")
     assert_clean(at)
-    links = [el for el in at.get("page_link")]
-    assert len(links) == 4
+    links = [(el.proto.page, el.proto.label) for el in at.get("page_link")]
+    others = [p for p in registry.PAGES if not p.default]
+    assert len(links) == len(others) == 9
+    for (target, label), info in zip(links, others):
+        assert label == info.description
+        assert target.endswith(info.url_path)
+    assert [h.value for h in at.subheader][1:] == ["Learn", "Use"]
+
+
+def test_the_registry_lists_every_page_script_once():
+    scripts = {str(p.relative_to(ROOT)) for p in (ROOT / "explorer" / "pages").rglob("*.py")
+               if p.name != "__init__.py"}
+    assert sorted(info.script for info in registry.PAGES) == sorted(scripts)
+    assert len({info.url_path for info in registry.PAGES}) == len(registry.PAGES)
+    assert [info.name for info in registry.PAGES if info.default] == ["home"]
+    assert registry.page("kmeans").section == "Use"
+    with pytest.raises(KeyError, match="no page 'nope'"):
+        registry.page("nope")
 
 
 def test_multivariate_margins_draw_every_channel():
@@ -262,7 +334,7 @@ def test_multivariate_margins_draw_every_channel():
     assert_matrix(trace(spec, "Δ")["z"], sd.cost_matrix(x, y), rtol=1e-5)
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page", PAIR_PAGES)
 def test_no_streamlit_placeholder_colours(page):
     """Streamlit's Plotly component rewrites the colours #000001..#000010 in a figure's JSON
     (Magma's black end, #000004, came out pink): no chart may contain them."""
@@ -274,8 +346,6 @@ def test_no_streamlit_placeholder_colours(page):
 
 
 def test_with_active_frame_opens_on_the_chosen_frame():
-    from explorer import figures
-
     at = open_page("gamma_explorer", {"src": "synthetic", "n": 10, "m": 12, "gamma": "5"})
     spec = charts(at)[0]
     k = spec["layout"]["sliders"][0]["active"]
@@ -283,14 +353,14 @@ def test_with_active_frame_opens_on_the_chosen_frame():
     np.testing.assert_array_equal(decode(spec["data"][0]["z"]),
                                   decode(spec["frames"][k]["data"][0]["z"]))
     with pytest.raises(ValueError, match="frame index"):
-        figures.with_active_frame(spec, 99)
+        plots.with_active_frame(spec, 99)
 
 
 def test_big_matrices_are_block_averaged_for_display_and_say_so():
     rng = np.random.default_rng(0)
     long = {"series": [rng.standard_normal(700), rng.standard_normal(520)],
             "names": ["long a", "long b"], "labels": None, "filename": "long.csv"}
-    at = open_page("cost_table", {"src": "upload"}, {state.UPLOAD_KEY: long})
+    at = open_page("cost_table", {"src": "upload"}, {sidebar.UPLOAD_KEY: long})
     assert_clean(at)
     cost_spec, dp_spec = charts(at)[:2]
     z = decode(trace(cost_spec, "Δ")["z"])
@@ -310,11 +380,11 @@ def test_uploaded_names_are_shown_literally_not_as_markdown():
     up = {"series": [np.sin(np.arange(6.0)), np.cos(np.arange(7.0))],
           "names": [evil, "y"], "labels": None, "filename": fname}
     for page in ("cost_table", "home"):
-        at = open_page(page, {"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: up})
+        at = open_page(page, {"src": "upload", "ui": 0, "uj": 1}, {sidebar.UPLOAD_KEY: up})
         assert_clean(at)
         texts = [m.value for m in at.markdown] + [c.value for c in at.sidebar.caption]
-        assert any(escape_markdown(evil) in t for t in texts), texts
-        assert any(escape_markdown(fname) in t for t in texts), texts
+        assert any(widgets.escape_markdown(evil) in t for t in texts), texts
+        assert any(widgets.escape_markdown(fname) in t for t in texts), texts
         assert not any(evil in t or fname in t for t in texts)  # never the raw Markdown
 
 
@@ -326,3 +396,11 @@ def test_learn_pages_offer_their_matrices_as_csv():
     assert labels["ct_dl_E"] == "E at γ = 0.1 (CSV)"
     at = open_page("gamma_explorer", {"src": "synthetic", "n": 6, "m": 7})
     assert [b.key for b in at.get("download_button")] == ["gx_dl_sweep"]
+
+
+def test_escape_markdown():
+    text = "**bold** [link](https://x.example) ![img](https://x.example/a.png) :red[x] $x$"
+    out = widgets.escape_markdown(text)
+    for ch in "*[]()!:$":
+        assert f"\\{ch}" in out
+    assert widgets.escape_markdown("plain name 7") == "plain name 7"

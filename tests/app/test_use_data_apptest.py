@@ -11,28 +11,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
-from explorer import analysis, compute_data, state
 from explorer.data import load_dataset, parse_series_file, series_to_csv, warped_copies
+from explorer.logic import clustering
+from explorer.web import sidebar, widgets
 
-from .conftest import APP, assert_clean, assert_matrix, charts, decode, trace
+from .conftest import PAGES, assert_clean, assert_matrix, charts, decode, open_page, trace
 
 CORPUS = Path(__file__).resolve().parents[1] / "data_corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
-KMEANS = "explorer/pages/kmeans.py"
-YOUR_DATA = "explorer/pages/your_data.py"
 GAMMA = 0.1  # the sidebar's default γ
-
-
-def open_use_page(path: str, query: dict | None = None, session: dict | None = None,
-                  timeout: float = 120) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    at.query_params = {k: str(v) for k, v in (query or {}).items()}
-    for k, v in (session or {}).items():
-        at.session_state[k] = v
-    at.run()
-    at.switch_page(path)
-    at.run()
-    return at
 
 
 def upload(at: AppTest, name: str, content: bytes, mime: str = "text/csv") -> AppTest:
@@ -85,7 +72,7 @@ MALFORMED = ["binary_nul.bin", "empty.csv", "header_only.csv", "inf_value.csv",
 
 
 def test_kmeans_default_run():
-    at = open_use_page(KMEANS)
+    at = open_page("kmeans")
     assert_clean(at)
     assert at.title[0].value == "k-means, live"
     assert at.latex
@@ -95,7 +82,7 @@ def test_kmeans_default_run():
 
 
 def test_kmeans_run_records_the_library_iterations():
-    at = open_use_page(KMEANS, {"km_k": 3, "km_gamma": "1", "km_seed": 2, "km_iter": 4,
+    at = open_page("kmeans", {"km_k": 3, "km_gamma": "1", "km_seed": 2, "km_iter": 4,
                                 "km_bary": 5, "km_init": "random"})
     assert_clean(at)
     at.button(key="km_run").click().run()
@@ -131,11 +118,11 @@ def test_kmeans_run_records_the_library_iterations():
     table = at.dataframe[0].value
     assert list(table["method"]) == ["soft-DTW (γ = 1)", "DBA", "Euclidean"]
     assert table["adjusted Rand index"][0] == pytest.approx(
-        analysis.adjusted_rand_index(X.labels, fitted.labels_))
+        clustering.adjusted_rand_index(X.labels, fitted.labels_))
     dba = sd.DBAKMeans(3, init="random", random_state=2, max_iter=4).fit(X.series)
     assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][1] == pytest.approx(dba.dtw_inertia_)
     assert table["adjusted Rand index"][1] == pytest.approx(
-        analysis.adjusted_rand_index(X.labels, dba.labels_))
+        clustering.adjusted_rand_index(X.labels, dba.labels_))
     assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][0] == pytest.approx(
         sd.dtw_inertia(X.series, fitted.cluster_centers_))
     # step back through the record, then use the slider
@@ -155,7 +142,7 @@ def test_kmeans_run_records_the_library_iterations():
 
 
 def test_kmeans_synthetic_source_and_changed_settings():
-    at = open_use_page(KMEANS, {"km_src": "synthetic", "km_gen": "warped", "km_per": 4,
+    at = open_page("kmeans", {"km_src": "synthetic", "km_gen": "warped", "km_per": 4,
                                 "km_len": 32, "km_iter": 2, "km_k": 3})
     assert_clean(at)
     assert at.radio(key="km_src").value == "synthetic"
@@ -174,8 +161,8 @@ def test_kmeans_on_uploaded_variable_length_series_with_caps():
               for n in rng.integers(20, 260, 160)]
     up = {"series": series, "names": [f"u{k}" for k in range(160)], "labels": None,
           "filename": "many.csv"}
-    at = open_use_page(KMEANS, {"km_src": "upload", "km_k": 2, "km_iter": 1, "km_bary": 2},
-                       {state.UPLOAD_KEY: up})
+    at = open_page("kmeans", {"km_src": "upload", "km_k": 2, "km_iter": 1, "km_bary": 2},
+                       {sidebar.UPLOAD_KEY: up})
     assert_clean(at)
     warnings = [w.value for w in at.warning]
     assert any("160 series" in w and "150" in w for w in warnings)
@@ -188,7 +175,7 @@ def test_kmeans_on_uploaded_variable_length_series_with_caps():
 
 
 def test_kmeans_multivariate_dataset_draws_a_channel():
-    at = open_use_page(KMEANS, {"km_ds": "BasicMotions", "km_k": 2, "km_iter": 1,
+    at = open_page("kmeans", {"km_ds": "BasicMotions", "km_k": 2, "km_iter": 1,
                                 "km_bary": 2, "km_channel": 3})
     assert_clean(at)
     at.button(key="km_run").click().run()
@@ -199,7 +186,7 @@ def test_kmeans_multivariate_dataset_draws_a_channel():
 
 
 def test_kmeans_upload_source_without_upload_falls_back():
-    at = open_use_page(KMEANS, {"km_src": "upload"})
+    at = open_page("kmeans", {"km_src": "upload"})
     assert_clean(at)
     assert any("No uploaded series" in i.value for i in at.info)
 
@@ -208,7 +195,7 @@ def test_kmeans_upload_source_without_upload_falls_back():
 
 
 def test_your_data_default_run():
-    at = open_use_page(YOUR_DATA)
+    at = open_page("your_data")
     assert_clean(at)
     assert at.title[0].value == "Your data"
     assert at.latex
@@ -229,7 +216,7 @@ def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
     assert decode(hard["y"]).astype(int).tolist() == [p[0] for p in path]
     assert at.metric[1].value == f"{t.value:.6g}"
     M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
-    order = analysis.cluster_order(M)
+    order = clustering.cluster_order(M)
     assert specs[3]["layout"]["meta"]["order"] == order.tolist()
     assert_matrix(trace(specs[3], "dtw_γ")["z"], M[np.ix_(order, order)], rtol=1e-5)
 
@@ -238,7 +225,7 @@ def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
 def test_good_upload_shows_report_and_alignment(case):
     name, make = GOOD_FILES[case]
     content = make()
-    at = upload(open_use_page(YOUR_DATA), name, content)
+    at = upload(open_page("your_data"), name, content)
     assert_clean(at)
     parsed = parse_series_file(content, name)
     assert at.code[0].value == parsed.report.to_text()  # the report, verbatim
@@ -252,7 +239,7 @@ def test_good_upload_shows_report_and_alignment(case):
 
 @pytest.mark.parametrize("name", MALFORMED)
 def test_malformed_upload_shows_the_data_layer_message(name):
-    at = upload(open_use_page(YOUR_DATA), name, (CORPUS / name).read_bytes(),
+    at = upload(open_page("your_data"), name, (CORPUS / name).read_bytes(),
                 "application/octet-stream")
     assert not at.exception
     assert [e.value for e in at.error] == [EXPECTED[name]["error"]]
@@ -261,7 +248,7 @@ def test_malformed_upload_shows_the_data_layer_message(name):
 
 def test_multivariate_ts_upload_and_handoff():
     content = _ts_multivariate_file()
-    at = upload(open_use_page(YOUR_DATA), "axes.ts", content, "application/octet-stream")
+    at = upload(open_page("your_data"), "axes.ts", content, "application/octet-stream")
     assert_clean(at)
     report = at.code[0].value
     assert report == parse_series_file(content, "axes.ts").report.to_text()
@@ -273,7 +260,7 @@ def test_multivariate_ts_upload_and_handoff():
     assert_clean(at)
     at.button(key="yd_offer").click().run()
     assert_clean(at)
-    up = at.session_state[state.UPLOAD_KEY]
+    up = at.session_state[sidebar.UPLOAD_KEY]
     assert [s.shape for s in up["series"]] == [(20, 3), (16, 3), (24, 3), (18, 3)]
     assert up["labels"].tolist() == ["right", "left", "right", "left"]
     assert up["names"] == ["case 1", "case 2", "case 3", "case 4"]
@@ -290,7 +277,7 @@ def test_multivariate_ts_upload_and_handoff():
 
 
 def test_reading_options_reach_the_parser():
-    at = open_use_page(YOUR_DATA)
+    at = open_page("your_data")
     # a decimal comma with values split on spaces: refused as detected (the parser's message
     # names the delimiter), read with delimiter = whitespace
     name = "space_decimal_comma_override.txt"
@@ -330,7 +317,7 @@ def test_reading_options_reach_the_parser():
 
 
 def test_sample_file_handoff_to_the_other_pages():
-    at = open_use_page(YOUR_DATA)
+    at = open_page("your_data")
     sample = at.get("download_button")[0]
     assert sample.proto.label == "Download a sample CSV"
     at.button(key="yd_try").click().run()
@@ -339,37 +326,37 @@ def test_sample_file_handoff_to_the_other_pages():
     assert len(charts(at)) == 4
     at.button(key="yd_offer").click().run()
     assert_clean(at)
-    up = at.session_state[state.UPLOAD_KEY]
+    up = at.session_state[sidebar.UPLOAD_KEY]
     assert len(up["series"]) == 9 and up["filename"] == "soft-dtw-sample.csv"
     assert at.radio(key="src").value == "upload"  # the sidebar follows
-    shown = analysis.escape_markdown("soft-dtw-sample.csv")
+    shown = widgets.escape_markdown("soft-dtw-sample.csv")
     assert any(shown in c.value for c in at.sidebar.caption)
     # the Learn pages and k-means now see the uploaded series
-    at.switch_page("explorer/pages/cost_table.py")
+    at.switch_page(PAGES["cost_table"])
     at.run()
     assert_clean(at)
     assert at.metric[0].value.replace(" ", "") == "64×64"
-    at.switch_page(KMEANS)
+    at.switch_page(PAGES["kmeans"])
     at.run()
     at.radio(key="km_src").set_value("upload").run()
     assert_clean(at)
     # the file name is Markdown-escaped (user text is never interpreted as Markdown)
     assert any(r"soft\-dtw\-sample\.csv: 9 uploaded series" in c.value for c in at.caption)
     # and it can be withdrawn
-    at.switch_page(YOUR_DATA)
+    at.switch_page(PAGES["your_data"])
     at.run()
     at.button(key="yd_clear").click().run()
-    assert state.UPLOAD_KEY not in at.session_state
+    assert sidebar.UPLOAD_KEY not in at.session_state
 
 
 def test_divergence_matrix_single_series_and_url():
-    at = open_use_page(YOUR_DATA, {"yd_kind": "divergence", "yd_i": 2, "yd_j": 0})
+    at = open_page("your_data", {"yd_kind": "divergence", "yd_i": 2, "yd_j": 0})
     at.button(key="yd_try").click().run()
     assert_clean(at)
     assert at.number_input(key="yd_i").value == 2
-    parsed = parse_series_file(compute_data.sample_csv.__wrapped__(), "soft-dtw-sample.csv")
+    parsed = parse_series_file(clustering.sample_csv(), "soft-dtw-sample.csv")
     D = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)
-    order = analysis.cluster_order(D, raw=False)
+    order = clustering.cluster_order(D, raw=False)
     assert_matrix(trace(charts(at)[3], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
     # a file with one series: the pair is the series with itself, the matrix is 1 × 1
     name = "single_column.txt"
@@ -382,7 +369,7 @@ def test_divergence_matrix_single_series_and_url():
 def test_user_text_is_never_interpreted():
     names = ["<b>bold</b>", "[link](https://x.example)", ":red[x] $y$"]
     content = series_to_csv([np.sin(np.linspace(0, 3, n)) for n in (12, 15, 9)], names=names)
-    at = upload(open_use_page(YOUR_DATA), "<i>evil</i>.csv", content)
+    at = upload(open_page("your_data"), "<i>evil</i>.csv", content)
     assert_clean(at)
     assert all(not m.proto.allow_html for m in at.markdown)
     pair = [m.value for m in at.markdown if m.value.startswith("x = ")][0]

@@ -13,17 +13,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
-from explorer import compute_learning as cl
-from explorer import state
 from explorer.data import load_dataset, parse_series_file, sine_pair, warped_copies
+from explorer.logic import learning
+from explorer.web import cache, sidebar
 
-from .conftest import APP, assert_clean, decode, downloaded
+from .conftest import assert_clean, decode, downloaded, open_page
 
-PAGES = {
-    "interpolation": "explorer/pages/interpolation.py",
-    "barycenters": "explorer/pages/barycenters.py",
-    "prediction": "explorer/pages/prediction.py",
-}
 SMALL_PAIR = {"src": "synthetic", "n": 24, "m": 30}
 SMALL_WARPED = {"bc_src": "warped copies", "bc_n": 6, "bc_len": 40}
 UPLOAD_TINY = {"series": [np.array([0.5]), np.array([0.0, 1.0, 2.0, 1.0, 0.0]),
@@ -35,16 +30,6 @@ UPLOAD_LABELLED = {"series": [np.sin(np.linspace(0, 3, 20) + k / 5) for k in ran
                    "filename": "labelled.csv"}
 UPLOAD_MIXED_DIM = {"series": [np.zeros((5, 2)), np.ones(4)], "names": ["a", "b"],
                     "labels": None, "filename": "mixed.csv"}
-
-
-def open_page(page: str, query: dict | None = None, session: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params = {k: str(v) for k, v in (query or {}).items()}
-    for k, v in (session or {}).items():
-        at.session_state[k] = v
-    at.switch_page(PAGES[page])
-    at.run()
-    return at
 
 
 def specs(at: AppTest) -> dict:
@@ -70,7 +55,7 @@ def frame(spec: dict, label: str) -> dict:
 
 
 def small_pair():
-    d = state.DEFAULTS
+    d = sidebar.DEFAULTS
     kw = {"shift": d["shift"], "warp": d["warp"], "noise": d["noise"], "seed": d["seed"]}
     return sine_pair(SMALL_PAIR["n"], **kw)[0], sine_pair(SMALL_PAIR["m"], **kw)[1]
 
@@ -83,7 +68,7 @@ def test_interpolation_default_page():
     assert_clean(at)
     assert at.title[0].value == "Interpolation" and at.latex
     spec = specs(at)["interp_chart"]
-    assert len(spec["frames"]) == cl.LAMBDA_STEPS
+    assert len(spec["frames"]) == learning.LAMBDA_STEPS
     slider = spec["layout"]["sliders"][0]
     assert [s["label"] for s in slider["steps"]][:3] == ["0.00", "0.05", "0.10"]
     assert slider["steps"][slider["active"]]["label"] == "0.50"
@@ -98,9 +83,9 @@ def test_interpolation_frames_are_the_libraries_path():
     assert_clean(at)
     spec = specs(at)["interp_chart"]
     x, y = small_pair()
-    lams = np.linspace(0, 1, cl.LAMBDA_STEPS)
-    with cl.numba_threads(1):
-        path = sd.interpolation_path(x, y, lams, 0.1, max_iter=cl.INTERP_MAX_ITER)
+    lams = np.linspace(0, 1, learning.LAMBDA_STEPS)
+    with learning.numba_threads(1):
+        path = sd.interpolation_path(x, y, lams, 0.1, max_iter=learning.INTERP_MAX_ITER)
     for k in (0, 7, 10, 20):
         f = frame(spec, f"{lams[k]:.2f}")
         soft, eucl = f["data"]
@@ -128,7 +113,7 @@ def test_interpolation_objective_and_gamma_widgets():
     assert_clean(at)
     spec = specs(at)["interp_chart"]
     assert "γ = 1" in spec["layout"]["annotations"][0]["text"]
-    with cl.numba_threads(1):
+    with learning.numba_threads(1):
         ref = sd.interpolate(x, y, 0.0, 1.0, objective="divergence")
     np.testing.assert_allclose(ys(frame(spec, "0.00")["data"][0]), ref.series, atol=1e-4)
 
@@ -138,7 +123,7 @@ def test_interpolation_caps_long_series():
     assert not at.exception and not at.error
     assert any("resampled to 150" in w.value for w in at.warning)
     spec = specs(at)["interp_chart"]
-    assert all(len(ys(f["data"][0])) <= cl.INTERP_MAX_LENGTH for f in spec["frames"])
+    assert all(len(ys(f["data"][0])) <= learning.INTERP_MAX_LENGTH for f in spec["frames"])
 
 
 def test_interpolation_multivariate_channel():
@@ -152,8 +137,8 @@ def test_interpolation_multivariate_channel():
 
 
 @pytest.mark.parametrize("query,session", [
-    ({"src": "upload", "ui": 0, "uj": 1}, {state.UPLOAD_KEY: UPLOAD_TINY}),  # 1 point vs 5
-    ({"src": "upload", "ui": 0, "uj": 0}, {state.UPLOAD_KEY: UPLOAD_TINY}),  # 1 vs 1
+    ({"src": "upload", "ui": 0, "uj": 1}, {sidebar.UPLOAD_KEY: UPLOAD_TINY}),  # 1 point vs 5
+    ({"src": "upload", "ui": 0, "uj": 0}, {sidebar.UPLOAD_KEY: UPLOAD_TINY}),  # 1 vs 1
     ({**SMALL_PAIR, "gamma": "0"}, {}),
     ({**SMALL_PAIR, "band_on": "true", "band": 3}, {}),
 ], ids=["length-one", "both-length-one", "gamma-zero", "band"])
@@ -165,7 +150,7 @@ def test_interpolation_edge_inputs(query, session):
 
 def test_interpolation_bad_inputs_show_a_message():
     at = open_page("interpolation", {"src": "upload", "ui": 0, "uj": 1},
-                   {state.UPLOAD_KEY: UPLOAD_MIXED_DIM})
+                   {sidebar.UPLOAD_KEY: UPLOAD_MIXED_DIM})
     assert not at.exception
     assert any("same dimension" in e.value for e in at.error)
     at = open_page("interpolation", {**SMALL_PAIR, "cost": "absolute", "ip_obj": "nonsense"})
@@ -177,15 +162,15 @@ def test_interpolation_bad_inputs_show_a_message():
 def test_interpolation_downloads(media):
     at = open_page("interpolation", SMALL_PAIR)
     parsed = parse_series_file(downloaded(at, media, "ip_dl_series"), "interpolants.csv")
-    assert len(parsed.series) == 2 * cl.LAMBDA_STEPS
+    assert len(parsed.series) == 2 * learning.LAMBDA_STEPS
     assert parsed.names[0] == "softdtw lambda=0.00"
-    assert parsed.names[cl.LAMBDA_STEPS] == "euclidean lambda=0.00"
+    assert parsed.names[learning.LAMBDA_STEPS] == "euclidean lambda=0.00"
     spec = specs(at)["interp_chart"]
     np.testing.assert_allclose(np.ravel(parsed.series[10]),
                                ys(frame(spec, "0.50")["data"][0]), atol=1e-5)
     table = downloaded(at, media, "ip_dl_table").decode().splitlines()
     assert table[0] == "lambda,objective,iterations,length"
-    assert len(table) == cl.LAMBDA_STEPS + 1
+    assert len(table) == learning.LAMBDA_STEPS + 1
 
 
 # --------------------------------------------------------------------------- barycenters
@@ -203,10 +188,10 @@ def test_barycenters_default_page_matches_the_library():
     members = _members_gunpoint_class1()
     spec = specs(at)["bary_chart"]
     assert traces(spec, f"members ({len(members)})")
-    with cl.numba_threads(1):
+    with learning.numba_threads(1):
         ref = sd.softdtw_barycenter(members, 0.1, init="euclidean", objective="softdtw",
-                                    max_iter=cl.BARYCENTER_MAX_ITER, random_state=0)
-        dba = sd.dba_barycenter(members, max_iter=cl.BARYCENTER_MAX_ITER, random_state=0)
+                                    max_iter=learning.BARYCENTER_MAX_ITER, random_state=0)
+        dba = sd.dba_barycenter(members, max_iter=learning.BARYCENTER_MAX_ITER, random_state=0)
     soft = ys(traces(spec, "soft-DTW (γ = 0.1)")[0])
     np.testing.assert_allclose(soft, ref.barycenter, atol=1e-4)
     np.testing.assert_allclose(ys(traces(spec, "DBA")[0]), dba.barycenter, atol=1e-4)
@@ -239,9 +224,9 @@ def test_barycenters_warped_copies_objective_and_init():
     assert list(table["method"])[-1] == "true template (reference)"
     at.segmented_control(key="bc_obj").set_value("divergence").run()
     assert_clean(at)
-    with cl.numba_threads(1):
+    with learning.numba_threads(1):
         ref = sd.softdtw_barycenter(ds.series, 0.1, objective="divergence",
-                                    max_iter=cl.BARYCENTER_MAX_ITER, random_state=0)
+                                    max_iter=learning.BARYCENTER_MAX_ITER, random_state=0)
     np.testing.assert_allclose(ys(traces(specs(at)["bary_chart"], "soft-DTW (γ = 0.1)")[0]),
                                ref.barycenter, atol=1e-4)
     for init in ("medoid", "random"):
@@ -272,8 +257,8 @@ def test_barycenters_cap_on_the_number_of_series():
     at = open_page("barycenters", {"bc_ds": "CBF", "bc_split": "test", "bc_class": "2",
                                    "gamma": "1"})
     assert_clean(at)
-    assert any(f"first {cl.MAX_SERIES}" in w.value for w in at.warning)
-    assert traces(specs(at)["bary_chart"], f"members ({cl.MAX_SERIES})")
+    assert any(f"first {learning.MAX_SERIES}" in w.value for w in at.warning)
+    assert traces(specs(at)["bary_chart"], f"members ({learning.MAX_SERIES})")
 
 
 def test_barycenters_gamma_sweep():
@@ -286,8 +271,8 @@ def test_barycenters_gamma_sweep():
     barys = traces(spec, "soft-DTW barycenter")
     assert len(barys) == 2
     ds = warped_copies(6, 40, templates=("sine",), warp=0.3, noise=0.1, seed=0)
-    with cl.numba_threads(1):
-        ref = sd.softdtw_barycenter(ds.series, 1.0, max_iter=cl.BARYCENTER_MAX_ITER,
+    with learning.numba_threads(1):
+        ref = sd.softdtw_barycenter(ds.series, 1.0, max_iter=learning.BARYCENTER_MAX_ITER,
                                     random_state=0)
     np.testing.assert_allclose(ys(barys[1]), ref.barycenter, atol=1e-4)
     titles = [a["text"] for a in spec["layout"]["annotations"]]
@@ -296,13 +281,13 @@ def test_barycenters_gamma_sweep():
 
 
 def test_barycenters_uploaded_series():
-    at = open_page("barycenters", {"bc_src": "upload"}, {state.UPLOAD_KEY: UPLOAD_LABELLED})
+    at = open_page("barycenters", {"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_LABELLED})
     assert_clean(at)
     assert at.selectbox(key="bc_uclass").options == ["a", "b"]
     at.selectbox(key="bc_uclass").set_value("b").run()
     assert_clean(at)
     assert traces(specs(at)["bary_chart"], "members (3)")
-    at = open_page("barycenters", {"bc_src": "upload"}, {state.UPLOAD_KEY: UPLOAD_TINY})
+    at = open_page("barycenters", {"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_TINY})
     assert_clean(at)  # lengths 1, 5 and 2 average without trouble
     at = open_page("barycenters", {"bc_src": "upload"})
     assert_clean(at)
@@ -312,19 +297,19 @@ def test_barycenters_uploaded_series():
 def test_uploaded_names_are_not_interpreted_as_markdown():
     up = {**UPLOAD_LABELLED, "filename": "**bold** [link](http://example.com).csv",
           "names": [f"*s{k}*" for k in range(6)]}
-    at = open_page("barycenters", {"bc_src": "upload"}, {state.UPLOAD_KEY: up})
+    at = open_page("barycenters", {"bc_src": "upload"}, {sidebar.UPLOAD_KEY: up})
     assert_clean(at)
     assert any(r"From \*\*bold\*\* \[link\]\(http\://example\.com\)\.csv" in c.value
                for c in at.caption)
     assert r"upload \*\*bold\*\*" in at.subheader[0].value
     at = open_page("interpolation", {"src": "upload", "ui": 0, "uj": 1},
-                   {state.UPLOAD_KEY: up})
+                   {sidebar.UPLOAD_KEY: up})
     assert_clean(at)
     assert any(r"x = \*s0\*" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("query,session,message", [
-    ({"bc_src": "upload"}, {state.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels"),
+    ({"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels"),
     ({**SMALL_WARPED, "band_on": "true", "band": 0, "gamma": "0"}, {}, None),
     ({"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, {}, None),  # variable lengths, cap
     ({"bc_ds": "BasicMotions", "bc_class": "Running", "bc_ch": 2}, {}, None),  # 6 channels
@@ -371,7 +356,7 @@ def test_prediction_trains_on_button_press_and_keeps_results(media):
     assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 0.1)"]
     assert list(table.columns[:3]) == ["training loss", "DTW test loss", "Euclidean test loss"]
     # the same training outside the app gives the same test losses and predictions
-    d = cl.prediction_data("ItalyPowerDemand", 0.6)
+    d = learning.prediction_data("ItalyPowerDemand", 0.6)
     eu = sd.MLPPredictor((10,), loss="euclidean", max_iter=15, random_state=0)
     eu.fit(d.train_in, d.train_out)
     soft = sd.MLPPredictor((10,), loss="softdtw", gamma=0.1, max_iter=15, random_state=0)
@@ -428,33 +413,52 @@ def test_prediction_bad_url_and_caps():
     assert "PickupGestureWiimoteZ" not in at.selectbox(key="pr_ds").options
     at = open_page("prediction", {"pr_ds": "CBF"})  # 900 test series: capped
     assert_clean(at)
-    assert any(f"first {cl.PRED_MAX_TEST}" in w.value for w in at.warning)
+    assert any(f"first {learning.PRED_MAX_TEST}" in w.value for w in at.warning)
 
 
-# --------------------------------------------------------------------------- compute layer
+# --------------------------------------------------------------------------- logic and memo
 
 
 def test_progress_and_memo():
     ds = warped_copies(4, 30, seed=3)
     calls: list[float] = []
-    cl.clear_cache()
-    res = cl.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: calls.append(f))
+    cache.clear_memo()
+    res = cache.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: calls.append(f))
     assert calls and calls[-1] == 1.0 and calls == sorted(calls)
-    again = cl.barycenter_comparison(ds.series, 0.5,
-                                     progress=lambda f, t: calls.append(-1.0))
+    again = cache.barycenter_comparison(ds.series, 0.5,
+                                        progress=lambda f, t: calls.append(-1.0))
     assert again is res and -1.0 not in calls  # memoised: no recomputation, no progress
-    other = cl.barycenter_comparison(ds.series, 0.5, objective="divergence")
+    other = cache.barycenter_comparison(ds.series, 0.5, objective="divergence")
     assert other is not res
+    # the logic itself never caches: the same call computes (and reports) again
+    fresh: list[float] = []
+    direct = learning.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: fresh.append(f))
+    assert direct is not res and fresh == calls
+    np.testing.assert_array_equal(direct.methods["softdtw"].barycenter,
+                                  res.methods["softdtw"].barycenter)
+
+
+def test_memo_is_a_bounded_lru():
+    memo = cache.Memo(2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    assert memo.get("a") == 1  # "a" is now the most recent
+    memo.put("c", 3)
+    assert "b" not in memo and memo.get("a") == 1 and memo.get("c") == 3
+    assert cache.cache_key([np.arange(3.0)], {"g": 0.1}) == cache.cache_key(
+        [np.arange(3.0)], {"g": 0.1})
+    assert cache.cache_key(np.arange(3.0)) != cache.cache_key(np.arange(3))  # dtype counts
+    assert cache.cache_key(np.arange(3.0)) != cache.cache_key(np.arange(3.0) + 1e-12)
 
 
 def test_time_budget_stops_an_optimiser_with_a_message():
     ds = warped_copies(4, 30, seed=4)
-    res = cl.barycenter_comparison(ds.series, 0.01, budget=0.0)
+    res = learning.barycenter_comparison(ds.series, 0.01, budget=0.0)
     assert res.methods["softdtw"].message.startswith("stopped after the 0 s budget")
     assert not res.methods["softdtw"].converged
 
 
 def test_cap_series_messages():
-    items, notes = cl.cap_series([np.arange(500.0)] * 50, max_series=10, max_length=100)
+    items, notes = learning.cap_series([np.arange(500.0)] * 50, max_series=10, max_length=100)
     assert len(items) == 10 and all(len(s) == 100 for s in items)
     assert "first 10" in notes[0] and "resampled to 100" in notes[1]

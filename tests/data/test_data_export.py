@@ -1,4 +1,5 @@
-"""CSV export for downloads, and its round trip through parse_series_file."""
+"""CSV export for downloads: series and their round trip through parse_series_file, matrices
+with labels and infinities, tables."""
 
 import numpy as np
 import pytest
@@ -9,8 +10,10 @@ from explorer.data import (
     as_series_list,
     cylinder_bell_funnel,
     load_dataset,
+    matrix_csv,
     parse_series_file,
     series_to_csv,
+    table_csv,
 )
 
 
@@ -58,3 +61,27 @@ def test_roundtrip_property(rows, with_labels):
     series = [np.asarray(r) for r in rows]
     labels = np.arange(len(series)) % 3 if with_labels else None
     _roundtrip(series, labels)
+
+
+def test_matrix_csv_writes_labels_and_infinities():
+    R = np.array([[0.0, np.inf], [np.inf, 1.25]])
+    text = matrix_csv(R, row_labels=["i=0", "i=1"], col_labels=["j=0", "j=1"]).decode()
+    assert text.splitlines() == [",j=0,j=1", "i=0,0.0,inf", "i=1,inf,1.25"]
+    assert matrix_csv(np.eye(2)).decode().splitlines() == ["1.0,0.0", "0.0,1.0"]
+    corner = matrix_csv([[0.1, np.nan]], row_labels=["a"], col_labels=["b", "c"],
+                        corner="series").decode()
+    assert corner.splitlines() == ["series,b,c", "a,0.1,"]
+    with pytest.raises(ValueError, match="2 dimensions"):
+        matrix_csv(np.zeros(3))
+    with pytest.raises(ValueError, match="3 column labels for 2 columns"):
+        matrix_csv(np.eye(2), col_labels=["a", "b", "c"])
+
+
+def test_table_csv():
+    text = table_csv({"series": ["a", "b"], "cluster": [0, 2], "dtw": [1.5, np.inf]}).decode()
+    assert text.splitlines() == ["series,cluster,dtw", "a,0,1.5", "b,2,inf"]
+    # floats keep every digit (the shortest exact text), so they read back equal
+    value = 0.1 + 0.2
+    assert float(table_csv({"v": [np.float64(value)]}).decode().splitlines()[1]) == value
+    with pytest.raises(ValueError, match="same length"):
+        table_csv({"a": [1], "b": [1, 2]})

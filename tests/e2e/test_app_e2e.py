@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-from explorer import state
 from explorer.data import sine_pair
+from explorer.web import sidebar
 
 from .conftest import SCREENSHOTS, SCRIPT_RUNS, goto, wait_for_app
 
@@ -210,6 +210,6 @@ def test_cost_matrix_downloads_as_csv(app_url, app_page, tmp_path):
     assert rows[0] == [""] + [f"j={k}" for k in range(1, 8)]
     assert [r[0] for r in rows[1:]] == [f"i={k}" for k in range(1, 7)]
     D = np.array([[float(v) for v in r[1:]] for r in rows[1:]])
-    pair = {k: state.DEFAULTS[k] for k in ("shift", "warp", "noise", "seed")}
+    pair = {k: sidebar.DEFAULTS[k] for k in ("shift", "warp", "noise", "seed")}
     x, y = sine_pair(6, **pair)[0], sine_pair(7, **pair)[1]
     np.testing.assert_array_equal(D, sd.cost_matrix(x, y))

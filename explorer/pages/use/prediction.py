@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from explorer import compute_learning as cl
-from explorer import downloads, state, ui
-from explorer import figures_learning as fl
-from explorer import ui_learning as ul
+from explorer import data
+from explorer.logic import learning
+from explorer.plots import learning as plots
+from explorer.web import sidebar, widgets
+from explorer.web.progress import LiveProgress
 
 RESULT_KEY = "_prediction_run"
 HIDDEN = [10, 30, 50, 100, 200]
@@ -14,32 +15,27 @@ SHOW_MAX = 4
 
 
 def _settings():
-    names = cl.fixed_length_datasets()
     c = st.columns([2, 1, 1, 1, 1])
-    ui.valid_choice("pr_ds", names, "GunPoint")
-    ds = c[0].selectbox("Dataset", names, index=names.index("GunPoint"), key="pr_ds", **ul.BIND,
-                        help="Bundled datasets whose series share one length (variable-length "
-                             "sets are left out: the network has a fixed input size).")
-    ui.clamp("pr_prop", 0.3, 0.9, 0.6)
-    prop = c[1].slider("Input part", 0.3, 0.9, value=0.6, step=0.05, key="pr_prop", **ul.BIND,
-                       help="Fraction of each series given to the network; it predicts the "
-                            "rest.")
-    ui.valid_choice("pr_hidden", HIDDEN, 50)
-    hidden = c[2].selectbox("Hidden units", HIDDEN, index=HIDDEN.index(50), key="pr_hidden",
-                            **ul.BIND, help="One tanh hidden layer.")
-    ui.clamp("pr_iter", 1, cl.PRED_MAX_ITER, 100)
-    max_iter = c[3].number_input(f"L-BFGS iterations (≤ {cl.PRED_MAX_ITER})", 1,
-                                 cl.PRED_MAX_ITER, value=100, step=10, key="pr_iter", **ul.BIND)
-    ui.clamp("pr_seed", 0, 10_000, 0)
-    seed = c[4].number_input("Seed", 0, 10_000, value=0, step=1, key="pr_seed", **ul.BIND)
-    warm = st.toggle("Start the soft-DTW training from the Euclidean solution (as in the "
-                     "paper)", value=True, key="pr_warm", **ul.BIND)
-    return ds, float(prop), int(hidden), int(max_iter), int(seed), bool(warm)
+    choice, number = widgets.choice_widget, widgets.number_widget
+    ds = choice(c[0].selectbox, "Dataset", learning.fixed_length_datasets(), key="pr_ds",
+                default="GunPoint",
+                help="Bundled datasets whose series share one length (variable-length sets "
+                     "are left out: the network has a fixed input size).")
+    prop = number(c[1].slider, "Input part", 0.3, 0.9, key="pr_prop", default=0.6, step=0.05,
+                  help="Fraction of each series given to the network; it predicts the rest.")
+    hidden = choice(c[2].selectbox, "Hidden units", HIDDEN, key="pr_hidden", default=50,
+                    help="One tanh hidden layer.")
+    max_iter = number(c[3].number_input, f"L-BFGS iterations (≤ {learning.PRED_MAX_ITER})", 1,
+                      learning.PRED_MAX_ITER, key="pr_iter", default=100, step=10)
+    seed = number(c[4].number_input, "Seed", 0, 10_000, key="pr_seed", default=0, step=1)
+    warm = widgets.toggle_widget(st.toggle, "Start the soft-DTW training from the Euclidean "
+                                 "solution (as in the paper)", key="pr_warm", default=True)
+    return ds, float(prop), int(hidden), int(max_iter), int(seed), warm
 
 
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "Prediction with a soft-DTW loss",
         "A small neural network reads the first part of a series and predicts the rest. "
         "Trained with the Euclidean loss it hedges between possible timings and predicts a "
@@ -51,7 +47,7 @@ def body() -> None:
         r"\ell = \mathrm{dtw}_\gamma \;\text{ or }\; \lVert \cdot \rVert^2",
     )
     ds, prop, hidden, max_iter, seed, warm = _settings()
-    d = cl.prediction_data(ds, prop)
+    d = learning.prediction_data(ds, prop)
     for note in d.notes:
         st.warning(note)
     if sel.cost != "sqeuclidean":
@@ -59,32 +55,32 @@ def body() -> None:
                 "absolute cost is not used on this page.")
     st.caption(f"{ds}: {len(d.train_in)} training and {len(d.test_in)} test series; the "
                f"network sees {d.train_in.shape[1]} points and predicts {d.train_out.shape[1]}. "
-               f"Soft-DTW loss at γ = {sel.gamma_text} (sidebar). Caps: {cl.PRED_MAX_TRAIN} "
-               f"training and {cl.PRED_MAX_TEST} test series, {cl.PRED_MAX_LENGTH} points, "
-               f"{cl.PRED_MAX_ITER} iterations.")
+               f"Soft-DTW loss at γ = {sel.gamma_text} (sidebar). Caps: "
+               f"{learning.PRED_MAX_TRAIN} training and {learning.PRED_MAX_TEST} test series, "
+               f"{learning.PRED_MAX_LENGTH} points, {learning.PRED_MAX_ITER} iterations.")
     params = {"dataset": ds, "proportion": prop, "gamma": sel.gamma, "hidden": hidden,
               "max_iter": max_iter, "seed": seed, "from_euclidean": warm}
     if st.button("Train both models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
-        with ul.LiveProgress() as progress:
-            run = cl.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
-                                      from_euclidean=warm, seed=seed, progress=progress)
+        with LiveProgress() as progress:
+            run = learning.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
+                                            from_euclidean=warm, seed=seed, progress=progress)
         st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
     stored = st.session_state.get(RESULT_KEY)
     if stored is None:
         st.info("Press **Train both models** to train the network twice (Euclidean loss, then "
                 "soft-DTW loss); a progress bar follows the iterations.")
-        ul.sharing_caption()
+        widgets.sharing_caption()
         return
     if stored["params"] != params:
         st.warning("The settings changed since the last training: the results below are for "
                    + ", ".join(f"{k} = {v}" for k, v in stored["params"].items())
                    + ". Press **Train both models** to update them.")
     _results(stored["run"], stored["data"])
-    ul.sharing_caption()
+    widgets.sharing_caption()
 
 
-def _results(run: cl.PredictionRun, d: cl.PredictionData) -> None:
+def _results(run: learning.PredictionRun, d: learning.PredictionData) -> None:
     st.subheader("Test losses")
     table = run.table()
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
@@ -100,30 +96,32 @@ def _results(run: cl.PredictionRun, d: cl.PredictionData) -> None:
     st.subheader("Test predictions")
     n_test = len(d.test_in)
     c1, c2 = st.columns([3, 1])
-    default = list(range(min(3, n_test)))
-    ui.valid_choice("pr_show", list(range(n_test)), default)
-    show = c1.multiselect(f"Test series drawn (at most {SHOW_MAX})", list(range(n_test)),
-                          default=default, key="pr_show", max_selections=SHOW_MAX)
-    channel = ul.channel_picker(d.dim, "pr_ch", c2)
-    labels = {k: cl.PREDICTOR_LABELS[k].format(**run.params) for k in run.predictions}
+    show = widgets.choice_widget(
+        c1.multiselect, f"Test series drawn (at most {SHOW_MAX})", range(n_test),
+        key="pr_show", default=list(range(min(3, n_test))), url=False,
+        max_selections=SHOW_MAX)
+    channel = widgets.channel_picker(d.dim, "pr_ch", c2)
+    labels = {k: learning.PREDICTOR_LABELS[k].format(**run.params) for k in run.predictions}
     if show:
-        fig = fl.prediction_figure(d.test_in, d.test_out,
-                                   {k: (labels[k], P) for k, P in run.predictions.items()},
-                                   sorted(show), channel=channel)
-        ui.plot(fig, key="pred_chart")
+        fig = plots.prediction_figure(d.test_in, d.test_out,
+                                      {k: (labels[k], P) for k, P in run.predictions.items()},
+                                      sorted(show), channel=channel)
+        widgets.plot(fig, key="pred_chart")
     else:
         st.info("Choose at least one test series to draw.")
     with st.expander("Training curves"):
-        ui.plot(fl.loss_curves_figure({f"{labels[k]} loss": v for k, v in run.curves.items()}),
-                key="pred_curves")
+        widgets.plot(plots.loss_curves_figure({f"{labels[k]} loss": v
+                                               for k, v in run.curves.items()}),
+                     key="pred_curves")
 
     d1, d2 = st.columns(2)
     names = [f"{k} test {i}" for k in run.predictions for i in range(n_test)]
     series = [P[i] for P in run.predictions.values() for i in range(n_test)]
-    ui.download("Test predictions (CSV, both models)", downloads.series_csv(series, names=names),
-                "predictions.csv", "pr_dl_pred", d1)
-    ui.download("Test losses (CSV)", downloads.table_csv(table), "prediction_losses.csv",
-                "pr_dl_table", d2)
+    widgets.download("Test predictions (CSV, both models)",
+                     data.series_to_csv(series, names=names), "predictions.csv", "pr_dl_pred",
+                     d1)
+    widgets.download("Test losses (CSV)", data.table_csv(table), "prediction_losses.csv",
+                     "pr_dl_table", d2)
 
 
-ui.run_page(body)
+widgets.run_page(body)

@@ -1,27 +1,30 @@
-"""Pure Plotly figure builders for the *k-means* and *Your data* pages (no Streamlit).
+"""Figures of the *k-means* and *Your data* pages: clusters, progress, alignments, matrices.
 
-Arrays in, ``go.Figure`` out; colours, fonts and the template come from
-:mod:`explorer.figures` (same conventions: matrix orientation, float32 payloads, explicit
-colour scales, a ``uirevision`` on every figure).
+Pure Plotly: arrays in, ``go.Figure`` out (no Streamlit), with the colours, template and
+conventions of :mod:`explorer.plots.style`. Names typed by users are HTML-escaped
+(:func:`explorer.plots.style.safe`) before Plotly renders them.
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import (
+from .style import (
     COST_SCALE,
     E_SCALE,
     PATH_COLOUR,
     X_COLOUR,
     Y_COLOUR,
+    channel_of,
     display_matrix,
     f32,
     finish,
+    joined,
+    reduced_note,
+    rgba,
+    safe,
 )
 
 __all__ = [
@@ -38,38 +41,6 @@ CLUSTER_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c56
                    "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
 MAX_MEMBERS = 40  # member series drawn per cluster (payload); the rest are counted
 MAX_TICK_NAMES = 60
-
-
-
-
-def _safe(text) -> str:
-    """User-supplied text (series names) for Plotly, which renders a subset of HTML tags."""
-    return html.escape(str(text), quote=False)
-
-
-def _channel(s, channel: int) -> np.ndarray:
-    s = np.asarray(s, dtype=np.float64)
-    return s if s.ndim == 1 else s[:, channel]
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[k:k + 2], 16) for k in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _joined(series_list, channel: int):
-    """One polyline for many series: x and y joined with NaN breaks (a single trace)."""
-    xs, ys = [], []
-    for s in series_list:
-        v = _channel(s, channel)
-        xs.append(np.arange(len(v), dtype=np.float32))
-        ys.append(f32(v))
-        xs.append(np.array([np.nan], dtype=np.float32))
-        ys.append(np.array([np.nan], dtype=np.float32))
-    if not xs:
-        return np.zeros(0, np.float32), np.zeros(0, np.float32)
-    return np.concatenate(xs), np.concatenate(ys)
 
 
 def kmeans_figure(series, labels, centers, *, moved=None, channel: int = 0,
@@ -112,17 +83,17 @@ def kmeans_figure(series, labels, centers, *, moved=None, channel: int = 0,
         if len(stay) > max_members:
             stay = stay[np.unique(np.linspace(0, len(stay) - 1, max_members).round()
                                   .astype(int))]
-        xs, ys = _joined([series[i] for i in stay], channel)
+        xs, ys = joined([series[i] for i in stay], channel)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"members {c}",
-                                 line={"color": _rgba(colour, 0.28), "width": 1},
+                                 line={"color": rgba(colour, 0.28), "width": 1},
                                  hoverinfo="skip", showlegend=False), row=r, col=col)
         mv = idx[moved[idx]][:max_members]
-        xs, ys = _joined([series[i] for i in mv], channel)
+        xs, ys = joined([series[i] for i in mv], channel)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"moved into {c}",
                                  line={"color": "rgba(20,20,20,0.75)", "width": 1.4,
                                        "dash": "dot"},
                                  hoverinfo="skip", showlegend=False), row=r, col=col)
-        centre = _channel(centers[c], channel)
+        centre = channel_of(centers[c], channel)
         fig.add_trace(go.Scatter(x=np.arange(len(centre), dtype=np.float32), y=f32(centre),
                                  mode="lines", name=f"centre {c}",
                                  line={"color": colour, "width": 3.5},
@@ -186,14 +157,10 @@ def alignment_figure(E, path=None, *, uirevision: str = "E") -> go.Figure:
                                  hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed", title_text="i (series x)")
     fig.update_xaxes(title_text="j (series y)")
-    note = ""
-    if factors != (1, 1):
-        note = (f"{E.shape[0]}×{E.shape[1]} matrix shown block-averaged by "
-                f"{factors[0]}×{factors[1]} (display only)")
     finish(fig, height=560, margin={"l": 10, "r": 10, "t": 30, "b": 10},
             legend={"orientation": "h", "y": -0.12, "x": 0},
             plot_bgcolor="rgba(0,0,0,0)", uirevision=uirevision,
-            meta={"reduced": note, "factors": list(factors)})
+            meta={"reduced": reduced_note(factors, np.shape(E)), "factors": list(factors)})
     return fig
 
 
@@ -205,7 +172,7 @@ def match_lines_figure(x, y, E, *, channel: int = 0, names=("x", "y"),
     Only cells with E_ij ≥ 1 % of E's maximum are drawn, and at most ``max_lines`` of them
     (the largest); lines are grouped into ``n_bins`` opacity levels (one trace each).
     """
-    xv, yv = _channel(x, channel), _channel(y, channel)
+    xv, yv = channel_of(x, channel), channel_of(y, channel)
     E = np.asarray(E, dtype=np.float64)
     span = float(max(np.ptp(xv), np.ptp(yv), 1e-12))
     off = 1.3 * span + float(np.max(yv) - np.min(xv))  # x sits above y with a gap
@@ -228,17 +195,17 @@ def match_lines_figure(x, y, E, *, channel: int = 0, names=("x", "y"),
             ly = np.stack([xs_up[ii], yv[jj], np.full(len(ii), np.nan)], axis=1).ravel()
             alpha = 0.08 + 0.8 * edges[b + 1]
             fig.add_trace(go.Scatter(x=f32(lx), y=f32(ly), mode="lines",
-                                     line={"color": _rgba("#555555", min(alpha, 0.9)),
+                                     line={"color": rgba("#555555", min(alpha, 0.9)),
                                            "width": 0.6 + 1.4 * edges[b + 1]},
                                      name="matches (opacity ∝ E)",
                                      hoverinfo="skip", showlegend=b == n_bins - 1))
     fig.add_trace(go.Scatter(x=np.arange(len(xv), dtype=np.float32), y=f32(xs_up),
-                             mode="lines+markers", marker={"size": 3}, name=_safe(names[0]),
+                             mode="lines+markers", marker={"size": 3}, name=safe(names[0]),
                              line={"color": X_COLOUR, "width": 2},
                              customdata=f32(xv),
                              hovertemplate="i=%{x}<br>x=%{customdata:.3g}<extra></extra>"))
     fig.add_trace(go.Scatter(x=np.arange(len(yv), dtype=np.float32), y=f32(yv),
-                             mode="lines+markers", marker={"size": 3}, name=_safe(names[1]),
+                             mode="lines+markers", marker={"size": 3}, name=safe(names[1]),
                              line={"color": Y_COLOUR, "width": 2},
                              hovertemplate="j=%{x}<br>y=%{y:.3g}<extra></extra>"))
     fig.update_yaxes(showticklabels=False, title_text="x (shifted up) and y")
@@ -258,9 +225,9 @@ def pairwise_figure(M, order, names, *, label: str = "dtw_γ", groups=None,
     M = np.asarray(M, dtype=np.float64)
     order = np.asarray(order, dtype=np.int64)
     P = M[np.ix_(order, order)]
-    names = [_safe(names[k]) for k in order]
+    names = [safe(names[k]) for k in order]
     if groups is not None:
-        g = [_safe(groups[k]) for k in order]
+        g = [safe(groups[k]) for k in order]
         tick = [f"{nm} ({gg})" for nm, gg in zip(names, g)]
     else:
         tick = names

@@ -1,116 +1,59 @@
-"""Pure Plotly figure builders: arrays in, ``go.Figure`` out (no Streamlit).
+"""Figures of the *Learn* pages: cost matrix, DP table, Bellman steps, soft-min, γ animation.
 
-Conventions
------------
-- Matrices are drawn in matrix orientation: row i (series x, time down the left margin)
-  increases downwards, column j (series y, time along the top margin) to the right, so
-  (0, 0) is the top-left cell and an alignment path runs from top-left to bottom-right.
-- Heatmap payloads are float32; matrices larger than ``MAX_DISPLAY`` per side are
-  block-averaged (:func:`explorer.learn.block_average`) and the figure's ``meta`` says so.
-- Every heatmap gets an explicit perceptual colour scale and a titled colour bar, and every
-  figure a ``uirevision`` so that zoom survives Streamlit reruns.
+Pure Plotly: arrays in, ``go.Figure`` out (no Streamlit). The conventions (matrix
+orientation, float32 payloads, block-averaged big matrices, explicit colour scales,
+``uirevision``) are those of :mod:`explorer.plots.style`. Heatmap cells send no click
+events, so clickable tables carry a near-transparent marker per cell (:func:`cell_overlay`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.colors as pc
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from .learn import block_average
+from explorer.logic import formatting
+
+from .style import (
+    COST_SCALE,
+    E_OVERLAY_SCALE,
+    E_SCALE,
+    PATH_COLOUR,
+    R_SCALE,
+    SERIES_COLOURS,
+    X_COLOUR,
+    Y_COLOUR,
+    channel_of,
+    display_matrix,
+    f32,
+    finish,
+    frame_slider,
+    n_channels,
+    play_button,
+    reduced_note,
+)
 
 __all__ = [
-    "MAX_DISPLAY",
+    "MAX_CLICK_POINTS",
     "MAX_NUMBERS",
-    "COST_SCALE",
-    "R_SCALE",
-    "E_SCALE",
-    "cost_figure",
-    "dp_table_figure",
-    "step_figure",
-    "softmin_quadratics_figure",
-    "softmin_three_figure",
-    "gamma_animation_figure",
-    "series_figure",
     "cell_overlay",
     "click_stride",
+    "cost_figure",
+    "dp_table_figure",
+    "gamma_animation_figure",
+    "series_figure",
+    "softmin_quadratics_figure",
+    "softmin_three_figure",
+    "step_figure",
+    "with_active_frame",
 ]
 
-_MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
-
-MAX_DISPLAY = 500
 MAX_NUMBERS = 31  # numbers are written in cells up to this many rows/columns (incl. borders)
 MAX_CLICK_POINTS = 2_601  # 51×51: every cell clickable up to 50×50, strided beyond (SVG cost)
 
-COST_SCALE = "Viridis"
-R_SCALE = "Cividis"
-# Magma, written out: its first colour "#000004" is one of the placeholder colours
-# ("#000001" to "#000010") that Streamlit's Plotly component rewrites in the figure JSON
-# (it turned E = 0 pink or purple), so the black end is nudged to "#02010a".
-E_SCALE = [[k / (len(_MAGMA) - 1), c] for k, c in enumerate(_MAGMA)]
-E_OVERLAY_SCALE = [
-    [0.0, "rgba(255,255,255,0)"],
-    [0.02, "rgba(255,90,70,0.15)"],
-    [1.0, "rgba(255,40,40,1)"],
-]
-SERIES_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-X_COLOUR = "#1f77b4"
-Y_COLOUR = "#d62728"
-PATH_COLOUR = "#ffffff"
-
-
-TEMPLATE = pio.templates["plotly_white"]
-FONT = {"family": "Source Sans Pro, Source Sans 3, sans-serif", "size": 13}
-
-
-def finish(fig: go.Figure, **layout) -> go.Figure:
-    """Common layout: template, font, and the given layout keys."""
-    fig.update_layout(template=TEMPLATE, font=FONT, **layout)
-    return fig
-
-
-def f32(a) -> np.ndarray:
-    """float32 copy for the browser (halves the payload); non-finite entries become NaN."""
-    a = np.asarray(a, dtype=np.float64)
-    a = np.where(np.isfinite(a), a, np.nan)
-    return a.astype(np.float32)
-
-
-def _channels(s: np.ndarray) -> np.ndarray:
-    s = np.asarray(s, dtype=np.float64)
-    return s[:, None] if s.ndim == 1 else s
-
-
-def _fmt(v: float) -> str:
-    if np.isnan(v):
-        return ""
-    if np.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    a = abs(v)
-    if a != 0 and (a >= 1e4 or a < 1e-2):
-        return f"{v:.1e}"
-    return f"{v:.2f}"
-
 
 def _text(M: np.ndarray) -> list[list[str]]:
-    return [[_fmt(float(v)) for v in row] for row in M]
-
-
-def display_matrix(M: np.ndarray, max_size: int = MAX_DISPLAY):
-    """(z float32, row coords, col coords, factors) ready for a heatmap."""
-    small, rows, cols, factors = block_average(M, max_size)
-    return f32(small), rows, cols, factors
-
-
-def _reduced_note(factors, shape) -> str:
-    if factors == (1, 1):
-        return ""
-    return (
-        f"{shape[0]}×{shape[1]} matrix shown block-averaged by {factors[0]}×{factors[1]} "
-        f"(display only)"
-    )
+    return [[formatting.cell(v) for v in row] for row in M]
 
 
 def click_stride(n: int, m: int, max_points: int = MAX_CLICK_POINTS) -> int:
@@ -175,7 +118,6 @@ def cost_figure(
     clickable : add the transparent per-cell scatter used for click selection
     """
     n, m = D.shape
-    X, Y = _channels(x), _channels(y)
     fig = make_subplots(
         rows=2, cols=2, column_widths=[0.16, 0.84], row_heights=[0.18, 0.82],
         shared_xaxes="columns", shared_yaxes="rows",
@@ -221,21 +163,22 @@ def cost_figure(
         fig.add_shape(type="rect", x0=j - 1.5, x1=j - 0.5, y0=i - 1.5, y1=i - 0.5,
                       line={"color": "#00e5ff", "width": 3}, row=2, col=2)
     # margins: x (rows) on the left, values to the left; y (columns) on top
-    for k in range(X.shape[1]):
+    dx, dy = n_channels(x), n_channels(y)
+    for k in range(dx):
         fig.add_trace(
-            go.Scatter(x=f32(X[:, k]), y=np.arange(n, dtype=np.int32), mode="lines",
-                       line={"color": SERIES_COLOURS[k % 6] if X.shape[1] > 1 else X_COLOUR,
+            go.Scatter(x=f32(channel_of(x, k)), y=np.arange(n, dtype=np.int32), mode="lines",
+                       line={"color": SERIES_COLOURS[k % 6] if dx > 1 else X_COLOUR,
                              "width": 1.5},
-                       name=f"x (ch {k})" if X.shape[1] > 1 else "x", showlegend=False,
+                       name=f"x (ch {k})" if dx > 1 else "x", showlegend=False,
                        hovertemplate="i=%{y}<br>x=%{x:.3g}<extra></extra>"),
             row=2, col=1,
         )
-    for k in range(Y.shape[1]):
+    for k in range(dy):
         fig.add_trace(
-            go.Scatter(x=np.arange(m, dtype=np.int32), y=f32(Y[:, k]), mode="lines",
-                       line={"color": SERIES_COLOURS[k % 6] if Y.shape[1] > 1 else Y_COLOUR,
+            go.Scatter(x=np.arange(m, dtype=np.int32), y=f32(channel_of(y, k)), mode="lines",
+                       line={"color": SERIES_COLOURS[k % 6] if dy > 1 else Y_COLOUR,
                              "width": 1.5},
-                       name=f"y (ch {k})" if Y.shape[1] > 1 else "y", showlegend=False,
+                       name=f"y (ch {k})" if dy > 1 else "y", showlegend=False,
                        hovertemplate="j=%{x}<br>y=%{y:.3g}<extra></extra>"),
             row=1, col=2,
         )
@@ -247,7 +190,7 @@ def cost_figure(
     fig.update_xaxes(row=1, col=2, showticklabels=False)
     fig.update_xaxes(visible=False, row=1, col=1)
     fig.update_yaxes(visible=False, row=1, col=1)
-    note = _reduced_note(factors, D.shape)
+    note = reduced_note(factors, D.shape)
     finish(
         fig, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40},
         uirevision=uirevision, clickmode="event+select", dragmode="zoom",
@@ -311,7 +254,7 @@ def dp_table_figure(
         fig, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         uirevision=uirevision, clickmode="event+select", showlegend=False,
         title={"text": title, "y": 0.99, "x": 0.01, "font": {"size": 14}} if title else None,
-        meta={"reduced": _reduced_note(factors, R.shape), "factors": list(factors)},
+        meta={"reduced": reduced_note(factors, R.shape), "factors": list(factors)},
     )
     return fig
 
@@ -430,6 +373,75 @@ def softmin_three_figure(t, soft, hard, weights, b: float, c: float,
     return fig
 
 
+def _frame_heatmap(E: np.ndarray, rows, cols) -> go.Heatmap:
+    """One γ frame of E, its colour scale running from 0 to the frame's maximum."""
+    E = np.asarray(E, dtype=np.float64)
+    zmax = float(np.nanmax(E)) if np.isfinite(np.nanmax(E)) else 1.0
+    return go.Heatmap(
+        z=f32(E), x=cols, y=rows, colorscale=E_SCALE, zmin=0.0, zmax=max(zmax, 1e-12),
+        colorbar={"title": {"text": "E (0 to frame max)", "side": "top"}, "orientation": "h",
+                  "x": 0.215, "xanchor": "center", "y": 1.01, "yanchor": "bottom",
+                  "len": 0.3, "thickness": 10},
+        hovertemplate="i=%{y}, j=%{x}<br>E=%{z:.3g}<extra></extra>", name="E",
+    )
+
+
+def _add_gamma_curves(fig: go.Figure, sweep, mode: str):
+    """The static curves over γ in the right-hand panels (rows 1–3 of column 2).
+
+    Returns the top panel's curve and its γ → 0 limit (``None`` for the divergence, whose
+    limit is not drawn), where the γ markers sit.
+    """
+    g = sweep.gammas
+    ends = [float(g.min()), float(g.max())]
+    if mode == "divergence":
+        fig.add_trace(go.Scatter(x=g, y=sweep.divergence, mode="lines", name="D_γ(x, y)",
+                                 line={"color": "#ff4b4b", "width": 2.5}), row=1, col=2)
+        top_curve, top_limit = sweep.divergence, None
+    else:
+        fig.add_trace(go.Scatter(x=g, y=sweep.value, mode="lines", name="dtw_γ(x, y)",
+                                 line={"color": "#ff4b4b", "width": 2.5}), row=1, col=2)
+        fig.add_trace(go.Scatter(x=g, y=sweep.value_xx, mode="lines", name="dtw_γ(x, x)",
+                                 line={"color": X_COLOUR, "width": 1.2, "dash": "dot"}),
+                      row=1, col=2)
+        fig.add_trace(go.Scatter(x=g, y=sweep.value_yy, mode="lines", name="dtw_γ(y, y)",
+                                 line={"color": "#2ca02c", "width": 1.2, "dash": "dot"}),
+                      row=1, col=2)
+        fig.add_trace(go.Scatter(x=ends, y=[sweep.dtw, sweep.dtw],
+                                 mode="lines", name="DTW (γ → 0 limit)",
+                                 line={"color": "#444444", "dash": "dash"}), row=1, col=2)
+        fig.add_trace(go.Scatter(x=ends, y=[0.0, 0.0], mode="lines",
+                                 name="zero", showlegend=False,
+                                 line={"color": "#999999", "width": 0.8}), row=1, col=2)
+        top_curve, top_limit = sweep.value, sweep.dtw
+    fig.add_trace(go.Scatter(x=g, y=sweep.entropy, mode="lines", name="H_γ",
+                             line={"color": "#21918c", "width": 2.5}), row=2, col=2)
+    fig.add_trace(go.Scatter(x=ends, y=[sweep.log_paths] * 2, mode="lines",
+                             name="log #paths (max H)",
+                             line={"color": "#444444", "dash": "dash"}), row=2, col=2)
+    fig.add_trace(go.Scatter(x=g, y=sweep.log_kga, mode="lines", name="log k_GA",
+                             line={"color": "#3b528b", "width": 2.5}), row=3, col=2)
+    return top_curve, top_limit
+
+
+def _gamma_markers(sweep, gamma: float, top_curve, top_limit) -> list[go.Scatter]:
+    """One marker per curve panel at ``gamma`` (γ = 0 is drawn at the grid's left end,
+    on the limits: DTW, zero entropy, and no log k_GA)."""
+    g = sweep.gammas
+
+    def on(values):
+        return float(np.interp(np.log(gamma), np.log(g), values))
+
+    if gamma > 0:
+        gx, ys = gamma, (on(top_curve), on(sweep.entropy), on(sweep.log_kga))
+    else:
+        gx, ys = float(g.min()), (top_limit if top_limit is not None else 0.0, 0.0, None)
+    marker = {"size": 11, "color": "#ff9f1c", "line": {"width": 1}}
+    return [go.Scatter(x=[gx] if y is not None else [], y=[y] if y is not None else [],
+                       mode="markers", showlegend=False, name="γ", marker=marker)
+            for y in ys]
+
+
 def gamma_animation_figure(
     E_frames: list[np.ndarray],
     frame_gammas,
@@ -451,15 +463,13 @@ def gamma_animation_figure(
     E_frames : list of (n, m) arrays, one per entry of ``frame_gammas`` (already reduced for
         display if needed)
     frame_gammas : γ of each frame (0 allowed: drawn at the left end of the log axis)
-    sweep : :class:`explorer.learn.GammaSweep` on a finer grid (γ > 0)
+    sweep : :class:`explorer.logic.teaching.GammaSweep` on a finer grid (γ > 0)
     mode : "raw" (dtw_γ and its self terms) or "divergence"
     active : index of the frame shown first
     rows, cols : heatmap coordinates of the frames' rows and columns (block centres when
         the frames were block-averaged); default 0, 1, ...
     """
     frame_gammas = np.asarray(frame_gammas, dtype=np.float64)
-    g = sweep.gammas
-    gmin = float(g.min())
     fig = make_subplots(
         rows=3, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14,
         vertical_spacing=0.1,
@@ -469,71 +479,11 @@ def gamma_animation_figure(
                         else "dtw_γ(x, y) vs γ, and the DTW limit",
                         "path entropy H_γ (nats)", "log k_GA = −dtw_γ / γ"),
     )
-
-    def heat(k):
-        Ek = np.asarray(E_frames[k], dtype=np.float64)
-        zmax = float(np.nanmax(Ek)) if np.isfinite(np.nanmax(Ek)) else 1.0
-        return go.Heatmap(
-            z=f32(Ek), x=cols, y=rows, colorscale=E_SCALE, zmin=0.0, zmax=max(zmax, 1e-12),
-            colorbar={"title": {"text": "E (0 to frame max)", "side": "top"}, "orientation": "h",
-                      "x": 0.215, "xanchor": "center", "y": 1.01, "yanchor": "bottom",
-                      "len": 0.3, "thickness": 10},
-            hovertemplate="i=%{y}, j=%{x}<br>E=%{z:.3g}<extra></extra>", name="E",
-        )
-
-    fig.add_trace(heat(active), row=1, col=1)
-
-    # curves (static)
-    def interp(values, gamma):
-        if gamma <= 0:
-            return None
-        return float(np.interp(np.log(gamma), np.log(g), values))
-
-    if mode == "divergence":
-        fig.add_trace(go.Scatter(x=g, y=sweep.divergence, mode="lines", name="D_γ(x, y)",
-                                 line={"color": "#ff4b4b", "width": 2.5}), row=1, col=2)
-        top_curve, top_limit = sweep.divergence, None
-    else:
-        fig.add_trace(go.Scatter(x=g, y=sweep.value, mode="lines", name="dtw_γ(x, y)",
-                                 line={"color": "#ff4b4b", "width": 2.5}), row=1, col=2)
-        fig.add_trace(go.Scatter(x=g, y=sweep.value_xx, mode="lines", name="dtw_γ(x, x)",
-                                 line={"color": X_COLOUR, "width": 1.2, "dash": "dot"}),
-                      row=1, col=2)
-        fig.add_trace(go.Scatter(x=g, y=sweep.value_yy, mode="lines", name="dtw_γ(y, y)",
-                                 line={"color": "#2ca02c", "width": 1.2, "dash": "dot"}),
-                      row=1, col=2)
-        fig.add_trace(go.Scatter(x=[gmin, float(g.max())], y=[sweep.dtw, sweep.dtw],
-                                 mode="lines", name="DTW (γ → 0 limit)",
-                                 line={"color": "#444444", "dash": "dash"}), row=1, col=2)
-        fig.add_trace(go.Scatter(x=[gmin, float(g.max())], y=[0.0, 0.0], mode="lines",
-                                 name="zero", showlegend=False,
-                                 line={"color": "#999999", "width": 0.8}), row=1, col=2)
-        top_curve, top_limit = sweep.value, sweep.dtw
-    fig.add_trace(go.Scatter(x=g, y=sweep.entropy, mode="lines", name="H_γ",
-                             line={"color": "#21918c", "width": 2.5}), row=2, col=2)
-    fig.add_trace(go.Scatter(x=[gmin, float(g.max())], y=[sweep.log_paths] * 2, mode="lines",
-                             name="log #paths (max H)",
-                             line={"color": "#444444", "dash": "dash"}), row=2, col=2)
-    fig.add_trace(go.Scatter(x=g, y=sweep.log_kga, mode="lines", name="log k_GA",
-                             line={"color": "#3b528b", "width": 2.5}), row=3, col=2)
+    fig.add_trace(_frame_heatmap(E_frames[active], rows, cols), row=1, col=1)
+    top_curve, top_limit = _add_gamma_curves(fig, sweep, mode)
 
     def markers(k):
-        gamma = float(frame_gammas[k])
-        gx = gamma if gamma > 0 else gmin
-        if gamma > 0:
-            ys = (interp(top_curve, gamma), interp(sweep.entropy, gamma),
-                  interp(sweep.log_kga, gamma))
-        else:  # γ = 0: the limits
-            ys = (top_limit if top_limit is not None else 0.0, 0.0, None)
-        return [
-            go.Scatter(x=[gx], y=[ys[0]], mode="markers", showlegend=False, name="γ",
-                       marker={"size": 11, "color": "#ff9f1c", "line": {"width": 1}}),
-            go.Scatter(x=[gx], y=[ys[1]], mode="markers", showlegend=False, name="γ",
-                       marker={"size": 11, "color": "#ff9f1c", "line": {"width": 1}}),
-            go.Scatter(x=[gx] if ys[2] is not None else [], y=[ys[2]] if ys[2] is not None
-                       else [], mode="markers", showlegend=False, name="γ",
-                       marker={"size": 11, "color": "#ff9f1c", "line": {"width": 1}}),
-        ]
+        return _gamma_markers(sweep, float(frame_gammas[k]), top_curve, top_limit)
 
     first_marker = len(fig.data)
     for r, tr in zip((1, 2, 3), markers(active)):
@@ -546,33 +496,17 @@ def gamma_animation_figure(
     def frame_markers(k):
         return [tr.update(xaxis=xa, yaxis=ya) for tr, (xa, ya) in zip(markers(k), marker_axes)]
 
-    labels = [("0 (DTW)" if gm == 0 else f"{gm:g}") for gm in frame_gammas]
+    labels = ["0 (DTW)" if gm == 0 else formatting.number(gm) for gm in frame_gammas]
     fig.frames = [
-        go.Frame(data=[heat(k), *frame_markers(k)], traces=[0, *marker_idx], name=labels[k])
+        go.Frame(data=[_frame_heatmap(E_frames[k], rows, cols), *frame_markers(k)],
+                 traces=[0, *marker_idx], name=labels[k])
         for k in range(len(frame_gammas))
     ]
     finish(
         fig,
-        sliders=[{
-            "active": int(active),
-            "currentvalue": {"prefix": "γ = ", "font": {"size": 14}},
-            "pad": {"t": 40, "b": 0},
-            "x": 0.0, "len": 0.5, "y": 0.0, "yanchor": "top",
-            "steps": [
-                {"label": labels[k], "method": "animate",
-                 "args": [[labels[k]], {"mode": "immediate", "frame": {"duration": 0,
-                                                                       "redraw": True},
-                                        "transition": {"duration": 0}}]}
-                for k in range(len(frame_gammas))
-            ],
-        }],
-        updatemenus=[{
-            "type": "buttons", "showactive": False, "x": 0.0, "y": -0.2, "xanchor": "right",
-            "yanchor": "top", "direction": "left", "pad": {"r": 10, "t": 40},
-            "buttons": [{"label": "▶ play", "method": "animate",
-                         "args": [None, {"frame": {"duration": 500, "redraw": True},
-                                         "fromcurrent": True, "transition": {"duration": 0}}]}],
-        }],
+        sliders=[frame_slider(labels, active, "γ = ", pad={"t": 40, "b": 0}, x=0.0, len=0.5)],
+        updatemenus=[play_button("▶ play", 500, x=0.0, y=-0.2, xanchor="right",
+                                 direction="left", pad={"r": 10, "t": 40})],
         height=620, margin={"l": 60, "r": 10, "t": 40, "b": 90}, uirevision=uirevision,
         legend={"orientation": "h", "x": 0.55, "y": -0.12, "font": {"size": 11}},
     )
@@ -610,12 +544,12 @@ def series_figure(x, y, *, names=("x", "y"), uirevision: str = "series",
     """The two series in play over their time index (one line per channel)."""
     fig = go.Figure()
     for s, name, colour in ((x, names[0], X_COLOUR), (y, names[1], Y_COLOUR)):
-        S = _channels(s)
-        for k in range(S.shape[1]):
+        d = n_channels(s)
+        for k in range(d):
             fig.add_trace(go.Scatter(
-                x=np.arange(len(S), dtype=np.int32), y=f32(S[:, k]), mode="lines",
-                name=name if S.shape[1] == 1 else f"{name} ch {k}",
-                line={"color": colour, "width": 2 if S.shape[1] == 1 else 1,
+                x=np.arange(len(s), dtype=np.int32), y=f32(channel_of(s, k)), mode="lines",
+                name=name if d == 1 else f"{name} ch {k}",
+                line={"color": colour, "width": 2 if d == 1 else 1,
                       "dash": "solid" if k == 0 else ["dot", "dash", "dashdot", "longdash",
                                                       "longdashdot"][(k - 1) % 5]},
             ))

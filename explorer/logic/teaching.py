@@ -1,4 +1,4 @@
-"""Pure computations behind the teaching pages (no Streamlit, no Plotly).
+"""Pure computations behind the *Learn* pages (no Streamlit, no Plotly).
 
 Indices follow the DP table ``R`` of :func:`softdtw_core.accumulated_cost`: cell ``(i, j)``
 with ``1 <= i <= n``, ``1 <= j <= m`` is ``r_ij``; row 0 and column 0 are the borders
@@ -15,29 +15,37 @@ import numpy as np
 
 import softdtw_core as sd
 
+from . import formatting
+
 __all__ = [
-    "BellmanUpdate",
-    "BackwardUpdate",
-    "GammaSweep",
-    "EnumerationCheck",
+    "ENUM_MAX_PATHS",
     "MAX_STEP_LENGTH",
-    "block_average",
-    "bellman_update",
+    "PRED_NAMES",
+    "BackwardUpdate",
+    "BellmanUpdate",
+    "EnumerationCheck",
+    "GammaSweep",
+    "GammaFrames",
     "backward_update",
+    "bellman_update",
+    "block_average",
     "delannoy_text",
     "enumeration_check",
     "forward_cells",
     "frame_gammas",
+    "gamma_frames",
     "gamma_sweep",
     "log_delannoy",
-    "step_tables",
+    "optimal_path",
     "softmin_curves",
+    "step_tables",
+    "sweep_gammas",
     "truncate",
+    "warm_up_kernels",
 ]
 
 MAX_STEP_LENGTH = 12
 PRED_NAMES = ("diagonal", "up", "left")
-_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -90,12 +98,33 @@ def log_delannoy(n: int, m: int) -> float:
 
 def delannoy_text(n: int, m: int) -> str:
     """Number of alignment paths of lengths n and m, readable (exact when short)."""
-    count = sd.delannoy(n - 1, m - 1)
-    if count < 10**9:
-        return f"{count:,}"
-    exponent = math.floor(math.log10(count)) if count < 10**300 else len(str(count)) - 1
-    mantissa = int(str(count)[:3]) / 100
-    return f"≈ {mantissa:.2f} × 10{str(exponent).translate(_SUPERSCRIPTS)}"
+    return formatting.count(sd.delannoy(n - 1, m - 1))
+
+
+def optimal_path(x, y, *, cost="sqeuclidean", band=None) -> tuple[list[tuple[int, int]], float]:
+    """An optimal DTW path (0-based cells, as plain int pairs) and the DTW value."""
+    path, value = sd.dtw_path(x, y, cost=cost, band=band)
+    return [tuple(map(int, c)) for c in path], float(value)
+
+
+def warm_up_kernels() -> None:
+    """Call every kernel of the Learn pages once on tiny inputs (compiles or loads them).
+
+    The collection kernels of the Use pages (batch, pairwise) are left to their first use:
+    from Numba's disk cache they load in ~0.15 s, and compiling them on a cold cache
+    (~10 s) happens under those pages' own progress messages.
+    """
+    x = np.array([0.0, 1.0, 0.5])
+    y = np.array([0.2, 0.9, 0.1, 0.4])
+    for cost in ("sqeuclidean", "absolute"):
+        for band in (None, 2.0):
+            sd.soft_dtw_tables(x, y, 0.1, cost=cost, band=band)
+            sd.soft_dtw_tables(x, y, 0.0, cost=cost, band=band)
+            sd.soft_dtw(x, y, 0.1, cost=cost, band=band)
+            sd.dtw_path(x, y, cost=cost, band=band)
+            sd.path_entropy(x, y, 0.1, cost=cost, band=band)
+    sd.soft_dtw_tables(np.c_[x, x], np.c_[y, y], 0.1)
+    sd.soft_dtw(np.c_[x, x], np.c_[y, y], 0.1)
 
 
 # --------------------------------------------------------------------------- Bellman updates
@@ -252,6 +281,39 @@ def frame_gammas() -> np.ndarray:
     """γ values of the γ explorer's animation frames: 0, then 1, 2, 5 per decade 1e-3..1e2."""
     grid = [m * 10.0**e for e in range(-3, 2) for m in (1, 2, 5)] + [100.0]
     return np.array([0.0] + grid)
+
+
+def sweep_gammas(count: int = 31) -> np.ndarray:
+    """The γ explorer's curve grid: ``count`` log-spaced values from 1e-3 to 1e2."""
+    return np.logspace(-3, 2, count)
+
+
+@dataclass(frozen=True)
+class GammaFrames:
+    """E for each γ of :func:`frame_gammas`, reduced for display (float32 frames).
+
+    ``rows`` and ``cols`` are the frames' block-centre coordinates and ``factors`` the block
+    sizes (``(1, 1)`` when the frames are full size), as from :func:`block_average`.
+    """
+
+    gammas: np.ndarray
+    frames: list[np.ndarray]
+    rows: np.ndarray
+    cols: np.ndarray
+    factors: tuple[int, int]
+
+
+def gamma_frames(x, y, *, cost="sqeuclidean", band=None, max_size: int = 200) -> GammaFrames:
+    """E for each γ of :func:`frame_gammas`, block-averaged to at most ``max_size`` per side."""
+    gammas = frame_gammas()
+    frames = []
+    rows = cols = None
+    factors = (1, 1)
+    for g in gammas:
+        E = sd.soft_dtw_tables(x, y, float(g), cost=cost, band=band).E
+        small, rows, cols, factors = block_average(E, max_size)
+        frames.append(small.astype(np.float32))
+    return GammaFrames(gammas, frames, rows, cols, factors)
 
 
 @dataclass(frozen=True)

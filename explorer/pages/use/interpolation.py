@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from explorer import compute_learning as cl
-from explorer import downloads, state, ui
-from explorer import figures_learning as fl
-from explorer import ui_learning as ul
-from explorer.analysis import escape_markdown
+from explorer import data
+from explorer.logic import formatting, learning
+from explorer.plots import learning as plots
+from explorer.web import cache, sidebar, widgets
+from explorer.web.progress import LiveProgress
 
 # option values are what the URL shows (a bound widget writes its displayed text there)
 OBJECTIVES = {"raw": "softdtw", "divergence": "divergence"}  # shown -> softdtw_core name
 
 
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "Interpolation",
         "Averaging two series point by point (the Euclidean interpolation, right) blurs "
         "features that happen at different times into two half-height ghosts. The soft-DTW "
@@ -26,57 +26,54 @@ def body() -> None:
         r"X^{\mathrm{Eucl}}_\lambda = \lambda x + (1 - \lambda) y",
     )
     c1, c2 = st.columns([2, 1])
-    ui.valid_choice("ip_obj", list(OBJECTIVES), "raw")
-    shown = c1.segmented_control(
-        "Objective L", list(OBJECTIVES), default="raw", required=True, key="ip_obj", **ul.BIND,
+    objective = OBJECTIVES[widgets.choice_widget(
+        c1.segmented_control, "Objective L", list(OBJECTIVES), key="ip_obj", default="raw",
         help="Raw soft-DTW dtw_γ (the paper) or the soft-DTW divergence D_γ, which makes the "
              "endpoints exact (X₁ = x, X₀ = y) and avoids the shrinkage of raw soft-DTW at "
-             "large γ.")
-    objective = OBJECTIVES[shown or "raw"]
-    x, y, notes = cl.prepare_pair(sel.x, sel.y)
-    dim = 1 if x.ndim == 1 else x.shape[1]
-    channel = ul.channel_picker(dim, "ip_ch", c2)
+             "large γ.")]
+    x, y, notes = learning.prepare_pair(sel.x, sel.y)
+    channel = widgets.channel_picker(1 if x.ndim == 1 else x.shape[1], "ip_ch", c2)
     for note in notes:
         st.warning(note)
     if sel.cost != "sqeuclidean":
         st.info("Interpolation uses the squared Euclidean ground cost (it needs the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
-    with ul.LiveProgress() as progress:
-        grid = cl.interpolation_grid(x, y, sel.gamma, objective=objective, band=sel.band,
-                                     progress=progress)
-    fig = fl.interpolation_figure(
+    with LiveProgress() as progress:
+        grid = cache.interpolation_grid(x, y, sel.gamma, objective=objective, band=sel.band,
+                                        progress=progress)
+    fig = plots.interpolation_figure(
         x, y, grid.lams, grid.soft, grid.euclid, channel=channel, gamma_text=sel.gamma_text,
         uirevision=f"interp-{len(x)}-{len(y)}")
-    ui.plot(fig, key="interp_chart")
+    widgets.plot(fig, key="interp_chart")
     st.caption(
-        f"x = {escape_markdown(sel.x_name)} (weight λ), y = {escape_markdown(sel.y_name)} "
-        f"(weight 1 − λ); γ = {sel.gamma_text}"
-        + (f", band radius {sel.band:g}" if sel.band is not None else "") + ". "
-        f"{len(grid.lams)} values of λ were solved in {grid.seconds:.2f} s, each starting from "
-        f"the previous solution (warm start; {int(grid.n_iter.sum())} optimiser iterations in "
-        f"all, at most {cl.INTERP_MAX_ITER} per λ); the slider only swaps precomputed frames. "
-        "The interpolant's length is round(λ·n + (1 − λ)·m).")
-    capped = int((grid.n_iter >= cl.INTERP_MAX_ITER).sum())
+        f"x = {widgets.escape_markdown(sel.x_name)} (weight λ), y = "
+        f"{widgets.escape_markdown(sel.y_name)} (weight 1 − λ); γ = {sel.gamma_text}"
+        + (f", band radius {formatting.number(sel.band)}" if sel.band is not None else "")
+        + f". {len(grid.lams)} values of λ were solved in {formatting.fixed(grid.seconds)} s, "
+        f"each starting from the previous solution (warm start; {int(grid.n_iter.sum())} "
+        f"optimiser iterations in all, at most {learning.INTERP_MAX_ITER} per λ); the slider "
+        "only swaps precomputed frames. The interpolant's length is round(λ·n + (1 − λ)·m).")
+    capped = int((grid.n_iter >= learning.INTERP_MAX_ITER).sum())
     if capped:
         st.caption(f"{capped} of the {len(grid.lams)} values of λ stopped at the cap of "
-                   f"{cl.INTERP_MAX_ITER} iterations (their objective was still decreasing "
+                   f"{learning.INTERP_MAX_ITER} iterations (their objective was still decreasing "
                    "slowly; the curves are close to, not exactly at, a minimum).")
 
     st.subheader("Downloads")
-    lam_text = [f"{lam:.2f}" for lam in grid.lams]
+    lam_text = [formatting.fixed(lam, 2) for lam in grid.lams]
     names = ([f"softdtw lambda={t}" for t in lam_text]
              + [f"euclidean lambda={t}" for t in lam_text])
     d1, d2 = st.columns(2)
-    ui.download("Interpolants (CSV, every λ, both methods)",
-                downloads.series_csv(grid.soft + grid.euclid, names=names),
-                "interpolants.csv", "ip_dl_series", d1)
-    ui.download("Objective per λ (CSV)",
-                downloads.table_csv({"lambda": list(grid.lams),
+    widgets.download("Interpolants (CSV, every λ, both methods)",
+                     data.series_to_csv(grid.soft + grid.euclid, names=names),
+                     "interpolants.csv", "ip_dl_series", d1)
+    widgets.download("Objective per λ (CSV)",
+                     data.table_csv({"lambda": list(grid.lams),
                                      "objective": [float(v) for v in grid.objectives],
                                      "iterations": [int(v) for v in grid.n_iter],
                                      "length": [len(s) for s in grid.soft]}),
-                "interpolation_objective.csv", "ip_dl_table", d2)
-    ul.sharing_caption()
+                     "interpolation_objective.csv", "ip_dl_table", d2)
+    widgets.sharing_caption()
 
 
-ui.run_page(body)
+widgets.run_page(body)

@@ -2,8 +2,8 @@
 
 Rendered by ``streamlit_app.py`` on every run, before the page: its widgets keep their
 values across pages, and every one of them is bound to a URL query parameter
-(``bind="query-params"``; the widget key is the parameter name), so a shared link reopens
-the same view. Pages read the result with :func:`selection`.
+(:mod:`explorer.web.widgets`; the widget key is the parameter name), so a shared link
+reopens the same view. Pages read the result with :func:`selection`.
 
 Query parameters
 ----------------
@@ -12,8 +12,10 @@ and the two series indices), ``gen`` (sine / bumps), ``n``, ``m``, ``shift``, ``
 ``seed`` (synthetic pair), ``ui``, ``uj`` (uploaded series indices), ``gamma``
 (``0`` = hard DTW), ``cost``, ``band_on``, ``band``.
 
-Uploaded series never go in the URL: the *Your data* page stores them with
-:func:`set_uploaded` and the selector offers them under "Uploaded series".
+Uploaded series never go in the URL: the *Your data* page stores them in the session with
+:func:`set_uploaded`, the selector offers them as the source "upload", and the pages with a
+source of their own fall back to bundled data, with a notice, when there is none
+(:func:`upload_source`).
 """
 
 from __future__ import annotations
@@ -23,23 +25,35 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from explorer import data, ui
-from explorer.analysis import escape_markdown
+from explorer import data
+from explorer.logic import formatting
 from softdtw_core.band import band_limits_checked
+
+from .widgets import (
+    choice_widget,
+    dataset_picker,
+    escape_markdown,
+    number_widget,
+    toggle_widget,
+)
 
 __all__ = [
     "COSTS",
+    "DEFAULTS",
+    "DEFAULT_GAMMA",
     "GAMMA_OPTIONS",
     "MAX_LENGTH",
+    "NO_UPLOAD_NOTICE",
     "SOURCES",
-    "Selection",
     "UPLOAD_KEY",
+    "Selection",
     "clear_uploaded",
-    "get_uploaded",
     "gamma_from_text",
+    "get_uploaded",
     "render_sidebar",
     "selection",
     "set_uploaded",
+    "upload_source",
 ]
 
 # Option values are what the URL shows (a bound widget writes its *displayed* option text
@@ -50,12 +64,15 @@ COSTS = {"sqeuclidean": "‖xᵢ − yⱼ‖²", "absolute": "Σₖ |xᵢₖ −
 GENERATORS = {"sine": "a sine and a shifted, warped copy", "bumps": "two shifted bumps"}
 _MANTISSAS = (1, 1.5, 2, 3, 5, 7)
 GAMMA_OPTIONS = ["0"] + [
-    f"{mant * 10.0**e:g}" for e in range(-3, 2) for mant in _MANTISSAS
+    formatting.number(mant * 10.0**e) for e in range(-3, 2) for mant in _MANTISSAS
 ] + ["100"]
 DEFAULT_GAMMA = "0.1"
 MAX_LENGTH = 1000  # the Learn pages build full n×m tables
 UPLOAD_KEY = "uploaded_series"
 _SELECTION_KEY = "_selection"
+NO_UPLOAD_NOTICE = ("No uploaded series in this session (uploads are never part of a shared "
+                    "link): upload a file on the *Your data* page and press *Use these series "
+                    "on the other pages*. Showing a bundled dataset meanwhile.")
 
 DEFAULTS = {
     "src": "dataset", "ds": "GunPoint", "split": "train", "i": 0, "j": 1,
@@ -97,11 +114,7 @@ class Selection:
 
     @property
     def gamma_text(self) -> str:
-        return "0 (hard DTW)" if self.gamma == 0 else f"{self.gamma:g}"
-
-    def kwargs(self) -> dict:
-        """Keyword arguments for the core: ``cost`` and ``band``."""
-        return {"cost": self.cost, "band": self.band}
+        return "0 (hard DTW)" if self.gamma == 0 else formatting.number(self.gamma)
 
 
 # --------------------------------------------------------------------------- uploads
@@ -143,7 +156,21 @@ def get_uploaded() -> dict | None:
 
 
 def clear_uploaded() -> None:
+    """Stop offering the uploaded series (the *Your data* page's button)."""
     st.session_state.pop(UPLOAD_KEY, None)
+
+
+def upload_source(source: str, container) -> tuple[str, dict | None]:
+    """The source to use and the uploaded collection (or None).
+
+    ``"upload"`` without an upload in this session (e.g. a shared link) falls back to
+    ``"dataset"``, and :data:`NO_UPLOAD_NOTICE` says so in ``container``.
+    """
+    up = get_uploaded()
+    if source == "upload" and up is None:
+        container.info(NO_UPLOAD_NOTICE)
+        return "dataset", None
+    return source, up
 
 
 # --------------------------------------------------------------------------- helpers
@@ -155,23 +182,6 @@ def gamma_from_text(text: str) -> float:
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"γ must be a finite number >= 0, got {text!r}")
     return value
-
-
-def _valid_choice(key: str, options) -> None:
-    ui.valid_choice(key, options, DEFAULTS[key])
-
-
-def _index(key: str, options) -> int:
-    return list(options).index(DEFAULTS[key])
-
-
-def _clamp(key: str, lo, hi) -> None:
-    """Bring ``st.session_state[key]`` into [lo, hi] before its widget is drawn.
-
-    A value can fall outside when the range changed (another dataset) or came from a
-    hand-edited URL; the widget would otherwise refuse it.
-    """
-    ui.clamp(key, lo, hi, DEFAULTS[key])
 
 
 def _label_text(labels, k) -> str:
@@ -190,59 +200,40 @@ def _cap(s: np.ndarray, name: str, notes: list[str]) -> np.ndarray:
 
 # --------------------------------------------------------------------------- widgets
 
-_BIND = {"bind": "query-params"}
+
+def _number(widget, label: str, lo, hi, key: str, **kwargs):
+    return number_widget(widget, label, lo, hi, key=key, default=DEFAULTS[key], **kwargs)
 
 
-def _dataset_pair(sb, notes):
-    names = data.list_datasets()
-    _valid_choice("ds", names)
-    ds = sb.selectbox("Dataset", names, index=_index("ds", names), key="ds", **_BIND,
-                      help="Bundled UCR/UEA datasets (train or test split).")
-    _valid_choice("split", ["train", "test"])
-    split = sb.segmented_control("Split", ["train", "test"], default=DEFAULTS["split"],
-                                 key="split", required=True, **_BIND)
-    dataset = data.load_dataset(ds, split or "train")
+def _dataset_pair(sb):
+    ds, split = dataset_picker(sb, sb, default=DEFAULTS["ds"],
+                               help="Bundled UCR/UEA datasets (train or test split).")
+    dataset = data.load_dataset(ds, split)
     count = len(dataset)
-    _clamp("i", 0, count - 1)
-    _clamp("j", 0, count - 1)
     c1, c2 = sb.columns(2)
-    i = c1.number_input("Series x #", 0, count - 1, value=min(DEFAULTS["i"], count - 1),
-                        step=1, key="i", **_BIND)
-    j = c2.number_input("Series y #", 0, count - 1, value=min(DEFAULTS["j"], count - 1),
-                        step=1, key="j", **_BIND)
+    i = int(_number(c1.number_input, "Series x #", 0, count - 1, "i", step=1))
+    j = int(_number(c2.number_input, "Series y #", 0, count - 1, "j", step=1))
     series = dataset.series
-    x = np.asarray(series[int(i)], dtype=np.float64)
-    y = np.asarray(series[int(j)], dtype=np.float64)
+    x = np.asarray(series[i], dtype=np.float64)
+    y = np.asarray(series[j], dtype=np.float64)
     labels = dataset.labels
     sb.caption(f"{ds}: {dataset.description}")
-    return (x, y, f"{ds}/{split} #{i}{_label_text(labels, int(i))}",
-            f"{ds}/{split} #{j}{_label_text(labels, int(j))}")
+    return (x, y, f"{ds}/{split} #{i}{_label_text(labels, i)}",
+            f"{ds}/{split} #{j}{_label_text(labels, j)}")
 
 
-def _synthetic_pair(sb, notes):
-    _valid_choice("gen", GENERATORS)
-    gen = sb.radio("Generator", list(GENERATORS), index=_index("gen", GENERATORS),
-                   captions=list(GENERATORS.values()), key="gen", **_BIND)
-    for key in ("n", "m"):
-        _clamp(key, 2, MAX_LENGTH)
+def _synthetic_pair(sb):
+    gen = choice_widget(sb.radio, "Generator", list(GENERATORS), key="gen",
+                        default=DEFAULTS["gen"], captions=list(GENERATORS.values()))
     c1, c2 = sb.columns(2)
-    n = int(c1.number_input("Length n of x", 2, MAX_LENGTH, value=DEFAULTS["n"], step=1,
-                            key="n", **_BIND))
-    m = int(c2.number_input("Length m of y", 2, MAX_LENGTH, value=DEFAULTS["m"], step=1,
-                            key="m", **_BIND))
-    for key, hi in (("shift", 0.5), ("warp", 1.0), ("noise", 1.0)):
-        _clamp(key, 0.0, hi)
-    shift = sb.slider("Shift (fraction)", 0.0, 0.5, value=DEFAULTS["shift"], step=0.01,
-                      key="shift", **_BIND)
+    n = int(_number(c1.number_input, "Length n of x", 2, MAX_LENGTH, "n", step=1))
+    m = int(_number(c2.number_input, "Length m of y", 2, MAX_LENGTH, "m", step=1))
+    shift = _number(sb.slider, "Shift (fraction)", 0.0, 0.5, "shift", step=0.01)
     warp = 0.0
     if gen == "sine":
-        warp = sb.slider("Random time warp of y", 0.0, 1.0, value=DEFAULTS["warp"], step=0.05,
-                         key="warp", **_BIND)
-    noise = sb.slider("Noise (std)", 0.0, 1.0, value=DEFAULTS["noise"], step=0.01,
-                      key="noise", **_BIND)
-    _clamp("seed", 0, 10_000)
-    seed = int(sb.number_input("Seed", 0, 10_000, value=DEFAULTS["seed"], step=1, key="seed",
-                               **_BIND))
+        warp = _number(sb.slider, "Random time warp of y", 0.0, 1.0, "warp", step=0.05)
+    noise = _number(sb.slider, "Noise (std)", 0.0, 1.0, "noise", step=0.01)
+    seed = int(_number(sb.number_input, "Seed", 0, 10_000, "seed", step=1))
     if gen == "sine":
         x = data.sine_pair(n, shift=shift, warp=warp, noise=noise, seed=seed)[0]
         y = data.sine_pair(m, shift=shift, warp=warp, noise=noise, seed=seed)[1]
@@ -252,19 +243,31 @@ def _synthetic_pair(sb, notes):
     return x, y, f"{gen}: x (n={n})", f"{gen}: y (m={m})"
 
 
-def _uploaded_pair(sb, notes, up):
+def _uploaded_pair(sb, up):
     items, names = up["series"], up["names"]
     count = len(items)
     sb.caption(f"From {escape_markdown(up['filename'])}: {count} series.")
-    _clamp("ui", 0, count - 1)
-    _clamp("uj", 0, count - 1)
     c1, c2 = sb.columns(2)
-    i = int(c1.number_input("Series x #", 0, count - 1, value=0, step=1, key="ui", **_BIND))
-    j = int(c2.number_input("Series y #", 0, count - 1, value=min(1, count - 1), step=1,
-                            key="uj", **_BIND))
+    i = int(_number(c1.number_input, "Series x #", 0, count - 1, "ui", step=1))
+    j = int(_number(c2.number_input, "Series y #", 0, count - 1, "uj", step=1))
     labels = up.get("labels")
     return (np.asarray(items[i], dtype=np.float64), np.asarray(items[j], dtype=np.float64),
             f"{names[i]}{_label_text(labels, i)}", f"{names[j]}{_label_text(labels, j)}")
+
+
+def _band(sb, n: int, m: int) -> float | None:
+    """The band radius, or None when off or when it admits no path for these lengths."""
+    if not toggle_widget(sb.toggle, "Sakoe–Chiba band", key="band_on",
+                         default=DEFAULTS["band_on"]):
+        return None
+    band = float(_number(sb.number_input, "Band radius (time steps)", 0.0, 10_000.0, "band",
+                         step=1.0))
+    try:  # the band must admit a path for these lengths (no DP needed to know)
+        band_limits_checked(n, m, band)
+    except ValueError as exc:
+        sb.error(f"Band ignored: {exc}")
+        return None
+    return band
 
 
 def render_sidebar() -> Selection:
@@ -272,20 +275,15 @@ def render_sidebar() -> Selection:
     sb = st.sidebar
     notes: list[str] = []
     sb.header("Series in play")
-    _valid_choice("src", SOURCES)
-    src = sb.radio("Source", list(SOURCES), index=_index("src", SOURCES),
-                   captions=list(SOURCES.values()), key="src", **_BIND)
-    up = get_uploaded()
-    if src == "upload" and up is None:
-        sb.info("No uploaded series in this session yet (uploads are not part of shared "
-                "links). Showing the bundled dataset instead.")
-        src = "dataset"
+    src = choice_widget(sb.radio, "Source", list(SOURCES), key="src", default=DEFAULTS["src"],
+                        captions=list(SOURCES.values()))
+    src, up = upload_source(src, sb)
     if src == "dataset":
-        x, y, xn, yn = _dataset_pair(sb, notes)
+        x, y, xn, yn = _dataset_pair(sb)
     elif src == "synthetic":
-        x, y, xn, yn = _synthetic_pair(sb, notes)
+        x, y, xn, yn = _synthetic_pair(sb)
     else:
-        x, y, xn, yn = _uploaded_pair(sb, notes, up)
+        x, y, xn, yn = _uploaded_pair(sb, up)
     if x.ndim == 2 and x.shape[1] == 1:
         x = x[:, 0]
     if y.ndim == 2 and y.shape[1] == 1:
@@ -294,25 +292,14 @@ def render_sidebar() -> Selection:
     y = _cap(y, "y", notes)
 
     sb.header("Soft-DTW settings")
-    _valid_choice("gamma", GAMMA_OPTIONS)
-    gtext = sb.select_slider(
-        "γ (smoothing; 0 = hard DTW)", GAMMA_OPTIONS, value=DEFAULT_GAMMA, key="gamma", **_BIND,
-        help="Log-spaced from 0.001 to 100; the leftmost value 0 gives the hard minimum (DTW).")
-    gamma = gamma_from_text(gtext)
-    _valid_choice("cost", COSTS)
-    cost = sb.radio("Ground cost Δ", list(COSTS), index=_index("cost", COSTS),
-                    captions=list(COSTS.values()), key="cost", horizontal=True, **_BIND)
-    band_on = sb.toggle("Sakoe–Chiba band", value=DEFAULTS["band_on"], key="band_on", **_BIND)
-    band = None
-    if band_on:
-        _clamp("band", 0.0, 10_000.0)
-        band = float(sb.number_input("Band radius (time steps)", 0.0, 10_000.0,
-                                     value=DEFAULTS["band"], step=1.0, key="band", **_BIND))
-        try:  # the band must admit a path for these lengths (no DP needed to know)
-            band_limits_checked(len(x), len(y), band)
-        except ValueError as exc:
-            sb.error(f"Band ignored: {exc}")
-            band = None
+    gamma = gamma_from_text(choice_widget(
+        sb.select_slider, "γ (smoothing; 0 = hard DTW)", GAMMA_OPTIONS, key="gamma",
+        default=DEFAULT_GAMMA,
+        help="Log-spaced from 0.001 to 100; the leftmost value 0 gives the hard minimum (DTW)."))
+    cost = choice_widget(sb.radio, "Ground cost Δ", list(COSTS), key="cost",
+                         default=DEFAULTS["cost"], captions=list(COSTS.values()),
+                         horizontal=True)
+    band = _band(sb, len(x), len(y))
     for note in notes:
         sb.warning(note)
     sel = Selection(x=x, y=y, x_name=xn, y_name=yn, source=src, gamma=gamma, cost=cost,

@@ -2,12 +2,13 @@
 
 from functools import partial
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import compute, downloads, figures, learn, state, ui
-from explorer.analysis import escape_markdown
+from explorer import data
+from explorer.logic import formatting, teaching
+from explorer.plots import teaching as plots
+from explorer.web import cache, sidebar, widgets
 
 COST_CHART = "cost_chart"
 DP_CHART = "dp_chart"
@@ -19,18 +20,14 @@ def _on_cell_click(chart_key: str) -> None:
         points = st.session_state[chart_key]["selection"]["points"]
     except (KeyError, TypeError, AttributeError):
         return
-    cell = ui.clicked_cell(points)
+    cell = widgets.clicked_cell(points)
     if cell is not None:
         st.session_state["cell_i"], st.session_state["cell_j"] = cell
 
 
-def _num(v: float) -> str:
-    return ui.tex_number(v)
-
-
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "Cost matrix & DP table",
         "The cost matrix Δ holds the price Δᵢⱼ of matching point i of x (drawn down the left "
         "margin) with point j of y (along the top). An alignment is a monotone path of cells "
@@ -42,15 +39,15 @@ def body() -> None:
         r"r_{i,j-1}\right), \qquad \min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} "
         r"e^{-a_k/\gamma}, \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}",
     )
-    t = compute.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
-    path, dtw = compute.hard_path(sel.x, sel.y, sel.cost, sel.band)
+    t = cache.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
+    path, dtw = cache.optimal_path(sel.x, sel.y, sel.cost, sel.band)
     n, m = sel.n, sel.m
 
     c = st.columns(4)
     c[0].metric("Sizes n × m", f"{n} × {m}")
-    c[1].metric("Alignment paths Delannoy(n−1, m−1)", learn.delannoy_text(n, m))
-    c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", f"{t.value:.6g}")
-    c[3].metric("DTW (γ = 0, cost of A*)", f"{dtw:.6g}")
+    c[1].metric("Alignment paths Delannoy(n−1, m−1)", teaching.delannoy_text(n, m))
+    c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(t.value))
+    c[3].metric("DTW (γ = 0, cost of A*)", formatting.number(dtw))
 
     o = st.columns([1, 1, 1, 1])
     show_path = o[0].toggle("Show optimal path A*", value=True, key="show_path")
@@ -67,24 +64,25 @@ def body() -> None:
 
     left, right = st.columns([1.15, 1])
     with left:
-        st.markdown(f"**Cost matrix Δ** ({sel.cost}) with x = {escape_markdown(sel.x_name)} "
-                    f"and y = {escape_markdown(sel.y_name)} on the margins")
-        fig = figures.cost_figure(
+        st.markdown(f"**Cost matrix Δ** ({sel.cost}) with x = "
+                    f"{widgets.escape_markdown(sel.x_name)} and y = "
+                    f"{widgets.escape_markdown(sel.y_name)} on the margins")
+        fig = plots.cost_figure(
             sel.x, sel.y, t.cost, path=path if show_path else None,
             E=t.E if show_E else None, selected=(ci, cj),
             cost_label="Δ", uirevision=f"cost-{n}-{m}",
         )
-        ui.plot(fig, key=COST_CHART, on_select=lambda: _on_cell_click(COST_CHART))
+        widgets.plot(fig, key=COST_CHART, on_select=lambda: _on_cell_click(COST_CHART))
     with right:
         st.markdown(f"**DP table R** (row 0 and column 0 are the borders r₀₀ = 0, "
-                    f"r₀ⱼ = rᵢ₀ = ∞; numbers shown up to {figures.MAX_NUMBERS - 1}×"
-                    f"{figures.MAX_NUMBERS - 1})")
-        figR = figures.dp_table_figure(t.R, selected=(ci, cj),
+                    f"r₀ⱼ = rᵢ₀ = ∞; numbers shown up to {plots.MAX_NUMBERS - 1}×"
+                    f"{plots.MAX_NUMBERS - 1})")
+        figR = plots.dp_table_figure(t.R, selected=(ci, cj),
                                        path=path if show_path else None,
                                        uirevision=f"dp-{n}-{m}")
-        ui.plot(figR, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
+        widgets.plot(figR, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
     _downloads(t, path, sel)
-    stride = figures.click_stride(n, m)
+    stride = plots.click_stride(n, m)
     if stride > 1:
         st.caption(f"Large table: clicks pick every {stride}th cell; type exact indices in "
                    "'Cell i' / 'Cell j'.")
@@ -98,60 +96,58 @@ def _downloads(t, path, sel) -> None:
     rows = [f"i={k}" for k in range(1, n + 1)]
     cols = [f"j={k}" for k in range(1, m + 1)]
     c = st.columns(4)
-    ui.download("Δ (CSV)", partial(downloads.matrix_csv, t.cost, row_labels=rows,
-                                    col_labels=cols), "cost_matrix.csv", "ct_dl_cost", c[0])
-    ui.download("R with its borders (CSV)",
-                partial(downloads.matrix_csv, t.R, row_labels=[f"i={k}" for k in range(n + 1)],
-                        col_labels=[f"j={k}" for k in range(m + 1)]),
-                "dp_table_R.csv", "ct_dl_R", c[1])
-    ui.download(f"E at γ = {sel.gamma_text} (CSV)",
-                partial(downloads.matrix_csv, t.E, row_labels=rows, col_labels=cols),
-                "expected_alignment.csv", "ct_dl_E", c[2])
-    ui.download("Optimal path A* (CSV)",
-                partial(downloads.table_csv, {"i": [i + 1 for i, _ in path],
+    widgets.download("Δ (CSV)", partial(data.matrix_csv, t.cost, row_labels=rows,
+                                         col_labels=cols), "cost_matrix.csv", "ct_dl_cost", c[0])
+    widgets.download("R with its borders (CSV)",
+                     partial(data.matrix_csv, t.R, row_labels=[f"i={k}" for k in range(n + 1)],
+                             col_labels=[f"j={k}" for k in range(m + 1)]),
+                     "dp_table_R.csv", "ct_dl_R", c[1])
+    widgets.download(f"E at γ = {sel.gamma_text} (CSV)",
+                     partial(data.matrix_csv, t.E, row_labels=rows, col_labels=cols),
+                     "expected_alignment.csv", "ct_dl_E", c[2])
+    widgets.download("Optimal path A* (CSV)",
+                     partial(data.table_csv, {"i": [i + 1 for i, _ in path],
                                               "j": [j + 1 for _, j in path]}),
-                "optimal_path.csv", "ct_dl_path", c[3])
+                     "optimal_path.csv", "ct_dl_path", c[3])
 
 
 def _update_panel(t, i: int, j: int, sel) -> None:
     st.subheader(f"Bellman update of cell ({i}, {j})")
-    u = learn.bellman_update(t, i, j, sel.gamma)
+    u = teaching.bellman_update(t, i, j, sel.gamma)
     if not u.in_band:
-        st.info(f"Cell ({i}, {j}) lies outside the Sakoe–Chiba band (radius {sel.band:g}): "
+        st.info(f"Cell ({i}, {j}) lies outside the Sakoe–Chiba band (radius "
+                f"{formatting.number(sel.band)}): "
                 "it is never visited, r = ∞ and E = 0 there.")
         return
-    a, b, c = (_num(v) for v in u.values)
+    tex = formatting.tex
+    a, b, c = (tex(v) for v in u.values)
     op = r"\min" if sel.gamma == 0 else r"\min{}^{\gamma}"
     st.latex(
         r"\begin{aligned} "
         rf"r_{{{i},{j}}} &= \Delta_{{{i},{j}}} + {op}\!\left(r_{{{i-1},{j-1}}},\, "
         rf"r_{{{i-1},{j}}},\, r_{{{i},{j-1}}}\right) \\ "
-        rf"&= {_num(u.cost)} + {op}\!\left({a},\, {b},\, {c}\right) "
-        rf"= {_num(u.cost)} + \left({_num(u.softmin)}\right) = {_num(u.result)}"
+        rf"&= {tex(u.cost)} + {op}\!\left({a},\, {b},\, {c}\right) "
+        rf"= {tex(u.cost)} + \left({tex(u.softmin)}\right) = {tex(u.result)}"
         r" \end{aligned}"
     )
     rows = [
         {"predecessor": name, "cell": f"({p[0]}, {p[1]})", "r value": v,
          "soft-min weight": w}
-        for name, p, v, w in zip(learn.PRED_NAMES, u.predecessors, u.values, u.weights)
+        for name, p, v, w in zip(teaching.PRED_NAMES, u.predecessors, u.values, u.weights)
     ]
     left, right = st.columns([3, 2])
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                    column_config={"r value": st.column_config.NumberColumn(format="%.5g"),
                                   "soft-min weight": st.column_config.ProgressColumn(
                                       min_value=0.0, max_value=1.0, format="%.4f")})
-    hard = min(u.values)
+    number = formatting.number
     right.markdown(
-        f"Hard min of the three: **{_fmt(hard)}**; soft-min at γ = {sel.gamma_text}: "
-        f"**{_fmt(u.softmin)}** (never above the hard min, at most γ·log 3 below it). "
-        f"The weights are how the soft-min splits the cell's credit among its predecessors; "
-        f"the backward pass uses them to compute E. Table value r = **{_fmt(t.R[i, j])}**, "
-        f"E at this cell = **{t.E[i - 1, j - 1]:.4g}**."
+        f"Hard min of the three: **{number(min(u.values), 5)}**; soft-min at γ = "
+        f"{sel.gamma_text}: **{number(u.softmin, 5)}** (never above the hard min, at most "
+        f"γ·log 3 below it). The weights are how the soft-min splits the cell's credit among "
+        f"its predecessors; the backward pass uses them to compute E. Table value r = "
+        f"**{number(t.R[i, j], 5)}**, E at this cell = **{number(t.E[i - 1, j - 1], 4)}**."
     )
 
 
-def _fmt(v: float) -> str:
-    return "∞" if np.isinf(v) else f"{v:.5g}"
-
-
-ui.run_page(body)
+widgets.run_page(body)

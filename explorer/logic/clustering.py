@@ -1,12 +1,15 @@
-"""Pure helpers behind the *k-means* and *Your data* pages (no Streamlit, no Plotly).
+"""Pure computations behind the *k-means* and *Your data* pages (no Streamlit, no Plotly).
 
 - :func:`adjusted_rand_index`: agreement of two labelings, corrected for chance (Hubert &
   Arabie, 1985), written here so the app does not need scikit-learn.
 - :func:`dissimilarity` and :func:`cluster_order`: turn a soft-DTW matrix into a
   non-negative dissimilarity and order its rows by average-linkage hierarchical clustering
-  with optimal leaf ordering (SciPy), so that similar series sit next to each other.
+  with optimal leaf ordering (SciPy), so that similar series sit next to each other;
+  :func:`pairwise_matrix` computes the matrix and its order.
 - :func:`prepare_collection`: cap a collection's size for the interactive pages and say what
-  was capped.
+  was capped (the caps of each page are the ``*_MAX_*`` constants below).
+- :func:`synthetic_set`, :func:`sample_csv`: the generated collections of the k-means page and
+  the example file of the Your data page.
 - :func:`make_kmeans`, :func:`run_baselines`: the three k-means of :mod:`softdtw_core` with
   the page's settings, and the comparison table (DTW inertia, adjusted Rand index, time).
 """
@@ -21,35 +24,38 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
 import softdtw_core as sd
-from explorer.data import as_series_list
+from explorer import data
 
 __all__ = [
+    "KMEANS_MAX_LENGTH",
+    "KMEANS_MAX_SERIES",
+    "KMEANS_METHODS",
+    "MATRIX_MAX_LENGTH",
+    "MATRIX_MAX_SERIES",
+    "SYNTHETIC_SETS",
     "BaselineResult",
     "Collection",
-    "KMEANS_METHODS",
     "adjusted_rand_index",
     "cluster_order",
     "dissimilarity",
-    "escape_markdown",
     "label_changes",
     "make_kmeans",
+    "pairwise_matrix",
     "prepare_collection",
     "run_baselines",
+    "sample_csv",
+    "synthetic_set",
 ]
 
 KMEANS_METHODS = ("soft-DTW", "DBA", "Euclidean")
-
-
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
-
-
-def escape_markdown(text) -> str:
-    """User-supplied text (file and series names) made literal for ``st.markdown``/captions.
-
-    Backslash-escapes every Markdown punctuation mark Streamlit interprets (emphasis, links,
-    images, ``:colour[…]``/emoji shortcodes, ``$…$`` maths), so a name renders as typed.
-    """
-    return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
+KMEANS_MAX_SERIES = 150  # k-means page: an evenly spaced subset beyond this
+KMEANS_MAX_LENGTH = 200  # k-means page: longer series are resampled to this many points
+MATRIX_MAX_SERIES = 150  # Your data page, pairwise matrix
+MATRIX_MAX_LENGTH = 500
+SYNTHETIC_SETS = {
+    "cbf": "Cylinder–Bell–Funnel (3 classes, random onsets and lengths)",
+    "warped": "warped copies of 3 templates (sine, bumps, square)",
+}
 
 
 # --------------------------------------------------------------------------- ARI
@@ -148,6 +154,13 @@ def cluster_order(M, *, raw: bool = True, method: str = "average") -> np.ndarray
     return hierarchy.leaves_list(Z).astype(np.int64)
 
 
+def pairwise_matrix(series, gamma: float, *, divergence: bool = False, cost="sqeuclidean",
+                    band=None) -> tuple[np.ndarray, np.ndarray]:
+    """The pairwise soft-DTW (or divergence) matrix and its :func:`cluster_order`."""
+    M = sd.soft_dtw_cdist(series, gamma=gamma, divergence=divergence, cost=cost, band=band)
+    return M, cluster_order(M, raw=not divergence)
+
+
 # --------------------------------------------------------------------------- collections
 
 
@@ -189,7 +202,7 @@ def prepare_collection(series, labels=None, names=None, *, max_series: int | Non
     interpolation, :func:`softdtw_core.resample`) to ``max_length`` points, keeping their
     whole shape. Each cap that applies adds a note that says it.
     """
-    items = [_squeeze(s) for s in as_series_list(series)]
+    items = [_squeeze(s) for s in data.as_series_list(series)]
     if not items:
         raise ValueError("the collection holds no series.")
     n = len(items)
@@ -217,6 +230,24 @@ def prepare_collection(series, labels=None, names=None, *, max_series: int | Non
                          "points.")
     return Collection(series=kept, labels=None if lab is None else lab[index],
                       names=[names[i] for i in index], index=index, notes=tuple(notes))
+
+
+def synthetic_set(kind: str, n_per_class: int, length: int, seed: int) -> data.Dataset:
+    """A generated labelled collection: CBF or warped copies of three templates."""
+    if kind == "cbf":
+        return data.cylinder_bell_funnel(n_per_class, length, seed=seed)
+    if kind == "warped":
+        return data.warped_copies(n_per_class, length, templates=("sine", "bumps", "square"),
+                                  warp=0.4, noise=0.1, seed=seed)
+    raise ValueError(f"unknown synthetic set {kind!r}; choose from {list(SYNTHETIC_SETS)}")
+
+
+def sample_csv() -> bytes:
+    """A small labelled example file in the wide layout (CBF, 3 × 3 series of 64 points)."""
+    ds = data.cylinder_bell_funnel(3, 64, seed=1)
+    classes = ds.metadata.get("classes", {})
+    names = [f"{classes.get(str(c), c)}_{k + 1}" for k, c in enumerate(np.asarray(ds.labels))]
+    return data.series_to_csv(np.round(ds.series, 4), labels=ds.labels, names=names)
 
 
 # --------------------------------------------------------------------------- k-means

@@ -3,14 +3,8 @@
 Everything here is plain Python on top of :mod:`softdtw_core` and :mod:`explorer.data`, so
 the benchmarks and tests call it without a Streamlit session. Long computations take a
 ``progress(fraction, text)`` callback; the pages pass one that moves an ``st.progress`` bar.
-
-Caching
--------
-``st.cache_data`` records every element a cached function draws and replays it on a hit, so
-a progress bar moved from inside a cached function would be replayed too. The expensive
-results are therefore memoised here in a small thread-safe LRU (:class:`Memo`), keyed by a
-hash of the input arrays and parameters: a miss runs with live progress, a hit returns at
-once. :func:`clear_cache` empties it.
+Nothing here caches: :mod:`explorer.web.cache` memoises the expensive results (and says why
+not with ``st.cache_data``).
 
 Threads
 -------
@@ -24,10 +18,7 @@ the calls run under :func:`numba_threads` (thread-local: other sessions are not 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,31 +31,34 @@ from explorer import data
 __all__ = [
     "BARYCENTER_MAX_ITER",
     "BUDGET_SECONDS",
+    "INTERP_MAX_ITER",
     "INTERP_MAX_LENGTH",
     "LAMBDA_STEPS",
     "MAX_LENGTH",
     "MAX_SERIES",
+    "PREDICTOR_LABELS",
     "PRED_MAX_ITER",
     "PRED_MAX_LENGTH",
     "PRED_MAX_TEST",
     "PRED_MAX_TRAIN",
     "BarycenterComparison",
-    "GammaSweepResult",
+    "BarycenterSweep",
     "InterpolationGrid",
     "MemberSet",
-    "Memo",
     "MethodResult",
     "PredictionData",
     "PredictionRun",
+    "Progress",
     "barycenter_comparison",
+    "barycenter_sweep",
     "cap_series",
-    "clear_cache",
+    "class_options",
     "dataset_members",
     "fixed_length_datasets",
-    "gamma_sweep",
     "interpolation_grid",
     "numba_threads",
     "prediction_data",
+    "prepare_pair",
     "train_predictors",
     "uploaded_members",
     "warped_members",
@@ -87,7 +81,7 @@ PRED_MAX_LENGTH = 300
 PRED_MAX_ITER = 500
 
 
-# --------------------------------------------------------------------------- infrastructure
+# --------------------------------------------------------------------------- helpers
 
 
 @contextlib.contextmanager
@@ -99,82 +93,6 @@ def numba_threads(k: int = 1):
         yield
     finally:
         numba.set_num_threads(before)
-
-
-def _hash_part(h, part) -> None:
-    if isinstance(part, np.ndarray):
-        a = np.ascontiguousarray(part)
-        h.update(f"nd{a.dtype.str}{a.shape}".encode())
-        h.update(a.tobytes())
-    elif isinstance(part, list | tuple):
-        h.update(f"seq{len(part)}(".encode())
-        for p in part:
-            _hash_part(h, p)
-        h.update(b")")
-    elif isinstance(part, dict):
-        h.update(b"dict(")
-        for k in sorted(part):
-            _hash_part(h, str(k))
-            _hash_part(h, part[k])
-        h.update(b")")
-    else:
-        h.update(f"{type(part).__name__}:{part!r};".encode())
-
-
-def cache_key(*parts) -> str:
-    """A stable hash of arrays, sequences and scalars."""
-    h = hashlib.blake2b(digest_size=20)
-    for p in parts:
-        _hash_part(h, p)
-    return h.hexdigest()
-
-
-class Memo:
-    """A small thread-safe LRU of computed results, keyed by :func:`cache_key`."""
-
-    def __init__(self, max_entries: int = 24):
-        self.max_entries = max_entries
-        self._items: OrderedDict[str, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key: str, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
-
-    def __contains__(self, key: str) -> bool:
-        with self._lock:
-            return key in self._items
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_MEMO = Memo(32)
-
-
-def clear_cache() -> None:
-    """Forget every memoised interpolation grid, barycenter comparison and γ sweep."""
-    _MEMO.clear()
-
-
-def _memoised(key: str, compute: Callable[[], object]):
-    hit = _MEMO.get(key)
-    if hit is not None:
-        return hit
-    value = compute()
-    _MEMO.put(key, value)
-    return value
 
 
 def _report(progress: Progress, fraction: float, text: str) -> None:
@@ -312,7 +230,7 @@ class InterpolationGrid:
 def interpolation_grid(x, y, gamma: float, *, objective: str = "softdtw", band=None,
                        steps: int = LAMBDA_STEPS, max_iter: int = INTERP_MAX_ITER,
                        progress: Progress = None) -> InterpolationGrid:
-    """Warm-started soft-DTW interpolation path on ``steps`` equally spaced λ (memoised).
+    """Warm-started soft-DTW interpolation path on ``steps`` equally spaced λ.
 
     ``λ`` weighs ``x``: ``λ = 1`` targets x, ``λ = 0`` targets y
     (:func:`softdtw_core.interpolation_path`).
@@ -322,30 +240,26 @@ def interpolation_grid(x, y, gamma: float, *, objective: str = "softdtw", band=N
     if steps < 2:
         raise ValueError("the λ grid needs at least 2 points")
     lams = np.linspace(0.0, 1.0, int(steps))
-    key = cache_key("interp", x, y, float(gamma), objective, band, lams, int(max_iter))
+    t0 = time.perf_counter()
+    done = [0]
 
-    def compute():
-        t0 = time.perf_counter()
-        done = [0]
+    def cb(_idx, r):
+        done[0] += 1
+        _report(progress, done[0] / len(lams),
+                f"λ = {r.lam:.2f} solved ({done[0]}/{len(lams)}, {r.result.n_iter} "
+                "iterations)")
 
-        def cb(_idx, r):
-            done[0] += 1
-            _report(progress, done[0] / len(lams),
-                    f"λ = {r.lam:.2f} solved ({done[0]}/{len(lams)}, {r.result.n_iter} "
-                    "iterations)")
+    with numba_threads(1):
+        path = sd.interpolation_path(x, y, lams, gamma, objective=objective, band=band,
+                                     max_iter=int(max_iter), warm_start=True, callback=cb)
+    seconds = time.perf_counter() - t0
+    eu = [_as_float_series(sd.euclidean_interpolation(x, y, lam, length=len(r.series)))
+          for lam, r in zip(lams, path)]
+    return InterpolationGrid(
+        lams, [_as_float_series(r.series) for r in path], eu,
+        np.array([r.objective for r in path]),
+        np.array([r.result.n_iter for r in path]), seconds, float(gamma), objective)
 
-        with numba_threads(1):
-            path = sd.interpolation_path(x, y, lams, gamma, objective=objective, band=band,
-                                         max_iter=int(max_iter), warm_start=True, callback=cb)
-        seconds = time.perf_counter() - t0
-        eu = [_as_float_series(sd.euclidean_interpolation(x, y, lam, length=len(r.series)))
-              for lam, r in zip(lams, path)]
-        return InterpolationGrid(
-            lams, [_as_float_series(r.series) for r in path], eu,
-            np.array([r.objective for r in path]),
-            np.array([r.result.n_iter for r in path]), seconds, float(gamma), objective)
-
-    return _memoised(key, compute)
 
 
 def prepare_pair(x, y, max_length: int = INTERP_MAX_LENGTH):
@@ -452,7 +366,7 @@ def barycenter_comparison(series: Sequence, gamma: float, *, init: str = "euclid
                           max_iter: int = BARYCENTER_MAX_ITER, template=None,
                           budget: float = BUDGET_SECONDS, seed: int = 0,
                           progress: Progress = None) -> BarycenterComparison:
-    """Euclidean mean, DBA and the soft-DTW barycenter of ``series`` (memoised).
+    """Euclidean mean, DBA and the soft-DTW barycenter of ``series``.
 
     DBA and the soft-DTW barycenter start from the same ``init``; every method's DTW loss
     (γ = 0) and wall-clock time are measured here.
@@ -461,38 +375,34 @@ def barycenter_comparison(series: Sequence, gamma: float, *, init: str = "euclid
     if len(series) < 1:
         raise ValueError("no series to average")
     tmpl = None if template is None else _as_float_series(template)
-    key = cache_key("bary", series, float(gamma), init, objective, band, int(max_iter),
-                    tmpl if tmpl is not None else "", float(budget), int(seed))
-
-    def compute():
-        methods = {}
-        with numba_threads(1):
-            _report(progress, 0.0, "Euclidean mean")
-            t0 = time.perf_counter()
-            eu = _as_float_series(sd.euclidean_barycenter(series))
-            methods["euclidean"] = MethodResult("Euclidean mean", eu, 0.0, 0.0)
-            methods["euclidean"].seconds = time.perf_counter() - t0
-            methods["euclidean"].dtw_loss = sd.dtw_loss(eu, series)
-            methods["dba"] = _run_method(
-                "DBA", lambda cb: sd.dba_barycenter(series, init=init, band=band,
-                                                    max_iter=max_iter, callback=cb,
-                                                    random_state=seed),
-                series, progress=progress, max_iter=max_iter, budget=budget, lo=0.05, hi=0.35)
-            methods["softdtw"] = _run_method(
-                f"soft-DTW (γ = {gamma:g})",
-                lambda cb: sd.softdtw_barycenter(series, gamma, init=init, objective=objective,
-                                                 band=band, max_iter=max_iter, callback=cb,
-                                                 random_state=seed),
-                series, progress=progress, max_iter=max_iter, budget=budget, lo=0.35, hi=1.0)
-            tl = None if tmpl is None else sd.dtw_loss(tmpl, series)
-        _report(progress, 1.0, "done")
-        return BarycenterComparison(methods, float(gamma), init, objective, tl)
-
-    return _memoised(key, compute)
+    methods = {}
+    with numba_threads(1):
+        _report(progress, 0.0, "Euclidean mean")
+        t0 = time.perf_counter()
+        eu = _as_float_series(sd.euclidean_barycenter(series))
+        methods["euclidean"] = MethodResult("Euclidean mean", eu, 0.0, 0.0)
+        methods["euclidean"].seconds = time.perf_counter() - t0
+        methods["euclidean"].dtw_loss = sd.dtw_loss(eu, series)
+        methods["dba"] = _run_method(
+            "DBA", lambda cb: sd.dba_barycenter(series, init=init, band=band,
+                                                max_iter=max_iter, callback=cb,
+                                                random_state=seed),
+            series, progress=progress, max_iter=max_iter, budget=budget, lo=0.05, hi=0.35)
+        methods["softdtw"] = _run_method(
+            f"soft-DTW (γ = {gamma:g})",
+            lambda cb: sd.softdtw_barycenter(series, gamma, init=init, objective=objective,
+                                             band=band, max_iter=max_iter, callback=cb,
+                                             random_state=seed),
+            series, progress=progress, max_iter=max_iter, budget=budget, lo=0.35, hi=1.0)
+        tl = None if tmpl is None else sd.dtw_loss(tmpl, series)
+    _report(progress, 1.0, "done")
+    return BarycenterComparison(methods, float(gamma), init, objective, tl)
 
 
 @dataclass
-class GammaSweepResult:
+class BarycenterSweep:
+    """The soft-DTW barycenter for each γ, its DTW loss, iterations, time and message."""
+
     gammas: np.ndarray
     barycenters: list[np.ndarray]
     losses: np.ndarray
@@ -501,38 +411,33 @@ class GammaSweepResult:
     messages: list[str]
 
 
-def gamma_sweep(series: Sequence, gammas: Sequence[float], *, init: str = "euclidean",
-                objective: str = "softdtw", band=None, max_iter: int = BARYCENTER_MAX_ITER,
-                budget: float = BUDGET_SECONDS, seed: int = 0,
-                progress: Progress = None) -> GammaSweepResult:
-    """The soft-DTW barycenter for each γ (in increasing order) with its DTW loss (memoised)."""
+def barycenter_sweep(series: Sequence, gammas: Sequence[float], *, init: str = "euclidean",
+                     objective: str = "softdtw", band=None,
+                     max_iter: int = BARYCENTER_MAX_ITER, budget: float = BUDGET_SECONDS,
+                     seed: int = 0, progress: Progress = None) -> BarycenterSweep:
+    """The soft-DTW barycenter for each γ (in increasing order) with its DTW loss."""
     series = [_as_float_series(s) for s in series]
     gammas = np.array(sorted({float(g) for g in gammas}))
     if gammas.size == 0:
         raise ValueError("choose at least one γ for the sweep")
-    key = cache_key("sweep", series, gammas, init, objective, band, int(max_iter),
-                    float(budget), int(seed))
+    out = []
+    with numba_threads(1):
+        for k, g in enumerate(gammas):
+            lo, hi = k / len(gammas), (k + 1) / len(gammas)
+            out.append(_run_method(
+                f"γ = {g:g}",
+                lambda cb, g=g: sd.softdtw_barycenter(
+                    series, g, init=init, objective=objective, band=band,
+                    max_iter=max_iter, callback=cb, random_state=seed),
+                series, progress=progress, max_iter=max_iter, budget=budget, lo=lo,
+                hi=hi))
+    _report(progress, 1.0, "done")
+    return BarycenterSweep(gammas, [r.barycenter for r in out],
+                           np.array([r.dtw_loss for r in out]),
+                           np.array([r.n_iter for r in out]),
+                           np.array([r.seconds for r in out]),
+                           [r.message for r in out])
 
-    def compute():
-        out = []
-        with numba_threads(1):
-            for k, g in enumerate(gammas):
-                lo, hi = k / len(gammas), (k + 1) / len(gammas)
-                out.append(_run_method(
-                    f"γ = {g:g}",
-                    lambda cb, g=g: sd.softdtw_barycenter(
-                        series, g, init=init, objective=objective, band=band,
-                        max_iter=max_iter, callback=cb, random_state=seed),
-                    series, progress=progress, max_iter=max_iter, budget=budget, lo=lo,
-                    hi=hi))
-        _report(progress, 1.0, "done")
-        return GammaSweepResult(gammas, [r.barycenter for r in out],
-                                np.array([r.dtw_loss for r in out]),
-                                np.array([r.n_iter for r in out]),
-                                np.array([r.seconds for r in out]),
-                                [r.message for r in out])
-
-    return _memoised(key, compute)
 
 
 # --------------------------------------------------------------------------- prediction

@@ -6,17 +6,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import analysis, compute_data, data, downloads, state, ui
-from explorer import figures_data as fd
+from explorer import data
+from explorer.logic import clustering, formatting
+from explorer.plots import clustering as plots
+from explorer.web import cache, sidebar, widgets
 
 RECORD = "km_record"
 STEP = "km_step"
-_BIND = {"bind": "query-params"}
 #: Each live frame stays on screen at least this long: on small inputs an iteration takes a
 #: few hundredths of a second, too fast to follow (and the browser would merge the frames).
 #: The pauses are not counted in the times shown.
 MIN_FRAME_SECONDS = 0.2
-GAMMAS = [g for g in state.GAMMA_OPTIONS if g != "0"]
+GAMMAS = [g for g in sidebar.GAMMA_OPTIONS if g != "0"]
 # a bound widget writes its *displayed* option text to the URL: options are short words
 SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "from Your data"}
 
@@ -24,63 +25,47 @@ SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "fr
 def _data_controls():
     """Source widgets; returns (series, labels, names, description)."""
     c = st.columns([1.2, 1.4, 1, 1, 1])
-    ui.valid_choice("km_src", list(SOURCES), "dataset")
-    src = c[0].radio("Series", list(SOURCES), captions=list(SOURCES.values()), key="km_src",
-                     **_BIND)
-    up = state.get_uploaded()
-    if src == "upload" and up is None:
-        st.info("No uploaded series in this session (uploads are never part of a shared link): "
-                "upload a file on the *Your data* page and press *Use these series on the "
-                "other pages*. Showing a bundled dataset meanwhile.")
-        src = "dataset"
+    src = widgets.choice_widget(c[0].radio, "Series", list(SOURCES), key="km_src",
+                                default="dataset", captions=list(SOURCES.values()))
+    src, up = sidebar.upload_source(src, st)
     if src == "dataset":
-        names = data.list_datasets()
-        ui.valid_choice("km_ds", names, "CBF")
-        ds = c[1].selectbox("Dataset", names, index=names.index("CBF"), key="km_ds", **_BIND)
-        ui.valid_choice("km_split", ["train", "test"], "train")
-        split = c[2].segmented_control("Split", ["train", "test"], default="train",
-                                       key="km_split", required=True, **_BIND) or "train"
+        ds, split = widgets.dataset_picker(c[1], c[2], prefix="km_", default="CBF")
         d = data.load_dataset(ds, split)
         return d.series, d.labels, [f"{ds}/{split} #{k}" for k in range(len(d))], \
             f"{ds} ({split}): {d.description}"
     if src == "synthetic":
-        ui.valid_choice("km_gen", list(compute_data.SYNTHETIC_SETS), "cbf")
-        gen = c[1].selectbox("Generator", list(compute_data.SYNTHETIC_SETS), key="km_gen",
-                             **_BIND, help="; ".join(f"{k}: {v}" for k, v in
-                                                     compute_data.SYNTHETIC_SETS.items()))
-        ui.clamp("km_per", 2, 50, 10)
-        per = int(c[2].number_input("Series per class", 2, 50, value=10, key="km_per", **_BIND))
-        ui.clamp("km_len", 16, compute_data.KMEANS_MAX_LENGTH, 96)
-        length = int(c[3].number_input("Length", 16, compute_data.KMEANS_MAX_LENGTH, value=96,
-                                       step=8, key="km_len", **_BIND))
-        ui.clamp("km_dseed", 0, 10_000, 0)
-        dseed = int(c[4].number_input("Data seed", 0, 10_000, value=0, key="km_dseed", **_BIND))
-        d = compute_data.synthetic_set(gen, per, length, dseed)
+        sets = clustering.SYNTHETIC_SETS
+        gen = widgets.choice_widget(c[1].selectbox, "Generator", list(sets), key="km_gen",
+                                    default="cbf",
+                                    help="; ".join(f"{k}: {v}" for k, v in sets.items()))
+        number = widgets.number_widget
+        per = int(number(c[2].number_input, "Series per class", 2, 50, key="km_per",
+                         default=10))
+        length = int(number(c[3].number_input, "Length", 16, clustering.KMEANS_MAX_LENGTH,
+                            key="km_len", default=96, step=8))
+        dseed = int(number(c[4].number_input, "Data seed", 0, 10_000, key="km_dseed",
+                           default=0))
+        d = cache.synthetic_set(gen, per, length, dseed)
         return d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))], d.description
     return up["series"], up.get("labels"), up["names"], \
-        f"{analysis.escape_markdown(up['filename'])}: {len(up['series'])} uploaded series"
+        f"{widgets.escape_markdown(up['filename'])}: {len(up['series'])} uploaded series"
 
 
 def _settings_controls(n_series: int) -> dict:
     c = st.columns([1, 2, 1.3, 1, 1, 1])
-    hi_k = max(1, min(8, n_series))
-    ui.clamp("km_k", 1, hi_k, min(3, hi_k))
-    k = int(c[0].number_input("k (clusters)", 1, hi_k, value=min(3, hi_k), key="km_k", **_BIND))
-    ui.valid_choice("km_gamma", GAMMAS, state.DEFAULT_GAMMA)
-    gamma = state.gamma_from_text(c[1].select_slider("γ", GAMMAS, value=state.DEFAULT_GAMMA,
-                                                     key="km_gamma", **_BIND))
-    ui.valid_choice("km_init", ["k-means++", "random"], "k-means++")
-    init = c[2].segmented_control("Initial centres", ["k-means++", "random"],
-                                  default="k-means++", required=True, key="km_init",
-                                  **_BIND) or "k-means++"
-    ui.clamp("km_seed", 0, 10_000, 0)
-    seed = int(c[3].number_input("Seed", 0, 10_000, value=0, key="km_seed", **_BIND))
-    ui.clamp("km_iter", 1, 50, 10)
-    max_iter = int(c[4].number_input("Max iterations", 1, 50, value=10, key="km_iter", **_BIND))
-    ui.clamp("km_bary", 1, 50, 10)
-    bary = int(c[5].number_input("Barycenter steps", 1, 50, value=10, key="km_bary", **_BIND,
-                                 help="L-BFGS iterations of each centre update (warm-started "
-                                      "from the previous centre)."))
+    choice, number = widgets.choice_widget, widgets.number_widget
+    k = int(number(c[0].number_input, "k (clusters)", 1, max(1, min(8, n_series)), key="km_k",
+                   default=3))
+    gamma = sidebar.gamma_from_text(choice(c[1].select_slider, "γ", GAMMAS, key="km_gamma",
+                                           default=sidebar.DEFAULT_GAMMA))
+    init = choice(c[2].segmented_control, "Initial centres", ["k-means++", "random"],
+                  key="km_init", default="k-means++")
+    seed = int(number(c[3].number_input, "Seed", 0, 10_000, key="km_seed", default=0))
+    max_iter = int(number(c[4].number_input, "Max iterations", 1, 50, key="km_iter",
+                          default=10))
+    bary = int(number(c[5].number_input, "Barycenter steps", 1, 50, key="km_bary", default=10,
+                      help="L-BFGS iterations of each centre update (warm-started from the "
+                           "previous centre)."))
     return {"k": k, "gamma": gamma, "init": init, "seed": seed, "max_iter": max_iter,
             "barycenter_max_iter": bary}
 
@@ -91,9 +76,9 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
     s = steps[pos]
     m = st.columns(4)
     m[0].metric("Iteration", s["iteration"])
-    m[1].metric("Soft-DTW inertia Σ dtw_γ", f"{s['inertia']:.6g}")
+    m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(s["inertia"]))
     m[2].metric("Series that changed cluster", s["changes"])
-    m[3].metric("Time so far", f"{s['elapsed']:.2f} s")
+    m[3].metric("Time so far", f"{formatting.fixed(s['elapsed'])} s")
     moved = None
     if pos > 0:
         moved = steps[pos - 1]["labels"] != s["labels"]
@@ -103,22 +88,23 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
     left, right = st.columns([2.3, 1])
     title = f"Iteration {s['iteration']}" + (" (running…)" if live else "")
     with left:
-        ui.plot(fd.kmeans_figure(rec["series"], s["labels"], s["centers"], moved=moved,
-                                 channel=channel, title=title, uirevision="km-clusters"),
-                key=f"{key}_clusters")
+        widgets.plot(plots.kmeans_figure(rec["series"], s["labels"], s["centers"], moved=moved,
+                                         channel=channel, title=title,
+                                         uirevision="km-clusters"),
+                     key=f"{key}_clusters")
     with right:
         shown = steps[:pos + 1] if live else steps
-        ui.plot(fd.progress_figure([t["iteration"] for t in shown],
-                                   [t["inertia"] for t in shown],
-                                   [t["changes"] for t in shown],
-                                   current=s["iteration"], objective="Σ dtw_γ",
-                                   uirevision="km-progress"),
-                key=f"{key}_progress")
+        widgets.plot(plots.progress_figure([t["iteration"] for t in shown],
+                                           [t["inertia"] for t in shown],
+                                           [t["changes"] for t in shown],
+                                           current=s["iteration"], objective="Σ dtw_γ",
+                                           uirevision="km-progress"),
+                     key=f"{key}_progress")
 
 
 def _run_live(coll, true_labels, params: dict, channel: int) -> None:
     """Iterate the generator, redrawing the placeholder after every assignment step."""
-    model = analysis.make_kmeans("soft-DTW", params["k"], gamma=params["gamma"],
+    model = clustering.make_kmeans("soft-DTW", params["k"], gamma=params["gamma"],
                                  init=params["init"], seed=params["seed"],
                                  max_iter=params["max_iter"],
                                  barycenter_max_iter=params["barycenter_max_iter"])
@@ -141,7 +127,7 @@ def _run_live(coll, true_labels, params: dict, channel: int) -> None:
         rec["steps"].append({
             "iteration": int(step.iteration), "labels": np.asarray(step.labels),
             "centers": np.asarray(step.centers), "inertia": float(step.inertia),
-            "changes": analysis.label_changes(prev, step.labels),
+            "changes": clustering.label_changes(prev, step.labels),
             "reseeded": tuple(step.reseeded),
             "elapsed": time.perf_counter() - t0 - paused,
         })
@@ -152,13 +138,13 @@ def _run_live(coll, true_labels, params: dict, channel: int) -> None:
                        key=f"km_live_{len(rec['steps'])}")
         shown_at = time.perf_counter()
     status.update(label="Comparing with DBA and Euclidean k-means on the same seed…")
-    compute_data.baselines(coll.series, params["k"], true_labels, params["init"],
-                           params["seed"], params["max_iter"])
+    cache.baselines(coll.series, params["k"], true_labels, params["init"], params["seed"],
+                    params["max_iter"])
     rec["done"] = True
     rec["converged"] = bool(model.converged_)
     status.update(label=f"Done: {len(rec['steps']) - 1} centre updates in "
-                        f"{time.perf_counter() - t0 - paused:.1f} s", state="complete",
-                  expanded=False)
+                        f"{formatting.fixed(time.perf_counter() - t0 - paused, 1)} s",
+                  state="complete", expanded=False)
     st.session_state[STEP] = rec["steps"][-1]["iteration"]
     st.rerun()
 
@@ -197,13 +183,13 @@ def _comparison(rec: dict, shown: dict) -> None:
     series, true_labels = rec["series"], rec["labels_true"]
     st.subheader("Compared with DBA and Euclidean k-means (same seed and init)")
     with st.spinner("Running the baselines…", show_time=True):
-        base = compute_data.baselines(series, p["k"], true_labels, p["init"], p["seed"],
-                                      p["max_iter"])
+        base = cache.baselines(series, p["k"], true_labels, p["init"], p["seed"],
+                               p["max_iter"])
     final = rec["steps"][-1]
-    rows = [{"method": f"soft-DTW (γ = {p['gamma']:g})",
-             "DTW inertia Σ min_c dtw₀(xᵢ, c)": compute_data.dtw_inertia(series,
-                                                                        final["centers"]),
-             "adjusted Rand index": (analysis.adjusted_rand_index(true_labels, final["labels"])
+    rows = [{"method": f"soft-DTW (γ = {formatting.number(p['gamma'])})",
+             "DTW inertia Σ min_c dtw₀(xᵢ, c)": cache.dtw_inertia(series, final["centers"]),
+             "adjusted Rand index": (clustering.adjusted_rand_index(true_labels,
+                                                                    final["labels"])
                                      if true_labels is not None else None),
              "centre updates": final["iteration"], "seconds": final["elapsed"], "note": ""}]
     for b in base:
@@ -238,20 +224,17 @@ def _comparison(rec: dict, shown: dict) -> None:
                 centres.append(ctr)
                 names.append(f"{b.method} centre {c}")
     d = st.columns(3)
-    d[0].download_button("Cluster labels (CSV)", downloads.table_csv(cols),
-                         "kmeans_labels.csv", "text/csv", on_click="ignore", key="km_dl_labels",
-                         icon=":material/download:")
-    d[1].download_button("Centres (CSV)", downloads.series_csv(centres, names=names),
-                         "kmeans_centres.csv", "text/csv", on_click="ignore",
-                         key="km_dl_centres", icon=":material/download:")
-    d[2].download_button("Comparison table (CSV)",
-                         downloads.table_csv({k: list(table[k]) for k in table.columns}),
-                         "kmeans_comparison.csv", "text/csv", on_click="ignore",
-                         key="km_dl_table", icon=":material/download:")
+    widgets.download("Cluster labels (CSV)", data.table_csv(cols), "kmeans_labels.csv",
+                     "km_dl_labels", d[0])
+    widgets.download("Centres (CSV)", data.series_to_csv(centres, names=names),
+                     "kmeans_centres.csv", "km_dl_centres", d[1])
+    widgets.download("Comparison table (CSV)",
+                     data.table_csv({k: list(table[k]) for k in table.columns}),
+                     "kmeans_comparison.csv", "km_dl_table", d[2])
 
 
 def body() -> None:
-    ui.intro(
+    widgets.intro(
         "k-means, live",
         "k-means alternates two steps: assign every series to its nearest centre, then move "
         "each centre to the average of its members. With soft-DTW both steps use dtw_γ, and the "
@@ -263,25 +246,21 @@ def body() -> None:
         r"\,\mathrm{dtw}_\gamma(c, x_i)",
     )
     series, labels, names, description = _data_controls()
-    coll = compute_data.collection(series, labels, names, compute_data.KMEANS_MAX_SERIES,
-                                   compute_data.KMEANS_MAX_LENGTH)
+    coll = cache.collection(series, labels, names, clustering.KMEANS_MAX_SERIES,
+                            clustering.KMEANS_MAX_LENGTH)
     lengths = [len(s) for s in coll.series]
     st.caption(f"{description} — {len(coll.series)} series, length "
                f"{min(lengths)}–{max(lengths)}"
                + (f", {coll.dim} channels" if coll.dim > 1 else "")
-               + f". Caps on this page: {compute_data.KMEANS_MAX_SERIES} series, "
-                 f"{compute_data.KMEANS_MAX_LENGTH} points per series.")
+               + f". Caps on this page: {clustering.KMEANS_MAX_SERIES} series, "
+                 f"{clustering.KMEANS_MAX_LENGTH} points per series.")
     for note in coll.notes:
         st.warning(note)
     params = _settings_controls(len(coll.series))
     params["data"] = description
     params["n"] = len(coll.series)
-    channel = 0
-    if coll.dim > 1:
-        ui.clamp("km_channel", 0, coll.dim - 1, 0)
-        channel = int(st.number_input("Channel drawn", 0, coll.dim - 1, value=0,
-                                      key="km_channel", **_BIND,
-                                      help="k-means uses all channels; the panels draw one."))
+    channel = widgets.channel_picker(coll.dim, "km_channel",
+                                     help="k-means uses all channels; the panels draw one.")
     st.caption("Ground cost ‖xᵢ − cⱼ‖², no band (the sidebar's γ, cost and band apply to the "
                "pair pages). The page address keeps these settings, never uploaded data.")
     if st.button("Run k-means", type="primary", icon=":material/play_arrow:", key="km_run"):
@@ -295,4 +274,4 @@ def body() -> None:
     _review(rec, params, min(channel, centers.shape[2] - 1) if centers.ndim == 3 else 0)
 
 
-ui.run_page(body)
+widgets.run_page(body)

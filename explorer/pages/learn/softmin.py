@@ -4,7 +4,9 @@ import numpy as np
 import streamlit as st
 
 import softdtw_core as sd
-from explorer import figures, learn, state, ui
+from explorer.logic import formatting, teaching
+from explorer.plots import teaching as plots
+from explorer.web import sidebar, widgets
 
 CENTERS = (-2.0, 0.2, 2.4)
 OFFSETS = (0.6, 0.0, 0.9)
@@ -12,8 +14,8 @@ COMPARE_GAMMAS = (0.1, 1.0, 10.0)
 
 
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "min^γ, the soft minimum",
         "The hard minimum of several values jumps from one argument to another and has a "
         "kink wherever two are tied; **min^γ** replaces it by a log-sum-exp that is smooth "
@@ -34,10 +36,11 @@ def body() -> None:
                     f"them off, more as γ grows. Thick red: the sidebar's γ = "
                     f"{sel.gamma_text}.")
         t = np.linspace(-4.5, 4.5, 601)
-        F, _, hard, _ = learn.softmin_curves(t, CENTERS, OFFSETS, 0.0)
-        curves = {g: learn.softmin_curves(t, CENTERS, OFFSETS, g)[1]
+        F, _, hard, _ = teaching.softmin_curves(t, CENTERS, OFFSETS, 0.0)
+        curves = {g: teaching.softmin_curves(t, CENTERS, OFFSETS, g)[1]
                   for g in sorted(set(COMPARE_GAMMAS) | {gamma}) if g > 0}
-        ui.plot(figures.softmin_quadratics_figure(t, F, curves, hard, gamma), key="quad_chart")
+        widgets.plot(plots.softmin_quadratics_figure(t, F, curves, hard, gamma),
+                     key="quad_chart")
     with right:
         st.subheader("Soft-min of three numbers")
         c = st.columns(3)
@@ -50,11 +53,12 @@ def body() -> None:
             return
         soft = float(sd.softmin(vals, gamma))
         w = sd.softmin_weights(vals, gamma)
+        number = formatting.number
         m = st.columns(4)
-        m[0].metric("min(a, b, c)", f"{vals.min():.4g}")
-        m[1].metric(f"min^γ at γ = {sel.gamma_text}", f"{soft:.4g}")
-        m[2].metric("lower bound min − γ log 3", f"{vals.min() - gamma * np.log(3):.4g}")
-        m[3].metric("weights (a, b, c)", ", ".join(f"{v:.2f}" for v in w))
+        m[0].metric("min(a, b, c)", number(vals.min(), 4))
+        m[1].metric(f"min^γ at γ = {sel.gamma_text}", number(soft, 4))
+        m[2].metric("lower bound min − γ log 3", number(vals.min() - gamma * np.log(3), 4))
+        m[3].metric("weights (a, b, c)", ", ".join(formatting.fixed(v, 2) for v in w))
         span = max(2.0, float(np.ptp(vals)) + 2.0, 6 * gamma)
         tt = np.linspace(min(b, cc) - span, max(b, cc) + span, 601)
         U = np.stack([tt, np.full_like(tt, b), np.full_like(tt, cc)])
@@ -64,8 +68,8 @@ def body() -> None:
                     "min(t, b, c) bends sharply where t crosses min(b, c); min^γ bends "
                     "smoothly, and the weights (below) slide from one argument to the other "
                     "instead of switching.")
-        ui.plot(figures.softmin_three_figure(tt, soft_t, U.min(axis=0), W, b, cc),
-                key="three_chart")
+        widgets.plot(plots.softmin_three_figure(tt, soft_t, U.min(axis=0), W, b, cc),
+                     key="three_chart")
 
 
-ui.run_page(body)
+widgets.run_page(body)

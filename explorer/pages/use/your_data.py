@@ -3,11 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from explorer import compute, compute_data, data, downloads, figures, state, ui
-from explorer import figures_data as fd
-from explorer.analysis import escape_markdown as md
+from explorer import data
+from explorer.logic import clustering, formatting
+from explorer.plots import clustering as plots
+from explorer.plots import teaching as teaching_plots
+from explorer.web import cache, sidebar, widgets
+from explorer.web.widgets import escape_markdown as md
 
-_BIND = {"bind": "query-params"}
 SAMPLE = "yd_sample"
 # a bound widget writes its *displayed* option text to the URL: options are short words
 LAYOUTS = {"auto": "detect", "wide": "one series per row",
@@ -37,27 +39,25 @@ def _reading_options() -> tuple:
     with st.expander("Reading options: detected automatically; override them if the report "
                      "below looks wrong", icon=":material/tune:"):
         c = st.columns(4)
-        ui.valid_choice("yd_layout", list(LAYOUTS), "auto")
-        layout = c[0].selectbox("Layout", list(LAYOUTS), key="yd_layout", **_BIND,
-                                help="; ".join(f"{k}: {v}" for k, v in LAYOUTS.items()))
-        ui.valid_choice("yd_delim", list(DELIMITERS), "auto")
-        delim = c[1].selectbox("Delimiter", list(DELIMITERS), key="yd_delim", **_BIND)
-        ui.valid_choice("yd_decimal", list(DECIMALS), "auto")
-        decimal = c[2].selectbox("Decimal mark", list(DECIMALS), key="yd_decimal", **_BIND,
-                                 help="dot: 1.5; comma: 1,5")
-        ui.valid_choice("yd_header", list(HEADERS), "auto")
-        header = c[3].selectbox("Header row", list(HEADERS), key="yd_header", **_BIND)
+        choice = widgets.choice_widget
+        layout = choice(c[0].selectbox, "Layout", list(LAYOUTS), key="yd_layout",
+                        default="auto", help="; ".join(f"{k}: {v}" for k, v in LAYOUTS.items()))
+        delim = choice(c[1].selectbox, "Delimiter", list(DELIMITERS), key="yd_delim",
+                       default="auto")
+        decimal = choice(c[2].selectbox, "Decimal mark", list(DECIMALS), key="yd_decimal",
+                         default="auto", help="dot: 1.5; comma: 1,5")
+        header = choice(c[3].selectbox, "Header row", list(HEADERS), key="yd_header",
+                        default="auto")
         c = st.columns([1.3, 1.3, 1])
-        label = c[0].text_input("Label column", key="yd_label", max_chars=60, **_BIND,
-                                placeholder="detect",
-                                help="Empty: detect; 'none': no labels; or a column number "
-                                     "(0-based) or header name.")
-        ui.valid_choice("yd_missing", list(MISSING), "error")
-        missing = c[1].radio("Missing values inside a series", list(MISSING),
-                             captions=list(MISSING.values()), key="yd_missing", horizontal=True,
-                             **_BIND)
-        znorm = c[2].toggle("z-normalise each series", value=False, key="yd_znorm", **_BIND)
-    overrides = {"missing": missing, "znormalize": bool(znorm)}
+        label = widgets.text_widget(c[0].text_input, "Label column", key="yd_label",
+                                    max_chars=60, placeholder="detect",
+                                    help="Empty: detect; 'none': no labels; or a column number "
+                                         "(0-based) or header name.")
+        missing = choice(c[1].radio, "Missing values inside a series", list(MISSING),
+                         key="yd_missing", default="error", captions=list(MISSING.values()),
+                         horizontal=True)
+        znorm = widgets.toggle_widget(c[2].toggle, "z-normalise each series", key="yd_znorm")
+    overrides = {"missing": missing, "znormalize": znorm}
     if layout != "auto":
         overrides["layout"] = layout
     if delim != "auto":
@@ -66,7 +66,7 @@ def _reading_options() -> tuple:
         overrides["decimal"] = DECIMALS[decimal]
     if header != "auto":
         overrides["header"] = HEADERS[header]
-    lab = _label_column(label or "")
+    lab = _label_column(label)
     if lab is not None:
         overrides["label_column"] = lab
     return tuple(sorted(overrides.items()))
@@ -74,7 +74,7 @@ def _reading_options() -> tuple:
 
 def _offer(parsed, filename: str) -> None:
     """Button callback: hand the upload to every page through the shared selector."""
-    state.set_uploaded(parsed.series, parsed.names, labels=parsed.labels, filename=filename)
+    sidebar.set_uploaded(parsed.series, parsed.names, labels=parsed.labels, filename=filename)
     st.session_state["src"] = "upload"
 
 
@@ -89,11 +89,10 @@ def _source():
                                    "or a UEA/sktime .ts file (multivariate too).")
     with c[1]:
         st.markdown("**No file at hand?**")
-        st.download_button("Download a sample CSV", compute_data.sample_csv(),
-                           "soft-dtw-sample.csv", "text/csv", on_click="ignore",
-                           key="yd_dl_sample", icon=":material/download:",
-                           help="Nine Cylinder–Bell–Funnel series of 64 points, wide layout: "
-                                "an id column, a label column, then t0 … t63.")
+        widgets.download("Download a sample CSV", cache.sample_csv(), "soft-dtw-sample.csv",
+                         "yd_dl_sample",
+                         help="Nine Cylinder–Bell–Funnel series of 64 points, wide layout: an "
+                              "id column, a label column, then t0 … t63.")
         if st.button("Try the sample here", key="yd_try", icon=":material/science:"):
             st.session_state[SAMPLE] = True
     st.caption("Uploaded data stays in this browser session: it is never written into the "
@@ -102,7 +101,7 @@ def _source():
     if up is not None:
         return up.getvalue(), up.name
     if st.session_state.get(SAMPLE):
-        return compute_data.sample_csv(), "soft-dtw-sample.csv"
+        return cache.sample_csv(), "soft-dtw-sample.csv"
     return None
 
 
@@ -110,26 +109,20 @@ def _alignment(parsed, sel) -> None:
     n_series = len(parsed.series)
     st.subheader("Inspect one pair")
     c = st.columns([1, 1, 1, 3], vertical_alignment="bottom")
-    ui.clamp("yd_i", 0, n_series - 1, 0)
-    ui.clamp("yd_j", 0, n_series - 1, 1)
-    i = int(c[0].number_input("Series x #", 0, n_series - 1, value=0, key="yd_i", **_BIND))
-    j = int(c[1].number_input("Series y #", 0, n_series - 1, value=min(1, n_series - 1),
-                              key="yd_j", **_BIND))
+    i = int(widgets.number_widget(c[0].number_input, "Series x #", 0, n_series - 1, key="yd_i",
+                                  default=0))
+    j = int(widgets.number_widget(c[1].number_input, "Series y #", 0, n_series - 1, key="yd_j",
+                                  default=1))
     x = np.asarray(parsed.series[i], dtype=np.float64)
     y = np.asarray(parsed.series[j], dtype=np.float64)
     x = x[:, 0] if x.ndim == 2 and x.shape[1] == 1 else x
     y = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
-    dim = 1 if x.ndim == 1 else x.shape[1]
-    channel = 0
-    if dim > 1:
-        ui.clamp("yd_channel", 0, dim - 1, 0)
-        channel = int(c[2].number_input("Channel drawn", 0, dim - 1, value=0, key="yd_channel",
-                                        **_BIND, help="Δ and E use all channels; the match "
-                                                      "lines draw one."))
+    channel = widgets.channel_picker(1 if x.ndim == 1 else x.shape[1], "yd_channel", c[2],
+                                     help="Δ and E use all channels; the match lines draw one.")
     names = parsed.names
     c[3].markdown(f"x = **{md(names[i])}** ({len(x)} points) · y = **{md(names[j])}** ({len(y)} "
                   f"points) · γ = {sel.gamma_text}, cost {sel.cost} (from the sidebar)")
-    cap = state.MAX_LENGTH
+    cap = sidebar.MAX_LENGTH
     if len(x) > cap or len(y) > cap:
         st.info(f"The pair view builds full n×m tables: it uses the first {cap} points of "
                 f"each series (x has {len(x)}, y has {len(y)}).")
@@ -137,90 +130,87 @@ def _alignment(parsed, sel) -> None:
     band = sel.band
     if band is not None:
         try:
-            compute.hard_path(x, y, sel.cost, band)
+            cache.optimal_path(x, y, sel.cost, band)
         except ValueError as exc:
             st.warning(f"Band dropped for this pair: {exc}")
             band = None
-    t = compute.tables(x, y, sel.gamma, sel.cost, band)
-    path, dtw = compute.hard_path(x, y, sel.cost, band)
+    t = cache.tables(x, y, sel.gamma, sel.cost, band)
+    path, dtw = cache.optimal_path(x, y, sel.cost, band)
     m = st.columns(3)
     m[0].metric("n × m", f"{len(x)} × {len(y)}")
-    m[1].metric(f"dtw_γ at γ = {sel.gamma_text}", f"{t.value:.6g}")
-    m[2].metric("DTW (γ = 0)", f"{dtw:.6g}")
+    m[1].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(t.value))
+    m[2].metric("DTW (γ = 0)", formatting.number(dtw))
     left, right = st.columns(2)
     with left:
         st.markdown("**Cost matrix Δ** with the hard DTW path (white)")
-        ui.plot(figures.cost_figure(x, y, t.cost, path=path, clickable=False, cost_label="Δ",
-                                    uirevision=f"yd-cost-{len(x)}-{len(y)}", height=560),
-                key="yd_cost")
+        widgets.plot(teaching_plots.cost_figure(x, y, t.cost, path=path, clickable=False,
+                                                cost_label="Δ", height=560,
+                                                uirevision=f"yd-cost-{len(x)}-{len(y)}"),
+                     key="yd_cost")
     with right:
         st.markdown(f"**Expected alignment E** at γ = {sel.gamma_text} (dotted: the hard path)")
-        ui.plot(fd.alignment_figure(t.E, path, uirevision=f"yd-E-{len(x)}-{len(y)}"),
-                key="yd_E")
+        widgets.plot(plots.alignment_figure(t.E, path, uirevision=f"yd-E-{len(x)}-{len(y)}"),
+                     key="yd_E")
     st.markdown("**The two series with their matches**: a line joins xᵢ and yⱼ with an "
                 "opacity that grows with Eᵢⱼ (the strongest 2,500 matches).")
-    ui.plot(fd.match_lines_figure(x, y, t.E, channel=channel, names=(names[i], names[j]),
-                                  uirevision=f"yd-match-{i}-{j}"), key="yd_match")
+    widgets.plot(plots.match_lines_figure(x, y, t.E, channel=channel,
+                                          names=(names[i], names[j]),
+                                          uirevision=f"yd-match-{i}-{j}"), key="yd_match")
     rl = [f"i={k + 1}" for k in range(len(x))]
     cl = [f"j={k + 1}" for k in range(len(y))]
     d = st.columns(3)
-    d[0].download_button("Δ (CSV)", downloads.matrix_csv(t.cost, row_labels=rl, col_labels=cl),
-                         "cost_matrix.csv", "text/csv", on_click="ignore", key="yd_dl_cost",
-                         icon=":material/download:")
-    d[1].download_button("E (CSV)", downloads.matrix_csv(t.E, row_labels=rl, col_labels=cl),
-                         "expected_alignment.csv", "text/csv", on_click="ignore",
-                         key="yd_dl_E", icon=":material/download:")
-    d[2].download_button("Hard path (CSV)",
-                         downloads.table_csv({"i": [p[0] + 1 for p in path],
-                                              "j": [p[1] + 1 for p in path]}),
-                         "dtw_path.csv", "text/csv", on_click="ignore", key="yd_dl_path",
-                         icon=":material/download:")
+    widgets.download("Δ (CSV)", data.matrix_csv(t.cost, row_labels=rl, col_labels=cl),
+                     "cost_matrix.csv", "yd_dl_cost", d[0])
+    widgets.download("E (CSV)", data.matrix_csv(t.E, row_labels=rl, col_labels=cl),
+                     "expected_alignment.csv", "yd_dl_E", d[1])
+    widgets.download("Hard path (CSV)",
+                     data.table_csv({"i": [p[0] + 1 for p in path],
+                                     "j": [p[1] + 1 for p in path]}),
+                     "dtw_path.csv", "yd_dl_path", d[2])
 
 
 def _matrix(parsed, sel) -> None:
     st.subheader("All pairs, ordered by a hierarchical clustering")
-    ui.valid_choice("yd_kind", ["raw", "divergence"], "raw")
-    kind = st.segmented_control("Matrix", ["raw", "divergence"], default="raw", required=True,
-                                key="yd_kind", **_BIND,
-                                help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, "
-                                     "x) + dtw_γ(y, y)), zero on the diagonal.") or "raw"
-    coll = compute_data.collection(parsed.series, parsed.labels, parsed.names,
-                                   compute_data.MATRIX_MAX_SERIES, compute_data.MATRIX_MAX_LENGTH)
+    kind = widgets.choice_widget(
+        st.segmented_control, "Matrix", ["raw", "divergence"], key="yd_kind", default="raw",
+        help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), zero "
+             "on the diagonal.")
+    coll = cache.collection(parsed.series, parsed.labels, parsed.names,
+                            clustering.MATRIX_MAX_SERIES, clustering.MATRIX_MAX_LENGTH)
     for note in coll.notes:
         st.warning(note)
     band = sel.band
     n = len(coll.series)
     with st.spinner(f"Computing {n * (n + 1) // 2:,} soft-DTW values…", show_time=True):
         try:
-            M, order = compute_data.pairwise(coll.series, sel.gamma, kind == "divergence",
+            M, order = cache.pairwise_matrix(coll.series, sel.gamma, kind == "divergence",
                                              sel.cost, band)
         except ValueError as exc:
             if band is None:
                 raise
             st.warning(f"Band dropped for the matrix: {exc}")
             band = None
-            M, order = compute_data.pairwise(coll.series, sel.gamma, kind == "divergence",
+            M, order = cache.pairwise_matrix(coll.series, sel.gamma, kind == "divergence",
                                              sel.cost, None)
     label = "dtw_γ" if kind == "raw" else "D_γ"
-    ui.plot(fd.pairwise_figure(M, order, coll.names, label=label, groups=coll.labels,
-                               uirevision=f"yd-pairs-{n}"), key="yd_pairs")
-    st.caption(f"{n} series (cap {compute_data.MATRIX_MAX_SERIES}; series longer than "
-               f"{compute_data.MATRIX_MAX_LENGTH} points are resampled for this matrix), "
+    widgets.plot(plots.pairwise_figure(M, order, coll.names, label=label, groups=coll.labels,
+                                       uirevision=f"yd-pairs-{n}"), key="yd_pairs")
+    st.caption(f"{n} series (cap {clustering.MATRIX_MAX_SERIES}; series longer than "
+               f"{clustering.MATRIX_MAX_LENGTH} points are resampled for this matrix), "
                f"γ = {sel.gamma_text}. Rows and columns follow the leaves of an average-linkage "
                "clustering of the divergence (optimal leaf ordering), so similar series sit "
                "together." + (" Labels are shown in brackets." if coll.labels is not None
                               else ""))
     names = [coll.names[k] for k in order]
-    st.download_button(f"{label} matrix, clustered order (CSV)",
-                       downloads.matrix_csv(M[np.ix_(order, order)], row_labels=names,
-                                            col_labels=names, corner="series"),
-                       "pairwise_matrix.csv", "text/csv", on_click="ignore", key="yd_dl_pairs",
-                       icon=":material/download:")
+    widgets.download(f"{label} matrix, clustered order (CSV)",
+                     data.matrix_csv(M[np.ix_(order, order)], row_labels=names,
+                                     col_labels=names, corner="series"),
+                     "pairwise_matrix.csv", "yd_dl_pairs")
 
 
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "Your data",
         "Upload your own time series and see how soft-DTW aligns them: pick any two to inspect "
         "their cost matrix Δ, the expected alignment E at the sidebar's γ and the hard DTW "
@@ -238,18 +228,18 @@ def body() -> None:
     content, filename = source
     try:
         with st.spinner(f"Reading {len(content):,} bytes…"):
-            parsed = compute_data.parse_upload(content, filename, overrides)
+            parsed = cache.parse_upload(content, filename, overrides)
     except data.SeriesFileError as exc:
         st.error(str(exc))  # the data layer's message, as is
         return
     st.subheader("What was read")
     st.code(parsed.report.to_text(), language=None)
-    offered = state.get_uploaded()
+    offered = sidebar.get_uploaded()
     c = st.columns([1.4, 1, 3], vertical_alignment="center")
     c[0].button("Use these series on the other pages", type="primary", key="yd_offer",
                 icon=":material/share:", on_click=_offer, args=(parsed, filename))
     if offered is not None:
-        c[1].button("Stop offering", key="yd_clear", on_click=state.clear_uploaded)
+        c[1].button("Stop offering", key="yd_clear", on_click=sidebar.clear_uploaded)
         c[2].caption(f"The other pages can use {len(offered['series'])} series from "
                      f"{md(offered['filename'])} (sidebar → Source → upload; k-means → "
                      "upload).")
@@ -257,4 +247,4 @@ def body() -> None:
     _matrix(parsed, sel)
 
 
-ui.run_page(body)
+widgets.run_page(body)

@@ -1,9 +1,8 @@
-"""Pure Plotly figure builders of the *Use* pages Interpolation, Barycenters and Prediction.
+"""Figures of the *Use* pages Interpolation, Barycenters and Prediction.
 
-Arrays in, ``go.Figure`` out (no Streamlit). The colours, template and font are those of
-:mod:`explorer.figures`; arrays are sent as float32; every figure has a ``uirevision`` so
-that zoom survives reruns. Multichannel series are drawn one channel at a time
-(``channel``); the numbers and downloads always keep every channel.
+Pure Plotly: arrays in, ``go.Figure`` out (no Streamlit), with the colours, template and
+conventions of :mod:`explorer.plots.style`. Multichannel series are drawn one channel at a
+time (``channel``); the numbers and downloads always keep every channel.
 """
 
 from __future__ import annotations
@@ -14,7 +13,19 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import SERIES_COLOURS, X_COLOUR, Y_COLOUR, f32, finish
+from explorer.logic import formatting
+
+from .style import (
+    SERIES_COLOURS,
+    X_COLOUR,
+    Y_COLOUR,
+    channel_of,
+    f32,
+    finish,
+    frame_slider,
+    joined,
+    play_button,
+)
 
 __all__ = [
     "METHOD_COLOURS",
@@ -45,20 +56,6 @@ _TOP_LEGEND = {"orientation": "h", "x": 0.0, "y": 1.1, "yanchor": "bottom",
                "entrywidth": 185, "entrywidthmode": "pixels"}
 
 
-
-
-def channel_of(s, channel: int = 0) -> np.ndarray:
-    """Channel ``channel`` of a ``(n,)`` or ``(n, d)`` series, as a 1-D float64 array."""
-    s = np.asarray(s, dtype=np.float64)
-    if s.ndim == 1:
-        if channel != 0:
-            raise ValueError(f"channel {channel} of a univariate series")
-        return s
-    if not 0 <= channel < s.shape[1]:
-        raise ValueError(f"channel {channel} outside 0..{s.shape[1] - 1}")
-    return s[:, channel]
-
-
 def _line(s, *, name, colour, width=2.5, dash="solid", start=0, showlegend=True,
           opacity=1.0, channel=0, legendgroup=None, xaxis_name="t"):
     v = channel_of(s, channel)
@@ -72,17 +69,9 @@ def _line(s, *, name, colour, width=2.5, dash="solid", start=0, showlegend=True,
 
 def _members_trace(members: Sequence, channel: int, *, showlegend=True,
                    name: str = "members") -> go.Scatter:
-    """All members as one trace (NaN-separated segments): fast to draw, one legend entry."""
-    xs, ys = [], []
-    for s in members:
-        v = channel_of(s, channel)
-        xs.append(np.arange(len(v), dtype=np.float64))
-        ys.append(v)
-        xs.append(np.array([np.nan]))
-        ys.append(np.array([np.nan]))
-    x = np.concatenate(xs) if xs else np.zeros(0)
-    y = np.concatenate(ys) if ys else np.zeros(0)
-    return go.Scatter(x=f32(x), y=f32(y), mode="lines", name=f"{name} ({len(members)})",
+    """All members as one faint trace (:func:`explorer.plots.style.joined`)."""
+    x, y = joined(members, channel)
+    return go.Scatter(x=x, y=y, mode="lines", name=f"{name} ({len(members)})",
                       line={"color": MEMBER_COLOUR, "width": 1}, hoverinfo="skip",
                       showlegend=showlegend, legendgroup="members", connectgaps=False)
 
@@ -139,7 +128,7 @@ def interpolation_figure(x, y, lams, soft: Sequence, euclid: Sequence, *, channe
                             colour=INTERP_COLOUR if first else METHOD_COLOURS["euclidean"],
                             width=3, channel=channel), row=1, col=col)
     idx = [2, 5]
-    labels = [f"{lam:.2f}" for lam in lams]
+    labels = [formatting.fixed(lam, 2) for lam in lams]
 
     def frame(k):
         return go.Frame(
@@ -159,23 +148,9 @@ def interpolation_figure(x, y, lams, soft: Sequence, euclid: Sequence, *, channe
         fig, height=500, uirevision=uirevision,
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         legend=_TOP_LEGEND,
-        sliders=[{
-            "active": int(active),
-            "currentvalue": {"prefix": "λ = ", "font": {"size": 14}},
-            "pad": {"t": 45, "b": 0}, "x": 0.08, "len": 0.92, "y": 0.0, "yanchor": "top",
-            "steps": [{"label": labels[k], "method": "animate",
-                       "args": [[labels[k]], {"mode": "immediate",
-                                              "frame": {"duration": 0, "redraw": True},
-                                              "transition": {"duration": 0}}]}
-                      for k in range(len(lams))],
-        }],
-        updatemenus=[{
-            "type": "buttons", "showactive": False, "x": 0.0, "y": 0.0, "xanchor": "left",
-            "yanchor": "top", "pad": {"t": 55},
-            "buttons": [{"label": "▶", "method": "animate",
-                         "args": [None, {"frame": {"duration": 250, "redraw": True},
-                                         "fromcurrent": True, "transition": {"duration": 0}}]}],
-        }],
+        sliders=[frame_slider(labels, active, "λ = ", pad={"t": 45, "b": 0}, x=0.08,
+                              len=0.92)],
+        updatemenus=[play_button("▶", 250, x=0.0, y=0.0, xanchor="left", pad={"t": 55})],
     )
     return fig
 
@@ -250,7 +225,8 @@ def gamma_sweep_figure(members: Sequence, gammas, barycenters: Sequence, losses,
     k = len(gammas)
     if k == 0 or len(barycenters) != k or len(losses) != k:
         raise ValueError("one barycenter and one loss per γ are needed")
-    titles = [f"γ = {g:g}<br>DTW loss {v:.4g}" for g, v in zip(gammas, losses)]
+    titles = [f"γ = {formatting.number(g)}<br>DTW loss {formatting.number(v, 4)}"
+              for g, v in zip(gammas, losses)]
     fig = make_subplots(rows=1, cols=k, shared_yaxes=True, subplot_titles=titles,
                         horizontal_spacing=0.02 if k > 4 else 0.03)
     best = int(np.argmin(losses))

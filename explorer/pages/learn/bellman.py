@@ -3,16 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from explorer import compute, figures, learn, state, ui
+from explorer.logic import formatting, teaching
+from explorer.plots import teaching as plots
+from explorer.web import cache, sidebar, widgets
 
 STEP = "bell_step"
 PLAYING = "bell_playing"
 PLAY_INTERVAL = 0.8  # seconds between automatic steps
 STOP_TIMER = "_bell_stop_timer"
-
-
-def _num(v: float) -> str:
-    return ui.tex_number(v)
 
 
 def _go(delta: int | None = None, to: int | None = None, total: int = 0) -> None:
@@ -30,8 +28,8 @@ def _stop() -> None:
 
 
 def body() -> None:
-    sel = state.selection()
-    ui.intro(
+    sel = sidebar.selection()
+    widgets.intro(
         "Bellman step-through",
         "Soft-DTW is computed in two sweeps. The **forward** sweep fills the table R cell by "
         "cell, each from its three neighbours above and to the left; its last cell is "
@@ -42,21 +40,21 @@ def body() -> None:
         r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
         r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
     )
-    x, cut_x = learn.truncate(sel.x)
-    y, cut_y = learn.truncate(sel.y)
+    x, cut_x = teaching.truncate(sel.x)
+    y, cut_y = teaching.truncate(sel.y)
     if cut_x or cut_y:
-        st.info(f"This page works on at most {learn.MAX_STEP_LENGTH} points per series so "
+        st.info(f"This page works on at most {teaching.MAX_STEP_LENGTH} points per series so "
                 f"that every number fits in its cell: using the first {len(x)} points of x "
                 f"(of {sel.n}) and the first {len(y)} of y (of {sel.m}).")
     band = sel.band
     if band is not None:
         try:
-            compute.tables(x, y, sel.gamma, sel.cost, band)
+            cache.tables(x, y, sel.gamma, sel.cost, band)
         except ValueError as exc:
             st.warning(f"The band is dropped on the truncated series: {exc}")
             band = None
-    t = compute.tables(x, y, sel.gamma, sel.cost, band)
-    F = len(learn.forward_cells(t))
+    t = cache.tables(x, y, sel.gamma, sel.cost, band)
+    F = len(teaching.forward_cells(t))
     total = 2 * F
     cur = st.session_state.get(STEP, 0)
     if not isinstance(cur, int) or not 0 <= cur <= total:
@@ -96,11 +94,11 @@ def body() -> None:
 
 
 def _show_step(t, step: int, F: int, sel) -> None:
-    R_shown, E_shown, phase, cell = learn.step_tables(t, step)
+    R_shown, E_shown, phase, cell = teaching.step_tables(t, step)
     finite = t.R[np.isfinite(t.R)]
-    ui.plot(figures.step_figure(R_shown, E_shown, cell=cell, phase=phase,
-                                r_range=(float(finite.min()), float(finite.max()))),
-            key="step_chart")
+    widgets.plot(plots.step_figure(R_shown, E_shown, cell=cell, phase=phase,
+                                   r_range=(float(finite.min()), float(finite.max()))),
+                 key="step_chart")
     n, m = t.cost.shape
     if phase == "start":
         st.markdown("**Start.** Borders: r₀₀ = 0 and r₀ⱼ = rᵢ₀ = ∞ (no path may start "
@@ -108,22 +106,23 @@ def _show_step(t, step: int, F: int, sel) -> None:
                     "cell.")
         return
     i, j = cell
+    tex, fixed = formatting.tex, formatting.fixed
     if phase == "forward":
-        u = learn.bellman_update(t, i, j, sel.gamma)
+        u = teaching.bellman_update(t, i, j, sel.gamma)
         op = r"\min" if sel.gamma == 0 else r"\min{}^{\gamma}"
         st.markdown(f"**Forward step {step} of {F}: cell ({i}, {j})**"
-                    + (f" — last cell: dtw_γ = r_{n},{m} = {u.result:.6g}"
+                    + (f" — last cell: dtw_γ = r_{n},{m} = {formatting.number(u.result)}"
                        if (i, j) == (n, m) else ""))
         st.latex(
-            rf"r_{{{i},{j}}} = {_num(u.cost)} + {op}\!\left({_num(u.values[0])},\, "
-            rf"{_num(u.values[1])},\, {_num(u.values[2])}\right) = {_num(u.cost)} + "
-            rf"({_num(u.softmin)}) = {_num(u.result)}"
+            rf"r_{{{i},{j}}} = {tex(u.cost)} + {op}\!\left({tex(u.values[0])},\, "
+            rf"{tex(u.values[1])},\, {tex(u.values[2])}\right) = {tex(u.cost)} + "
+            rf"({tex(u.softmin)}) = {tex(u.result)}"
         )
-        w = u.weights
-        st.caption(f"Soft-min weights (diagonal, up, left) = ({w[0]:.3f}, {w[1]:.3f}, "
-                   f"{w[2]:.3f}); stored for the backward sweep.")
+        st.caption("Soft-min weights (diagonal, up, left) = ("
+                   + ", ".join(fixed(w, 3) for w in u.weights)
+                   + "); stored for the backward sweep.")
     else:
-        b = learn.backward_update(t, i, j)
+        b = teaching.backward_update(t, i, j)
         k = step - F
         st.markdown(f"**Backward step {k} of {F}: cell ({i}, {j})**"
                     + (" — all of E is filled; it sums the alignment matrices weighted by "
@@ -135,9 +134,9 @@ def _show_step(t, step: int, F: int, sel) -> None:
             for (a, c), wk, ev, nm in zip(b.successors, b.weights, b.values,
                                          ("diag", "up", "left")):
                 if a <= n and c <= m:
-                    terms.append(rf"\underbrace{{{wk:.3f}}}_{{w^{{\mathrm{{{nm}}}}}_{{{a},{c}}}}}"
-                                 rf"\cdot {ev:.3f}")
-            st.latex(rf"e_{{{i},{j}}} = " + " + ".join(terms) + rf" = {b.result:.4f}")
+                    terms.append(rf"\underbrace{{{fixed(wk, 3)}}}_{{w^{{\mathrm{{{nm}}}}}_"
+                                 rf"{{{a},{c}}}}}\cdot {fixed(ev, 3)}")
+            st.latex(rf"e_{{{i},{j}}} = " + " + ".join(terms) + rf" = {fixed(b.result, 4)}")
 
 
-ui.run_page(body)
+widgets.run_page(body)

@@ -1,0 +1,98 @@
+"""Numbers as text, for every page, figure and message of the explorer (pure Python).
+
+One family, one convention: infinities are written ``∞`` / ``−∞`` (R's borders, cells outside a
+band), NaN is left blank (a cell with no value), and finite values keep Python's formatting
+so that ``number(v, 4) == f"{v:.4g}"``.
+
+- :func:`number`: significant digits, for prose, metrics and tables;
+- :func:`fixed`: a fixed number of decimals (times, weights);
+- :func:`tex`: for ``st.latex`` (``a \\times 10^{b}`` instead of ``ae+b``);
+- :func:`cell`: short text written inside heatmap cells;
+- :func:`count`: exact big integers (numbers of alignment paths), abbreviated past 10⁹.
+
+CSV files are written by :mod:`explorer.data.export`, whose number text is part of the file
+format (shortest exact round trip), not a display choice.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["cell", "count", "fixed", "number", "tex"]
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _special(value: float) -> str | None:
+    """The text of a non-finite value (blank NaN, signed ∞), or None for a finite one."""
+    if math.isnan(value):
+        return ""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return None
+
+
+def number(value, digits: int = 6) -> str:
+    """``value`` with ``digits`` significant digits (Python's ``g`` format).
+
+    Parameters
+    ----------
+    value : float
+    digits : int
+        Significant digits; ``number(v) == f"{v:g}"`` for finite ``v``.
+
+    Returns
+    -------
+    str
+        E.g. ``"0.1"``, ``"12.35"``, ``"1.5e-07"``, ``"∞"``, or ``""`` for NaN.
+    """
+    value = float(value)
+    special = _special(value)
+    return special if special is not None else f"{value:.{digits}g}"
+
+
+def fixed(value, decimals: int = 2) -> str:
+    """``value`` with exactly ``decimals`` decimals (``f"{v:.2f}"``); ``∞`` and blank NaN."""
+    value = float(value)
+    special = _special(value)
+    return special if special is not None else f"{value:.{decimals}f}"
+
+
+def tex(value, digits: int = 4) -> str:
+    """A number for ``st.latex``: ``\\infty``, plain, or ``a \\times 10^{b}``.
+
+    NaN is written as a dash (``\\text{--}``): a formula cannot leave a blank.
+    """
+    value = float(value)
+    if math.isnan(value):
+        return r"\text{--}"
+    if math.isinf(value):
+        return r"\infty" if value > 0 else r"-\infty"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def cell(value) -> str:
+    """Short text for a heatmap cell: two decimals, or one-digit scientific outside
+    ``[0.01, 10⁴)``; ``∞`` and blank NaN."""
+    value = float(value)
+    special = _special(value)
+    if special is not None:
+        return special
+    size = abs(value)
+    if size != 0 and (size >= 1e4 or size < 1e-2):
+        return f"{value:.1e}"
+    return f"{value:.2f}"
+
+
+def count(value: int) -> str:
+    """An exact (possibly huge) integer: ``"1,234,567"`` below 10⁹, else ``"≈ 1.23 × 10¹²"``."""
+    value = int(value)
+    if value < 10**9:
+        return f"{value:,}"
+    digits = str(value)  # exact: a float log10 rounds 10¹⁸ − 1 up to 18
+    mantissa = int(digits[:3]) / 100
+    return f"≈ {mantissa:.2f} × 10{str(len(digits) - 1).translate(_SUPERSCRIPTS)}"

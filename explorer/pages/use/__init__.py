@@ -1,0 +1,1 @@
+"""The *Use* section: interpolation, barycenters, k-means, prediction, your data."""

@@ -1,0 +1,183 @@
+"""The look shared by every figure, and the small array helpers the figure builders share.
+
+Conventions
+-----------
+- Matrices are drawn in matrix orientation: row i (series x, time down the left margin)
+  increases downwards, column j (series y, time along the top margin) to the right, so
+  (0, 0) is the top-left cell and an alignment path runs from top-left to bottom-right.
+- Payloads are float32 (:func:`f32`); matrices larger than :data:`MAX_DISPLAY` per side are
+  block-averaged (:func:`display_matrix`) and the figure's ``meta["reduced"]`` says so
+  (:func:`reduced_note`), which the page turns into a caption.
+- Every heatmap gets an explicit perceptual colour scale and a titled colour bar (Streamlit's
+  theme would otherwise recolour it), and every figure a ``uirevision`` so that zoom
+  survives Streamlit reruns.
+- Multichannel series are drawn one channel at a time (:func:`channel_of`); numbers and
+  downloads always keep every channel.
+- Animated figures (γ, λ) ship every frame and scrub them with a Plotly slider
+  (:func:`frame_slider`, :func:`play_button`): no server round trip.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.colors as pc
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from explorer.logic.teaching import block_average
+
+__all__ = [
+    "COST_SCALE",
+    "E_OVERLAY_SCALE",
+    "E_SCALE",
+    "FONT",
+    "MAX_DISPLAY",
+    "PATH_COLOUR",
+    "R_SCALE",
+    "SERIES_COLOURS",
+    "TEMPLATE",
+    "X_COLOUR",
+    "Y_COLOUR",
+    "channel_of",
+    "display_matrix",
+    "f32",
+    "finish",
+    "frame_slider",
+    "joined",
+    "n_channels",
+    "play_button",
+    "reduced_note",
+    "rgba",
+    "safe",
+]
+
+_MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
+
+MAX_DISPLAY = 500  # heatmaps larger than this per side are block-averaged for display
+
+COST_SCALE = "Viridis"
+R_SCALE = "Cividis"
+# Magma, written out: its first colour "#000004" is one of the placeholder colours
+# ("#000001" to "#000010") that Streamlit's Plotly component rewrites in the figure JSON
+# (it turned E = 0 pink or purple), so the black end is nudged to "#02010a".
+E_SCALE = [[k / (len(_MAGMA) - 1), c] for k, c in enumerate(_MAGMA)]
+E_OVERLAY_SCALE = [
+    [0.0, "rgba(255,255,255,0)"],
+    [0.02, "rgba(255,90,70,0.15)"],
+    [1.0, "rgba(255,40,40,1)"],
+]
+SERIES_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+X_COLOUR = "#1f77b4"
+Y_COLOUR = "#d62728"
+PATH_COLOUR = "#ffffff"
+
+TEMPLATE = pio.templates["plotly_white"]
+FONT = {"family": "Source Sans Pro, Source Sans 3, sans-serif", "size": 13}
+
+
+def finish(fig: go.Figure, **layout) -> go.Figure:
+    """Common layout: template, font, and the given layout keys."""
+    fig.update_layout(template=TEMPLATE, font=FONT, **layout)
+    return fig
+
+
+def f32(a) -> np.ndarray:
+    """float32 copy for the browser (halves the payload); non-finite entries become NaN."""
+    a = np.asarray(a, dtype=np.float64)
+    a = np.where(np.isfinite(a), a, np.nan)
+    return a.astype(np.float32)
+
+
+def n_channels(s) -> int:
+    """Number of channels of a ``(n,)`` (1) or ``(n, d)`` (d) series."""
+    return 1 if np.ndim(s) == 1 else int(np.shape(s)[1])
+
+
+def channel_of(s, channel: int = 0) -> np.ndarray:
+    """Channel ``channel`` of a ``(n,)`` or ``(n, d)`` series, as a 1-D float64 array."""
+    s = np.asarray(s, dtype=np.float64)
+    if s.ndim == 1:
+        if channel != 0:
+            raise ValueError(f"channel {channel} of a univariate series")
+        return s
+    if not 0 <= channel < s.shape[1]:
+        raise ValueError(f"channel {channel} outside 0..{s.shape[1] - 1}")
+    return s[:, channel]
+
+
+def joined(series: Sequence, channel: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Many series as one polyline: time and values joined with NaN breaks (float32).
+
+    One trace instead of one per series: fast to draw and a single legend entry.
+    """
+    xs, ys = [], []
+    for s in series:
+        v = channel_of(s, channel)
+        xs.append(np.arange(len(v), dtype=np.float32))
+        ys.append(f32(v))
+        xs.append(np.array([np.nan], dtype=np.float32))
+        ys.append(np.array([np.nan], dtype=np.float32))
+    if not xs:
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def display_matrix(M: np.ndarray, max_size: int = MAX_DISPLAY):
+    """(z float32, row coords, col coords, factors) ready for a heatmap."""
+    small, rows, cols, factors = block_average(M, max_size)
+    return f32(small), rows, cols, factors
+
+
+def reduced_note(factors, shape) -> str:
+    """The caption of a block-averaged heatmap (empty when shown at full size)."""
+    if tuple(factors) == (1, 1):
+        return ""
+    return (
+        f"{shape[0]}×{shape[1]} matrix shown block-averaged by {factors[0]}×{factors[1]} "
+        f"(display only)"
+    )
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """``"#rrggbb"`` with an opacity, as Plotly's ``rgba(r,g,b,a)``."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[k:k + 2], 16) for k in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def safe(text) -> str:
+    """User-supplied text (series names) for Plotly, which renders a subset of HTML tags."""
+    return html.escape(str(text), quote=False)
+
+
+def frame_slider(labels: Sequence[str], active: int, prefix: str, **placement) -> dict:
+    """A layout ``sliders`` entry that shows animation frame ``labels[k]`` at step k.
+
+    ``placement`` gives the slider's ``x``, ``len`` and ``pad``; it hangs below the plot.
+    """
+    return {
+        "active": int(active),
+        "currentvalue": {"prefix": prefix, "font": {"size": 14}},
+        "y": 0.0, "yanchor": "top",
+        **placement,
+        "steps": [
+            {"label": label, "method": "animate",
+             "args": [[label], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                "transition": {"duration": 0}}]}
+            for label in labels
+        ],
+    }
+
+
+def play_button(label: str, frame_ms: int, **placement) -> dict:
+    """A layout ``updatemenus`` entry: one button playing the frames from the current one."""
+    return {
+        "type": "buttons", "showactive": False, "yanchor": "top",
+        **placement,
+        "buttons": [{"label": label, "method": "animate",
+                     "args": [None, {"frame": {"duration": frame_ms, "redraw": True},
+                                     "fromcurrent": True, "transition": {"duration": 0}}]}],
+    }

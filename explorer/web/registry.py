@@ -1,0 +1,109 @@
+"""The page registry: every page of the explorer, once.
+
+``streamlit_app.py`` builds the navigation from :data:`PAGES`, the Overview page links to
+the pages from it, and the tests take their page lists from it. To add a page, write its
+script under ``explorer/pages/<section>/`` and add one :class:`PageInfo` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import streamlit as st
+
+__all__ = ["PAGES", "PageInfo", "navigation", "page", "sections"]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of the explorer.
+
+    Attributes
+    ----------
+    section : str
+        Navigation section (``""`` for the Overview, ``"Learn"``, ``"Use"``).
+    script : str
+        The page script, relative to the repository root (where ``streamlit_app.py`` is).
+    title : str
+        Navigation label (and browser tab title).
+    icon : str
+        Material icon, e.g. ``":material/grid_on:"``.
+    url_path : str
+        The page's address below the app's root (the default page is also served at ``/``).
+    description : str
+        One line saying what the page shows; the Overview's link text.
+    default : bool
+        The page opened at the app's root.
+    """
+
+    section: str
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    description: str
+    default: bool = False
+
+    @property
+    def name(self) -> str:
+        """Short name: the script's file name without ``.py`` (e.g. ``"cost_table"``)."""
+        return PurePosixPath(self.script).stem
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("", "explorer/pages/home.py", "Overview", ":material/home:", "overview",
+             "Overview: what soft-DTW is, where to start, and the two series in play",
+             default=True),
+    PageInfo("Learn", "explorer/pages/learn/cost_table.py", "Cost & DP table",
+             ":material/grid_on:", "cost-table",
+             "Cost & DP table: Δ, R, the optimal path and the expected alignment; click a "
+             "cell to see its Bellman update"),
+    PageInfo("Learn", "explorer/pages/learn/bellman.py", "Bellman step-through",
+             ":material/step:", "bellman",
+             "Bellman step-through: the forward and backward recursions, cell by cell"),
+    PageInfo("Learn", "explorer/pages/learn/softmin.py", "min^γ", ":material/functions:",
+             "softmin", "min^γ: the soft minimum and how γ smooths it"),
+    PageInfo("Learn", "explorer/pages/learn/gamma_explorer.py", "γ explorer",
+             ":material/tune:", "gamma-explorer",
+             "γ explorer: from DTW (γ → 0) to very smooth alignments, scrubbed in the browser"),
+    PageInfo("Use", "explorer/pages/use/interpolation.py", "Interpolation",
+             ":material/timeline:", "interpolation",
+             "Interpolation: the soft-DTW path between the two series, against the "
+             "point-by-point average"),
+    PageInfo("Use", "explorer/pages/use/barycenters.py", "Barycenters",
+             ":material/stacked_line_chart:", "barycenters",
+             "Barycenters: averaging a set of series by Euclidean mean, DBA and soft-DTW"),
+    PageInfo("Use", "explorer/pages/use/kmeans.py", "k-means, live", ":material/hub:",
+             "kmeans", "k-means, live: soft-DTW clustering drawn iteration by iteration, "
+             "against DBA and Euclidean k-means"),
+    PageInfo("Use", "explorer/pages/use/prediction.py", "Prediction with a soft-DTW loss",
+             ":material/trending_up:", "prediction",
+             "Prediction: a forecaster trained with the Euclidean and the soft-DTW loss"),
+    PageInfo("Use", "explorer/pages/use/your_data.py", "Your data",
+             ":material/upload_file:", "your-data",
+             "Your data: upload your own series, inspect a pair's alignment and all pairs"),
+)
+
+
+def page(name: str) -> PageInfo:
+    """The page called ``name`` (:attr:`PageInfo.name`, e.g. ``"kmeans"``)."""
+    for info in PAGES:
+        if info.name == name:
+            return info
+    raise KeyError(f"no page {name!r}; pages: {', '.join(p.name for p in PAGES)}")
+
+
+def sections() -> dict[str, list[PageInfo]]:
+    """The pages by navigation section, in registry order."""
+    out: dict[str, list[PageInfo]] = {}
+    for info in PAGES:
+        out.setdefault(info.section, []).append(info)
+    return out
+
+
+def navigation() -> dict[str, list[st.Page]]:
+    """The ``st.navigation`` argument: one ``st.Page`` per registry entry, by section."""
+    return {section: [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path,
+                              default=p.default) for p in pages]
+            for section, pages in sections().items()}

@@ -1,0 +1,57 @@
+"""explorer.logic.formatting: every number shown by the app, against Python's own formatting."""
+
+import numpy as np
+import pytest
+
+from explorer.logic import formatting
+
+
+@pytest.mark.parametrize("digits", [3, 4, 5, 6, 8])
+def test_number_is_pythons_g_format_for_finite_values(digits):
+    rng = np.random.default_rng(digits)
+    values = np.concatenate([rng.standard_normal(50) * 10.0 ** rng.integers(-9, 9, 50),
+                             [0.0, -0.0, 1.0, 0.1, 123456789.0]])
+    for v in values:
+        assert formatting.number(v, digits) == f"{v:.{digits}g}"
+    assert formatting.number(0.1) == f"{0.1:g}" == "0.1"
+
+
+def test_non_finite_values():
+    for fmt in (formatting.number, formatting.fixed, formatting.cell):
+        assert fmt(np.inf) == "∞" and fmt(-np.inf) == "−∞" and fmt(np.nan) == ""
+    assert formatting.tex(np.inf) == r"\infty" and formatting.tex(-np.inf) == r"-\infty"
+    assert formatting.tex(np.nan) == r"\text{--}"
+
+
+def test_fixed_is_pythons_f_format():
+    for v in (0.0, 1.23456, -7.5, 1e6 / 3):
+        assert formatting.fixed(v) == f"{v:.2f}"
+        assert formatting.fixed(v, 4) == f"{v:.4f}"
+
+
+def test_tex_writes_powers_of_ten():
+    assert formatting.tex(1.5e-7) == r"1.5 \times 10^{-7}"
+    assert formatting.tex(2.5e12) == r"2.5 \times 10^{12}"
+    assert formatting.tex(0.12345678) == "0.1235"
+    assert formatting.tex(-3.0) == "-3"
+
+
+def test_cell_text_is_short():
+    assert formatting.cell(1.234) == "1.23"
+    assert formatting.cell(0.0) == "0.00"
+    assert formatting.cell(0.004) == "4.0e-03"
+    assert formatting.cell(12345.0) == "1.2e+04"
+    assert formatting.cell(-9999.0) == "-9999.00"
+
+
+@pytest.mark.parametrize("value", [0, 7, 999_999_999, 10**9, 3 * 10**17 + 5,
+                                   10**18 - 1, 2**1000, 10**400 + 1])
+def test_count_exact_then_abbreviated(value):
+    text = formatting.count(value)
+    if value < 10**9:
+        assert text == f"{value:,}"
+        return
+    mantissa, power = text.removeprefix("≈ ").split(" × 10")
+    exponent = int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")))
+    assert exponent == len(str(value)) - 1  # the number of digits, counted exactly
+    assert float(mantissa) == int(str(value)[:3]) / 100
