@@ -11,15 +11,13 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from explorer.web import registry
+from ..page_lists import PAGES as PAGE_INFO
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 
-#: Every page by name (``"cost_table"``, ``"kmeans"``...), from the page registry.
-PAGES = {info.name: info.script for info in registry.PAGES}
-#: The Overview and the Learn pages: they draw the sidebar's pair, nothing else to choose.
-PAIR_PAGES = [info.name for info in registry.PAGES if info.section in ("", "Learn")]
+#: Every page's script by page name, from the page registry.
+PAGES = {name: info.script for name, info in PAGE_INFO.items()}
 
 
 def open_page(page: str, query: dict | None = None, state: dict | None = None,

@@ -11,9 +11,9 @@ from explorer.logic import teaching
 from explorer.plots import teaching as plots
 from explorer.web import registry, sidebar, widgets
 
+from ..page_lists import PAIR_PAGES, WAIT_FOR_AN_ACTION
 from .conftest import (
     PAGES,
-    PAIR_PAGES,
     ROOT,
     assert_clean,
     assert_matrix,
@@ -49,10 +49,6 @@ EDGE_CASES = {
     "absolute_cost": ({"cost": "absolute", "ds": "Chinatown"}, {},
                       {"cost": "absolute", "n": 24, "source": "dataset"}),
 }
-
-#: Pages that draw nothing until the user acts (a run, a training, an upload).
-WAIT_FOR_AN_ACTION = {"kmeans", "prediction", "your_data"}
-
 
 def _assert_selection(at, expected: dict) -> None:
     sel = at.session_state["_selection"]

@@ -188,7 +188,12 @@ def test_kmeans_multivariate_dataset_draws_a_channel():
 def test_kmeans_upload_source_without_upload_falls_back():
     at = open_page("kmeans", {"km_src": "upload"})
     assert_clean(at)
-    assert any("No uploaded series" in i.value for i in at.info)
+    assert [i.value for i in at.info][0] == sidebar.NO_UPLOAD_NOTICE
+    # the bundled dataset's widgets, at their defaults, choose the series
+    assert at.selectbox(key="km_ds").value == "CBF"
+    assert at.segmented_control(key="km_split").value == "train"
+    assert any(c.value.startswith("CBF (train):") and "30 series" in c.value
+               for c in at.caption)
 
 
 # --------------------------------------------------------------------------- your data

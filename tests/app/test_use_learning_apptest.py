@@ -16,6 +16,7 @@ import softdtw_core as sd
 from explorer.data import load_dataset, parse_series_file, sine_pair, warped_copies
 from explorer.logic import learning
 from explorer.web import cache, sidebar
+from explorer.web.progress import LiveProgress
 
 from .conftest import assert_clean, decode, downloaded, open_page
 
@@ -291,7 +292,8 @@ def test_barycenters_uploaded_series():
     assert_clean(at)  # lengths 1, 5 and 2 average without trouble
     at = open_page("barycenters", {"bc_src": "upload"})
     assert_clean(at)
-    assert any("No uploaded series" in i.value for i in at.info)
+    assert [i.value for i in at.info] == [sidebar.NO_UPLOAD_NOTICE]
+    assert at.subheader[0].value.replace("\\", "").startswith("GunPoint/train, class 1")
 
 
 def test_uploaded_names_are_not_interpreted_as_markdown():
@@ -308,19 +310,28 @@ def test_uploaded_names_are_not_interpreted_as_markdown():
     assert any(r"x = \*s0\*" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("query,session,message", [
-    ({"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels"),
-    ({**SMALL_WARPED, "band_on": "true", "band": 0, "gamma": "0"}, {}, None),
-    ({"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, {}, None),  # variable lengths, cap
-    ({"bc_ds": "BasicMotions", "bc_class": "Running", "bc_ch": 2}, {}, None),  # 6 channels
-    ({"bc_src": "nonsense", "bc_init": "bogus", "bc_n": 99999}, {}, None),
+@pytest.mark.parametrize("query,session,message,widgets_after,members", [
+    ({"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels",
+     {"bc_src": "upload"}, None),
+    ({**SMALL_WARPED, "band_on": "true", "band": 0, "gamma": "0"}, {}, None,
+     {"bc_src": "warped copies", "bc_n": 6, "bc_len": 40}, "6 warped copies of"),
+    ({"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, {}, None,  # variable lengths, cap
+     {"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, "PickupGestureWiimoteZ/train, class 1"),
+    ({"bc_ds": "BasicMotions", "bc_class": "Running", "bc_ch": 2}, {}, None,  # 6 channels
+     {"bc_ch": 2}, "BasicMotions/train, class Running"),
+    ({"bc_src": "nonsense", "bc_init": "bogus", "bc_n": 99999}, {}, None,  # the defaults
+     {"bc_src": "dataset", "bc_init": "euclidean", "bc_ds": "GunPoint", "bc_class": "1"},
+     "GunPoint/train, class 1"),
 ], ids=["mixed-dims", "gamma0-band0", "variable-length", "multivariate", "bad-url"])
-def test_barycenters_edge_inputs(query, session, message):
+def test_barycenters_edge_inputs(query, session, message, widgets_after, members):
     at = open_page("barycenters", query, session)
     assert not at.exception, [e.value for e in at.exception]
+    for key, value in widgets_after.items():
+        assert at.session_state[key] == value, key
     if message is None:
         assert not at.error, [e.value for e in at.error]
         assert "bary_chart" in specs(at)
+        assert at.subheader[0].value.replace("\\", "").startswith(members)
     else:
         assert any(message in e.value for e in at.error)
 
@@ -391,6 +402,30 @@ def test_prediction_trains_on_button_press_and_keeps_results(media):
     assert all(1 <= k <= 20 for k in at.dataframe[0].value["iterations"])
 
 
+def test_prediction_progress_bar_follows_the_training(monkeypatch):
+    """What the bar draws, recorded at LiveProgress.draw: the first update and the last ones
+    (fraction 1) are drawn whatever the timing; the bar is gone once training is over."""
+    drawn: list[tuple[float, str]] = []
+    draw = LiveProgress.draw
+
+    def record(self, fraction, text):
+        drawn.append((fraction, text))
+        draw(self, fraction, text)
+
+    monkeypatch.setattr(LiveProgress, "draw", record)
+    at = open_page("prediction", PRED_SMALL)
+    assert not drawn  # nothing trains before the button
+    at.button(key="pr_run").click().run()
+    assert_clean(at)
+    fractions = [f for f, _ in drawn]
+    assert fractions == sorted(fractions) and fractions[0] == pytest.approx(1 / 30)
+    assert drawn[0][1].startswith("Euclidean loss: iteration 1/15, J = ")
+    assert drawn[-2][0] == 1.0
+    assert drawn[-2][1].startswith("soft-DTW (γ = 0.1) loss: iteration 15/15, J = ")
+    assert drawn[-1] == (1.0, "done")
+    assert not at.get("progress")
+
+
 def test_prediction_gamma_and_dataset_widgets():
     at = open_page("prediction", {**PRED_SMALL, "pr_iter": 5, "gamma": "1"})
     at.toggle(key="pr_warm").set_value(False)
@@ -409,7 +444,9 @@ def test_prediction_bad_url_and_caps():
     at = open_page("prediction", {"pr_ds": "PickupGestureWiimoteZ", "pr_iter": 99999,
                                   "pr_prop": "2"})
     assert_clean(at)
-    assert at.selectbox(key="pr_ds").value == "GunPoint"
+    assert at.selectbox(key="pr_ds").value == "GunPoint"  # the default, for each bad value
+    assert at.number_input(key="pr_iter").value == 100
+    assert at.slider(key="pr_prop").value == 0.6
     assert "PickupGestureWiimoteZ" not in at.selectbox(key="pr_ds").options
     at = open_page("prediction", {"pr_ds": "CBF"})  # 900 test series: capped
     assert_clean(at)

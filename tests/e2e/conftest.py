@@ -2,11 +2,18 @@
 
 The server is session-scoped (one per xdist worker; every e2e test is in the "e2e" xdist
 group, so one worker runs them all) and is killed at the end of the session.
+
+No fixed sleeps: every wait is on the page's state. A script counter is installed in every
+page before Streamlit's own scripts (:data:`SCRIPT_RUNS`), so a test can wait for the run an
+interaction requested (:func:`rerun`) without guessing how long the request takes to reach
+the server, and can tell that a client-side interaction (a Plotly slider) ran no script.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,16 +26,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DOCS = ROOT / "docs" / "screenshots"
 
-# Counts the script runs of the page (window.__runs): a client-side interaction must not rerun.
+# window.__scriptRuns counts the script runs the page has seen: ``started`` (the app's
+# script state turns "running") and ``finished`` (it turns "notRunning" again). Full runs
+# and fragment runs both count.
 SCRIPT_RUNS = """
-() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  window.__runs = 0;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}
+window.__scriptRuns = {started: 0, finished: 0};
+new MutationObserver((records) => {
+  for (const r of records) {
+    const state = r.target.getAttribute('data-test-script-state');
+    if (state === r.oldValue) continue;
+    if (state === 'running') window.__scriptRuns.started += 1;
+    else if (state === 'notRunning' && r.oldValue === 'running') window.__scriptRuns.finished += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
 """
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -102,13 +115,20 @@ def e2e_browser():
         b.close()
 
 
+def new_page(browser):
+    """A page in a fresh browser context (its own session), counting its script runs."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context.add_init_script(SCRIPT_RUNS)
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    return page
+
+
 @pytest.fixture
 def app_page(e2e_browser):
-    context = e2e_browser.new_context(viewport={"width": 1500, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(PAGE_TIMEOUT_MS)
+    pg = new_page(e2e_browser)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 APP_READY = """
@@ -124,18 +144,88 @@ APP_READY = """
 }
 """
 
+# true once the web fonts are in and no chart changes size between two animation frames
+LAYOUT_SETTLED = """
+async () => {
+  if (document.fonts.status !== 'loaded') return false;
+  const sizes = () => Array.from(document.querySelectorAll('.js-plotly-plot'), (gd) => {
+    const box = gd.getBoundingClientRect();
+    return `${box.width}x${box.height}`;
+  }).join();
+  const before = sizes();
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return sizes() === before;
+}
+"""
 
-def wait_for_app(page, *, settle_ms: int = 300) -> None:
-    """Wait until the script has finished and every Plotly chart has drawn."""
-    page.wait_for_timeout(settle_ms)
+
+#: The first Plotly chart's graph div, in page scripts.
+GD = "document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+
+
+def script_runs(page, which: str = "finished") -> int:
+    """How many script runs the page has ``"started"`` or ``"finished"`` so far."""
+    return page.evaluate(f"window.__scriptRuns.{which}")
+
+
+def wait_for_app(page) -> None:
+    """Wait until no script runs, no spinner spins and every Plotly chart has drawn."""
     page.wait_for_function(APP_READY, polling=100)
 
 
+@contextlib.contextmanager
+def rerun(page):
+    """Wait, after the interaction in the block, for the script run it requested to finish
+    and the charts to draw (call it with the app idle)."""
+    before = script_runs(page)
+    yield
+    page.wait_for_function("n => window.__scriptRuns.finished > n", arg=before, polling=50)
+    wait_for_app(page)
+
+
 def goto(page, url: str, *, charts: bool = True) -> None:
-    """Open a URL and wait for the page's title, the end of its script and its charts."""
+    """Open a URL and wait for its first script run, the page's title and its charts."""
     page.goto(url)
+    page.wait_for_function("() => window.__scriptRuns.finished >= 1", polling=50)
     page.locator("[data-testid='stMain'] h1").first.wait_for()
     if charts:
         page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(
             state="attached")
-    wait_for_app(page, settle_ms=500)
+    wait_for_app(page)
+
+
+def click_slider_step(page, rail, *, last: bool, frame: int) -> None:
+    """Click the first or last step of the first chart's Plotly slider (``rail``, its
+    ``.slider-rail-rect``); wait until Plotly has drawn the frame (its ``plotly_animated``
+    event), then check the slider stands on step ``frame``."""
+    page.evaluate(f"() => {{ window.__animated = false; "
+                  f"{GD}.once('plotly_animated', () => {{ window.__animated = true; }}); }}")
+    box = rail.bounding_box()
+    x = box["x"] + box["width"] - 2 if last else box["x"] + 2
+    page.mouse.click(x, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => window.__animated", polling=50)
+    assert page.evaluate(f"{GD}._fullLayout.sliders[0].active") == frame
+
+
+def assert_no_exception(page) -> None:
+    """No traceback, no "page not found" and no error message on the page."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    errors = page.locator("[data-testid='stAlertContentError']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def shot(page, name: str, *, docs: str | None = None) -> None:
+    """Screenshot of the whole app in ``screenshots/``: the viewport is grown to the main
+    area's height first (Streamlit scrolls inside its own container, so ``full_page`` alone
+    would cut it). With ``UPDATE_DOCS_SCREENSHOTS=1`` it is also copied to the README's
+    ``docs/screenshots/<docs>``."""
+    height = page.evaluate(
+        "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": 1500, "height": max(900, min(int(height) + 20, 4000))})
+    wait_for_app(page)
+    page.wait_for_function(LAYOUT_SETTLED, polling=100)
+    page.screenshot(path=str(SCREENSHOTS / name))
+    if docs and os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SCREENSHOTS / name, DOCS / docs)

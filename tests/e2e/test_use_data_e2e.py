@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -16,11 +14,9 @@ import pytest
 import softdtw_core as sd
 from explorer.data import parse_series_file, series_to_csv, warped_copies
 
-from .conftest import SCREENSHOTS, goto, wait_for_app
+from .conftest import assert_no_exception, goto, rerun, shot, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 # Records every value the first metric of the live status box shows, with the script state
 # at that moment, so the test can tell iterations drawn *while running* from a replay.
@@ -43,24 +39,6 @@ WATCH_LIVE = """
 """
 
 
-def shot(page, name: str, *, docs: str | None = None) -> None:
-    """Full-height screenshot of the app (Streamlit scrolls inside its main container)."""
-    height = page.evaluate(
-        "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
-    page.set_viewport_size({"width": 1500, "height": max(900, min(int(height) + 20, 4000))})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(SCREENSHOTS / name))
-    if docs and os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":  # README pictures, on request
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SCREENSHOTS / name, DOCS / docs)
-
-
-def _no_exception(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    errors = page.locator("[data-testid='stAlertContentError']")
-    assert errors.count() == 0, errors.first.inner_text()
-
-
 def _download(page, label: str) -> str:
     with page.expect_download() as info:
         page.get_by_role("button", name=label).click()
@@ -73,13 +51,13 @@ def test_upload_a_csv_and_see_its_alignment(app_url, app_page, tmp_path):
     path = tmp_path / "my series.csv"
     path.write_bytes(content)
     goto(app_page, f"{app_url}/your-data?yd_j=3", charts=False)
-    _no_exception(app_page)
-    app_page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
-        str(path))
+    assert_no_exception(app_page)
+    with rerun(app_page):
+        app_page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+            str(path))
     app_page.locator("[data-testid='stCode']").first.wait_for()
     app_page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
-    wait_for_app(app_page, settle_ms=800)
-    _no_exception(app_page)
+    assert_no_exception(app_page)
     parsed = parse_series_file(content, "my series.csv")
     report = app_page.locator("[data-testid='stCode']").first.inner_text()
     assert report.strip() == parsed.report.to_text()
@@ -99,27 +77,27 @@ def test_upload_a_csv_and_see_its_alignment(app_url, app_page, tmp_path):
     expected = sd.soft_dtw_tables(parsed.series[0], parsed.series[3], 0.1).cost
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     # hand the upload to the other pages: the sidebar switches to it
-    app_page.get_by_role("button", name="Use these series on the other pages").click()
-    wait_for_app(app_page, settle_ms=800)
+    with rerun(app_page):
+        app_page.get_by_role("button", name="Use these series on the other pages").click()
     assert "my series.csv: 6 series" in app_page.locator(
         "[data-testid='stSidebar']").inner_text()
     # names are shown literally (Markdown-escaped), e.g. the file name in the hand-off note
     assert app_page.get_by_text("The other pages can use 6 series from my series.csv").count()
-    _no_exception(app_page)
+    assert_no_exception(app_page)
     shot(app_page, "use-your-data.png", docs="use-your-data.png")
 
 
 def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
     goto(app_page, f"{app_url}/kmeans?km_gamma=0.1&km_iter=8&km_init=random&km_seed=9",
          charts=False)
-    _no_exception(app_page)
+    assert_no_exception(app_page)
     app_page.evaluate(WATCH_LIVE)
     app_page.get_by_role("button", name="Run k-means").click()
     # the review (step-through) appears once the run and its st.rerun are over
     app_page.get_by_role("heading", name="Step through the recorded iterations").wait_for(
         timeout=120_000)
-    wait_for_app(app_page, settle_ms=800)
-    _no_exception(app_page)
+    wait_for_app(app_page)
+    assert_no_exception(app_page)
     live = app_page.evaluate("window.__live")
     while_running = [e["v"] for e in live if e["running"]]
     assert len(set(while_running)) >= 2, live  # at least two iterations drawn live
@@ -128,8 +106,8 @@ def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
     last = int(metric.inner_text())
     assert last >= 3 and last == max(int(v) for v in while_running)
     assert app_page.locator("[data-testid='stPlotlyChart']").count() == 2
-    app_page.get_by_role("button", name="Back").click()
-    wait_for_app(app_page, settle_ms=600)
+    with rerun(app_page):
+        app_page.get_by_role("button", name="Back").click()
     assert int(metric.inner_text()) == last - 1
     # the labels file: every series with its true class and the clusters of each method
     text = _download(app_page, "Cluster labels (CSV)")
@@ -139,8 +117,8 @@ def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
         rows[0])
     assert {r["soft-DTW (final)"] for r in rows} <= {"0", "1", "2"}
     shot(app_page, "use-kmeans.png", docs="use-kmeans.png")
-    app_page.get_by_role("button", name="Next").click()
-    wait_for_app(app_page, settle_ms=600)
+    with rerun(app_page):
+        app_page.get_by_role("button", name="Next").click()
     assert int(metric.inner_text()) == last
     # the page's settings are in the URL
     params = parse_qs(urlparse(app_page.url).query)
