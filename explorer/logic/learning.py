@@ -28,6 +28,8 @@ import numpy as np
 import softdtw_core as sd
 from explorer import data
 
+from . import formatting
+
 __all__ = [
     "BARYCENTER_MAX_ITER",
     "BUDGET_SECONDS",
@@ -36,7 +38,6 @@ __all__ = [
     "LAMBDA_STEPS",
     "MAX_LENGTH",
     "MAX_SERIES",
-    "PREDICTOR_LABELS",
     "PRED_MAX_ITER",
     "PRED_MAX_LENGTH",
     "PRED_MAX_TEST",
@@ -58,6 +59,7 @@ __all__ = [
     "interpolation_grid",
     "numba_threads",
     "prediction_data",
+    "predictor_label",
     "prepare_pair",
     "train_predictors",
     "uploaded_members",
@@ -191,8 +193,9 @@ def warped_members(n: int, length: int, template: str, warp: float, noise: float
     ds = data.warped_copies(int(n), int(length), templates=(template,), warp=float(warp),
                             noise=float(noise), seed=int(seed))
     series = [np.asarray(s, dtype=np.float64) for s in ds.series]
-    return MemberSet(series, f"{n} warped copies of '{template}' (warp {warp:g}, noise "
-                     f"{noise:g}, seed {seed})", (), np.asarray(ds.metadata["templates"][0]),
+    number = formatting.number
+    return MemberSet(series, f"{n} warped copies of '{template}' (warp {number(warp)}, noise "
+                     f"{number(noise)}, seed {seed})", (), np.asarray(ds.metadata["templates"][0]),
                      len(series))
 
 
@@ -246,7 +249,7 @@ def interpolation_grid(x, y, gamma: float, *, objective: str = "softdtw", band=N
     def cb(_idx, r):
         done[0] += 1
         _report(progress, done[0] / len(lams),
-                f"λ = {r.lam:.2f} solved ({done[0]}/{len(lams)}, {r.result.n_iter} "
+                f"λ = {formatting.fixed(r.lam)} solved ({done[0]}/{len(lams)}, {r.result.n_iter} "
                 "iterations)")
 
     with numba_threads(1):
@@ -336,7 +339,7 @@ def _budget_callback(progress: Progress, label: str, max_iter: int, start: float
     def cb(step):
         frac = lo + (hi - lo) * min(step.iteration / max(max_iter, 1), 1.0)
         _report(progress, frac, f"{label}: iteration {step.iteration}, objective "
-                f"{step.objective:.6g}")
+                f"{formatting.number(step.objective)}")
         if time.perf_counter() - start > budget:
             state["over"] = True
             return True
@@ -352,7 +355,8 @@ def _run_method(name, fn, series, *, progress, max_iter, budget, lo, hi):
     seconds = time.perf_counter() - t0
     message = str(res.message)
     if st_["over"]:
-        message = f"stopped after the {budget:g} s budget (iteration {res.n_iter})"
+        message = (f"stopped after the {formatting.number(budget)} s budget "
+                   f"(iteration {res.n_iter})")
     bary = _as_float_series(res.barycenter)
     return MethodResult(
         name, bary, sd.dtw_loss(bary, series), seconds, int(res.n_iter), float(res.objective),
@@ -389,7 +393,7 @@ def barycenter_comparison(series: Sequence, gamma: float, *, init: str = "euclid
                                                 random_state=seed),
             series, progress=progress, max_iter=max_iter, budget=budget, lo=0.05, hi=0.35)
         methods["softdtw"] = _run_method(
-            f"soft-DTW (γ = {gamma:g})",
+            f"soft-DTW (γ = {formatting.number(gamma)})",
             lambda cb: sd.softdtw_barycenter(series, gamma, init=init, objective=objective,
                                              band=band, max_iter=max_iter, callback=cb,
                                              random_state=seed),
@@ -425,7 +429,7 @@ def barycenter_sweep(series: Sequence, gammas: Sequence[float], *, init: str = "
         for k, g in enumerate(gammas):
             lo, hi = k / len(gammas), (k + 1) / len(gammas)
             out.append(_run_method(
-                f"γ = {g:g}",
+                f"γ = {formatting.number(g)}",
                 lambda cb, g=g: sd.softdtw_barycenter(
                     series, g, init=init, objective=objective, band=band,
                     max_iter=max_iter, callback=cb, random_state=seed),
@@ -507,10 +511,16 @@ class PredictionRun:
     seconds: dict[str, float]
     n_iter: dict[str, int]
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each model's training loss, as shown (``"soft-DTW (γ = 0.1)"``)."""
+        return {k: predictor_label(k, self.params["gamma"]) for k in self.predictions}
+
     def table(self) -> dict:
+        """Columns of the test-loss table, one row per model."""
         names = list(self.predictions)
         return {
-            "training loss": [PREDICTOR_LABELS.get(k, k).format(**self.params) for k in names],
+            "training loss": [self.labels[k] for k in names],
             "DTW test loss": [self.scores[k]["dtw"] for k in names],
             "Euclidean test loss": [self.scores[k]["euclidean"] for k in names],
             "iterations": [self.n_iter[k] for k in names],
@@ -518,7 +528,9 @@ class PredictionRun:
         }
 
 
-PREDICTOR_LABELS = {"euclidean": "Euclidean", "softdtw": "soft-DTW (γ = {gamma:g})"}
+def predictor_label(loss: str, gamma: float) -> str:
+    """The name of a training loss: ``"Euclidean"`` or ``"soft-DTW (γ = 0.1)"``."""
+    return "Euclidean" if loss == "euclidean" else f"soft-DTW (γ = {formatting.number(gamma)})"
 
 
 def train_predictors(d: PredictionData, gamma: float, *, hidden: int = 50,
@@ -538,11 +550,12 @@ def train_predictors(d: PredictionData, gamma: float, *, hidden: int = 50,
     eu_model = None
     with numba_threads(1):
         for k, loss in enumerate(("euclidean", "softdtw")):
-            label = PREDICTOR_LABELS[loss].format(gamma=gamma)
+            label = predictor_label(loss, gamma)
 
             def cb(it, value, k=k, label=label):
                 _report(progress, (k + it / max_iter) / 2,
-                        f"{label} loss: iteration {it}/{max_iter}, J = {value:.5g}")
+                        f"{label} loss: iteration {it}/{max_iter}, "
+                        f"J = {formatting.number(value, 5)}")
 
             model = sd.MLPPredictor((int(hidden),), loss=loss, gamma=gamma,
                                     max_iter=int(max_iter), random_state=int(seed), callback=cb)

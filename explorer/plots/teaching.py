@@ -336,7 +336,7 @@ def softmin_quadratics_figure(t, F, soft_by_gamma: dict, hard, gamma_current: fl
             x=f32(t), y=f32(soft_by_gamma[g]), mode="lines",
             line={"color": "#ff4b4b" if current else palette[idx % len(palette)],
                   "width": 4 if current else 1.5},
-            name=f"min^γ, γ = {g:g}" + (" (sidebar)" if current else "")))
+            name=f"min^γ, γ = {formatting.number(g)}" + (" (sidebar)" if current else "")))
     finite = np.concatenate([np.asarray(v)[np.isfinite(v)] for v in soft_by_gamma.values()])
     lo = float(min(finite.min(), np.min(hard))) if finite.size else 0.0
     hi = float(np.max(F.min(axis=0))) + 2.0

@@ -101,7 +101,7 @@ def _results(run: learning.PredictionRun, d: learning.PredictionData) -> None:
         key="pr_show", default=list(range(min(3, n_test))), url=False,
         max_selections=SHOW_MAX)
     channel = widgets.channel_picker(d.dim, "pr_ch", c2)
-    labels = {k: learning.PREDICTOR_LABELS[k].format(**run.params) for k in run.predictions}
+    labels = run.labels
     if show:
         fig = plots.prediction_figure(d.test_in, d.test_out,
                                       {k: (labels[k], P) for k, P in run.predictions.items()},
