@@ -63,7 +63,7 @@ def tables(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band) -> sd.So
 @st.cache_data(max_entries=24, show_spinner=False)
 def hard_path(x: np.ndarray, y: np.ndarray, cost: str, band):
     """An optimal DTW path (0-based cells) and the DTW value."""
-    path, value = sd.dtw_path(x, y, cost=cost, band=band)
+    value, path = sd.dtw_path(x, y, cost=cost, band=band)
     return [tuple(map(int, c)) for c in path], float(value)
 
 

@@ -278,7 +278,7 @@ def gamma_sweep(x, y, gammas, *, cost="sqeuclidean", band=None) -> GammaSweep:
     gammas = np.asarray(gammas, dtype=np.float64)
     if gammas.size == 0 or np.any(gammas <= 0):
         raise ValueError("gammas must be a non-empty array of positive values")
-    _, dtw = sd.dtw_path(x, y, cost=cost, band=band)
+    dtw, _ = sd.dtw_path(x, y, cost=cost, band=band)
     value = np.empty_like(gammas)
     vxx = np.empty_like(gammas)
     vyy = np.empty_like(gammas)

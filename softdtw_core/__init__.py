@@ -19,8 +19,6 @@ from . import _cache  # noqa: F401  (first: drops a stale Numba cache, see _cach
 from ._validation import DEFAULT_MAX_CELLS
 from .band import band_mask
 from .barycenter import (
-    BarycenterResult,
-    BarycenterStep,
     dba_barycenter,
     dtw_loss,
     euclidean_barycenter,
@@ -39,14 +37,20 @@ from .divergence import (
 )
 from .enumeration import alignment_matrices, brute_force_soft_dtw, delannoy
 from .interpolation import (
-    InterpolationResult,
     euclidean_interpolation,
     interpolate,
     interpolation_path,
 )
-from .kmeans import DBAKMeans, EuclideanKMeans, KMeansStep, SoftDTWKMeans, dtw_inertia
+from .kmeans import (
+    DBAKMeans,
+    EuclideanKMeans,
+    KMeansStep,
+    SoftDTWKMeans,
+    dtw_inertia,
+    dtw_inertia_score,
+)
 from .pairwise import soft_dtw_cdist
-from .predictor import MLPPredictor, split_series
+from .predictor import MLPPredictor, neg_mean_dtw_score, split_series
 from .recursion import (
     SoftDTWTables,
     accumulated_cost,
@@ -57,20 +61,29 @@ from .recursion import (
     soft_dtw_tables,
     soft_dtw_value_and_grad,
 )
+from .results import (
+    BarycenterResult,
+    InterpolationResult,
+    OptimizationResult,
+    OptimizationStep,
+    TrainingResult,
+)
 from .softmin import softmin, softmin_weights
 
 __all__ = [
     "alignment_statistics",
     "BarycenterResult",
-    "BarycenterStep",
     "DBAKMeans",
     "DEFAULT_MAX_CELLS",
     "EuclideanKMeans",
     "InterpolationResult",
     "KMeansStep",
     "MLPPredictor",
+    "OptimizationResult",
+    "OptimizationStep",
     "SoftDTWKMeans",
     "SoftDTWTables",
+    "TrainingResult",
     "accumulated_cost",
     "alignment_matrices",
     "band_mask",
@@ -80,12 +93,14 @@ __all__ = [
     "dba_barycenter",
     "delannoy",
     "dtw_inertia",
+    "dtw_inertia_score",
     "dtw_loss",
     "dtw_path",
     "euclidean_barycenter",
     "euclidean_interpolation",
     "interpolate",
     "interpolation_path",
+    "neg_mean_dtw_score",
     "path_entropy",
     "path_to_matrix",
     "resample",

@@ -33,6 +33,10 @@ from ._fastmath import exp_nonpositive, log_1_to_3
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
 
+#: Stands for "no array" in kernel calls (``D`` when the cost is computed on the fly, ``Xt``
+#: and ``Yrt`` when it is precomputed): Numba needs an array of the right type there.
+NO_ARRAY = np.zeros((0, 0))
+
 # Flush thresholds that keep subnormal numbers out of the E recursion. A product that
 # underflows into the subnormal range costs a ~100-cycle microcode assist on x86, and E,
 # a sum of products of weights along paths, decays geometrically away from the likely

@@ -20,12 +20,10 @@ import numpy as np
 from numba import njit, prange
 
 from ._threads import parallel_launch
-from ._validation import as_series, check_band, check_gamma
-from ._wavefront import backward, diagonal_layout, forward_lanes, interleave
+from ._validation import as_dataset, as_series, check_band, check_gamma
+from ._wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
-from .pairwise import as_dataset, band_width, group_lanes
-
-_EMPTY = np.zeros((0, 0))
+from .pairwise import band_width, group_lanes
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -44,7 +42,7 @@ def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c):
     out = np.empty(B)
     rs = np.zeros(n * B)
     eyt = np.zeros((Xt.shape[0], n * B))
-    forward_lanes(Xt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
+    forward_lanes(Xt, Yrt, NO_ARRAY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
     backward(n, m, ilo, ihi, base, WA, WB, WC, np.empty(0), Yrt, rs, eyt, B)
     return out, rs, eyt
 

@@ -19,9 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._validation import check_cost, check_pair
-
-COST_CODES = {"sqeuclidean": 0, "absolute": 1}
+from ._validation import COST_CODES, check_cost, check_pair
 
 
 @njit(cache=True, error_model="numpy")

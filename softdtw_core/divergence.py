@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .recursion import (
-    _expected_alignment,
-    _forward,
-    _gibbs,
-    _grad_x,
-    _problem,
-    _tangent_backward,
-    _tangent_forward,
-    _value,
-    _wave_grad_x,
-    _workspace,
+from ._dp import (
+    expected_alignment,
+    forward_table,
+    gibbs,
+    grad_x,
+    problem,
+    tangent_alignment,
+    value,
+    wave_grad_x,
 )
 
 
@@ -52,10 +50,10 @@ def soft_dtw_divergence(X, Y, gamma=1.0, *, cost="sqeuclidean", band=None):
     (``cost="precomputed"`` is refused: the self-terms need the series).
     """
     _check_series_cost(cost, "soft_dtw_divergence")
-    p = _problem(X, Y, gamma, cost, band, need_cost_matrix=False)
-    pxx = _problem(p.X, p.X, gamma, cost, band, need_cost_matrix=False)
-    pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    return _value(p) - 0.5 * (_value(pxx) + _value(pyy))
+    p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    pxx = problem(p.X, p.X, gamma, cost, band, need_cost_matrix=False)
+    pyy = problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
+    return value(p) - 0.5 * (value(pxx) + value(pyy))
 
 
 def soft_dtw_divergence_value_and_grad(
@@ -73,34 +71,30 @@ def soft_dtw_divergence_value_and_grad(
     """
     _check_series_cost(cost, "soft_dtw_divergence_value_and_grad")
     kw = dict(need_cost_matrix=False, max_cells=max_cells, what="soft_dtw_divergence")
-    p = _problem(X, Y, gamma, cost, band, **kw)
-    pxx = _problem(p.X, p.X, gamma, cost, band, **kw)
-    pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    wave = _gibbs(p, statistics=True)
-    g = _wave_grad_x(p, wave)
-    wave_xx = _gibbs(pxx, statistics=True)
-    g_xx = _wave_grad_x(pxx, wave_xx)
-    value = wave.value - 0.5 * (wave_xx.value + _value(pyy))
-    return value, g - g_xx
+    p = problem(X, Y, gamma, cost, band, **kw)
+    pxx = problem(p.X, p.X, gamma, cost, band, **kw)
+    pyy = problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
+    wave = gibbs(p, statistics=True)
+    g = wave_grad_x(p, wave)
+    wave_xx = gibbs(pxx, statistics=True)
+    g_xx = wave_grad_x(pxx, wave_xx)
+    divergence = wave.value - 0.5 * (wave_xx.value + value(pyy))
+    return divergence, g - g_xx
 
 
 def _sharp(p, with_grad):
-    value, _, W = _forward(p)
-    E = _expected_alignment(p, W)
+    dtw, _, W = forward_table(p)
+    E = expected_alignment(p, W)
     sharp = float(np.sum(E * p.D))
     if not with_grad:
-        return value, sharp, None
+        return dtw, sharp, None
     if p.gamma == 0.0:
         grad_cost = E  # the path is locally constant: ∇ <A*, Δ> = A*
     else:
         # ∇_Δ <E(Δ), Δ> = E + H Δ, with H = ∇²_Δ dtw_γ symmetric: a directional
-        # derivative of E in the direction Δ, by forward-mode through both recursions.
-        Rdot = _workspace.get("Rdot", (p.n + 1, p.m + 1))
-        _tangent_forward(p.D, W, p.lo, p.hi, Rdot)
-        Edot = np.zeros((p.n, p.m))
-        _tangent_backward(p.D, W, E, Rdot, p.gamma, p.lo, p.hi, Edot)
-        grad_cost = E + Edot
-    return value, sharp, grad_cost
+        # derivative of E in the direction Δ.
+        grad_cost = E + tangent_alignment(p, W, E, p.D)
+    return dtw, sharp, grad_cost
 
 
 def sharp_soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
@@ -109,7 +103,7 @@ def sharp_soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_c
     Always ``>= dtw_0(X, Y)`` and equal to it at ``γ = 0``. Parameters as in
     :func:`softdtw_core.soft_dtw`.
     """
-    p = _problem(
+    p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="sharp_soft_dtw"
     )
     return _sharp(p, with_grad=False)[1]
@@ -125,7 +119,7 @@ def sharp_soft_dtw_value_and_grad(
     value : float
     grad : ndarray, same shape as ``X`` (``(n, m)`` for ``cost="precomputed"``)
     """
-    p = _problem(
+    p = problem(
         X,
         Y,
         gamma,
@@ -138,7 +132,7 @@ def sharp_soft_dtw_value_and_grad(
     _, sharp, grad_cost = _sharp(p, with_grad=True)
     if p.cost == "precomputed":
         return sharp, grad_cost
-    return sharp, _grad_x(p, grad_cost)
+    return sharp, grad_x(p, grad_cost)
 
 
 def path_entropy(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
@@ -146,10 +140,10 @@ def path_entropy(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cel
 
     ``H = (<E, Δ> - dtw_γ) / γ``; between 0 and ``log Delannoy(n-1, m-1)``; 0 at ``γ = 0``.
     """
-    p = _problem(
+    p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="path_entropy"
     )
     if p.gamma == 0.0:
         return 0.0
-    value, sharp, _ = _sharp(p, with_grad=False)
-    return max((sharp - value) / p.gamma, 0.0)
+    dtw, sharp, _ = _sharp(p, with_grad=False)
+    return max((sharp - dtw) / p.gamma, 0.0)

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._dp import problem
 from .band import band_mask
-from .recursion import _problem
 
 #: Default cap on the number of enumerated paths.
 DEFAULT_MAX_PATHS = 200_000
@@ -111,7 +111,7 @@ def brute_force_soft_dtw(
     Independent of the dynamic programme, hence a reference for it. With a band, only
     paths that stay inside it are enumerated. Parameters as in :func:`softdtw_core.soft_dtw`.
     """
-    p = _problem(
+    p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=None, what="brute_force_soft_dtw"
     )
     A = alignment_matrices(p.n, p.m, max_paths=max_paths)

@@ -11,44 +11,9 @@ import numpy as np
 from numba import njit, prange
 
 from ._threads import parallel_launch
-from ._validation import as_series, check_band, check_cost, check_gamma
-from ._wavefront import interleave, lanes_for, value_lanes
+from ._validation import COST_CODES, as_dataset, check_band, check_cost, check_gamma
+from ._wavefront import NO_ARRAY, interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
-from .costs import COST_CODES
-from .recursion import _EMPTY
-
-
-def as_dataset(data, name="X"):
-    """A dataset as a list of validated ``(length, d)`` float64 series.
-
-    Accepts a list/tuple of series (lengths may differ) or an array of shape
-    ``(n_series, length)`` or ``(n_series, length, d)``.
-    """
-    if isinstance(data, np.ndarray):
-        if data.ndim not in (2, 3):
-            raise ValueError(
-                f"{name} must be a list of series or an array of shape (n_series, length) or "
-                f"(n_series, length, d); got an array of shape {data.shape}."
-            )
-        items = list(data)
-    elif isinstance(data, (list, tuple)):
-        items = list(data)
-    else:
-        raise ValueError(
-            f"{name} must be a list of series or an (n_series, length[, d]) array; "
-            f"got {type(data).__name__}."
-        )
-    if not items:
-        raise ValueError(f"{name} is empty: it needs at least one series.")
-    series = [as_series(s, f"{name}[{k}]") for k, s in enumerate(items)]
-    d = series[0].shape[1]
-    for k, s in enumerate(series):
-        if s.shape[1] != d:
-            raise ValueError(
-                f"all series of {name} must have the same dimension d; {name}[0] has d={d} "
-                f"but {name}[{k}] has d={s.shape[1]}."
-            )
-    return series
 
 
 def _pack(series):
@@ -84,7 +49,7 @@ def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radi
             Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
             Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
         lo, hi = band_limits(n, m, radius)
-        vals = value_lanes(Xt, Yrt, _EMPTY, kind, n, m, gamma, lo, hi, B, np.empty(B))
+        vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
         for b in range(B):
             out[p0 + b] = vals[b]
 
