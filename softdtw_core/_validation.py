@@ -16,6 +16,7 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 
 #: Default cap on the number of cells (n * m) of functions that hold full n x m tables.
 DEFAULT_MAX_CELLS = 200_000_000
@@ -53,6 +54,7 @@ def as_real_array(X, name: str, expected: str) -> np.ndarray:
     would drop their imaginary part silently)."""
     if isinstance(X, np.ndarray) and X.dtype == np.float64:  # the common case, kept fast
         return X
+    _refuse_sparse(X, name)
     try:
         arr = np.asarray(X)
         complex_data = np.iscomplexobj(arr)
@@ -63,9 +65,17 @@ def as_real_array(X, name: str, expected: str) -> np.ndarray:
             f"{name} must be {expected}; it could not be converted to numbers ({exc})."
         ) from None
     raise ValueError(
-        f"{name} must be {expected}; got complex numbers (complex data not supported: "
-        "pass the real part, the modulus or both as channels)."
+        f"{name} must be {expected}; got complex numbers. Complex data not supported: pass "
+        "the real part, the modulus or both as channels."
     )
+
+
+def _refuse_sparse(X, name: str) -> None:
+    if sparse.issparse(X):
+        raise ValueError(
+            f"{name} is a scipy sparse {type(X).__name__}; sparse input is not supported "
+            f"(time series are dense): pass {name}.toarray()."
+        )
 
 
 def _check_finite(arr: np.ndarray, name: str) -> None:
@@ -202,14 +212,20 @@ def check_cells(n: int, m: int, max_cells, what: str) -> None:
 def as_dataset(data, name: str = "X") -> list[np.ndarray]:
     """A dataset as a list of validated ``(length, d)`` float64 series.
 
-    Accepts a list/tuple of series (lengths may differ) or an array of shape
-    ``(n_series, length)`` or ``(n_series, length, d)``.
+    Accepts a list/tuple of series (lengths may differ) or an array (or array-like, such as
+    a pandas DataFrame) of shape ``(n_series, length)`` or ``(n_series, length, d)``.
     """
+    _refuse_sparse(data, name)
+    if not isinstance(data, (np.ndarray, list, tuple)) and hasattr(data, "__array__"):
+        data = np.asarray(data)
     if isinstance(data, np.ndarray):
         if data.ndim not in (2, 3):
+            hint = ""
+            if data.ndim == 1:
+                hint = " Reshape your data: a single series x is [x] or x[None, :]."
             raise ValueError(
                 f"{name} must be a list of series or an array of shape (n_series, length) or "
-                f"(n_series, length, d); got an array of shape {data.shape}."
+                f"(n_series, length, d); got an array of shape {data.shape}.{hint}"
             )
         items = list(data)
     elif isinstance(data, (list, tuple)):
@@ -235,11 +251,9 @@ def as_dataset(data, name: str = "X") -> list[np.ndarray]:
 def given_without_d_axis(data) -> bool:
     """Whether every series of a dataset was given without a d axis (``(N, m)`` array or
     ``(m,)`` series): results computed from it are then returned without one too."""
-    if isinstance(data, np.ndarray):
-        return data.ndim == 2
     if isinstance(data, (list, tuple)):
         return all(np.ndim(s) == 1 for s in data)
-    return False
+    return np.asarray(data).ndim == 2
 
 
 def output_series(Z, univariate: bool) -> np.ndarray:

@@ -69,18 +69,21 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
 
 def _as_batch(A, name, allow_flat=False):
-    """(N, T) or (N, T, d) float array -> (N, T, d) array; with ``allow_flat``, (N,) is read
-    as N series of one time step (one target value per input series)."""
+    """(N, T) or (N, T, d) float array -> ((N, T, d) array, the number of dimensions given);
+    with ``allow_flat``, (N,) is read as N series of one time step (one target value per
+    input series)."""
     shapes = "(N, length) or (N, length, d)"
     if allow_flat:
         shapes = "(N,), " + shapes
     arr = as_real_array(
         A, name, f"a numeric array of shape {shapes} (the predictor needs series of one length)"
     )
+    given_ndim = arr.ndim
     if arr.ndim == 1 and allow_flat:
         arr = arr[:, None]
     if arr.ndim not in (2, 3):
-        raise ValueError(f"{name} must have shape {shapes}; got shape {arr.shape}.")
+        hint = " Reshape your data: one series x is x[None, :]." if arr.ndim == 1 else ""
+        raise ValueError(f"{name} must have shape {shapes}; got shape {arr.shape}.{hint}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}).")
     if not np.all(np.isfinite(arr)):
@@ -89,7 +92,7 @@ def _as_batch(A, name, allow_flat=False):
         arr = arr[:, :, None]
     if arr.shape[2] == 0:
         raise ValueError(f"{name} has shape {arr.shape}: each time step needs a value.")
-    return arr
+    return arr, given_ndim
 
 
 def split_series(X, proportion=0.6):
@@ -117,7 +120,7 @@ def split_series(X, proportion=0.6):
     >>> inputs.tolist(), targets.tolist()
     ([[0.0, 1.0, 2.0], [5.0, 6.0, 7.0]], [[3.0, 4.0], [8.0, 9.0]])
     """
-    arr = _as_batch(X, "X")
+    arr, given_ndim = _as_batch(X, "X")
     p = float(proportion)
     if not 0.0 < p < 1.0:
         raise ValueError(f"proportion must be in (0, 1); got {proportion!r}.")
@@ -126,7 +129,7 @@ def split_series(X, proportion=0.6):
         raise ValueError("series need at least 2 time steps to be split into input and target.")
     n_in = min(max(int(round(p * T)), 1), T - 1)
     a, b = arr[:, :n_in], arr[:, n_in:]
-    if np.ndim(X) == 2:
+    if given_ndim == 2:
         return a[:, :, 0], b[:, :, 0]
     return a, b
 
@@ -354,8 +357,14 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
     # ------------------------------------------------------------------ public API
 
     def _check_xy(self, X, y):
-        X = _as_batch(X, "X")
-        Y = _as_batch(y, "y", allow_flat=True)
+        """Validated (N, T, d) inputs and targets, and the number of dimensions y had."""
+        if y is None:
+            raise ValueError(
+                "MLPPredictor requires y to be passed, but the target y is None: pass the "
+                "targets (the continuations of the series in X)."
+            )
+        X, _ = _as_batch(X, "X")
+        Y, y_ndim = _as_batch(y, "y", allow_flat=True)
         if X.shape[0] != Y.shape[0]:
             raise ValueError(
                 f"X and y must have the same number of series; got {X.shape[0]} and "
@@ -365,7 +374,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"X and y must have the same dimension d; got {X.shape[2]} and {Y.shape[2]}."
             )
-        return X, Y
+        return X, Y, y_ndim
 
     def fit(self, X, y, *, init=None):
         """Train on inputs ``X`` -> targets ``y``.
@@ -386,9 +395,8 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         self
         """
         self._hidden = self._validate_params()
-        X, Y = self._check_xy(X, y)
+        X, Y, self._target_ndim = self._check_xy(X, y)
         self.n_in_, self.n_out_, self.d_ = X.shape[1], Y.shape[1], X.shape[2]
-        self._target_ndim = np.ndim(y)
         rng = np.random.default_rng(self.random_state)
         if init is None:
             theta = self._init_theta(rng)
@@ -426,7 +434,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
             In the layout of the targets given to :meth:`fit`.
         """
         check_is_fitted(self, "coefs_")
-        Xb = _as_batch(X, "X")
+        Xb, _ = _as_batch(X, "X")
         if Xb.shape[1:] != (self.n_in_, self.d_):
             raise ValueError(
                 f"X must have {self.n_in_} time steps and d={self.d_} (as in fit); got "
@@ -459,7 +467,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         """
         P = np.asarray(self.predict(X), dtype=np.float64)
         N = P.shape[0]
-        Y = _as_batch(y, "y", allow_flat=True).reshape(N, -1)
+        Y = _as_batch(y, "y", allow_flat=True)[0].reshape(N, -1)
         return float(r2_score(Y, P.reshape(N, -1), sample_weight=sample_weight))
 
     def score_loss(self, X, y):
@@ -475,7 +483,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         float
         """
         check_is_fitted(self, "coefs_")
-        X, Y = self._check_xy(X, y)
+        X, Y, _ = self._check_xy(X, y)
         return self._objective(self._pack(self.coefs_, self.intercepts_), X, Y)[0]
 
     def evaluate(self, X, y):
@@ -492,7 +500,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
             ``"dtw"``: mean of ``dtw_0(P_i, y_i)``; ``"euclidean"``: mean of
             ``||P_i - y_i||²`` (both over series, not normalised by length).
         """
-        _, Y = self._check_xy(X, y)
+        _, Y, _ = self._check_xy(X, y)
         P = np.asarray(self.predict(X), dtype=np.float64).reshape(Y.shape)
         dtw = soft_dtw_value_and_grad_batch(P, Y, 0.0, band=self.band)[0]
         return {
