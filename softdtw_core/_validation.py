@@ -18,8 +18,31 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 
-#: Default cap on the number of cells (n * m) of functions that hold full n x m tables.
+__all__ = [
+    "BYTES_PER_CELL",
+    "COST_CODES",
+    "DEFAULT_MAX_CELLS",
+    "as_cost_matrix",
+    "as_dataset",
+    "as_real_array",
+    "as_series",
+    "check_band",
+    "check_cells",
+    "check_choice",
+    "check_cost",
+    "check_gamma",
+    "check_int",
+    "check_non_negative",
+    "check_pair",
+    "check_weights",
+    "given_without_d_axis",
+    "median_length",
+    "output_series",
+]
+
 DEFAULT_MAX_CELLS = 200_000_000
+"""Default cap on the number of cells ``n * m`` of the functions that hold full ``n x m``
+tables (their ``max_cells`` argument): about 9 GiB at 48 bytes per cell."""
 
 #: Bytes held per cell by the full-table functions (cost, R, three local probabilities, E).
 BYTES_PER_CELL = 8 * 6

@@ -31,6 +31,20 @@ from numba import njit
 
 from ._fastmath import exp_nonpositive, log_1_to_3
 
+__all__ = [
+    "NO_ARRAY",
+    "absolute_jacobian_product",
+    "backward",
+    "diagonal_layout",
+    "forward",
+    "forward_lanes",
+    "interleave",
+    "lanes_for",
+    "scatter",
+    "value",
+    "value_lanes",
+]
+
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
 
 #: Stands for "no array" in kernel calls (``D`` when the cost is computed on the fly, ``Xt``

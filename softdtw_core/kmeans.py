@@ -26,13 +26,11 @@ k-means++ seeding samples each next centre with probability proportional to a
 (raw ``dtw_γ`` can be negative, and squaring it, as some libraries do, loses its sign),
 ``dtw_0`` for DBA, ``||·||²`` for Euclidean.
 
-The three classes are scikit-learn estimators (``get_params``/``set_params``, ``clone``,
-``GridSearchCV``, ``Pipeline``: ``transform`` gives the ``(N, k)`` matrix of ``L``), and
-keep accepting what scikit-learn's own validation would refuse: lists of series of
-different lengths and ``(N, length, d)`` arrays. ``score(X)`` is ``-I`` on ``X`` under the
-model's own ``L`` (like :meth:`sklearn.cluster.KMeans.score`); since ``L`` depends on γ,
-comparing models across γ needs a γ-independent score, such as :func:`dtw_inertia_score`
-(``-Σ_i min_c dtw_0(x_i, c)``).
+The classes are scikit-learn estimators (``transform`` gives the ``(N, k)`` matrix of ``L``)
+that also take lists of series of different lengths and ``(N, length, d)`` arrays.
+``score(X)`` is ``-I`` on ``X`` under the model's own ``L`` (like
+:meth:`sklearn.cluster.KMeans.score`); ``L`` depends on γ, so comparing models across γ
+needs a γ-independent score, such as :func:`dtw_inertia_score`.
 
 ``iterate(X)`` is a generator yielding a :class:`KMeansStep` after every assignment, so an
 app can draw the iterations while they run; ``fit`` consumes it.
@@ -175,7 +173,11 @@ def dtw_inertia(X, centers, labels=None, *, band=None):
 
 
 def dtw_inertia_score(estimator, X, y=None):
-    """Minus the DTW inertia of a fitted k-means model on ``X``: a γ-independent score.
+    r"""Minus the DTW inertia of a fitted k-means model on ``X``: a γ-independent score.
+
+    .. math::
+
+        s(X) = -\sum_i \min_c \operatorname{dtw}_0(x_i, c)
 
     A scikit-learn scorer (``scoring=dtw_inertia_score`` in
     :class:`~sklearn.model_selection.GridSearchCV`), for comparing models whose own
@@ -356,6 +358,19 @@ class _KMeansBase(TransformerMixin, ClusterMixin, BaseEstimator):
         ------
         KMeansStep
             The state after each assignment.
+
+        Examples
+        --------
+        >>> import softdtw_core as sd
+        >>> X = [[0.0, 1.0, 2.0], [0.0, 1.0, 2.5], [5.0, 4.0, 3.0], [5.0, 4.5, 3.0]]
+        >>> model = sd.DBAKMeans(2, init=[[0.0, 1.0, 2.0], [0.0, 1.0, 2.5]])
+        >>> for step in model.iterate(X):
+        ...     print(step.iteration, step.labels.tolist(), round(step.inertia, 3))
+        0 [0, 1, 1, 1] 71.75
+        1 [0, 0, 1, 1] 5.304
+        2 [0, 0, 1, 1] 0.812
+        >>> model.n_iter_, model.converged_
+        (2, True)
         """
         series, univariate = self._validate(X)
         n = self._center_length(series)
@@ -508,7 +523,7 @@ class SoftDTWKMeans(_KMeansBase):
     >>> steps = [(t > c).astype(float) for c in (6, 9, 12)]
     >>> model = sd.SoftDTWKMeans(2, gamma=0.1, random_state=0).fit(bumps + steps)
     >>> model.labels_.tolist()
-    [0, 0, 0, 1, 1, 1]
+    [1, 1, 1, 0, 0, 0]
 
     Model selection over γ with a γ-independent score:
 
@@ -520,18 +535,8 @@ class SoftDTWKMeans(_KMeansBase):
     """
 
     def __init__(
-        self,
-        n_clusters=3,
-        gamma=1.0,
-        *,
-        init="k-means++",
-        n_init=1,
-        max_iter=50,
-        tol=1e-6,
-        random_state=None,
-        assignment="softdtw",
-        band=None,
-        barycenter_max_iter=10,
+        self, n_clusters=3, gamma=1.0, *, init="k-means++", n_init=1, max_iter=50, tol=1e-6,
+        random_state=None, assignment="softdtw", band=None, barycenter_max_iter=10,
         barycenter_tol=1e-6,
     ):
         self.n_clusters = n_clusters
@@ -604,17 +609,8 @@ class DBAKMeans(_KMeansBase):
     """
 
     def __init__(
-        self,
-        n_clusters=3,
-        *,
-        init="k-means++",
-        n_init=1,
-        max_iter=50,
-        tol=1e-6,
-        random_state=None,
-        band=None,
-        barycenter_max_iter=100,
-        barycenter_tol=1e-9,
+        self, n_clusters=3, *, init="k-means++", n_init=1, max_iter=50, tol=1e-6,
+        random_state=None, band=None, barycenter_max_iter=100, barycenter_tol=1e-9,
     ):
         self.n_clusters = n_clusters
         self.init = init

@@ -135,7 +135,11 @@ def split_series(X, proportion=0.6):
 
 
 def neg_mean_dtw_score(estimator, X, y):
-    """Minus the mean DTW between a fitted predictor's predictions and the targets.
+    r"""Minus the mean DTW between a fitted predictor's predictions and the targets.
+
+    .. math::
+
+        s(X, Y) = -\frac{1}{N} \sum_{i=1}^N \operatorname{dtw}_0(f_\theta(x_i), y_i)
 
     A scikit-learn scorer (``scoring=neg_mean_dtw_score`` in
     :class:`~sklearn.model_selection.GridSearchCV`): the paper's criterion, independent of
@@ -155,6 +159,17 @@ def neg_mean_dtw_score(estimator, X, y):
     -------
     float
         ``-(1/N) Σ_i dtw_0(f(x_i), y_i)`` (higher is better).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softdtw_core as sd
+    >>> X = np.sin(np.linspace(0, 6, 20)[None, :] + np.linspace(0, 1, 6)[:, None])
+    >>> inputs, targets = sd.split_series(X)
+    >>> model = sd.MLPPredictor((), max_iter=100, random_state=0).fit(inputs, targets)
+    >>> score = sd.neg_mean_dtw_score(model, inputs, targets)
+    >>> score == -model.evaluate(inputs, targets)["dtw"]
+    True
     """
     return -estimator.evaluate(X, y)["dtw"]
 

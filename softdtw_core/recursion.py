@@ -1,22 +1,47 @@
-"""Bellman recursions of soft-DTW: value, DP table R, expected alignment E, gradients.
+r"""Bellman recursions of soft-DTW: value, DP table R, expected alignment E, gradients.
 
-Forward recursion (cells 1-based, borders ``r_00 = 0``, ``r_0j = r_i0 = +inf``)::
+Soft-DTW between series :math:`X \in \mathbb{R}^{n \times d}` and
+:math:`Y \in \mathbb{R}^{m \times d}` with ground cost matrix :math:`\Delta` is the smoothed
+minimum of the costs of all alignments, computed by the forward recursion (cells 1-based,
+borders :math:`r_{00} = 0`, :math:`r_{0j} = r_{i0} = +\infty`)
 
-    r_ij = Δ_ij + min^γ(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}),     dtw_γ(X, Y) = r_nm.
+.. math::
+
+    r_{ij} = \Delta_{ij} + {\min}^\gamma(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad
+    \operatorname{dtw}_\gamma(X, Y) = r_{nm}
+    = -\gamma \log \sum_{A \in \mathcal{A}(n, m)} e^{-\langle A, \Delta \rangle / \gamma}.
 
 Each cell also stores the three local soft-min weights
-``w_ij^(k) = exp(-u_k/γ) / Σ_l exp(-u_l/γ)`` (k = diagonal, up, left predecessor). The
-expected alignment ``E = E_γ[A] = ∇_Δ dtw_γ`` then satisfies the *linear* backward recursion::
+:math:`w^{(k)}_{ij} = e^{-u_k/\gamma} / \sum_l e^{-u_l/\gamma}` of its predecessors
+(k = diagonal, up, left). The expected alignment
+:math:`E = \mathbb{E}_\gamma[A] = \nabla_\Delta \operatorname{dtw}_\gamma` then satisfies the
+*linear* backward recursion
 
-    e_nm = 1,
-    e_ij = w_{i+1,j+1}^diag e_{i+1,j+1} + w_{i+1,j}^up e_{i+1,j} + w_{i,j+1}^left e_{i,j+1}
+.. math::
+
+    e_{nm} = 1, \qquad
+    e_{ij} = w^{\mathrm{diag}}_{i+1,j+1} e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j} e_{i+1,j}
+           + w^{\mathrm{left}}_{i,j+1} e_{i,j+1}
 
 which has no ``exp`` and no cancellation, so E stays exact as γ -> 0 (at γ = 1e-8 it equals
 the 0/1 optimal path). At ``γ = 0`` the weight 1 goes to the minimising predecessor with the
-tie-break diagonal, then up, then left; E is then the optimal path A*.
+tie-break diagonal, then up, then left; E is then the optimal path A*. The gradient with
+respect to ``X`` is :math:`(\partial \Delta / \partial X)^\top E` (:mod:`softdtw_core.costs`).
 
 Cells outside a Sakoe-Chiba band are never visited: their E is exactly 0 and they show as
-``+inf`` in R. The value-only path sweeps anti-diagonals with O(min(n, m)) memory.
+``+inf`` in R. The value-only path sweeps anti-diagonals with O(min(n, m)) memory; the
+functions that hold full ``n x m`` tables refuse more than ``max_cells`` cells (default
+:data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+
+References
+----------
+.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017, PMLR 70:894-903 (Algorithms 1 and 2).
+.. [2] H. Sakoe and S. Chiba, "Dynamic programming algorithm optimization for spoken word
+   recognition", IEEE Transactions on Acoustics, Speech, and Signal Processing
+   26(1):43-49, 1978.
+.. [3] M. Cuturi, J.-P. Vert, Ø. Birkenes and T. Matsui, "A kernel for time series based
+   on global alignments", ICASSP 2007 (``exp(-dtw_γ/γ)`` is their global alignment kernel).
 """
 
 from __future__ import annotations
@@ -36,11 +61,27 @@ from ._dp import (
     wave_grad_x,
 )
 
+__all__ = [
+    "SoftDTWTables",
+    "accumulated_cost",
+    "dtw_path",
+    "path_to_matrix",
+    "soft_dtw",
+    "soft_dtw_alignment",
+    "soft_dtw_tables",
+    "soft_dtw_value_and_grad",
+]
+
 # --------------------------------------------------------------------------- public API
 
 
 def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
-    """Soft-DTW value ``dtw_γ(X, Y) = r_nm``.
+    r"""Soft-DTW value.
+
+    .. math::
+
+        \operatorname{dtw}_\gamma(X, Y) = r_{nm}
+        = -\gamma \log \sum_{A \in \mathcal{A}(n, m)} e^{-\langle A, \Delta \rangle / \gamma}
 
     Uses O(min(n, m)) memory (anti-diagonal sweep, cost computed on the fly), so it has
     no cell cap.
@@ -61,19 +102,51 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     Returns
     -------
     float
-        ``-γ log Σ_{A ∈ A(n,m)} exp(-<A, Δ>/γ)``; it can be negative for γ > 0 (see
-        :func:`soft_dtw_divergence` for a variant that is 0 at X = Y).
+        ``dtw_γ(X, Y)``; it can be negative for γ > 0 (see
+        :func:`~softdtw_core.soft_dtw_divergence` for a variant that is 0 at X = Y).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> x, y = [0.0, 1.0, 2.0], [0.0, 2.0]
+    >>> sd.soft_dtw(x, y, gamma=0.0)  # DTW
+    1.0
+    >>> round(sd.soft_dtw(x, y, gamma=1.0), 4)  # below DTW: a soft minimum
+    0.1227
+    >>> D = [[0.0, 4.0], [1.0, 1.0], [4.0, 0.0]]  # Δ_ij = (x_i - y_j)²
+    >>> round(sd.soft_dtw(D, gamma=1.0, cost="precomputed"), 4)
+    0.1227
     """
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
     return value(p)
 
 
 def accumulated_cost(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
-    """The DP table R with its borders, shape ``(n+1, m+1)``.
+    """The DP table R with its borders.
 
     ``R[0, 0] = 0``, ``R[0, j] = R[i, 0] = +inf``, cells outside the band are ``+inf``, and
-    ``R[n, m] = dtw_γ(X, Y)``. Parameters as in :func:`soft_dtw`; ``max_cells`` caps n*m
-    (default :data:`softdtw_core.DEFAULT_MAX_CELLS`).
+    ``R[n, m] = dtw_γ(X, Y)``.
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+
+    Returns
+    -------
+    ndarray, shape (n + 1, m + 1)
+        ``R[i, j] = r_ij``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.accumulated_cost([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.0)
+    array([[ 0., inf, inf],
+           [inf,  0.,  4.],
+           [inf,  1.,  1.],
+           [inf,  5.,  1.]])
     """
     p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="accumulated_cost"
@@ -83,14 +156,36 @@ def accumulated_cost(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max
 
 
 def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
-    """Soft-DTW value and expected alignment ``E = E_γ[A] = ∇_Δ dtw_γ``.
+    r"""Soft-DTW value and expected alignment.
+
+    .. math::
+
+        E = \mathbb{E}_\gamma[A] = \nabla_\Delta \operatorname{dtw}_\gamma(X, Y), \qquad
+        p_\gamma(A) \propto e^{-\langle A, \Delta \rangle / \gamma}
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
 
     Returns
     -------
     value : float
+        ``dtw_γ(X, Y)``.
     E : ndarray, shape (n, m)
         Gibbs expectation of the alignment matrices, each entry in [0, 1]; 0 outside the
         band; the 0/1 optimal path A* at ``γ = 0``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> value, E = sd.soft_dtw_alignment([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.01)
+    >>> E.round(3)  # two optimal paths, each with probability ½
+    array([[1. , 0. ],
+           [0.5, 0.5],
+           [0. , 1. ]])
     """
     p = problem(
         X,
@@ -107,15 +202,38 @@ def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, m
 
 
 def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
-    """Soft-DTW value and its gradient w.r.t. ``X`` (``(∂Δ/∂X)^T E``).
+    r"""Soft-DTW value and its gradient with respect to ``X``.
+
+    .. math::
+
+        \nabla_X \operatorname{dtw}_\gamma(X, Y)
+        = \left(\frac{\partial \Delta}{\partial X}\right)^{\!\top} E
+        = 2 \left(\operatorname{diag}(E \mathbf{1}) X - E Y\right)
+        \quad \text{(squared Euclidean cost)}
 
     With ``cost="precomputed"`` the gradient is w.r.t. the cost matrix, i.e. E itself.
-    At ``γ = 0`` the gradient is the one of the optimal path (a subgradient of DTW).
+    At ``γ = 0`` it is the gradient along the optimal path (a subgradient of DTW).
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
 
     Returns
     -------
     value : float
+        ``dtw_γ(X, Y)``.
     grad : ndarray, same shape as ``X``
+        ``∇_X dtw_γ(X, Y)``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> value, grad = sd.soft_dtw_value_and_grad([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.0)
+    >>> value, grad.tolist()
+    (1.0, [0.0, 2.0, 0.0])
     """
     p = problem(
         X,
@@ -135,17 +253,34 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
 
 
 def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
-    """Hard DTW: an optimal alignment path and its cost (``γ = 0``).
+    r"""Hard DTW: the cost of an optimal alignment and the alignment (``γ = 0``).
+
+    .. math::
+
+        \operatorname{dtw}_0(X, Y) = \min_{A \in \mathcal{A}(n, m)} \langle A, \Delta \rangle
 
     Ties are broken deterministically: at each cell the diagonal predecessor is preferred,
     then the one above (i-1, j), then the one to the left (i, j-1).
 
+    Parameters
+    ----------
+    X, Y, cost, band
+        As in :func:`soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+
     Returns
     -------
+    value : float
+        ``dtw_0(X, Y)``.
     path : list of (int, int)
         0-based cells from (0, 0) to (n-1, m-1).
-    value : float
-        ``dtw_0(X, Y) = min_A <A, Δ>``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.dtw_path([0.0, 0.0, 1.0, 2.0], [0.0, 1.0, 1.0, 2.0])
+    (0.0, [(0, 0), (1, 0), (2, 1), (2, 2), (3, 3)])
     """
     p = problem(X, Y, 0.0, cost, band, need_cost_matrix=True, max_cells=max_cells, what="dtw_path")
     dtw, _, W = forward_table(p)
@@ -153,7 +288,28 @@ def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
 
 
 def path_to_matrix(path, n, m):
-    """0/1 alignment matrix of shape ``(n, m)`` from a list of cells."""
+    """0/1 alignment matrix from a list of cells.
+
+    Parameters
+    ----------
+    path : sequence of (int, int)
+        0-based cells, e.g. from :func:`dtw_path`.
+    n, m : int
+        Shape of the matrix.
+
+    Returns
+    -------
+    ndarray, shape (n, m)
+        1 on the cells of ``path``, 0 elsewhere.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.path_to_matrix([(0, 0), (1, 0), (2, 1)], 3, 2)
+    array([[1., 0.],
+           [1., 0.],
+           [0., 1.]])
+    """
     A = np.zeros((n, m))
     idx = np.asarray(path, dtype=np.int64).reshape(-1, 2)
     A[idx[:, 0], idx[:, 1]] = 1.0
@@ -161,20 +317,20 @@ def path_to_matrix(path, n, m):
 
 
 class SoftDTWTables(NamedTuple):
-    """Everything the recursions compute, for display (teaching pages).
+    """Everything the recursions compute, for display (the app's teaching pages).
 
     Attributes
     ----------
-    cost : (n, m) ndarray
+    cost : ndarray, shape (n, m)
         Δ.
-    R : (n+1, m+1) ndarray
+    R : ndarray, shape (n + 1, m + 1)
         DP table with borders.
-    weights : (n, m, 3) ndarray
+    weights : ndarray, shape (n, m, 3)
         Local soft-min weights of each cell's predecessors (diagonal, up, left).
-    E : (n, m) ndarray
+    E : ndarray, shape (n, m)
         Expected alignment.
     value : float
-        dtw_γ = R[n, m].
+        ``dtw_γ = R[n, m]``.
     """
 
     cost: np.ndarray
@@ -185,7 +341,29 @@ class SoftDTWTables(NamedTuple):
 
 
 def soft_dtw_tables(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
-    """Δ, R, the local soft-min weights and E in one pass (see :class:`SoftDTWTables`)."""
+    """Δ, R, the local soft-min weights and E in one pass.
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+
+    Returns
+    -------
+    SoftDTWTables
+        The tables; each cell's weights sum to 1 inside the band.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> t = sd.soft_dtw_tables([0.0, 1.0, 2.0], [0.0, 2.0], gamma=1.0)
+    >>> t.cost.tolist(), round(t.value, 4)
+    ([[0.0, 4.0], [1.0, 1.0], [4.0, 0.0]], 0.1227)
+    >>> t.weights[2, 1].round(3)  # cell (3, 2): diagonal, up, left predecessor
+    array([0.416, 0.576, 0.008])
+    """
     p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="soft_dtw_tables"
     )

@@ -8,18 +8,15 @@ iterations. Each returns an :class:`OptimizationResult` (a subclass of it that m
 fields: :class:`~softdtw_core.BarycenterResult`, :class:`~softdtw_core.InterpolationResult`,
 :class:`~softdtw_core.TrainingResult`) with the same fields:
 
-============  ===========================================================================
-field         meaning
-============  ===========================================================================
-solution      the point returned (a barycenter, an interpolant, the network's weights)
-objective     ``F(solution)``
-n_iter        iterations done (the initialisation is not one)
-n_evals       evaluations of ``F`` (with or without its gradient)
-converged     ``True`` when a stopping tolerance was met; ``False`` at the iteration cap
-              or when the callback stopped the run
-message       why the run stopped, in words
-history       the iterates, as :class:`OptimizationStep` s, the initialisation first
-============  ===========================================================================
+- ``solution``: the point returned (a barycenter, an interpolant, the network's weights);
+- ``objective``: ``F(solution)``;
+- ``n_iter``: iterations done (the initialisation is not one);
+- ``n_evals``: evaluations of ``F`` (with or without its gradient);
+- ``converged``: ``True`` when a stopping tolerance was met; ``False`` at the iteration
+  cap or when the callback stopped the run;
+- ``message``: why the run stopped, in words;
+- ``history``: the iterates, as :class:`OptimizationStep` objects, the initialisation
+  first.
 
 Each routine that takes a ``callback`` calls ``callback(step)`` with every
 :class:`OptimizationStep` as it is recorded (the initialisation, then each iteration);
@@ -86,6 +83,17 @@ class OptimizationResult:
     history : list of OptimizationStep
         Every recorded iterate, the initialisation first (empty when the routine was asked
         not to keep it).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> res = sd.dba_barycenter([[0.0, 1.0, 3.0], [0.0, 3.0, 3.0]], init=[0.0, 1.0, 3.0])
+    >>> res.solution.tolist(), round(res.objective, 4), res.n_iter, res.converged
+    ([0.0, 0.5, 3.0], 0.0833, 2, True)
+    >>> res.message
+    'relative decrease below tol'
+    >>> [(step.iteration, step.phase, round(step.objective, 4)) for step in res.history]
+    [(0, 'init', 0.1667), (1, 'mm', 0.0833), (2, 'mm', 0.0833)]
     """
 
     solution: np.ndarray

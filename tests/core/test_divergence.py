@@ -42,11 +42,13 @@ def test_divergence_at_gamma_zero_is_dtw(rng):
 
 @pytest.mark.parametrize("cost", ["sqeuclidean", "absolute"])
 @pytest.mark.parametrize("gamma", [0.1, 2.0])
-def test_divergence_gradient_matches_finite_differences(cost, gamma, rng):
-    X, Y = rng.normal(size=(7, 2)), rng.normal(size=(5, 2))
+@pytest.mark.parametrize("shape", [(2,), ()])  # multivariate, and univariate without a d axis
+def test_divergence_gradient_matches_finite_differences(cost, gamma, shape, rng):
+    X, Y = rng.normal(size=(7, *shape)), rng.normal(size=(5, *shape))
     value, grad = sd.soft_dtw_divergence_value_and_grad(X, Y, gamma, cost=cost)
     assert value == pytest.approx(sd.soft_dtw_divergence(X, Y, gamma, cost=cost), rel=1e-12)
     num = _fd_grad(lambda Z: sd.soft_dtw_divergence(Z, Y, gamma, cost=cost), X)
+    assert grad.shape == X.shape
     np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-6)
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import softdtw_core as sd
 from softdtw_core import cost_matrix
+from softdtw_core.band import minimal_radius
 
 from .conftest import naive_dtw
 
@@ -232,6 +233,16 @@ def test_band_that_admits_no_path_is_refused():
         sd.soft_dtw(np.zeros(10), np.zeros(25), 1.0, band=0)
     with pytest.raises(ValueError, match="admits no alignment path"):
         sd.soft_dtw_alignment(np.zeros(25), np.zeros(10), 1.0, band=0.2)
+
+
+@pytest.mark.parametrize("n,m", [(10, 10), (3, 9), (10, 25), (25, 10), (7, 8), (1, 5)])
+def test_minimal_radius_is_the_smallest_that_admits_a_path(n, m):
+    r = minimal_radius(n, m)
+    sd.soft_dtw(np.zeros(n), np.zeros(m), 1.0, band=r)  # admitted
+    if r > 0:
+        with pytest.raises(ValueError, match="admits no alignment path"):
+            sd.soft_dtw(np.zeros(n), np.zeros(m), 1.0, band=r - 0.001)
+    assert (r == 0) == (n == m or min(n, m) == 1)  # the diagonal alone is a path
 
 
 # ----------------------------------------------------------------------------- bad input
