@@ -60,6 +60,8 @@ Examples
 0.9931
 """
 
+import importlib
+
 from . import _cache  # noqa: F401  (first: drops a stale Numba cache, see _cache.py)
 from ._validation import DEFAULT_MAX_CELLS
 from .band import band_mask
@@ -86,16 +88,7 @@ from .interpolation import (
     interpolate,
     interpolation_path,
 )
-from .kmeans import (
-    DBAKMeans,
-    EuclideanKMeans,
-    KMeansStep,
-    SoftDTWKMeans,
-    dtw_inertia,
-    dtw_inertia_score,
-)
 from .pairwise import soft_dtw_cdist
-from .predictor import MLPPredictor, neg_mean_dtw_score, split_series
 from .recursion import (
     SoftDTWTables,
     accumulated_cost,
@@ -165,3 +158,30 @@ __all__ = [
     "split_series",
     "subgradient_barycenter",
 ]
+
+# The estimators' modules import scikit-learn, which takes about 0.6 s: they are loaded on
+# first use of one of their names, so that the rest of the package imports as fast as before.
+_ESTIMATOR_MODULES = {
+    "DBAKMeans": "kmeans",
+    "EuclideanKMeans": "kmeans",
+    "KMeansStep": "kmeans",
+    "SoftDTWKMeans": "kmeans",
+    "dtw_inertia": "kmeans",
+    "dtw_inertia_score": "kmeans",
+    "MLPPredictor": "predictor",
+    "neg_mean_dtw_score": "predictor",
+    "split_series": "predictor",
+}
+
+
+def __getattr__(name):
+    module = _ESTIMATOR_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -31,19 +31,19 @@ _EXPORTED = set(softdtw_core.__all__)
 
 def _target(name: str) -> str | None:
     """The full path of a role's target in the package, or None (other libraries' names,
-    private helpers). The reference registers exported names under ``softdtw_core.NAME``,
-    and their members under the module that renders them."""
+    private helpers): the path under which the reference renders it."""
     if name.startswith("softdtw_core."):
         rest = name.removeprefix("softdtw_core.")
         if rest.split(".")[0] not in _EXPORTED:
             return name  # a module, or a full path already
         name = rest
-    head, _, member = name.partition(".")
+    head = name.split(".")[0]
     if head not in _EXPORTED:
         return None
-    if not member:
-        return f"softdtw_core.{name}"
-    return f"{getattr(softdtw_core, head).__module__}.{name}"
+    module = getattr(getattr(softdtw_core, head), "__module__", None)
+    if module is None or module.split(".")[-1].startswith("_"):
+        return f"softdtw_core.{name}"  # constants, and names defined in private modules
+    return f"{module}.{name}"  # where the reference renders it
 
 
 def _role(match: re.Match) -> str:
