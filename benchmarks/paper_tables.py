@@ -92,16 +92,16 @@ def table1(name, gammas, max_series, seed, bary_iter):
             Y = [s for s, lab in zip(series, labels) if lab == c][:max_series]
             if init == "random":
                 Z0 = sd.softdtw_barycenter(Y, init="random", max_iter=0, random_state=seed + ci)
-                Z0 = Z0.barycenter
+                Z0 = Z0.solution
             else:
                 Z0 = sd.euclidean_barycenter(Y)
             for g in gammas:
                 r = sd.softdtw_barycenter(Y, g, init=Z0, max_iter=bary_iter, keep_history=False)
-                scores[("softdtw", g)].append(sd.dtw_loss(r.barycenter, Y))
+                scores[("softdtw", g)].append(sd.dtw_loss(r.solution, Y))
             r = sd.dba_barycenter(Y, init=Z0, max_iter=bary_iter, keep_history=False)
-            scores["dba"].append(sd.dtw_loss(r.barycenter, Y))
+            scores["dba"].append(sd.dtw_loss(r.solution, Y))
             r = sd.subgradient_barycenter(Y, init=Z0, max_iter=bary_iter, keep_history=False)
-            scores["subgradient"].append(sd.dtw_loss(r.barycenter, Y))
+            scores["subgradient"].append(sd.dtw_loss(r.solution, Y))
         out[init] = {k: float(np.mean(v)) for k, v in scores.items()}
     return name, out
 

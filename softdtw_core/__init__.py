@@ -1,26 +1,71 @@
-"""softdtw_core: soft-DTW (Cuturi & Blondel, ICML 2017) on a Numba core.
+r"""softdtw_core: soft-DTW (Cuturi & Blondel, ICML 2017) on a Numba core.
+
+Soft-DTW replaces the minimum over alignments of dynamic time warping by a smoothed
+minimum, which makes it differentiable in its inputs:
+
+.. math::
+
+    \operatorname{dtw}_\gamma(X, Y) = {\min}^\gamma_{A \in \mathcal{A}(n, m)}
+    \langle A, \Delta(X, Y) \rangle, \qquad
+    {\min}^\gamma(u_1, \dots, u_k) = -\gamma \log \sum_i e^{-u_i / \gamma}
+
+where :math:`\mathcal{A}(n, m)` is the set of alignment matrices between series of lengths
+:math:`n` and :math:`m`, and :math:`{\min}^0 = \min` gives DTW.
 
 Conventions
 -----------
-- A series is a NumPy array of shape ``(length,)`` or ``(length, d)``; lengths may differ.
-- A dataset is a list of series or an ``(n_series, length, d)`` array.
-- Ground cost ``Δ_ij = ||x_i - y_j||²`` by default (``cost="absolute"``: ``Σ_k |x_ik - y_jk|``;
-  ``cost="precomputed"``: pass Δ as ``X`` and ``Y=None``).
-- ``min^γ(u) = -γ log Σ_k exp(-u_k/γ)``, the hard min at ``γ = 0``.
-- ``r_ij = Δ_ij + min^γ(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1})`` with ``r_00 = 0`` and
-  ``r_0j = r_i0 = +inf``; ``dtw_γ(X, Y) = r_nm``.
-- ``band`` is a Sakoe-Chiba radius in time steps, rescaled to the diagonal when n != m.
+- A series is a NumPy array (or array-like) of shape ``(length,)`` or ``(length, d)``.
+- A dataset is a list of series (lengths may differ) or an array of shape
+  ``(n_series, length)`` or ``(n_series, length, d)``. Results computed from series given
+  without a d axis come back without one.
+- The ground cost is ``Δ_ij = ||x_i - y_j||²`` by default (the paper's, not ½||·||²);
+  ``cost="absolute"`` gives ``Σ_k |x_ik - y_jk|``; ``cost="precomputed"`` takes Δ itself
+  as ``X``, with ``Y=None``.
+- The recursion is ``r_ij = Δ_ij + min^γ(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1})`` with
+  ``r_00 = 0`` and ``r_0j = r_i0 = +inf``; ``dtw_γ(X, Y) = r_nm``.
+- ``band`` is a Sakoe-Chiba radius in time steps (:mod:`softdtw_core.band`).
+- Functions that return a pair return the value first: ``(value, grad)``,
+  ``(value, E)``, ``(value, path)``.
+- Every iterative routine (barycenters, interpolation, the predictor's training) returns
+  a result with the same fields, ``solution``, ``objective``, ``n_iter``, ``n_evals``,
+  ``converged``, ``message`` and ``history`` (:mod:`softdtw_core.results`).
+- The k-means classes and :class:`MLPPredictor` are scikit-learn estimators
+  (``get_params``, ``clone``, ``GridSearchCV``, ``Pipeline``) that also take what
+  scikit-learn's own validation would refuse: lists of series of different lengths and
+  ``(n_series, length, d)`` arrays.
+- Every public function validates its inputs and raises :class:`ValueError` with a message
+  that names the argument, says what it received and how to fix it.
 
-Every public function validates its inputs and raises ``ValueError`` with a message that
-names the argument and what was expected.
+References
+----------
+.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017, PMLR 70:894-903.
+.. [2] H. Sakoe and S. Chiba, "Dynamic programming algorithm optimization for spoken word
+   recognition", IEEE Transactions on Acoustics, Speech, and Signal Processing
+   26(1):43-49, 1978.
+.. [3] M. Cuturi, J.-P. Vert, Ø. Birkenes and T. Matsui, "A kernel for time series based
+   on global alignments", ICASSP 2007.
+.. [4] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable divergences between time
+   series", AISTATS 2021, PMLR 130:3853-3861.
+
+Examples
+--------
+>>> import numpy as np
+>>> import softdtw_core as sd
+>>> x, y = np.array([0.0, 1.0, 2.0]), np.array([0.0, 2.0])
+>>> dtw, path = sd.dtw_path(x, y)
+>>> dtw, path
+(1.0, [(0, 0), (1, 0), (2, 1)])
+>>> round(sd.soft_dtw(x, y, gamma=0.01), 4)  # two paths of cost 1: 1 - 0.01 log 2
+0.9931
 """
+
+import importlib
 
 from . import _cache  # noqa: F401  (first: drops a stale Numba cache, see _cache.py)
 from ._validation import DEFAULT_MAX_CELLS
 from .band import band_mask
 from .barycenter import (
-    BarycenterResult,
-    BarycenterStep,
     dba_barycenter,
     dtw_loss,
     euclidean_barycenter,
@@ -39,14 +84,11 @@ from .divergence import (
 )
 from .enumeration import alignment_matrices, brute_force_soft_dtw, delannoy
 from .interpolation import (
-    InterpolationResult,
     euclidean_interpolation,
     interpolate,
     interpolation_path,
 )
-from .kmeans import DBAKMeans, EuclideanKMeans, KMeansStep, SoftDTWKMeans, dtw_inertia
 from .pairwise import soft_dtw_cdist
-from .predictor import MLPPredictor, split_series
 from .recursion import (
     SoftDTWTables,
     accumulated_cost,
@@ -57,20 +99,29 @@ from .recursion import (
     soft_dtw_tables,
     soft_dtw_value_and_grad,
 )
+from .results import (
+    BarycenterResult,
+    InterpolationResult,
+    OptimizationResult,
+    OptimizationStep,
+    TrainingResult,
+)
 from .softmin import softmin, softmin_weights
 
 __all__ = [
     "alignment_statistics",
     "BarycenterResult",
-    "BarycenterStep",
     "DBAKMeans",
     "DEFAULT_MAX_CELLS",
     "EuclideanKMeans",
     "InterpolationResult",
     "KMeansStep",
     "MLPPredictor",
+    "OptimizationResult",
+    "OptimizationStep",
     "SoftDTWKMeans",
     "SoftDTWTables",
+    "TrainingResult",
     "accumulated_cost",
     "alignment_matrices",
     "band_mask",
@@ -80,12 +131,14 @@ __all__ = [
     "dba_barycenter",
     "delannoy",
     "dtw_inertia",
+    "dtw_inertia_score",
     "dtw_loss",
     "dtw_path",
     "euclidean_barycenter",
     "euclidean_interpolation",
     "interpolate",
     "interpolation_path",
+    "neg_mean_dtw_score",
     "path_entropy",
     "path_to_matrix",
     "resample",
@@ -105,3 +158,30 @@ __all__ = [
     "split_series",
     "subgradient_barycenter",
 ]
+
+# The estimators' modules import scikit-learn, which takes about 0.6 s: they are loaded on
+# first use of one of their names, so that the rest of the package imports as fast as before.
+_ESTIMATOR_MODULES = {
+    "DBAKMeans": "kmeans",
+    "EuclideanKMeans": "kmeans",
+    "KMeansStep": "kmeans",
+    "SoftDTWKMeans": "kmeans",
+    "dtw_inertia": "kmeans",
+    "dtw_inertia_score": "kmeans",
+    "MLPPredictor": "predictor",
+    "neg_mean_dtw_score": "predictor",
+    "split_series": "predictor",
+}
+
+
+def __getattr__(name):
+    module = _ESTIMATOR_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+__all__ = ["STAMP", "refresh", "sources_digest"]
+
 STAMP = "numba-sources.sha256"
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+__all__ = ["exp_nonpositive", "log_1_to_3"]
+
 _LOG2E = 1.4426950408889634
 _LN2 = 0.6931471805599453
 _LN2_HI = 0.6931471803691238  # fdlibm's split of ln 2: k * _LN2_HI is exact for |k| < 2^20

@@ -15,6 +15,8 @@ import threading
 
 import numba
 
+__all__ = ["parallel_launch", "thread_safe_layer"]
+
 _SAFE_LAYERS = ("tbb", "omp", "safe", "threadsafe")
 
 

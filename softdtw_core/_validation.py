@@ -1,23 +1,54 @@
-"""Input validation shared by every public function of :mod:`softdtw_core`.
+"""Input validation and dataset layout shared by every public function of :mod:`softdtw_core`.
 
 Every check raises :class:`ValueError` whose message names the argument, says what was
-received and what is expected, so that the app can show it to a user verbatim.
+received and what is expected, so that the app can show it to a user verbatim. The other
+modules import their checks from here, never from each other.
+
+Layout: a series is validated into a C-contiguous float64 ``(length, d)`` array and a
+dataset into a list of them (:func:`as_dataset`); :func:`given_without_d_axis` remembers
+whether the caller's series had no d axis, so that :func:`output_series` can give results
+back in the caller's layout.
 """
 
 from __future__ import annotations
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 
-#: Default cap on the number of cells (n * m) of functions that hold full n x m tables.
+__all__ = [
+    "BYTES_PER_CELL",
+    "COST_CODES",
+    "DEFAULT_MAX_CELLS",
+    "as_cost_matrix",
+    "as_dataset",
+    "as_real_array",
+    "as_series",
+    "check_band",
+    "check_cells",
+    "check_choice",
+    "check_cost",
+    "check_gamma",
+    "check_int",
+    "check_non_negative",
+    "check_pair",
+    "check_weights",
+    "given_without_d_axis",
+    "median_length",
+    "output_series",
+]
+
 DEFAULT_MAX_CELLS = 200_000_000
+"""Default cap on the number of cells ``n * m`` of the functions that hold full ``n x m``
+tables (their ``max_cells`` argument): about 9 GiB at 48 bytes per cell."""
 
 #: Bytes held per cell by the full-table functions (cost, R, three local probabilities, E).
 BYTES_PER_CELL = 8 * 6
 
-COSTS = ("sqeuclidean", "absolute", "precomputed")
+#: The ground costs, each with the code the Numba kernels take as their ``kind`` argument.
+COST_CODES = {"sqeuclidean": 0, "absolute": 1, "precomputed": 2}
 
 
 def as_series(X, name: str = "X") -> np.ndarray:
@@ -25,13 +56,7 @@ def as_series(X, name: str = "X") -> np.ndarray:
 
     Accepts ``(length,)`` (univariate) or ``(length, d)`` array-likes.
     """
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} must be a numeric array of shape (length,) or (length, d); "
-            f"it could not be converted to numbers ({exc})."
-        ) from None
+    arr = as_real_array(X, name, "a numeric array of shape (length,) or (length, d)")
     if arr.ndim == 1:
         arr = arr[:, None]
     elif arr.ndim != 2:
@@ -47,6 +72,35 @@ def as_series(X, name: str = "X") -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def as_real_array(X, name: str, expected: str) -> np.ndarray:
+    """``X`` as float64; refuses what is not real numbers, complex ones included (a cast
+    would drop their imaginary part silently)."""
+    if isinstance(X, np.ndarray) and X.dtype == np.float64:  # the common case, kept fast
+        return X
+    _refuse_sparse(X, name)
+    try:
+        arr = np.asarray(X)
+        complex_data = np.iscomplexobj(arr)
+        if not complex_data:
+            return arr.astype(np.float64, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be {expected}; it could not be converted to numbers ({exc})."
+        ) from None
+    raise ValueError(
+        f"{name} must be {expected}; got complex numbers. Complex data not supported: pass "
+        "the real part, the modulus or both as channels."
+    )
+
+
+def _refuse_sparse(X, name: str) -> None:
+    if sparse.issparse(X):
+        raise ValueError(
+            f"{name} is a scipy sparse {type(X).__name__}; sparse input is not supported "
+            f"(time series are dense): pass {name}.toarray()."
+        )
+
+
 def _check_finite(arr: np.ndarray, name: str) -> None:
     bad = ~np.isfinite(arr)
     if bad.any():
@@ -60,10 +114,7 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
 
 def as_cost_matrix(D, name: str = "D") -> np.ndarray:
     """Return a precomputed cost matrix as a C-contiguous float64 ``(n, m)`` array."""
-    try:
-        arr = np.asarray(D, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric (n, m) cost matrix ({exc}).") from None
+    arr = as_real_array(D, name, "a numeric (n, m) cost matrix")
     if arr.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D cost matrix of shape (n, m); got shape {arr.shape}."
@@ -98,9 +149,57 @@ def check_gamma(gamma, name: str = "gamma") -> float:
 
 
 def check_cost(cost) -> str:
-    if cost not in COSTS:
-        raise ValueError(f"cost must be one of {', '.join(map(repr, COSTS))}; got {cost!r}.")
-    return cost
+    """Validate a ground-cost name (a key of :data:`COST_CODES`)."""
+    return check_choice(cost, tuple(COST_CODES), "cost")
+
+
+def check_choice(value, choices, name: str) -> str:
+    """Validate a string option against its allowed values."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}.")
+    return value
+
+
+def check_int(value, name: str, minimum: int = 1) -> int:
+    """Validate an integer ``>= minimum`` (``bool`` is refused: ``True`` is not a count)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def check_non_negative(value, name: str) -> float:
+    """Validate a finite real number ``>= 0`` (tolerances, step sizes, penalties)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number >= 0; got {value!r}.") from None
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
+    return v
+
+
+def check_weights(weights, n_series: int, name: str = "weights") -> np.ndarray:
+    """Per-series weights as a float array of length ``n_series``, all finite and > 0.
+
+    ``None`` gives ``1 / n_series`` each.
+    """
+    if weights is None:
+        return np.full(n_series, 1.0 / n_series)
+    try:
+        w = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a 1-D array of positive numbers.") from None
+    if w.ndim != 1 or w.shape[0] != n_series:
+        raise ValueError(
+            f"{name} must have one entry per series: expected shape ({n_series},), got "
+            f"shape {w.shape}."
+        )
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    if np.any(w <= 0):
+        k = int(np.argmin(w))
+        raise ValueError(f"{name} must be > 0; {name}[{k}] = {float(w[k]):g}.")
+    return w
 
 
 def check_band(band) -> float:
@@ -131,3 +230,63 @@ def check_cells(n: int, m: int, max_cells, what: str) -> None:
             f"that exceeds max_cells={limit:,}. Shorten or downsample the series, use a band, "
             f"use the value-only soft_dtw (O(min(n, m)) memory), or raise max_cells."
         )
+
+
+def as_dataset(data, name: str = "X") -> list[np.ndarray]:
+    """A dataset as a list of validated ``(length, d)`` float64 series.
+
+    Accepts a list/tuple of series (lengths may differ) or an array (or array-like, such as
+    a pandas DataFrame) of shape ``(n_series, length)`` or ``(n_series, length, d)``.
+    """
+    _refuse_sparse(data, name)
+    if not isinstance(data, (np.ndarray, list, tuple)) and hasattr(data, "__array__"):
+        data = np.asarray(data)
+    if isinstance(data, np.ndarray):
+        if data.ndim not in (2, 3):
+            hint = ""
+            if data.ndim == 1:
+                hint = " Reshape your data: a single series x is [x] or x[None, :]."
+            raise ValueError(
+                f"{name} must be a list of series or an array of shape (n_series, length) or "
+                f"(n_series, length, d); got an array of shape {data.shape}.{hint}"
+            )
+        items = list(data)
+    elif isinstance(data, (list, tuple)):
+        items = list(data)
+    else:
+        raise ValueError(
+            f"{name} must be a list of series or an (n_series, length[, d]) array; "
+            f"got {type(data).__name__}."
+        )
+    if not items:
+        raise ValueError(f"{name} is empty: it needs at least one series.")
+    series = [as_series(s, f"{name}[{k}]") for k, s in enumerate(items)]
+    d = series[0].shape[1]
+    for k, s in enumerate(series):
+        if s.shape[1] != d:
+            raise ValueError(
+                f"all series of {name} must have the same dimension d; {name}[0] has d={d} "
+                f"but {name}[{k}] has d={s.shape[1]}."
+            )
+    return series
+
+
+def given_without_d_axis(data) -> bool:
+    """Whether every series of a dataset was given without a d axis (``(N, m)`` array or
+    ``(m,)`` series): results computed from it are then returned without one too."""
+    if isinstance(data, (list, tuple)):
+        return all(np.ndim(s) == 1 for s in data)
+    return np.asarray(data).ndim == 2
+
+
+def output_series(Z, univariate: bool) -> np.ndarray:
+    """A copy of the ``(n, d)`` result ``Z`` in the caller's layout: ``(n,)`` when
+    ``univariate``."""
+    Z = np.array(Z, dtype=np.float64, copy=True)
+    return Z[:, 0] if univariate else Z
+
+
+def median_length(series) -> int:
+    """The median length of validated series: the default length of barycenters and
+    k-means centres."""
+    return max(1, int(round(float(np.median([s.shape[0] for s in series])))))

@@ -31,7 +31,25 @@ from numba import njit
 
 from ._fastmath import exp_nonpositive, log_1_to_3
 
+__all__ = [
+    "NO_ARRAY",
+    "absolute_jacobian_product",
+    "backward",
+    "diagonal_layout",
+    "forward",
+    "forward_lanes",
+    "interleave",
+    "lanes_for",
+    "scatter",
+    "value",
+    "value_lanes",
+]
+
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
+
+#: Stands for "no array" in kernel calls (``D`` when the cost is computed on the fly, ``Xt``
+#: and ``Yrt`` when it is precomputed): Numba needs an array of the right type there.
+NO_ARRAY = np.zeros((0, 0))
 
 # Flush thresholds that keep subnormal numbers out of the E recursion. A product that
 # underflows into the subnormal range costs a ~100-cycle microcode assist on x86, and E,

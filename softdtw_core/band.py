@@ -8,7 +8,14 @@ from (0, 0) to (n-1, m-1), measured along the longer axis, is at most ``r``:
 
 With a single row or column there is only one alignment and the band constrains nothing.
 The band of each row is the interval ``lo[i] <= j <= hi[i]``; both bounds are
-non-decreasing in i, and the kernels only ever visit those cells.
+non-decreasing in i, and the kernels only ever visit those cells. A band too narrow to hold
+any path from (0, 0) to (n-1, m-1) is refused, with the smallest radius that does.
+
+References
+----------
+.. [1] H. Sakoe and S. Chiba, "Dynamic programming algorithm optimization for spoken word
+   recognition", IEEE Transactions on Acoustics, Speech, and Signal Processing
+   26(1):43-49, 1978.
 """
 
 from __future__ import annotations
@@ -18,14 +25,31 @@ import math
 import numpy as np
 from numba import njit
 
+__all__ = [
+    "band_limits",
+    "band_limits_checked",
+    "band_mask",
+    "minimal_radius",
+]
+
 _EPS = 1e-9  # keeps cells that sit exactly on the band's edge despite rounding
 
 
 @njit(cache=True)
 def band_limits(n, m, radius):
-    """Per-row column limits ``(lo, hi)`` (inclusive, 0-based) of the band.
+    """Per-row column limits of the band (a Numba function; no validation).
 
-    ``radius < 0`` means no band (every cell).
+    Parameters
+    ----------
+    n, m : int
+        Series lengths.
+    radius : float
+        Sakoe-Chiba radius; ``radius < 0`` means no band (every cell).
+
+    Returns
+    -------
+    lo, hi : ndarray of int64, shape (n,)
+        Row ``i`` holds the columns ``lo[i] <= j <= hi[i]`` (0-based, inclusive).
     """
     lo = np.zeros(n, dtype=np.int64)
     hi = np.full(n, m - 1, dtype=np.int64)
@@ -60,7 +84,26 @@ def band_admits_path(lo, hi, m):
 
 
 def minimal_radius(n: int, m: int) -> float:
-    """Smallest Sakoe-Chiba radius whose band admits a path (to 1e-3)."""
+    """Smallest Sakoe-Chiba radius whose band admits a path (to 1e-3).
+
+    Parameters
+    ----------
+    n, m : int
+        Series lengths.
+
+    Returns
+    -------
+    float
+        The radius, rounded up to a multiple of 0.001.
+
+    Examples
+    --------
+    >>> from softdtw_core.band import minimal_radius
+    >>> minimal_radius(10, 10), minimal_radius(3, 9)
+    (0.0, 2.0)
+    """
+    if band_admits_path(*band_limits(n, m, 0.0), m):
+        return 0.0
     low, high = 0.0, float(max(n, m))
     for _ in range(60):
         mid = 0.5 * (low + high)
@@ -73,7 +116,20 @@ def minimal_radius(n: int, m: int) -> float:
 
 
 def band_limits_checked(n: int, m: int, radius: float):
-    """:func:`band_limits` that raises a clear ``ValueError`` when no path fits."""
+    """:func:`band_limits` that raises a clear ``ValueError`` when no path fits.
+
+    Parameters
+    ----------
+    n, m : int
+        Series lengths.
+    radius : float
+        Sakoe-Chiba radius (``< 0``: no band).
+
+    Returns
+    -------
+    lo, hi : ndarray of int64, shape (n,)
+        As in :func:`band_limits`.
+    """
     lo, hi = band_limits(n, m, radius)
     if radius >= 0 and not band_admits_path(lo, hi, m):
         raise ValueError(
@@ -84,7 +140,29 @@ def band_limits_checked(n: int, m: int, radius: float):
 
 
 def band_mask(n: int, m: int, band=None) -> np.ndarray:
-    """Boolean ``(n, m)`` mask of the cells inside the band (all True for ``band=None``)."""
+    """The cells inside a Sakoe-Chiba band.
+
+    Parameters
+    ----------
+    n, m : int
+        Series lengths.
+    band : float or None
+        Radius in time steps; ``None``: no band.
+
+    Returns
+    -------
+    ndarray of bool, shape (n, m)
+        True inside the band (everywhere for ``band=None``).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.band_mask(4, 6, band=1).astype(int)
+    array([[1, 1, 0, 0, 0, 0],
+           [0, 1, 1, 0, 0, 0],
+           [0, 0, 0, 1, 1, 0],
+           [0, 0, 0, 0, 1, 1]])
+    """
     from ._validation import check_band
 
     lo, hi = band_limits(n, m, check_band(band))

@@ -1,4 +1,4 @@
-"""One series against a collection: values and weighted alignment statistics, on all cores.
+r"""One series against a collection: values and weighted alignment statistics, on all cores.
 
 For a series ``Z`` (n, d), a collection ``Y_1 … Y_N`` (lengths m_j) and weights ``c_j``, with
 ``E_j = E_γ[A]`` the expected alignment of ``(Z, Y_j)`` and the squared Euclidean cost:
@@ -7,10 +7,17 @@ For a series ``Z`` (n, d), a collection ``Y_1 … Y_N`` (lengths m_j) and weight
 - ``RS = Σ_j c_j E_j 1``  (n,), how much mass each time step of Z carries;
 - ``EY = Σ_j c_j E_j Y_j`` (n, d), the E-weighted sum of the points matched to each step;
 
-so that ``∇_Z Σ_j c_j dtw_γ(Z, Y_j) = 2 (RS ⊙ Z - EY)`` and the majorisation-minimisation
-(DBA-like) update is ``Z' = EY / RS``. Barycenters, k-means and interpolation evaluate these
-thousands of times; one Numba call per evaluation (series split over threads with
-``prange``, scratch buffers allocated once per thread) replaces N Python-level calls.
+so that
+
+.. math::
+
+    \nabla_Z \sum_j c_j \operatorname{dtw}_\gamma(Z, Y_j)
+    = 2 \left(\mathrm{RS} \odot Z - \mathrm{EY}\right)
+
+and the majorisation-minimisation (DBA-like) update is ``Z' = EY / RS``. Barycenters,
+k-means and interpolation evaluate these thousands of times; one Numba call per evaluation
+(series split over threads with ``prange``, scratch buffers allocated once per thread)
+replaces N Python-level calls.
 """
 
 from __future__ import annotations
@@ -20,12 +27,12 @@ import numpy as np
 from numba import njit, prange
 
 from ._threads import parallel_launch
-from ._validation import as_series, check_band, check_gamma
-from ._wavefront import backward, diagonal_layout, forward_lanes, interleave
+from ._validation import as_dataset, as_series, check_band, check_gamma
+from ._wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
-from .pairwise import as_dataset, band_width, group_lanes
+from .pairwise import band_width, group_lanes
 
-_EMPTY = np.zeros((0, 0))
+__all__ = ["alignment_statistics", "soft_dtw_value_and_grad_batch"]
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -44,7 +51,7 @@ def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c):
     out = np.empty(B)
     rs = np.zeros(n * B)
     eyt = np.zeros((Xt.shape[0], n * B))
-    forward_lanes(Xt, Yrt, _EMPTY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
+    forward_lanes(Xt, Yrt, NO_ARRAY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
     backward(n, m, ilo, ihi, base, WA, WB, WC, np.empty(0), Yrt, rs, eyt, B)
     return out, rs, eyt
 
@@ -194,14 +201,21 @@ def alignment_statistics_packed(Z, packed, coef, gamma, radius):
 
 
 def alignment_statistics(Z, Ys, gamma=1.0, *, weights=None, band=None):
-    """Soft-DTW of one series against many, with the weighted alignment statistics.
+    r"""Soft-DTW of one series against many, with the weighted alignment statistics.
+
+    .. math::
+
+        \mathrm{RS} = \sum_j c_j E_j \mathbf{1}, \qquad
+        \mathrm{EY} = \sum_j c_j E_j Y_j
 
     Parameters
     ----------
     Z : array_like, shape (n,) or (n, d)
-    Ys : list of series or ndarray (N, length[, d])
-        Lengths may differ; squared Euclidean cost.
-    gamma : float
+        The series.
+    Ys : list of series or ndarray, shape (N, length) or (N, length, d)
+        The collection; lengths may differ; squared Euclidean cost.
+    gamma : float, default 1.0
+        Smoothing ``γ >= 0``.
     weights : array_like, shape (N,), optional
         ``c_j``; default 1.
     band : float or None
@@ -209,12 +223,24 @@ def alignment_statistics(Z, Ys, gamma=1.0, *, weights=None, band=None):
 
     Returns
     -------
-    values : ndarray (N,)
+    values : ndarray, shape (N,)
         ``dtw_γ(Z, Y_j)``.
-    RS : ndarray (n,)
+    RS : ndarray, shape (n,)
         ``Σ_j c_j E_j 1``.
-    EY : ndarray (n, d)
+    EY : ndarray, shape (n, d)
         ``Σ_j c_j E_j Y_j``; the gradient of ``Σ_j c_j dtw_γ(Z, Y_j)`` is ``2 (RS Z - EY)``.
+
+    Examples
+    --------
+    One majorisation-minimisation step towards the average of two series:
+
+    >>> import softdtw_core as sd
+    >>> values, RS, EY = sd.alignment_statistics([0.0, 1.0, 2.0], [[0.0, 1.0, 2.0],
+    ...                                          [0.0, 2.0]], gamma=0.0)
+    >>> values.tolist(), RS.tolist()
+    ([0.0, 1.0], [2.0, 2.0, 2.0])
+    >>> (EY[:, 0] / RS).tolist()
+    [0.0, 0.5, 2.0]
     """
     gamma = check_gamma(gamma)
     radius = check_band(band)
@@ -240,7 +266,12 @@ def alignment_statistics(Z, Ys, gamma=1.0, *, weights=None, band=None):
 
 
 def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
-    """Soft-DTW and its gradient for each pair of a batch: ``(dtw_γ(X_j, Y_j), ∇_{X_j})``.
+    r"""Soft-DTW and its gradient for each pair of a batch.
+
+    .. math::
+
+        \left(\operatorname{dtw}_\gamma(X_j, Y_j),\;
+        \nabla_{X_j} \operatorname{dtw}_\gamma(X_j, Y_j)\right), \quad j = 1, \dots, N
 
     The loss of a model that outputs series (``Σ_j dtw_γ(f_θ(x_j), y_j)``) needs exactly
     this; one Numba call serves the whole batch, with pairs of one shape run as interleaved
@@ -248,19 +279,28 @@ def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
 
     Parameters
     ----------
-    X, Y : list of series or ndarray (N, length[, d])
+    X, Y : list of series or ndarray, shape (N, length) or (N, length, d)
         ``N`` pairs ``(X_j, Y_j)``; lengths may differ (also between X_j and Y_j), d may not.
-    gamma : float >= 0
+    gamma : float, default 1.0
+        Smoothing ``γ >= 0``.
     band : float or None
         Sakoe-Chiba radius.
 
     Returns
     -------
-    values : ndarray (N,)
+    values : ndarray, shape (N,)
         ``dtw_γ(X_j, Y_j)`` (squared Euclidean cost).
     grads : list of ndarray, or ndarray shaped like X
         ``∇_{X_j} dtw_γ(X_j, Y_j) = 2 (E_j 1 ⊙ X_j - E_j Y_j)``, each shaped like ``X_j``;
         an array when X is one.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> values, grads = sd.soft_dtw_value_and_grad_batch([[0.0, 1.0, 2.0], [1.0]],
+    ...                                                  [[0.0, 2.0], [3.0]], gamma=0.0)
+    >>> values.tolist(), [g.tolist() for g in grads]
+    ([1.0, 4.0], [[0.0, 2.0, 0.0], [-4.0]])
     """
     gamma = check_gamma(gamma)
     radius = check_band(band)

@@ -1,8 +1,9 @@
-"""Ground costs Δ and the Jacobian-transpose product ``(∂Δ/∂X)^T E``.
+r"""Ground costs Δ and the Jacobian-transpose product ``(∂Δ/∂X)^T E``.
 
 Conventions: a series is an ``(n, d)`` array (``(n,)`` is read as ``d = 1``).
 
-- ``"sqeuclidean"``: ``Δ_ij = ||x_i - y_j||²`` (the paper's and tslearn's; not ½||·||²);
+- ``"sqeuclidean"``: :math:`\Delta_{ij} = \lVert x_i - y_j \rVert^2` (the paper's and
+  tslearn's; not ½||·||²);
 - ``"absolute"``: ``Δ_ij = Σ_k |x_ik - y_jk|``;
 - ``"precomputed"``: the caller passes Δ itself.
 
@@ -12,6 +13,11 @@ forming the ``(n, m, n, d)`` Jacobian:
 
 - sq-Euclid: ``g_i = 2 (Σ_j G_ij) x_i - 2 Σ_j G_ij y_j``, i.e. ``2 (diag(G 1) X - G Y)``;
 - absolute: ``g_ik = Σ_j G_ij sign(x_ik - y_jk)`` (sign(0) = 0, a valid subgradient).
+
+References
+----------
+.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017, Section 2.2 (the gradient w.r.t. X).
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._validation import check_cost, check_pair
+from ._validation import COST_CODES, check_cost, check_pair
 
-COST_CODES = {"sqeuclidean": 0, "absolute": 1}
+__all__ = ["cost_jacobian_product", "cost_matrix"]
 
 
 @njit(cache=True, error_model="numpy")
@@ -70,18 +76,36 @@ def cost_matrix_(X, Y, cost):
 
 
 def cost_matrix(X, Y, cost="sqeuclidean"):
-    """Pairwise ground-cost matrix Δ between the time steps of two series.
+    r"""Pairwise ground-cost matrix Δ between the time steps of two series.
+
+    .. math::
+
+        \Delta_{ij} = \lVert x_i - y_j \rVert_2^2 \quad \text{or} \quad
+        \Delta_{ij} = \sum_k \lvert x_{ik} - y_{jk} \rvert
 
     Parameters
     ----------
     X : array_like, shape (n,) or (n, d)
+        First series.
     Y : array_like, shape (m,) or (m, d)
+        Second series.
     cost : {"sqeuclidean", "absolute"}
         ``Δ_ij = ||x_i - y_j||²`` or ``Σ_k |x_ik - y_jk|``.
 
     Returns
     -------
     ndarray, shape (n, m)
+        Δ.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.cost_matrix([0.0, 1.0, 2.0], [0.0, 2.0])
+    array([[0., 4.],
+           [1., 1.],
+           [4., 0.]])
+    >>> sd.cost_matrix([[0.0, 0.0]], [[1.0, -2.0]], cost="absolute")
+    array([[3.]])
     """
     cost = check_cost(cost)
     if cost == "precomputed":
@@ -98,20 +122,36 @@ def jacobian_product_(X, Y, G, cost):
 
 
 def cost_jacobian_product(X, Y, G, cost="sqeuclidean"):
-    """Gradient w.r.t. ``X`` of ``f(Δ(X, Y))`` given ``G = ∇_Δ f``: ``(∂Δ/∂X)^T G``.
+    r"""Gradient w.r.t. ``X`` of ``f(Δ(X, Y))`` given ``G = ∇_Δ f``.
+
+    .. math::
+
+        \left(\frac{\partial \Delta}{\partial X}\right)^{\!\top} G
+        = 2 \left(\operatorname{diag}(G \mathbf{1}) X - G Y\right)
+        \quad \text{(squared Euclidean cost)}
 
     Parameters
     ----------
     X : array_like, shape (n,) or (n, d)
+        First series.
     Y : array_like, shape (m,) or (m, d)
+        Second series.
     G : array_like, shape (n, m)
         Gradient w.r.t. the cost matrix, e.g. the expected alignment E.
     cost : {"sqeuclidean", "absolute"}
+        The ground cost of Δ.
 
     Returns
     -------
     ndarray, shape (n, d)
-        (The caller reshapes to ``(n,)`` for univariate input.)
+        The gradient (``(n, d)`` also for univariate input).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> E = sd.path_to_matrix([(0, 0), (1, 0), (2, 1)], 3, 2)
+    >>> sd.cost_jacobian_product([0.0, 1.0, 2.0], [0.0, 2.0], E).ravel().tolist()
+    [0.0, 2.0, 0.0]
     """
     cost = check_cost(cost)
     if cost == "precomputed":

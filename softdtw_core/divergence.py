@@ -1,4 +1,4 @@
-"""Quantities derived from soft-DTW: divergence, sharp soft-DTW, path entropy.
+r"""Quantities derived from soft-DTW: divergence, sharp soft-DTW, path entropy.
 
 Why raw values go negative: ``dtw_γ = min^γ_A <A, Δ>`` is a soft *minimum* over
 Delannoy(n-1, m-1) paths, so ``dtw_γ <= dtw_0 - ...`` can drop below zero, and
@@ -14,25 +14,45 @@ Delannoy(n-1, m-1) paths, so ``dtw_γ <= dtw_0 - ...`` can drop below zero, and
 - sharp soft-DTW ``<E_γ[A], Δ>``: the expected cost of a Gibbs-random path, >= dtw_0.
 
 Their difference gives the Shannon entropy of the Gibbs distribution over paths,
-``H = (<E, Δ> - dtw_γ) / γ`` (since log p(A) = (dtw_γ - <A, Δ>)/γ).
+
+.. math::
+
+    H_\gamma = \frac{\langle E_\gamma, \Delta \rangle - \operatorname{dtw}_\gamma}{\gamma},
+    \qquad \text{since} \quad \log p_\gamma(A)
+    = \frac{\operatorname{dtw}_\gamma - \langle A, \Delta \rangle}{\gamma}.
+
+References
+----------
+.. [1] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable divergences between time
+   series", AISTATS 2021, PMLR 130:3853-3861 (the divergence and sharp soft-DTW).
+.. [2] M. Cuturi, J.-P. Vert, Ø. Birkenes and T. Matsui, "A kernel for time series based
+   on global alignments", ICASSP 2007 (the kernel ``exp(-dtw_γ/γ)``).
+.. [3] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .recursion import (
-    _expected_alignment,
-    _forward,
-    _gibbs,
-    _grad_x,
-    _problem,
-    _tangent_backward,
-    _tangent_forward,
-    _value,
-    _wave_grad_x,
-    _workspace,
+from ._dp import (
+    expected_alignment,
+    forward_table,
+    gibbs,
+    grad_x,
+    problem,
+    tangent_alignment,
+    value,
+    wave_grad_x,
 )
+
+__all__ = [
+    "path_entropy",
+    "sharp_soft_dtw",
+    "sharp_soft_dtw_value_and_grad",
+    "soft_dtw_divergence",
+    "soft_dtw_divergence_value_and_grad",
+]
 
 
 def _check_series_cost(cost, what):
@@ -44,72 +64,138 @@ def _check_series_cost(cost, what):
 
 
 def soft_dtw_divergence(X, Y, gamma=1.0, *, cost="sqeuclidean", band=None):
-    """Soft-DTW divergence ``dtw_γ(X,Y) - ½ (dtw_γ(X,X) + dtw_γ(Y,Y))``.
+    r"""Soft-DTW divergence.
+
+    .. math::
+
+        D_\gamma(X, Y) = \operatorname{dtw}_\gamma(X, Y)
+        - \tfrac12 \left(\operatorname{dtw}_\gamma(X, X) + \operatorname{dtw}_\gamma(Y, Y)\right)
 
     Symmetric, zero at ``X = Y``, and non-negative in practice (tiny negative values are
     possible between nearly identical series; see the module docstring). Uses the
-    O(min(n, m))-memory value path. Parameters as in :func:`softdtw_core.soft_dtw`
-    (``cost="precomputed"`` is refused: the self-terms need the series).
+    O(min(n, m))-memory value path.
+
+    Parameters
+    ----------
+    X, Y : array_like, shapes (n,) or (n, d) and (m,) or (m, d)
+        The series (``cost="precomputed"`` is refused: the self-terms need them).
+    gamma, cost, band
+        As in :func:`~softdtw_core.soft_dtw`.
+
+    Returns
+    -------
+    float
+        ``D_γ(X, Y)``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> x, y = [0.0, 1.0, 2.0], [0.0, 2.0]
+    >>> sd.soft_dtw_divergence(x, x, gamma=1.0)
+    0.0
+    >>> round(sd.soft_dtw_divergence(x, y, gamma=1.0), 4)
+    0.7359
     """
     _check_series_cost(cost, "soft_dtw_divergence")
-    p = _problem(X, Y, gamma, cost, band, need_cost_matrix=False)
-    pxx = _problem(p.X, p.X, gamma, cost, band, need_cost_matrix=False)
-    pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    return _value(p) - 0.5 * (_value(pxx) + _value(pyy))
+    p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    pxx = problem(p.X, p.X, gamma, cost, band, need_cost_matrix=False)
+    pyy = problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
+    return value(p) - 0.5 * (value(pxx) + value(pyy))
 
 
 def soft_dtw_divergence_value_and_grad(
     X, Y, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None
 ):
-    """Divergence and its gradient w.r.t. ``X``.
+    r"""Soft-DTW divergence and its gradient with respect to ``X``.
 
-    ``∇_X D = (∂Δ(X,Y)/∂X)^T E_XY - (∂Δ(X,X)/∂X_1)^T E_XX`` (``E_XX`` is symmetric, so the
-    two arguments of ``dtw_γ(X, X)`` contribute equally and the ½ cancels).
+    .. math::
+
+        \nabla_X D_\gamma(X, Y)
+        = \left(\frac{\partial \Delta(X, Y)}{\partial X}\right)^{\!\top} E_{XY}
+        - \left(\frac{\partial \Delta(X, X)}{\partial X_1}\right)^{\!\top} E_{XX}
+
+    (``E_XX`` is symmetric, so the two arguments of ``dtw_γ(X, X)`` contribute equally and
+    the ½ cancels).
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`soft_dtw_divergence`.
+    max_cells : int, optional
+        Cap on ``n * n`` and ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
 
     Returns
     -------
     value : float
+        ``D_γ(X, Y)``.
     grad : ndarray, same shape as ``X``
+        ``∇_X D_γ(X, Y)``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> value, grad = sd.soft_dtw_divergence_value_and_grad([0.0, 1.0], [0.0, 1.0], 1.0)
+    >>> value, grad.tolist()  # the minimum: X = Y
+    (0.0, [0.0, 0.0])
     """
     _check_series_cost(cost, "soft_dtw_divergence_value_and_grad")
     kw = dict(need_cost_matrix=False, max_cells=max_cells, what="soft_dtw_divergence")
-    p = _problem(X, Y, gamma, cost, band, **kw)
-    pxx = _problem(p.X, p.X, gamma, cost, band, **kw)
-    pyy = _problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    wave = _gibbs(p, statistics=True)
-    g = _wave_grad_x(p, wave)
-    wave_xx = _gibbs(pxx, statistics=True)
-    g_xx = _wave_grad_x(pxx, wave_xx)
-    value = wave.value - 0.5 * (wave_xx.value + _value(pyy))
-    return value, g - g_xx
+    p = problem(X, Y, gamma, cost, band, **kw)
+    pxx = problem(p.X, p.X, gamma, cost, band, **kw)
+    pyy = problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
+    wave = gibbs(p, statistics=True)
+    g = wave_grad_x(p, wave)
+    wave_xx = gibbs(pxx, statistics=True)
+    g_xx = wave_grad_x(pxx, wave_xx).reshape(p.x_shape)  # pxx saw X as (n, d)
+    divergence = wave.value - 0.5 * (wave_xx.value + value(pyy))
+    return divergence, g - g_xx
 
 
 def _sharp(p, with_grad):
-    value, _, W = _forward(p)
-    E = _expected_alignment(p, W)
+    dtw, _, W = forward_table(p)
+    E = expected_alignment(p, W)
     sharp = float(np.sum(E * p.D))
     if not with_grad:
-        return value, sharp, None
+        return dtw, sharp, None
     if p.gamma == 0.0:
         grad_cost = E  # the path is locally constant: ∇ <A*, Δ> = A*
     else:
         # ∇_Δ <E(Δ), Δ> = E + H Δ, with H = ∇²_Δ dtw_γ symmetric: a directional
-        # derivative of E in the direction Δ, by forward-mode through both recursions.
-        Rdot = _workspace.get("Rdot", (p.n + 1, p.m + 1))
-        _tangent_forward(p.D, W, p.lo, p.hi, Rdot)
-        Edot = np.zeros((p.n, p.m))
-        _tangent_backward(p.D, W, E, Rdot, p.gamma, p.lo, p.hi, Edot)
-        grad_cost = E + Edot
-    return value, sharp, grad_cost
+        # derivative of E in the direction Δ.
+        grad_cost = E + tangent_alignment(p, W, E, p.D)
+    return dtw, sharp, grad_cost
 
 
 def sharp_soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
-    """Sharp soft-DTW ``<E_γ[A], Δ>``: the expected cost of a path under the Gibbs law.
+    r"""Sharp soft-DTW: the expected cost of a path under the Gibbs law.
 
-    Always ``>= dtw_0(X, Y)`` and equal to it at ``γ = 0``. Parameters as in
-    :func:`softdtw_core.soft_dtw`.
+    .. math::
+
+        \operatorname{sdtw}_\gamma(X, Y) = \langle \mathbb{E}_\gamma[A], \Delta \rangle
+        = \sum_{A} p_\gamma(A) \langle A, \Delta \rangle
+
+    Always ``>= dtw_0(X, Y)`` and equal to it at ``γ = 0``.
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`~softdtw_core.soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+
+    Returns
+    -------
+    float
+        ``<E_γ, Δ>``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> x, y = [0.0, 1.0, 2.0], [0.0, 2.0]
+    >>> round(sd.sharp_soft_dtw(x, y, gamma=1.0), 4), sd.sharp_soft_dtw(x, y, gamma=0.0)
+    (1.2139, 1.0)
     """
-    p = _problem(
+    p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="sharp_soft_dtw"
     )
     return _sharp(p, with_grad=False)[1]
@@ -118,14 +204,38 @@ def sharp_soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_c
 def sharp_soft_dtw_value_and_grad(
     X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None
 ):
-    """Sharp soft-DTW and its gradient w.r.t. ``X`` (w.r.t. Δ for a precomputed cost).
+    r"""Sharp soft-DTW and its gradient w.r.t. ``X`` (w.r.t. Δ for a precomputed cost).
+
+    .. math::
+
+        \nabla_\Delta \langle E_\gamma(\Delta), \Delta \rangle = E_\gamma + H \Delta,
+        \qquad H = \nabla^2_\Delta \operatorname{dtw}_\gamma
+
+    (the Hessian-vector product by forward mode through both recursions), then
+    ``(∂Δ/∂X)^T`` of it for the gradient w.r.t. ``X``.
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`~softdtw_core.soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
 
     Returns
     -------
     value : float
-    grad : ndarray, same shape as ``X`` (``(n, m)`` for ``cost="precomputed"``)
+        ``<E_γ, Δ>``.
+    grad : ndarray
+        Same shape as ``X`` (``(n, m)`` for ``cost="precomputed"``).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> value, grad = sd.sharp_soft_dtw_value_and_grad([0.0, 1.0, 2.0], [0.0, 2.0], 1.0)
+    >>> round(value, 4), grad.round(4).tolist()
+    (1.2139, [0.0849, 0.0, -0.0849])
     """
-    p = _problem(
+    p = problem(
         X,
         Y,
         gamma,
@@ -138,18 +248,45 @@ def sharp_soft_dtw_value_and_grad(
     _, sharp, grad_cost = _sharp(p, with_grad=True)
     if p.cost == "precomputed":
         return sharp, grad_cost
-    return sharp, _grad_x(p, grad_cost)
+    return sharp, grad_x(p, grad_cost)
 
 
 def path_entropy(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None):
-    """Shannon entropy (nats) of the Gibbs distribution over alignment paths.
+    r"""Shannon entropy (in nats) of the Gibbs distribution over alignment paths.
 
-    ``H = (<E, Δ> - dtw_γ) / γ``; between 0 and ``log Delannoy(n-1, m-1)``; 0 at ``γ = 0``.
+    .. math::
+
+        H_\gamma = -\sum_A p_\gamma(A) \log p_\gamma(A)
+        = \frac{\langle E_\gamma, \Delta \rangle - \operatorname{dtw}_\gamma}{\gamma}
+
+    Between 0 and ``log Delannoy(n-1, m-1)`` (all paths equally likely); 0 at ``γ = 0``.
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`~softdtw_core.soft_dtw`.
+    max_cells : int, optional
+        Cap on ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+
+    Returns
+    -------
+    float
+        ``H_γ >= 0``.
+
+    Examples
+    --------
+    >>> import math
+    >>> import softdtw_core as sd
+    >>> x, y = [0.0, 1.0, 2.0], [0.0, 2.0]
+    >>> round(sd.path_entropy(x, y, gamma=0.01), 4)  # two optimal paths: log 2
+    0.6931
+    >>> round(sd.path_entropy([0.0] * 3, [0.0] * 2, gamma=1.0) - math.log(5), 12)
+    0.0
     """
-    p = _problem(
+    p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="path_entropy"
     )
     if p.gamma == 0.0:
         return 0.0
-    value, sharp, _ = _sharp(p, with_grad=False)
-    return max((sharp - value) / p.gamma, 0.0)
+    dtw, sharp, _ = _sharp(p, with_grad=False)
+    return max((sharp - dtw) / p.gamma, 0.0)

@@ -1,4 +1,4 @@
-"""Exact enumeration of all alignment paths, for teaching and as a test oracle.
+r"""Exact enumeration of all alignment paths, for teaching and as a test oracle.
 
 An alignment matrix ``A ∈ {0,1}^{n×m}`` is the indicator of a path from (1, 1) to (n, m)
 with steps (1, 0), (0, 1), (1, 1). Their number is the Delannoy number
@@ -8,6 +8,13 @@ with steps (1, 0), (0, 1), (1, 1). Their number is the Delannoy number
 - ``dtw_γ = -γ log Σ_A exp(-c_A/γ)`` (``min_A c_A`` at γ = 0);
 - Gibbs probabilities ``p_γ(A) = exp(-c_A/γ) / Σ_B exp(-c_B/γ)``;
 - ``E_γ[A] = Σ_A p_γ(A) A``.
+
+References
+----------
+.. [1] C. Banderier and S. Schwer, "Why Delannoy numbers?", Journal of Statistical
+   Planning and Inference 135(1):40-54, 2005.
+.. [2] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017, Section 2.
 """
 
 from __future__ import annotations
@@ -17,17 +24,45 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._dp import problem
 from .band import band_mask
-from .recursion import _problem
+
+__all__ = [
+    "DEFAULT_MAX_PATHS",
+    "PathEnumeration",
+    "alignment_matrices",
+    "brute_force_soft_dtw",
+    "delannoy",
+]
 
 #: Default cap on the number of enumerated paths.
 DEFAULT_MAX_PATHS = 200_000
 
 
 def delannoy(n: int, m: int) -> int:
-    """Delannoy number D(n, m) = number of paths from (0,0) to (n,m) with E, N, NE steps.
+    r"""Delannoy number: the number of paths from (0, 0) to (n, m) with steps E, N, NE.
+
+    .. math::
+
+        D(n, m) = \sum_{k=0}^{\min(n, m)} \binom{n}{k} \binom{m}{k} 2^k
 
     The number of alignments of series of lengths n and m is ``delannoy(n - 1, m - 1)``.
+
+    Parameters
+    ----------
+    n, m : int
+        Non-negative integers.
+
+    Returns
+    -------
+    int
+        ``D(n, m)`` (exact, Python integer).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.delannoy(1, 1), sd.delannoy(2, 2), sd.delannoy(4, 4)
+    (3, 13, 321)
     """
     for name, v in (("n", n), ("m", m)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
@@ -60,12 +95,20 @@ def alignment_matrices(n, m, *, max_paths=DEFAULT_MAX_PATHS):
     ----------
     n, m : int
         Series lengths (>= 1).
-    max_paths : int
+    max_paths : int, default 200000
         Refuse to enumerate more paths than this (the count is in the message).
 
     Returns
     -------
     ndarray of uint8, shape (Delannoy(n-1, m-1), n, m)
+        One 0/1 matrix per path.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> A = sd.alignment_matrices(2, 2)
+    >>> len(A), A[0].tolist()
+    (3, [[1, 0], [0, 1]])
     """
     for name, v in (("n", n), ("m", m)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
@@ -89,11 +132,16 @@ class PathEnumeration(NamedTuple):
 
     Attributes
     ----------
-    matrices : (P, n, m) uint8 ndarray
-    path_costs : (P,) ndarray, ``<A, Δ>``
-    probabilities : (P,) ndarray, Gibbs probabilities (uniform over minimisers at γ = 0)
-    value : float, ``dtw_γ``
-    E : (n, m) ndarray, ``Σ_A p(A) A``
+    matrices : ndarray of uint8, shape (P, n, m)
+        The paths.
+    path_costs : ndarray, shape (P,)
+        ``<A, Δ>``.
+    probabilities : ndarray, shape (P,)
+        Gibbs probabilities (uniform over the minimisers at γ = 0).
+    value : float
+        ``dtw_γ``.
+    E : ndarray, shape (n, m)
+        ``Σ_A p(A) A``.
     """
 
     matrices: np.ndarray
@@ -106,12 +154,40 @@ class PathEnumeration(NamedTuple):
 def brute_force_soft_dtw(
     X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_paths=DEFAULT_MAX_PATHS
 ):
-    """Soft-DTW by enumerating every alignment path (exponential: small n, m only).
+    r"""Soft-DTW by enumerating every alignment path (exponential: small n, m only).
+
+    .. math::
+
+        p_\gamma(A) = \frac{e^{-\langle A, \Delta \rangle/\gamma}}
+                            {\sum_B e^{-\langle B, \Delta \rangle/\gamma}}, \qquad
+        \operatorname{dtw}_\gamma = -\gamma \log \sum_A e^{-\langle A, \Delta \rangle/\gamma},
+        \qquad E = \sum_A p_\gamma(A) A
 
     Independent of the dynamic programme, hence a reference for it. With a band, only
-    paths that stay inside it are enumerated. Parameters as in :func:`softdtw_core.soft_dtw`.
+    paths that stay inside it are enumerated.
+
+    Parameters
+    ----------
+    X, Y, gamma, cost, band
+        As in :func:`softdtw_core.soft_dtw`.
+    max_paths : int, default 200000
+        Refuse to enumerate more paths than this.
+
+    Returns
+    -------
+    PathEnumeration
+        Every path with its cost and probability, the value and E.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> bf = sd.brute_force_soft_dtw([0.0, 1.0, 2.0], [0.0, 2.0], gamma=1.0)
+    >>> sorted(bf.path_costs.tolist())  # Δ = [[0, 4], [1, 1], [4, 0]]: five paths
+    [1.0, 1.0, 2.0, 5.0, 5.0]
+    >>> round(bf.value, 4) == round(sd.soft_dtw([0.0, 1.0, 2.0], [0.0, 2.0], 1.0), 4)
+    True
     """
-    p = _problem(
+    p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=None, what="brute_force_soft_dtw"
     )
     A = alignment_matrices(p.n, p.m, max_paths=max_paths)

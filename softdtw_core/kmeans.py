@@ -1,9 +1,11 @@
-"""k-means for time series: soft-DTW k-means and the Euclidean and DBA baselines.
+r"""k-means for time series: soft-DTW k-means and the Euclidean and DBA baselines.
 
-All three run the same Lloyd loop on ``N`` series ``x_i`` (lengths ``m_i``) and ``k`` centres
-``c_1 … c_k`` (length ``n``), minimising the inertia::
+All three run the same Lloyd loop on ``N`` series :math:`x_i` (lengths :math:`m_i`) and
+``k`` centres :math:`c_1, \dots, c_k` (length ``n``), minimising the inertia
 
-    I(c, l) = Σ_i L(x_i, c_{l_i})
+.. math::
+
+    I(c, l) = \sum_{i=1}^N L(x_i, c_{l_i})
 
 - :class:`SoftDTWKMeans`: ``L = dtw_γ`` (``assignment="softdtw"``) or the soft-DTW divergence
   (``assignment="divergence"``); the update step is the soft-DTW barycenter of each cluster
@@ -24,33 +26,61 @@ k-means++ seeding samples each next centre with probability proportional to a
 (raw ``dtw_γ`` can be negative, and squaring it, as some libraries do, loses its sign),
 ``dtw_0`` for DBA, ``||·||²`` for Euclidean.
 
+The classes are scikit-learn estimators (``transform`` gives the ``(N, k)`` matrix of ``L``)
+that also take lists of series of different lengths and ``(N, length, d)`` arrays.
+``score(X)`` is ``-I`` on ``X`` under the model's own ``L`` (like
+:meth:`sklearn.cluster.KMeans.score`); ``L`` depends on γ, so comparing models across γ
+needs a γ-independent score, such as :func:`dtw_inertia_score`.
+
 ``iterate(X)`` is a generator yielding a :class:`KMeansStep` after every assignment, so an
 app can draw the iterations while they run; ``fit`` consumes it.
+
+References
+----------
+.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017, Section 5.2 (k-means clustering).
+.. [2] F. Petitjean, A. Ketterlin and P. Gançarski, "A global averaging method for dynamic
+   time warping, with applications to clustering", Pattern Recognition 44(3):678-693, 2011.
+.. [3] D. Arthur and S. Vassilvitskii, "k-means++: the advantages of careful seeding",
+   SODA 2007, 1027-1035.
+.. [4] S. P. Lloyd, "Least squares quantization in PCM", IEEE Transactions on Information
+   Theory 28(2):129-137, 1982.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
-from ._validation import as_series, check_band, check_gamma
-from .barycenter import (
-    _check_choice,
-    _check_positive_int,
-    _check_tol,
-    _dataset,
-    _default_length,
-    dba_barycenter,
-    resample,
-    softdtw_barycenter,
+from ._validation import (
+    as_dataset,
+    as_series,
+    check_band,
+    check_choice,
+    check_gamma,
+    check_int,
+    check_non_negative,
+    given_without_d_axis,
+    median_length,
 )
-from .pairwise import as_dataset, soft_dtw_cdist
+from .barycenter import dba_barycenter, resample, softdtw_barycenter
+from .pairwise import soft_dtw_cdist
 
-__all__ = ["DBAKMeans", "EuclideanKMeans", "KMeansStep", "SoftDTWKMeans", "dtw_inertia"]
+__all__ = [
+    "DBAKMeans",
+    "EuclideanKMeans",
+    "KMeansStep",
+    "SoftDTWKMeans",
+    "dtw_inertia",
+    "dtw_inertia_score",
+]
 
 ASSIGNMENTS = ("softdtw", "divergence")
+INITS = ("k-means++", "random")
 
 
 @dataclass
@@ -64,7 +94,9 @@ class KMeansStep:
     iteration : int
         Number of centre updates done before this assignment (0 = initial centres).
     centers : ndarray, shape (k, n) or (k, n, d)
+        The centres the series were assigned to.
     labels : ndarray of int, shape (N,)
+        The cluster of each series.
     inertia : float
         ``Σ_i L(x_i, c_{l_i})``.
     reseeded : tuple of int
@@ -79,25 +111,49 @@ class KMeansStep:
     reseeded: tuple = ()
 
 
+class _RunOutcome(NamedTuple):
+    """The end of one run of the Lloyd loop (its last assignment)."""
+
+    centers: list
+    labels: np.ndarray
+    inertia: float
+    n_updates: int
+    converged: bool
+
+
 def _stack(centers, univariate):
     C = np.stack(centers)
     return C[:, :, 0] if univariate else C
 
 
 def dtw_inertia(X, centers, labels=None, *, band=None):
-    """DTW inertia ``Σ_i dtw_0(x_i, c_{l_i})`` (the score of the paper's Table 2).
+    r"""DTW inertia of a clustering, the score of the paper's Table 2.
+
+    .. math::
+
+        I_0 = \sum_i \operatorname{dtw}_0(x_i, c_{l_i})
 
     Parameters
     ----------
     X : list of series or ndarray, shape (N, m) or (N, m, d)
+        The series ``x_i``.
     centers : list of series or ndarray, shape (k, n) or (k, n, d)
+        The centres ``c``.
     labels : array_like of int, shape (N,), optional
         Cluster of each series; default the DTW-nearest centre (``min_c dtw_0(x_i, c)``).
     band : float, optional
+        Sakoe-Chiba radius.
 
     Returns
     -------
     float
+        ``I_0`` (lower is better; independent of any γ).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> sd.dtw_inertia([[0.0, 1.0], [5.0, 5.0, 6.0]], [[0.0, 1.0], [5.0, 6.0]])
+    0.0
     """
     series = as_dataset(X, "X")
     C = as_dataset(centers, "centers")
@@ -116,17 +172,56 @@ def dtw_inertia(X, centers, labels=None, *, band=None):
     return float(D[np.arange(len(series)), lab].sum())
 
 
-class _KMeansBase:
-    """The Lloyd loop shared by the three k-means classes (subclasses give L and the update)."""
+def dtw_inertia_score(estimator, X, y=None):
+    r"""Minus the DTW inertia of a fitted k-means model on ``X``: a γ-independent score.
 
-    def __init__(self, n_clusters, init, n_init, max_iter, tol, random_state, band):
-        self.n_clusters = n_clusters
-        self.init = init
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.random_state = random_state
-        self.band = band
+    .. math::
+
+        s(X) = -\sum_i \min_c \operatorname{dtw}_0(x_i, c)
+
+    A scikit-learn scorer (``scoring=dtw_inertia_score`` in
+    :class:`~sklearn.model_selection.GridSearchCV`), for comparing models whose own
+    :meth:`~SoftDTWKMeans.score` is not comparable, e.g. soft-DTW k-means across γ.
+
+    Parameters
+    ----------
+    estimator : SoftDTWKMeans, DBAKMeans or EuclideanKMeans
+        A fitted model (its ``band``, if it has one, is used).
+    X : list of series or ndarray, shape (N, m) or (N, m, d)
+        The series to score.
+    y : None
+        Ignored.
+
+    Returns
+    -------
+    float
+        ``-Σ_i min_c dtw_0(x_i, c)`` over the model's centres (higher is better).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softdtw_core as sd
+    >>> X = np.array([[0.0, 1.0, 2.0], [0.0, 1.0, 2.1], [5.0, 4.0, 3.0], [5.0, 4.0, 3.1]])
+    >>> model = sd.DBAKMeans(2, random_state=0).fit(X)
+    >>> round(sd.dtw_inertia_score(model, X), 4)
+    -0.01
+    """
+    check_is_fitted(estimator, "cluster_centers_")
+    return -dtw_inertia(X, estimator.cluster_centers_, band=_band_of(estimator))
+
+
+def _band_of(model):
+    """The Sakoe-Chiba radius of a k-means model (None for the Euclidean one, which has no
+    ``band`` parameter)."""
+    return model.get_params().get("band")
+
+
+class _KMeansBase(TransformerMixin, ClusterMixin, BaseEstimator):
+    """The Lloyd loop shared by the three k-means classes (subclasses give L and the update).
+
+    Subclasses store their constructor's parameters unchanged (scikit-learn's rule: they
+    are validated in ``fit``) and implement the hooks below.
+    """
 
     # -- hooks
     def _distances(self, series, centers):  # (N, k) values of L
@@ -138,32 +233,33 @@ class _KMeansBase:
     def _update(self, members, center):
         raise NotImplementedError
 
+    def _check_params(self):
+        """Validate the subclass's own parameters."""
+
     def _check_data(self, series):
-        pass
+        """Refuse data the subclass cannot handle."""
 
     # -- validation
     def _validate(self, X):
-        k = self.n_clusters
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-            raise ValueError(f"n_clusters must be an integer >= 1; got {k!r}.")
-        _check_positive_int(self.n_init, "n_init")
-        _check_positive_int(self.max_iter, "max_iter", minimum=0)
-        _check_tol(self.tol)
-        check_band(self.band)
-        series, univariate = _dataset(X)
+        k = check_int(self.n_clusters, "n_clusters")
+        check_int(self.n_init, "n_init")
+        check_int(self.max_iter, "max_iter", minimum=0)
+        check_non_negative(self.tol, "tol")
+        self._check_params()
+        series = as_dataset(X)
         if k > len(series):
             raise ValueError(
-                f"n_clusters={k} is larger than the number of series ({len(series)}); "
-                "k-means needs at least one series per cluster."
+                f"n_clusters={k} is larger than the number of series (n_samples = "
+                f"{len(series)}); k-means needs at least one series per cluster."
             )
         self._check_data(series)
-        return series, univariate
+        return series, given_without_d_axis(X)
 
     def _initial_centers(self, series, n, rng):
         k = self.n_clusters
         init = self.init
         if isinstance(init, str):
-            _check_choice(init, ("k-means++", "random"), "init")
+            check_choice(init, INITS, "init")
             if init == "random":
                 idx = rng.choice(len(series), k, replace=False)
                 return [resample(series[i], n) for i in idx]
@@ -194,7 +290,7 @@ class _KMeansBase:
     def _center_length(self, series):
         if not isinstance(self.init, str):
             return as_series(as_dataset(self.init, "init")[0], "init[0]").shape[0]
-        return _default_length(series)
+        return median_length(series)
 
     def _reseed(self, series, D, labels, centers, n):
         """Give each empty cluster the worst-fitted series of a cluster of size >= 2."""
@@ -217,6 +313,8 @@ class _KMeansBase:
 
     # -- the loop
     def _run(self, series, univariate, centers, run):
+        """One run from ``centers``: yields a :class:`KMeansStep` per assignment and
+        returns the :class:`_RunOutcome` of the last one."""
         n = centers[0].shape[0]
         prev_labels = None
         prev_inertia = np.inf
@@ -237,13 +335,12 @@ class _KMeansBase:
                 elif prev_inertia - inertia <= self.tol * abs(inertia):
                     converged = True
             if converged or n_updates >= self.max_iter:
-                break
+                return _RunOutcome(centers, labels, inertia, n_updates, converged)
             for c in range(len(centers)):
                 members = [series[i] for i in np.flatnonzero(labels == c)]
                 centers[c] = self._update(members, centers[c])
             n_updates += 1
             prev_labels, prev_inertia = labels, inertia
-        self._last_run = (centers, labels, inertia, n_updates, converged)
 
     def iterate(self, X):
         """Fit, yielding a :class:`KMeansStep` after every assignment of every run.
@@ -251,6 +348,29 @@ class _KMeansBase:
         The fitted attributes (``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``,
         ``converged_``, ``dtw_inertia_``) are set once the generator is exhausted, from the
         run with the lowest inertia.
+
+        Parameters
+        ----------
+        X : list of series or ndarray, shape (N, m) or (N, m, d)
+            The series; lengths may differ (except for :class:`EuclideanKMeans`).
+
+        Yields
+        ------
+        KMeansStep
+            The state after each assignment.
+
+        Examples
+        --------
+        >>> import softdtw_core as sd
+        >>> X = [[0.0, 1.0, 2.0], [0.0, 1.0, 2.5], [5.0, 4.0, 3.0], [5.0, 4.5, 3.0]]
+        >>> model = sd.DBAKMeans(2, init=[[0.0, 1.0, 2.0], [0.0, 1.0, 2.5]])
+        >>> for step in model.iterate(X):
+        ...     print(step.iteration, step.labels.tolist(), round(step.inertia, 3))
+        0 [0, 1, 1, 1] 71.75
+        1 [0, 0, 1, 1] 5.304
+        2 [0, 0, 1, 1] 0.812
+        >>> model.n_iter_, model.converged_
+        (2, True)
         """
         series, univariate = self._validate(X)
         n = self._center_length(series)
@@ -259,32 +379,48 @@ class _KMeansBase:
         best = None
         for run in range(n_runs):
             centers = self._initial_centers(series, n, rng)
-            yield from self._run(series, univariate, centers, run)
-            if best is None or self._last_run[2] < best[2]:
-                best = self._last_run
-        centers, labels, inertia, n_updates, converged = best
-        self.cluster_centers_ = _stack(centers, univariate)
-        self.labels_ = labels
-        self.inertia_ = inertia
-        self.n_iter_ = n_updates
-        self.converged_ = converged
-        self.dtw_inertia_ = dtw_inertia(series, centers, band=self.band)
-        self._univariate = univariate
+            outcome = yield from self._run(series, univariate, centers, run)
+            if best is None or outcome.inertia < best.inertia:
+                best = outcome
+        self.cluster_centers_ = _stack(best.centers, univariate)
+        self.labels_ = best.labels
+        self.inertia_ = best.inertia
+        self.n_iter_ = best.n_updates
+        self.converged_ = best.converged
+        self.dtw_inertia_ = dtw_inertia(series, best.centers, band=_band_of(self))
 
-    def fit(self, X):
-        """Fit on ``X`` (list of series or ``(N, m[, d])`` array); returns ``self``."""
+    def fit(self, X, y=None):
+        """Fit on ``X``.
+
+        Parameters
+        ----------
+        X : list of series or ndarray, shape (N, m) or (N, m, d)
+            The series; lengths may differ (except for :class:`EuclideanKMeans`).
+        y : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        self
+        """
         for _ in self.iterate(X):
             pass
         return self
 
-    def _check_fitted(self):
-        if not hasattr(self, "cluster_centers_"):
-            raise ValueError("this model is not fitted yet: call fit(X) first.")
-
     def transform(self, X):
-        """``L(x_i, c)`` for every series and centre, shape (N, k)."""
-        self._check_fitted()
-        series, _ = _dataset(X)
+        """``L(x_i, c)`` for every series and centre.
+
+        Parameters
+        ----------
+        X : list of series or ndarray, shape (N, m) or (N, m, d)
+            The series (of the fitted dimension d).
+
+        Returns
+        -------
+        ndarray, shape (N, k)
+        """
+        check_is_fitted(self, "cluster_centers_")
+        series = as_dataset(X)
         C = as_dataset(self.cluster_centers_, "cluster_centers_")
         if series[0].shape[1] != C[0].shape[1]:
             raise ValueError(
@@ -294,12 +430,38 @@ class _KMeansBase:
         return self._distances(series, C)
 
     def predict(self, X):
-        """Nearest centre under ``L`` for each series, shape (N,)."""
+        """Nearest centre under ``L`` for each series.
+
+        Parameters
+        ----------
+        X : list of series or ndarray, shape (N, m) or (N, m, d)
+            The series.
+
+        Returns
+        -------
+        ndarray of int, shape (N,)
+        """
         return np.argmin(self.transform(X), axis=1)
 
-    def fit_predict(self, X):
-        """``fit(X).labels_``."""
-        return self.fit(X).labels_
+    def score(self, X, y=None):
+        """Minus the inertia of ``X`` under the model's own ``L``: ``-Σ_i min_c L(x_i, c)``.
+
+        Higher is better, as scikit-learn's scorers want. ``L`` depends on the model's
+        parameters (γ, ``assignment``), so scores of models with different ones are not
+        comparable: use :func:`dtw_inertia_score` for that.
+
+        Parameters
+        ----------
+        X : list of series or ndarray, shape (N, m) or (N, m, d)
+            The series.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        float
+        """
+        return -float(self.transform(X).min(axis=1).sum())
 
 
 class SoftDTWKMeans(_KMeansBase):
@@ -307,67 +469,94 @@ class SoftDTWKMeans(_KMeansBase):
 
     Parameters
     ----------
-    n_clusters : int
+    n_clusters : int, default 3
         ``k``, at most the number of series.
-    gamma : float >= 0
+    gamma : float, default 1.0
+        Smoothing ``γ >= 0``.
     init : {"k-means++", "random"} or array_like, shape (k, n) or (k, n, d)
         k-means++ with the divergence, ``k`` distinct random series, or given centres.
-    n_init : int
+    n_init : int, default 1
         Runs from different seeds (``init`` strings only); the lowest inertia wins.
-    max_iter : int
+    max_iter : int, default 50
         Cap on centre updates per run.
-    tol : float
+    tol : float, default 1e-6
         Stop when an iteration lowers the inertia by less than ``tol * |inertia|``.
-    random_state : int, optional
+    random_state : int or numpy Generator, optional
+        Seeds the initialisation.
     assignment : {"softdtw", "divergence"}
         ``L`` for both the assignment and the barycenter update.
     band : float, optional
         Sakoe-Chiba radius.
-    barycenter_max_iter, barycenter_tol : int, float
-        Passed to :func:`softdtw_core.softdtw_barycenter` for each update. Each update is
-        warm-started from the previous centre, so a few iterations per update suffice
-        (raise them for a tighter final centre).
+    barycenter_max_iter : int, default 10
+        ``max_iter`` of :func:`softdtw_core.softdtw_barycenter` for each update. Each update
+        is warm-started from the previous centre, so a few iterations per update suffice
+        (raise it for a tighter final centre).
+    barycenter_tol : float, default 1e-6
+        ``tol`` of each update.
 
     Attributes
     ----------
     cluster_centers_ : ndarray, shape (k, n) or (k, n, d)
+        The centres, without a d axis when the series came without one.
     labels_ : ndarray, shape (N,)
+        Cluster of each training series.
     inertia_ : float
         ``Σ_i L(x_i, c_{l_i})`` (negative values are possible with raw soft-DTW).
     dtw_inertia_ : float
-        ``Σ_i min_c dtw_0(x_i, c)``, for comparisons across methods.
+        ``Σ_i min_c dtw_0(x_i, c)``, for comparisons across methods and γ.
     n_iter_ : int
         Centre updates of the best run.
     converged_ : bool
+        Whether the best run stopped by its tolerance rather than ``max_iter``.
+
+    See Also
+    --------
+    DBAKMeans, EuclideanKMeans : the paper's baselines.
+    dtw_inertia_score : a γ-independent score for model selection.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softdtw_core as sd
+    >>> t = np.arange(20.0)
+    >>> bumps = [np.exp(-0.5 * (t - c) ** 2) for c in (6, 9, 12)]
+    >>> steps = [(t > c).astype(float) for c in (6, 9, 12)]
+    >>> model = sd.SoftDTWKMeans(2, gamma=0.1, random_state=0).fit(bumps + steps)
+    >>> model.labels_.tolist()
+    [1, 1, 1, 0, 0, 0]
+
+    Model selection over γ with a γ-independent score:
+
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> search = GridSearchCV(sd.SoftDTWKMeans(2, random_state=0), {"gamma": [0.1, 1.0]},
+    ...                       scoring=sd.dtw_inertia_score, cv=2)
+    >>> search.fit(np.stack(bumps + steps)).best_params_
+    {'gamma': 0.1}
     """
 
     def __init__(
-        self,
-        n_clusters=3,
-        gamma=1.0,
-        *,
-        init="k-means++",
-        n_init=1,
-        max_iter=50,
-        tol=1e-6,
-        random_state=None,
-        assignment="softdtw",
-        band=None,
-        barycenter_max_iter=10,
+        self, n_clusters=3, gamma=1.0, *, init="k-means++", n_init=1, max_iter=50, tol=1e-6,
+        random_state=None, assignment="softdtw", band=None, barycenter_max_iter=10,
         barycenter_tol=1e-6,
     ):
-        super().__init__(n_clusters, init, n_init, max_iter, tol, random_state, band)
+        self.n_clusters = n_clusters
         self.gamma = gamma
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
         self.assignment = assignment
+        self.band = band
         self.barycenter_max_iter = barycenter_max_iter
         self.barycenter_tol = barycenter_tol
 
-    def _validate(self, X):
+    def _check_params(self):
         check_gamma(self.gamma)
-        _check_choice(self.assignment, ASSIGNMENTS, "assignment")
-        _check_positive_int(self.barycenter_max_iter, "barycenter_max_iter", minimum=0)
-        _check_tol(self.barycenter_tol, "barycenter_tol")
-        return super()._validate(X)
+        check_choice(self.assignment, ASSIGNMENTS, "assignment")
+        check_band(self.band)
+        check_int(self.barycenter_max_iter, "barycenter_max_iter", minimum=0)
+        check_non_negative(self.barycenter_tol, "barycenter_tol")
 
     def _distances(self, series, centers):
         return soft_dtw_cdist(
@@ -390,32 +579,53 @@ class SoftDTWKMeans(_KMeansBase):
             tol=self.barycenter_tol,
             keep_history=False,
         )
-        return np.asarray(res.barycenter, dtype=np.float64).reshape(center.shape)
+        return np.asarray(res.solution, dtype=np.float64).reshape(center.shape)
 
 
 class DBAKMeans(_KMeansBase):
-    """k-means under DTW with DBA updates (the paper's baseline). ``L = dtw_0``.
+    """k-means under DTW with DBA updates (the paper's baseline): ``L = dtw_0``.
 
-    Parameters as in :class:`SoftDTWKMeans` (no ``gamma``/``assignment``);
-    ``barycenter_max_iter``/``barycenter_tol`` go to :func:`softdtw_core.dba_barycenter`.
+    Parameters
+    ----------
+    n_clusters, init, n_init, max_iter, tol, random_state, band
+        As in :class:`SoftDTWKMeans` (k-means++ seeds with ``dtw_0``).
+    barycenter_max_iter : int, default 100
+        ``max_iter`` of :func:`softdtw_core.dba_barycenter` for each update.
+    barycenter_tol : float, default 1e-9
+        ``tol`` of each update.
+
+    Attributes
+    ----------
+    cluster_centers_, labels_, inertia_, dtw_inertia_, n_iter_, converged_
+        As in :class:`SoftDTWKMeans` (here ``inertia_ == dtw_inertia_`` up to the
+        assignment of ties).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> X = [[0.0, 1.0, 2.0], [0.0, 0.0, 1.0, 2.0], [5.0, 4.0, 3.0], [5.0, 4.0, 4.0, 3.0]]
+    >>> sd.DBAKMeans(2, random_state=0).fit(X).labels_.tolist()
+    [1, 1, 0, 0]
     """
 
     def __init__(
-        self,
-        n_clusters=3,
-        *,
-        init="k-means++",
-        n_init=1,
-        max_iter=50,
-        tol=1e-6,
-        random_state=None,
-        band=None,
-        barycenter_max_iter=100,
-        barycenter_tol=1e-9,
+        self, n_clusters=3, *, init="k-means++", n_init=1, max_iter=50, tol=1e-6,
+        random_state=None, band=None, barycenter_max_iter=100, barycenter_tol=1e-9,
     ):
-        super().__init__(n_clusters, init, n_init, max_iter, tol, random_state, band)
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.band = band
         self.barycenter_max_iter = barycenter_max_iter
         self.barycenter_tol = barycenter_tol
+
+    def _check_params(self):
+        check_band(self.band)
+        check_int(self.barycenter_max_iter, "barycenter_max_iter", minimum=0)
+        check_non_negative(self.barycenter_tol, "barycenter_tol")
 
     def _distances(self, series, centers):
         return soft_dtw_cdist(series, centers, 0.0, band=self.band)
@@ -433,20 +643,43 @@ class DBAKMeans(_KMeansBase):
             tol=self.barycenter_tol,
             keep_history=False,
         )
-        return np.asarray(res.barycenter, dtype=np.float64).reshape(center.shape)
+        return np.asarray(res.solution, dtype=np.float64).reshape(center.shape)
 
 
 class EuclideanKMeans(_KMeansBase):
     """k-means with ``L = ||x - c||² = Σ_t ||x_t - c_t||²`` (all series of one length).
 
-    Parameters as in :class:`SoftDTWKMeans` without ``gamma``, ``assignment``, ``band``.
+    Parameters
+    ----------
+    n_clusters, init, n_init, tol, random_state
+        As in :class:`SoftDTWKMeans` (k-means++ seeds with ``||·||²``).
+    max_iter : int, default 100
+        Cap on centre updates per run.
+
+    Attributes
+    ----------
+    cluster_centers_, labels_, inertia_, dtw_inertia_, n_iter_, converged_
+        As in :class:`SoftDTWKMeans`.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> X = [[0.0, 1.0], [0.0, 1.2], [5.0, 4.0], [5.0, 4.2]]
+    >>> model = sd.EuclideanKMeans(2, random_state=0).fit(X)
+    >>> model.labels_.tolist(), round(model.inertia_, 4)
+    ([1, 1, 0, 0], 0.04)
     """
 
     def __init__(
         self, n_clusters=3, *, init="k-means++", n_init=1, max_iter=100, tol=1e-6,
         random_state=None,
     ):
-        super().__init__(n_clusters, init, n_init, max_iter, tol, random_state, None)
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
 
     def _check_data(self, series):
         lengths = {s.shape[0] for s in series}

@@ -1,8 +1,14 @@
-"""Pairwise soft-DTW matrices between two collections of series, on all cores.
+r"""Pairwise soft-DTW matrices between two collections of series, on all cores.
 
+:math:`M_{ab} = \operatorname{dtw}_\gamma(A_a, B_b)` (or the divergence) for every pair.
 Each pair runs the O(min(n, m))-memory anti-diagonal kernel, up to 8 pairs of one shape
 at a time as interleaved lanes; lane groups are spread over threads with ``numba.prange``
 (parallelising inside one small DP does not pay on 2 cores).
+
+References
+----------
+.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
+   time-series", ICML 2017, PMLR 70:894-903.
 """
 
 from __future__ import annotations
@@ -11,44 +17,11 @@ import numpy as np
 from numba import njit, prange
 
 from ._threads import parallel_launch
-from ._validation import as_series, check_band, check_cost, check_gamma
-from ._wavefront import interleave, lanes_for, value_lanes
+from ._validation import COST_CODES, as_dataset, check_band, check_cost, check_gamma
+from ._wavefront import NO_ARRAY, interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
-from .costs import COST_CODES
-from .recursion import _EMPTY
 
-
-def as_dataset(data, name="X"):
-    """A dataset as a list of validated ``(length, d)`` float64 series.
-
-    Accepts a list/tuple of series (lengths may differ) or an array of shape
-    ``(n_series, length)`` or ``(n_series, length, d)``.
-    """
-    if isinstance(data, np.ndarray):
-        if data.ndim not in (2, 3):
-            raise ValueError(
-                f"{name} must be a list of series or an array of shape (n_series, length) or "
-                f"(n_series, length, d); got an array of shape {data.shape}."
-            )
-        items = list(data)
-    elif isinstance(data, (list, tuple)):
-        items = list(data)
-    else:
-        raise ValueError(
-            f"{name} must be a list of series or an (n_series, length[, d]) array; "
-            f"got {type(data).__name__}."
-        )
-    if not items:
-        raise ValueError(f"{name} is empty: it needs at least one series.")
-    series = [as_series(s, f"{name}[{k}]") for k, s in enumerate(items)]
-    d = series[0].shape[1]
-    for k, s in enumerate(series):
-        if s.shape[1] != d:
-            raise ValueError(
-                f"all series of {name} must have the same dimension d; {name}[0] has d={d} "
-                f"but {name}[{k}] has d={s.shape[1]}."
-            )
-    return series
+__all__ = ["soft_dtw_cdist"]
 
 
 def _pack(series):
@@ -84,7 +57,7 @@ def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radi
             Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
             Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
         lo, hi = band_limits(n, m, radius)
-        vals = value_lanes(Xt, Yrt, _EMPTY, kind, n, m, gamma, lo, hi, B, np.empty(B))
+        vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
         for b in range(B):
             out[p0 + b] = vals[b]
 
@@ -147,23 +120,47 @@ def _pair_values(sa, sb, pairs, kind, gamma, radius):
 
 
 def soft_dtw_cdist(A, B=None, gamma=1.0, *, divergence=False, cost="sqeuclidean", band=None):
-    """Matrix of soft-DTW values (or divergences) between two collections.
+    r"""Matrix of soft-DTW values (or divergences) between two collections.
+
+    .. math::
+
+        M_{ab} = \operatorname{dtw}_\gamma(A_a, B_b) \quad \text{or} \quad
+        M_{ab} = D_\gamma(A_a, B_b)
 
     Parameters
     ----------
-    A : list of series or ndarray (n_a, length[, d])
-    B : same, or None
-        ``None`` compares ``A`` with itself (only the upper triangle is computed).
-    gamma : float
-    divergence : bool
+    A : list of series or ndarray, shape (n_a, length) or (n_a, length, d)
+        First collection; lengths may differ.
+    B : list of series or ndarray, or None
+        Second collection; ``None`` compares ``A`` with itself (only the upper triangle is
+        computed).
+    gamma : float, default 1.0
+        Smoothing ``γ >= 0``.
+    divergence : bool, default False
         Return ``D_γ(a, b) = dtw_γ(a, b) - ½ (dtw_γ(a, a) + dtw_γ(b, b))`` instead of the raw
         value (zero on the diagonal; see :func:`softdtw_core.soft_dtw_divergence`).
     cost : {"sqeuclidean", "absolute"}
+        The ground cost.
     band : float or None
+        Sakoe-Chiba radius for every pair.
 
     Returns
     -------
     ndarray, shape (n_a, n_b)
+        ``M``.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> X = [[0.0, 1.0, 2.0], [0.0, 2.0], [5.0]]
+    >>> sd.soft_dtw_cdist(X, gamma=0.0)
+    array([[ 0.,  1., 50.],
+           [ 1.,  0., 34.],
+           [50., 34.,  0.]])
+    >>> sd.soft_dtw_cdist(X, X[:2], gamma=1.0, divergence=True).round(3)
+    array([[ 0.   ,  0.736],
+           [ 0.736,  0.   ],
+           [50.595, 34.018]])
     """
     gamma = check_gamma(gamma)
     cost = check_cost(cost)

@@ -249,19 +249,19 @@ def interpolation_grid(x, y, gamma: float, *, objective: str = "softdtw", band=N
     def cb(_idx, r):
         done[0] += 1
         _report(progress, done[0] / len(lams),
-                f"λ = {formatting.fixed(r.lam)} solved ({done[0]}/{len(lams)}, {r.result.n_iter} "
+                f"λ = {formatting.fixed(r.lam)} solved ({done[0]}/{len(lams)}, {r.n_iter} "
                 "iterations)")
 
     with numba_threads(1):
         path = sd.interpolation_path(x, y, lams, gamma, objective=objective, band=band,
                                      max_iter=int(max_iter), warm_start=True, callback=cb)
     seconds = time.perf_counter() - t0
-    eu = [_as_float_series(sd.euclidean_interpolation(x, y, lam, length=len(r.series)))
+    eu = [_as_float_series(sd.euclidean_interpolation(x, y, lam, length=len(r.solution)))
           for lam, r in zip(lams, path)]
     return InterpolationGrid(
-        lams, [_as_float_series(r.series) for r in path], eu,
+        lams, [_as_float_series(r.solution) for r in path], eu,
         np.array([r.objective for r in path]),
-        np.array([r.result.n_iter for r in path]), seconds, float(gamma), objective)
+        np.array([r.n_iter for r in path]), seconds, float(gamma), objective)
 
 
 
@@ -357,7 +357,7 @@ def _run_method(name, fn, series, *, progress, max_iter, budget, lo, hi):
     if st_["over"]:
         message = (f"stopped after the {formatting.number(budget)} s budget "
                    f"(iteration {res.n_iter})")
-    bary = _as_float_series(res.barycenter)
+    bary = _as_float_series(res.solution)
     return MethodResult(
         name, bary, sd.dtw_loss(bary, series), seconds, int(res.n_iter), float(res.objective),
         bool(res.converged), message,
@@ -552,10 +552,10 @@ def train_predictors(d: PredictionData, gamma: float, *, hidden: int = 50,
         for k, loss in enumerate(("euclidean", "softdtw")):
             label = predictor_label(loss, gamma)
 
-            def cb(it, value, k=k, label=label):
-                _report(progress, (k + it / max_iter) / 2,
-                        f"{label} loss: iteration {it}/{max_iter}, "
-                        f"J = {formatting.number(value, 5)}")
+            def cb(step, k=k, label=label):
+                _report(progress, (k + step.iteration / max_iter) / 2,
+                        f"{label} loss: iteration {step.iteration}/{max_iter}, "
+                        f"J = {formatting.number(step.objective, 5)}")
 
             model = sd.MLPPredictor((int(hidden),), loss=loss, gamma=gamma,
                                     max_iter=int(max_iter), random_state=int(seed), callback=cb)
@@ -567,7 +567,7 @@ def train_predictors(d: PredictionData, gamma: float, *, hidden: int = 50,
                 eu_model = model
             preds[loss] = np.asarray(model.predict(d.test_in), dtype=np.float64)
             scores[loss] = model.evaluate(d.test_in, d.test_out)
-            curves[loss] = list(model.loss_curve_)
+            curves[loss] = [step.objective for step in model.training_result_.history]
             iters[loss] = int(model.n_iter_)
     _report(progress, 1.0, "done")
     return PredictionRun(params, preds, scores, curves, secs, iters)

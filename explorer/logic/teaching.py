@@ -103,7 +103,7 @@ def delannoy_text(n: int, m: int) -> str:
 
 def optimal_path(x, y, *, cost="sqeuclidean", band=None) -> tuple[list[tuple[int, int]], float]:
     """An optimal DTW path (0-based cells, as plain int pairs) and the DTW value."""
-    path, value = sd.dtw_path(x, y, cost=cost, band=band)
+    value, path = sd.dtw_path(x, y, cost=cost, band=band)
     return [tuple(map(int, c)) for c in path], float(value)
 
 
@@ -340,7 +340,7 @@ def gamma_sweep(x, y, gammas, *, cost="sqeuclidean", band=None) -> GammaSweep:
     gammas = np.asarray(gammas, dtype=np.float64)
     if gammas.size == 0 or np.any(gammas <= 0):
         raise ValueError("gammas must be a non-empty array of positive values")
-    _, dtw = sd.dtw_path(x, y, cost=cost, band=band)
+    dtw, _ = sd.dtw_path(x, y, cost=cost, band=band)
     value = np.empty_like(gammas)
     vxx = np.empty_like(gammas)
     vyy = np.empty_like(gammas)

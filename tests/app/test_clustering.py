@@ -170,7 +170,7 @@ def test_pairwise_figure_is_ordered_and_match_lines_follow_E():
     np.testing.assert_allclose(decode(spec["data"][0]["z"]), M[np.ix_(order, order)],
                                rtol=1e-6)
     assert spec["layout"]["xaxis"]["ticktext"] == [f"s{k}" for k in order]
-    path, _ = sd.dtw_path(X[0], X[1])
+    _, path = sd.dtw_path(X[0], X[1])
     E = sd.path_to_matrix(path, 20, 20)
     spec = json.loads(plots.match_lines_figure(X[0], X[1], E).to_json())
     lines = [t for t in spec["data"] if t["name"] == "matches (opacity ∝ E)"]

@@ -170,7 +170,7 @@ def test_cost_table_charts_equal_the_core(gunpoint):
     _, E = sd.soft_dtw_alignment(x, y, 1.0, cost="absolute")
     assert_matrix(trace(cost_spec, "E")["z"], E, atol=1e-6)
     # the hard path drawn is the core's
-    path, _ = sd.dtw_path(x, y, cost="absolute")
+    _, path = sd.dtw_path(x, y, cost="absolute")
     line = trace(cost_spec, "optimal path A*", kind="scatter")
     assert np.array_equal(decode(line["y"]), [p[0] for p in path])
     assert np.array_equal(decode(line["x"]), [p[1] for p in path])
@@ -261,7 +261,7 @@ def test_gamma_explorer_frames_equal_the_core():
         E = sd.soft_dtw_tables(sel.x, sel.y, float(g)).E
         assert_matrix(frame["data"][0]["z"], E, atol=1e-6)
     # γ = 0 frame is the optimal path; the slider starts at the sidebar's γ
-    path, _ = sd.dtw_path(sel.x, sel.y)
+    _, path = sd.dtw_path(sel.x, sel.y)
     assert_matrix(frames[0]["data"][0]["z"], sd.path_to_matrix(path, 6, 7))
     slider = spec["layout"]["sliders"][0]
     assert slider["steps"][slider["active"]]["label"] == "0.2"

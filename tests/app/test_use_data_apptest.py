@@ -216,7 +216,7 @@ def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
     t = sd.soft_dtw_tables(x, y, GAMMA)
     assert_matrix(trace(specs[0], "Δ")["z"], t.cost)
     assert_matrix(trace(specs[1], "E")["z"], t.E, atol=1e-6)
-    path, _ = sd.dtw_path(x, y)
+    _, path = sd.dtw_path(x, y)
     hard = trace(specs[1], "hard DTW path", "scatter")
     assert decode(hard["y"]).astype(int).tolist() == [p[0] for p in path]
     assert at.metric[1].value == f"{t.value:.6g}"

@@ -1,5 +1,11 @@
 """The Numba cache guard: stale cache files go when the package's sources change."""
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 from softdtw_core import _cache
 
 
@@ -28,9 +34,38 @@ def test_first_run_and_source_edit_drop_numba_files_only(tmp_path):
     assert (cache / "kernel.cpython-311.pyc").exists()
 
 
-def test_installed_package_stamp_matches_its_sources():
-    from pathlib import Path
+def _import_copy(root):
+    """Import the copy of the package under ``root`` in a fresh interpreter; return the
+    names of the files in its ``__pycache__``."""
+    code = "import softdtw_core, sys; sys.stdout.write(softdtw_core.__file__)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
+    assert out.stdout == str(root / "softdtw_core" / "__init__.py")  # the copy, not ours
+    return {p.name for p in (root / "softdtw_core" / "__pycache__").iterdir()}
 
+
+def test_importing_the_package_keeps_or_drops_numba_files_by_its_sources(tmp_path):
+    """End to end, as a user meets it: the package's own import runs the guard."""
     package = Path(_cache.__file__).parent
-    stamp = package / "__pycache__" / _cache.STAMP
-    assert stamp.read_text().strip() == _cache.sources_digest(package)
+    copy = tmp_path / "softdtw_core"
+    copy.mkdir()
+    for source in package.glob("*.py"):
+        shutil.copy(source, copy / source.name)
+    numba_files = {"recursion.f-1.py311.nbi", "recursion.f-1.py311.1.nbc"}
+    bytecode = "unrelated.cpython-311.pyc"
+
+    def cache_numba_files():
+        for name in numba_files:
+            (copy / "__pycache__" / name).write_bytes(b"machine code")
+
+    assert _cache.STAMP in _import_copy(tmp_path)  # first import: stamp written
+    (copy / "__pycache__" / bytecode).write_bytes(b"bytecode")
+    cache_numba_files()
+    assert numba_files <= _import_copy(tmp_path)  # same sources: the cache is kept
+    with open(copy / "_fastmath.py", "a") as f:  # an edit in a module other kernels inline
+        f.write("\n# edited\n")
+    left = _import_copy(tmp_path)
+    assert not numba_files & left  # dropped
+    assert _cache.STAMP in left and bytecode in left  # Python's bytecode is not Numba's
+    cache_numba_files()
+    assert numba_files <= _import_copy(tmp_path)  # the new stamp holds the edited sources

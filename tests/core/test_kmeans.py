@@ -129,7 +129,7 @@ def test_multivariate(rng):
 def test_dtw_inertia_definition(rng):
     X = [rng.standard_normal(m) for m in (5, 7, 6)]
     C = rng.standard_normal((2, 6))
-    D = np.array([[sd.dtw_path(x, c)[1] for c in C] for x in X])
+    D = np.array([[sd.dtw_path(x, c)[0] for c in C] for x in X])
     assert sd.dtw_inertia(X, C) == pytest.approx(D.min(1).sum())
     assert sd.dtw_inertia(X, C, labels=[1, 1, 0]) == pytest.approx(D[0, 1] + D[1, 1] + D[2, 0])
 

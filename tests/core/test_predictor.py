@@ -60,15 +60,24 @@ def test_training_decreases_the_loss(rng, optimizer, loss):
     inp, tgt = sd.split_series(X)
     seen = []
     m = sd.MLPPredictor(hidden=(10,), loss=loss, gamma=0.1, optimizer=optimizer, max_iter=30,
-                        learning_rate=0.01, random_state=0,
-                        callback=lambda it, v: seen.append((it, v))).fit(inp, tgt)
-    assert m.loss_curve_[-1] < 0.7 * m.loss_curve_[0] if loss == "euclidean" else True
-    assert m.loss_curve_[-1] < m.loss_curve_[0]
-    assert [it for it, _ in seen] == list(range(1, len(seen) + 1))
+                        learning_rate=0.01, random_state=0, callback=seen.append).fit(inp, tgt)
+    result = m.training_result_
+    curve = [step.objective for step in result.history]
+    assert curve[-1] < 0.7 * curve[0] if loss == "euclidean" else True
+    assert curve[-1] < curve[0]
+    assert len(seen) == len(result.history)  # the callback saw every recorded step, in order
+    assert all(a is b for a, b in zip(seen, result.history))
+    assert [s.iteration for s in seen] == list(range(len(seen))) and seen[0].phase == "init"
+    assert {s.phase for s in seen[1:]} == {optimizer}
+    assert len(seen) == result.n_iter + 1 == m.n_iter_ + 1
+    assert result.objective == pytest.approx(m.score_loss(inp, tgt), rel=1e-12)
+    assert result.objective == curve[-1]
+    np.testing.assert_array_equal(result.solution, seen[-1].solution)
+    assert result.n_evals > result.n_iter
     assert m.predict(inp).shape == tgt.shape
     scores = m.evaluate(inp, tgt)
     P = m.predict(inp)
-    dtw = [sd.dtw_path(P[i], tgt[i])[1] for i in range(12)]
+    dtw = [sd.dtw_path(P[i], tgt[i])[0] for i in range(12)]
     assert scores["dtw"] == pytest.approx(np.mean(dtw))
     assert scores["euclidean"] == pytest.approx(np.mean(np.sum((P - tgt) ** 2, axis=1)))
 
@@ -80,9 +89,12 @@ def test_soft_dtw_training_lowers_the_dtw_of_predictions_vs_its_start(rng):
     eu.fit(inp, tgt)
     soft = sd.MLPPredictor(hidden=(10,), loss="softdtw", gamma=0.01, max_iter=50,
                            random_state=0).fit(inp, tgt, init=eu)
-    assert soft.loss_curve_[0] == pytest.approx(
-        sd.MLPPredictor(hidden=(10,), loss="softdtw", gamma=0.01, max_iter=0).fit(
-            inp, tgt, init=eu).loss_curve_[0])
+    untrained = sd.MLPPredictor(hidden=(10,), loss="softdtw", gamma=0.01, max_iter=0).fit(
+        inp, tgt, init=eu)
+    assert soft.training_result_.history[0].objective == pytest.approx(
+        untrained.training_result_.objective)
+    assert untrained.training_result_.n_iter == 0 and not untrained.training_result_.converged
+    np.testing.assert_array_equal(untrained.predict(inp), eu.predict(inp))
     assert soft.evaluate(inp, tgt)["dtw"] <= eu.evaluate(inp, tgt)["dtw"] + 1e-9
 
 
@@ -94,8 +106,9 @@ def test_seeded_and_callback_stop(rng):
     b = sd.MLPPredictor(**kw).fit(inp, tgt)
     np.testing.assert_array_equal(a.predict(inp), b.predict(inp))
     m = sd.MLPPredictor(hidden=(6,), optimizer="adam", max_iter=50, random_state=0,
-                        callback=lambda it, v: it >= 2).fit(inp, tgt)
+                        callback=lambda step: step.iteration >= 2).fit(inp, tgt)
     assert m.n_iter_ == 2
+    assert not m.training_result_.converged and "callback" in m.training_result_.message
 
 
 @pytest.mark.parametrize(

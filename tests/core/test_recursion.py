@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import softdtw_core as sd
 from softdtw_core import cost_matrix
+from softdtw_core.band import minimal_radius
 
 from .conftest import naive_dtw
 
@@ -94,7 +95,7 @@ def test_gamma_zero_is_dtw(n, m, rng):
     R = naive_dtw(D)
     assert sd.soft_dtw(X, Y, 0.0) == pytest.approx(R[n, m], rel=1e-13)
     np.testing.assert_allclose(sd.accumulated_cost(X, Y, 0.0), R, rtol=1e-13)
-    path, value = sd.dtw_path(X, Y)
+    value, path = sd.dtw_path(X, Y)
     assert value == pytest.approx(R[n, m], rel=1e-13)
     assert path[0] == (0, 0) and path[-1] == (n - 1, m - 1)
     steps = np.diff(np.array(path), axis=0)
@@ -111,17 +112,17 @@ def test_gamma_zero_is_dtw(n, m, rng):
 def test_dtw_path_ties_are_broken_deterministically():
     # constant series: every path costs 0; backtracking from (n-1, m-1) prefers the
     # diagonal predecessor, so the path runs diagonally back to row 0, then left
-    path, value = sd.dtw_path(np.zeros(4), np.zeros(6))
+    value, path = sd.dtw_path(np.zeros(4), np.zeros(6))
     assert value == 0.0
     assert path == [(0, 0), (0, 1), (0, 2), (1, 3), (2, 4), (3, 5)]
-    assert sd.dtw_path(np.zeros(4), np.zeros(6))[0] == path
+    assert sd.dtw_path(np.zeros(4), np.zeros(6))[1] == path
 
 
 def test_expected_alignment_is_the_hard_path_at_tiny_gamma(rng):
     t = np.linspace(0, 1, 300)
     X = np.sin(2 * np.pi * 3 * t) + 0.05 * rng.normal(size=300)
     Y = np.sin(2 * np.pi * 3 * t**1.3) + 0.05 * rng.normal(size=300)
-    path, _ = sd.dtw_path(X, Y)
+    _, path = sd.dtw_path(X, Y)
     A = sd.path_to_matrix(path, 300, 300)
     _, E = sd.soft_dtw_alignment(X, Y, 1e-8)
     assert np.abs(E - A).max() <= 1e-9
@@ -232,6 +233,16 @@ def test_band_that_admits_no_path_is_refused():
         sd.soft_dtw(np.zeros(10), np.zeros(25), 1.0, band=0)
     with pytest.raises(ValueError, match="admits no alignment path"):
         sd.soft_dtw_alignment(np.zeros(25), np.zeros(10), 1.0, band=0.2)
+
+
+@pytest.mark.parametrize("n,m", [(10, 10), (3, 9), (10, 25), (25, 10), (7, 8), (1, 5)])
+def test_minimal_radius_is_the_smallest_that_admits_a_path(n, m):
+    r = minimal_radius(n, m)
+    sd.soft_dtw(np.zeros(n), np.zeros(m), 1.0, band=r)  # admitted
+    if r > 0:
+        with pytest.raises(ValueError, match="admits no alignment path"):
+            sd.soft_dtw(np.zeros(n), np.zeros(m), 1.0, band=r - 0.001)
+    assert (r == 0) == (n == m or min(n, m) == 1)  # the diagonal alone is a path
 
 
 # ----------------------------------------------------------------------------- bad input

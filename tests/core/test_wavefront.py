@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
+from softdtw_core._dp import expected_alignment, forward_table, problem
 from softdtw_core._fastmath import _exp_array, _log_array
-from softdtw_core.recursion import _expected_alignment, _forward, _problem
 
 
 def test_polynomial_exp_is_accurate_to_an_ulp_or_two():
@@ -44,9 +44,9 @@ def test_wavefront_matches_row_major_reference(n, m, d, gamma, band, cost, rng):
     Y = np.cumsum(rng.normal(size=(m, d)), axis=0)
     if cost == "precomputed":
         X, Y = sd.cost_matrix(X, Y), None
-    ref = _problem(X, Y, gamma, cost, band, need_cost_matrix=True)
-    value_ref, _, W = _forward(ref)
-    E_ref = _expected_alignment(ref, W)
+    ref = problem(X, Y, gamma, cost, band, need_cost_matrix=True)
+    value_ref, _, W = forward_table(ref)
+    E_ref = expected_alignment(ref, W)
 
     value, E = sd.soft_dtw_alignment(X, Y, gamma, cost=cost, band=band)
     assert value == pytest.approx(value_ref, rel=1e-13, abs=1e-13)
@@ -78,7 +78,7 @@ def test_expected_alignment_has_no_subnormal_entries(rng):
         _, E = sd.soft_dtw_alignment(X, Y, gamma)
         assert not ((E != 0) & (np.abs(E) < np.finfo(float).tiny)).any()
         assert (E == 0).any()  # the flush did happen on this input
-        ref = _problem(X, Y, gamma, "sqeuclidean", None, need_cost_matrix=True)
-        _, _, W = _forward(ref)
-        np.testing.assert_allclose(E, _expected_alignment(ref, W), rtol=1e-11,
+        ref = problem(X, Y, gamma, "sqeuclidean", None, need_cost_matrix=True)
+        _, _, W = forward_table(ref)
+        np.testing.assert_allclose(E, expected_alignment(ref, W), rtol=1e-11,
                                    atol=E.size * 1e-100)

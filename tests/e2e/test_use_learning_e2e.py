@@ -96,6 +96,6 @@ def test_prediction_trains_and_draws(app_url, app_page):
     # a progress bar followed the training (the first update is always sent, see
     # LiveProgress), and is gone now
     updates = [frame for frame in received if b"loss: iteration" in frame]
-    assert any(b"Euclidean loss: iteration 1/40" in frame for frame in updates), updates[:3]
+    assert any(b"Euclidean loss: iteration 0/40" in frame for frame in updates), updates[:3]
     assert app_page.locator("[data-testid='stProgress']").count() == 0
     shot(app_page, "use-prediction.png")

@@ -1,0 +1,411 @@
+"""The dynamic programme behind :mod:`softdtw_core.recursion` and :mod:`softdtw_core.divergence`.
+
+The recursions themselves are stated in :mod:`softdtw_core.recursion`. This module holds
+what the public functions share and users never call:
+
+- :func:`problem`, the one validating entry point: it checks the inputs of a public
+  function and gathers what the kernels need in a :class:`Problem`;
+- the row-major kernels that keep whole tables (R, the local soft-min weights W, E and
+  their tangents) for display, sharp soft-DTW and the hard path;
+- the calls into the vectorised anti-diagonal kernels of :mod:`._wavefront` (the fast path
+  for values, E and gradients), through :func:`value` and :func:`gibbs`;
+- a per-thread :data:`workspace` of scratch buffers.
+
+Every function here takes validated arrays: call :func:`problem` first.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from . import _wavefront as wf
+from ._validation import (
+    COST_CODES,
+    as_cost_matrix,
+    check_band,
+    check_cells,
+    check_cost,
+    check_gamma,
+    check_pair,
+)
+from .band import band_limits_checked
+from .costs import cost_matrix_, jacobian_product_
+
+__all__ = [
+    "Problem",
+    "Wave",
+    "alignment_matrix",
+    "backtrack",
+    "expected_alignment",
+    "forward_table",
+    "gibbs",
+    "grad_x",
+    "problem",
+    "tangent_alignment",
+    "value",
+    "wave_grad_x",
+    "workspace",
+]
+
+# --------------------------------------------------------------------------- kernels
+
+
+@njit(cache=True, error_model="numpy")
+def _forward_full(D, gamma, lo, hi, R, W):
+    """Fill R ((n+1) x (m+1)) and the local weights W ((n, m, 3)) inside the band."""
+    n, m = D.shape
+    inf = np.inf
+    R[:, :] = inf
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(lo[i - 1] + 1, hi[i - 1] + 2):
+            a = R[i - 1, j - 1]
+            b = R[i - 1, j]
+            c = R[i, j - 1]
+            mn = min(a, min(b, c))
+            if mn == inf:  # unreachable inside the band
+                W[i - 1, j - 1, 0] = 0.0
+                W[i - 1, j - 1, 1] = 0.0
+                W[i - 1, j - 1, 2] = 0.0
+                continue
+            if gamma == 0.0:
+                wa = 1.0 if a == mn else 0.0
+                wb = 1.0 if (b == mn and wa == 0.0) else 0.0
+                wc = 1.0 - wa - wb
+                R[i, j] = D[i - 1, j - 1] + mn
+            else:
+                ea = np.exp(-(a - mn) / gamma)
+                eb = np.exp(-(b - mn) / gamma)
+                ec = np.exp(-(c - mn) / gamma)
+                s = ea + eb + ec
+                R[i, j] = D[i - 1, j - 1] + mn - gamma * np.log(s)
+                wa = ea / s
+                wb = eb / s
+                wc = ec / s
+            W[i - 1, j - 1, 0] = wa
+            W[i - 1, j - 1, 1] = wb
+            W[i - 1, j - 1, 2] = wc
+
+
+@njit(cache=True, error_model="numpy")
+def _backward(W, lo, hi, E):
+    """Expected alignment E (n x m, zero on entry) from the local weights."""
+    n, m = E.shape
+    for i in range(n - 1, -1, -1):
+        for j in range(hi[i], lo[i] - 1, -1):
+            if i == n - 1 and j == m - 1:
+                E[i, j] = 1.0
+                continue
+            acc = 0.0
+            if i + 1 < n:
+                if lo[i + 1] <= j + 1 <= hi[i + 1]:
+                    acc += E[i + 1, j + 1] * W[i + 1, j + 1, 0]
+                if lo[i + 1] <= j <= hi[i + 1]:
+                    acc += E[i + 1, j] * W[i + 1, j, 1]
+            if j + 1 <= hi[i]:
+                acc += E[i, j + 1] * W[i, j + 1, 2]
+            E[i, j] = acc
+
+
+@njit(cache=True, error_model="numpy")
+def _tangent_forward(Z, W, lo, hi, Rdot):
+    """Directional derivative of R in direction Z: ṙ_ij = Z_ij + Σ_k w_k ṙ_k."""
+    n, m = Z.shape
+    Rdot[:, :] = 0.0
+    for i in range(1, n + 1):
+        for j in range(lo[i - 1] + 1, hi[i - 1] + 2):
+            w = W[i - 1, j - 1]
+            Rdot[i, j] = (
+                Z[i - 1, j - 1]
+                + w[0] * Rdot[i - 1, j - 1]
+                + w[1] * Rdot[i - 1, j]
+                + w[2] * Rdot[i, j - 1]
+            )
+
+
+@njit(cache=True, error_model="numpy")
+def _tangent_backward(Z, W, E, Rdot, gamma, lo, hi, Edot):
+    """Directional derivative of E in direction Z (Hessian-vector product of dtw_γ).
+
+    With ṙ the forward tangent, the local weights move by
+    ``ẇ_k = -(w_k/γ) (ṙ_{pred_k} - (ṙ_cell - Z_cell))`` and E's backward recursion is
+    differentiated term by term.
+    """
+    n, m = E.shape
+    for i in range(n - 1, -1, -1):
+        for j in range(hi[i], lo[i] - 1, -1):
+            if i == n - 1 and j == m - 1:
+                Edot[i, j] = 0.0
+                continue
+            acc = 0.0
+            # successor (i+1, j+1) reaches (i, j) by its diagonal move, etc.
+            if i + 1 < n:
+                if lo[i + 1] <= j + 1 <= hi[i + 1]:
+                    w = W[i + 1, j + 1, 0]
+                    base = Rdot[i + 2, j + 2] - Z[i + 1, j + 1]
+                    wdot = -w / gamma * (Rdot[i + 1, j + 1] - base)
+                    acc += Edot[i + 1, j + 1] * w + E[i + 1, j + 1] * wdot
+                if lo[i + 1] <= j <= hi[i + 1]:
+                    w = W[i + 1, j, 1]
+                    base = Rdot[i + 2, j + 1] - Z[i + 1, j]
+                    wdot = -w / gamma * (Rdot[i + 1, j + 1] - base)
+                    acc += Edot[i + 1, j] * w + E[i + 1, j] * wdot
+            if j + 1 <= hi[i]:
+                w = W[i, j + 1, 2]
+                base = Rdot[i + 1, j + 2] - Z[i, j + 1]
+                wdot = -w / gamma * (Rdot[i + 1, j + 1] - base)
+                acc += Edot[i, j + 1] * w + E[i, j + 1] * wdot
+            Edot[i, j] = acc
+
+
+@njit(cache=True)
+def _backtrack(W, n, m):
+    """Hard path from the γ = 0 weights (each cell's weight 1 names its predecessor)."""
+    path = np.empty((n + m - 1, 2), dtype=np.int64)
+    i, j = n - 1, m - 1
+    count = 0
+    while True:
+        path[count, 0] = i
+        path[count, 1] = j
+        count += 1
+        if i == 0 and j == 0:
+            break
+        if W[i, j, 0] == 1.0:
+            i -= 1
+            j -= 1
+        elif W[i, j, 1] == 1.0:
+            i -= 1
+        else:
+            j -= 1
+    return path[:count][::-1].copy()
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+class _Workspace(threading.local):
+    """Per-thread scratch buffers, grown on demand and reused across calls.
+
+    Allocating O(nm) fresh memory on every call costs page faults that dominate at
+    n >= 1024; the app and the learning loops call these functions thousands of times.
+    Buffers above ``keep_elements`` are not kept, so one huge call does not pin gigabytes.
+    """
+
+    keep_elements = 8 * 1024 * 1024  # 64 MiB of float64 per buffer (n = m = 2048 fits)
+
+    def __init__(self):
+        self.buffers = {}
+
+    def get(self, name, shape):
+        size = int(np.prod(shape))
+        if size > self.keep_elements:
+            self.buffers.pop(name, None)
+            return np.empty(shape)
+        buf = self.buffers.get(name)
+        if buf is None or buf.size < size:
+            buf = np.empty(max(size, 1))
+            self.buffers[name] = buf
+        return buf[:size].reshape(shape)
+
+
+workspace = _Workspace()
+
+
+# --------------------------------------------------------------------------- problem setup
+
+
+class Problem(NamedTuple):
+    """Validated inputs of one soft-DTW problem, as the kernels take them."""
+
+    X: np.ndarray | None  # (n, d) or None for a precomputed cost
+    Y: np.ndarray | None
+    D: np.ndarray | None  # (n, m) cost, when precomputed or already formed
+    cost: str
+    gamma: float
+    lo: np.ndarray  # band: row i visits columns lo[i] .. hi[i]
+    hi: np.ndarray
+    n: int
+    m: int
+    x_shape: tuple  # the caller's shape of X, for gradients
+
+
+def problem(X, Y, gamma, cost, band, *, need_cost_matrix, max_cells=None, what=""):
+    """Validate the inputs of a public function and gather what the kernels need.
+
+    ``what`` names a function that holds full n x m tables: the cell cap applies to it.
+    ``need_cost_matrix`` forms Δ (the wavefront kernels compute costs on the fly instead).
+    """
+    gamma = check_gamma(gamma)
+    cost = check_cost(cost)
+    radius = check_band(band)
+    if cost == "precomputed":
+        if Y is not None:
+            raise ValueError(
+                "with cost='precomputed', pass the (n, m) cost matrix as X and leave Y=None."
+            )
+        D = as_cost_matrix(X, "X (the precomputed cost matrix)")
+        Xs = Ys = None
+        n, m = D.shape
+        x_shape = D.shape
+    else:
+        if Y is None:
+            raise ValueError(
+                "Y is missing: pass two series, or cost='precomputed' with a cost matrix."
+            )
+        x_shape = np.shape(X)
+        Xs, Ys = check_pair(X, Y)
+        n, m = Xs.shape[0], Ys.shape[0]
+        D = None
+    if what:  # a function that holds full n x m tables
+        check_cells(n, m, max_cells, what)
+    if need_cost_matrix and D is None:
+        D = cost_matrix_(Xs, Ys, cost)
+    lo, hi = band_limits_checked(n, m, radius)
+    return Problem(Xs, Ys, D, cost, gamma, lo, hi, n, m, x_shape)
+
+
+# --------------------------------------------------------------------------- full tables
+
+
+def forward_table(p: Problem):
+    """Row-major forward pass keeping the whole table R (display, sharp soft-DTW).
+
+    Needs ``p.D``. Returns ``(value, R, W)`` with R, W workspace views.
+    """
+    R = workspace.get("R", (p.n + 1, p.m + 1))
+    W = workspace.get("W", (p.n, p.m, 3))
+    _forward_full(p.D, p.gamma, p.lo, p.hi, R, W)
+    return float(R[p.n, p.m]), R, W
+
+
+def expected_alignment(p: Problem, W):
+    """E (n, m) from the local weights W of :func:`forward_table`."""
+    E = np.zeros((p.n, p.m))
+    _backward(W, p.lo, p.hi, E)
+    return E
+
+
+def tangent_alignment(p: Problem, W, E, Z):
+    """Directional derivative of E in the direction Z (n, m) of the cost matrix, i.e. the
+    Hessian-vector product ``∇²_Δ dtw_γ · Z``, by forward mode through both recursions."""
+    Rdot = workspace.get("Rdot", (p.n + 1, p.m + 1))
+    _tangent_forward(Z, W, p.lo, p.hi, Rdot)
+    Edot = np.zeros((p.n, p.m))
+    _tangent_backward(Z, W, E, Rdot, p.gamma, p.lo, p.hi, Edot)
+    return Edot
+
+
+def backtrack(p: Problem, W):
+    """The optimal path as 0-based cells, from the γ = 0 weights of :func:`forward_table`."""
+    return _backtrack(W, p.n, p.m)
+
+
+def grad_x(p: Problem, G):
+    """``(∂Δ/∂X)^T G`` in the caller's shape of X."""
+    g = jacobian_product_(p.X, p.Y, G, p.cost)
+    return g.reshape(p.x_shape)
+
+
+# --------------------------------------------------------------------------- wavefront
+
+
+def value(p: Problem) -> float:
+    """dtw_γ by the O(min(n, m))-memory anti-diagonal sweep (cost computed on the fly)."""
+    Xt, Yrt, D, kind = _wave_inputs(p)
+    if p.n > p.m:  # soft-DTW is symmetric under transposition: sweep the short axis
+        lo, hi = _transposed_band(p)
+        if p.cost == "precomputed":
+            Dt = np.ascontiguousarray(D.T)
+            return float(wf.value(wf.NO_ARRAY, wf.NO_ARRAY, Dt, kind, p.m, p.n, p.gamma, lo, hi))
+        Yt = np.ascontiguousarray(p.Y.T)
+        Xrt = np.ascontiguousarray(p.X[::-1].T)
+        return float(wf.value(Yt, Xrt, wf.NO_ARRAY, kind, p.m, p.n, p.gamma, lo, hi))
+    return float(wf.value(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi))
+
+
+def _transposed_band(p: Problem):
+    """Row limits of the transposed problem (the band is symmetric under transposition)."""
+    j = np.arange(p.m)
+    # column j's rows are {i : lo[i] <= j <= hi[i]}; lo, hi non-decreasing in i
+    lo_t = np.searchsorted(p.hi, j, side="left")
+    hi_t = np.searchsorted(p.lo, j, side="right") - 1
+    return lo_t.astype(np.int64), hi_t.astype(np.int64)
+
+
+class Wave(NamedTuple):
+    """Result of the wavefront forward + backward passes (E in compact diagonal layout)."""
+
+    value: float
+    Xt: np.ndarray
+    Yrt: np.ndarray
+    kind: int
+    ilo: np.ndarray
+    ihi: np.ndarray
+    base: np.ndarray
+    Ed: np.ndarray
+    rs: np.ndarray  # E 1, when the backward pass folded the statistics
+    eyt: np.ndarray  # (E Y)^T
+
+
+def _wave_inputs(p: Problem):
+    """Kernel inputs: X transposed (d, n), Y reversed and transposed (d, m), D, cost code."""
+    kind = COST_CODES[p.cost]
+    if p.cost == "precomputed":
+        return wf.NO_ARRAY, wf.NO_ARRAY, p.D, kind
+    Xt = np.ascontiguousarray(p.X.T)
+    Yrt = np.ascontiguousarray(p.Y[::-1].T)
+    return Xt, Yrt, wf.NO_ARRAY, kind
+
+
+_SQEUCLIDEAN = COST_CODES["sqeuclidean"]
+_NO_STATS = (np.zeros(0), np.zeros((0, 0)))
+_NO_E = np.zeros(0)
+
+
+def gibbs(p: Problem, statistics=False) -> Wave:
+    """Value and expected alignment by the vectorised wavefront passes (the fast path).
+
+    ``statistics`` (squared Euclidean cost only) folds E into ``rs = E 1`` and ``ey = E Y``
+    during the backward pass, for :func:`wave_grad_x`, and does not keep E itself.
+    """
+    Xt, Yrt, D, kind = _wave_inputs(p)
+    ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
+    WA = workspace.get("WA", (total,))
+    WB = workspace.get("WB", (total,))
+    WC = workspace.get("WC", (total,))
+    v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
+    if statistics and kind == _SQEUCLIDEAN:  # the gradient needs only the statistics:
+        rs = np.zeros(p.n)  # E lives in rolling rows
+        eyt = np.zeros((Yrt.shape[0], p.n))
+        Ed = _NO_E
+    else:
+        rs, eyt = _NO_STATS
+        Ed = workspace.get("Ed", (total,))
+    wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, 1)
+    return Wave(float(v), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
+
+
+def alignment_matrix(p: Problem, w: Wave):
+    """E (n, m) from the compact E of :func:`gibbs` (called without ``statistics``)."""
+    E = np.zeros((p.n, p.m))
+    wf.scatter(p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, E)
+    return E
+
+
+def wave_grad_x(p: Problem, w: Wave):
+    """(∂Δ/∂X)^T E straight from the compact E (no n x m matrix formed).
+
+    Squared Euclidean: ``2 (rs ⊙ X - E Y)`` from the statistics the backward pass folded
+    (call :func:`gibbs` with ``statistics=True``); absolute: Σ_j e_ij sign(x_i - y_j).
+    """
+    if w.kind == _SQEUCLIDEAN:
+        g = 2.0 * (w.rs[:, None] * p.X - w.eyt.T)
+    else:
+        Gt = np.zeros((p.X.shape[1], p.n))
+        wf.absolute_jacobian_product(w.Xt, w.Yrt, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
+        g = Gt.T
+    return g.reshape(p.x_shape)
