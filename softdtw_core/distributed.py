@@ -477,7 +477,8 @@ def _run_tiles(client, plan: _TilePlan, divergence, progress, task, task_args, c
         total = len(tiles)
         _report(progress, 0, total)
         for done, (future, result) in enumerate(
-                as_completed([f for f, _, _ in pending.values()], with_results=True), 1):
+                as_completed([f for f, _, _ in pending.values()], loop=client.loop,
+                             with_results=True), 1):
             _, i, j = pending.pop(future.key)
             future.release()  # the client has the tile: free the worker's memory
             consume(i, j, result)

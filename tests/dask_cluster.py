@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 
 import numpy as np
 
@@ -49,3 +51,35 @@ def kill_busiest_worker(client) -> tuple[str, list]:
     pid = client.run(os.getpid, workers=[address])[address]
     os.kill(pid, signal.SIGKILL)
     return address, list(held[address])
+
+
+# Run in a child process by :func:`cluster_process`: a LocalCluster that prints its address
+# and lives until its standard input closes.
+_CLUSTER_SCRIPT = """
+import sys
+from distributed import LocalCluster
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                  dashboard_address=":0") as cluster:
+    print(cluster.scheduler_address, flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def cluster_process():
+    """The address of a two-worker LocalCluster running in a child process, as the app
+    meets a cluster: the only client in this process is then the app's own."""
+    warm_task_kernels()
+    proc = subprocess.Popen([sys.executable, "-c", _CLUSTER_SCRIPT], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        address = proc.stdout.readline().strip()
+        assert address.startswith("tcp://"), f"no cluster address: {address!r}"
+        yield address
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -32,7 +32,7 @@ import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
-from explorer.logic import clustering, learning, teaching
+from explorer.logic import cluster_jobs, clustering, learning, teaching
 from explorer.plots import teaching as teaching_plots
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "cache_key",
     "clear_memo",
     "collection",
+    "dask_client",
     "dtw_inertia",
     "enumeration",
     "gamma_figure",
@@ -79,6 +80,8 @@ LIMITS = {
     "sample_csv": 1,
     # Interpolation and Barycenters pages: the shared LRU with live progress on a miss
     "memo": 32,
+    # Your data on a Dask cluster: one client per scheduler address (st.cache_resource)
+    "dask_client": 4,
 }
 
 COMPILE_MESSAGE = (
@@ -195,6 +198,23 @@ def pairwise_matrix(series, gamma: float, divergence: bool, cost: str, band):
     """:func:`explorer.logic.clustering.pairwise_matrix`: the matrix and its clustered order."""
     return clustering.pairwise_matrix(series, gamma, divergence=divergence, cost=cost,
                                       band=band)
+
+
+@st.cache_resource(max_entries=LIMITS["dask_client"], show_spinner=False)
+def _client(address: str) -> dict:
+    # in a dict: a Client is awaitable, and st.cache_resource refuses awaitable results
+    return {"client": cluster_jobs.connect(address)}
+
+
+def dask_client(address: str):
+    """The server's client of the scheduler at ``address``, shared by every session (a
+    ``distributed.Client`` is thread-safe); a closed one (the scheduler went away) is
+    replaced. Raises ``ConnectionError`` (not cached) when no scheduler answers."""
+    client = _client(address)["client"]
+    if client.status != "running":
+        _client.clear()
+        client = _client(address)["client"]
+    return client
 
 
 @_cached("sample_csv")

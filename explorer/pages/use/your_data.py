@@ -1,16 +1,20 @@
 """Use: upload your own series, read the report, inspect a pair's alignment and all pairs."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import clustering, formatting
+from explorer.logic import cluster_jobs, clustering, formatting
 from explorer.plots import clustering as plots
 from explorer.plots import teaching as teaching_plots
 from explorer.web import cache, sidebar, widgets
+from explorer.web.progress import LiveProgress
 from explorer.web.widgets import escape_markdown as md
 
 SAMPLE = "yd_sample"
+JOB_RESULT = "yd_job_result"  # the last cluster job's result, with its settings
+JOB_RUNNING = "yd_job_running"  # True from a job's start until it ends on its own
 # a bound widget writes its *displayed* option text to the URL: options are short words
 LAYOUTS = {"auto": "detect", "wide": "one series per row",
            "ucr": "UCR: one series per row, label first", "columns": "one series per column",
@@ -206,6 +210,154 @@ def _matrix(parsed, sel) -> None:
                      data.matrix_csv(M[np.ix_(order, order)], row_labels=names,
                                      col_labels=names, corner="series"),
                      "pairwise_matrix.csv", "yd_dl_pairs")
+    return kind
+
+
+# --------------------------------------------------------------------------- on a cluster
+
+
+def _job_settings(n_series: int) -> dict:
+    """The job widgets; returns the job and its settings."""
+    c = st.columns([2, 1, 1, 1, 1])
+    job = widgets.choice_widget(c[0].segmented_control, "Job on the cluster",
+                                list(cluster_jobs.JOBS), key="yd_job", default="neighbours",
+                                help="; ".join(f"{k}: {v}" for k, v in
+                                               cluster_jobs.JOBS.items()))
+    settings = {"job": job}
+    if job == "k-means":
+        number = widgets.number_widget
+        settings["k"] = int(number(c[1].number_input, "k (clusters)", 1,
+                                   max(1, min(20, n_series)), key="yd_job_k", default=3))
+        settings["max_iter"] = int(number(c[2].number_input, "Max iterations", 1, 50,
+                                          key="yd_job_iter", default=10))
+        settings["barycenter_max_iter"] = int(number(
+            c[3].number_input, "Barycenter steps", 1, 50, key="yd_job_bary", default=5,
+            help="L-BFGS iterations of each centre update (warm-started)."))
+        settings["seed"] = int(number(c[4].number_input, "Seed", 0, 10_000,
+                                      key="yd_job_seed", default=0))
+    return settings
+
+
+def _run_job(client, parsed, sel, settings: dict, kind: str, progress):
+    series = parsed.series
+    common = {"gamma": sel.gamma, "band": sel.band, "progress": progress}
+    job = settings["job"]
+    if job == "neighbours":
+        return cluster_jobs.run_neighbours(client, series, cost=sel.cost, **common)
+    if job == "matrix":
+        return cluster_jobs.run_matrix(client, series, divergence=kind == "divergence",
+                                       cost=sel.cost,
+                                       directory=cluster_jobs.new_store_directory(), **common)
+    return cluster_jobs.run_kmeans(client, series, k=settings["k"], seed=settings["seed"],
+                                   max_iter=settings["max_iter"],
+                                   barycenter_max_iter=settings["barycenter_max_iter"],
+                                   **common)
+
+
+def _show_neighbours(parsed, result, key: str) -> None:
+    table = cluster_jobs.neighbour_table(parsed.names, result)
+    st.markdown(f"**The {result.indices.shape[1]} nearest series of each series** by the "
+                "divergence D_γ (the series itself left out; ties: the earlier series).")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=300)
+    widgets.download("Nearest neighbours (CSV)", data.table_csv(table), "neighbours.csv",
+                     key)
+
+
+def _show_result(parsed, sel, record: dict) -> None:
+    result, names = record["result"], parsed.names
+    if record["settings"] != record["current"]:
+        st.caption("Computed with earlier settings; press **Run on the cluster** again to "
+                   "update it.")
+    st.caption(f"Done in {formatting.fixed(result.seconds, 1)} s on the cluster.")
+    if isinstance(result, cluster_jobs.NeighbourResult):
+        _show_neighbours(parsed, result, "yd_dl_job_knn")
+    elif isinstance(result, cluster_jobs.MatrixResult):
+        label = "D_γ" if result.divergence else "dtw_γ"
+        sample = result.sample
+        labels = None if parsed.labels is None else np.asarray(parsed.labels)[sample]
+        widgets.plot(plots.pairwise_figure(result.sample_matrix, result.sample_order,
+                                           [names[i] for i in sample], label=label,
+                                           groups=labels,
+                                           uirevision=f"yd-job-pairs-{len(sample)}"),
+                     key="yd_job_pairs")
+        st.caption(f"The full {result.n} × {result.n} {label} matrix was computed; shown: "
+                   f"{len(sample)} evenly spaced series, in the order of their hierarchical "
+                   "clustering. The whole matrix is in the downloads (built when clicked).")
+        _show_neighbours(parsed, result.neighbours, "yd_dl_job_knn")
+        d = st.columns(2)
+        widgets.download(f"Whole {label} matrix (CSV)",
+                         lambda: cluster_jobs.matrix_csv(result.store, names),
+                         "pairwise_matrix.csv", "yd_dl_job_matrix", d[0])
+        d[1].download_button("Whole matrix (Zarr store, zip)",
+                             data=lambda: cluster_jobs.zipped_store(result.store),
+                             file_name="pairwise_matrix.zarr.zip", mime="application/zip",
+                             key="yd_dl_job_zarr", on_click="ignore",
+                             icon=":material/download:")
+    else:
+        m = st.columns(3)
+        m[0].metric("Centre updates", result.n_iter)
+        m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(result.inertia))
+        m[2].metric("Converged", "yes" if result.converged else "no")
+        widgets.plot(plots.kmeans_figure(parsed.series, result.labels, result.centers,
+                                         title=f"k-means on all {len(parsed.series)} series",
+                                         uirevision="yd-job-kmeans"), key="yd_job_kmeans")
+        widgets.download("Cluster labels (CSV)",
+                         data.table_csv({"series": list(range(len(names))),
+                                         "name": [str(v) for v in names],
+                                         "cluster": result.labels.tolist()}),
+                         "cluster_labels.csv", "yd_dl_job_labels")
+
+
+def _cluster(parsed, sel, kind: str) -> None:
+    st.subheader("Every series, on a Dask cluster")
+    address = cluster_jobs.scheduler_address()
+    if address is None:
+        st.info(cluster_jobs.START_HELP)
+        return
+    from softdtw_core.distributed import JobCancelled  # Dask loads only with a cluster
+
+    try:
+        client = cache.dask_client(address)
+    except ConnectionError as exc:
+        st.error(str(exc))
+        return
+    threads = client.nthreads()
+    st.markdown(f"Scheduler `{address}`: {len(threads)} workers, {sum(threads.values())} "
+                f"threads · [Dask dashboard]({client.dashboard_link}) · "
+                f"{len(parsed.series)} series, no cap.")
+    settings = _job_settings(len(parsed.series))
+    current = {**settings, "gamma": sel.gamma, "cost": sel.cost, "band": sel.band,
+               "kind": kind, "n": len(parsed.series)}
+    c = st.columns([1.3, 1, 4])
+    run = c[0].button("Run on the cluster", type="primary", key="yd_job_run",
+                      icon=":material/play_arrow:")
+    cancel = c[1].button("Cancel", key="yd_job_cancel", icon=":material/stop:")
+    if st.session_state.pop(JOB_RUNNING, False):  # the last run stopped inside a job
+        st.warning("Job cancelled: its tasks were cancelled on the cluster." if cancel else
+                   "The job stopped when the page changed; its tasks were cancelled on the "
+                   "cluster. Press **Run on the cluster** to start it again.")
+    elif cancel:
+        st.info("No job is running.")
+    if run:
+        # Streamlit stops this script at the next progress update when a widget is used
+        # meanwhile (Cancel included): the library then cancels the job's tasks, and the
+        # flag, left set, tells the next run what happened.
+        st.session_state[JOB_RUNNING] = True
+        try:
+            with LiveProgress(min_interval=0.0) as progress:
+                result = _run_job(client, parsed, sel, settings, kind, progress)
+        except Exception as exc:
+            st.session_state[JOB_RUNNING] = False
+            if not isinstance(exc, JobCancelled):
+                raise
+            st.warning(str(exc))
+        else:
+            st.session_state[JOB_RUNNING] = False
+            cluster_jobs.remove_store(st.session_state.get(JOB_RESULT, {}).get("result"))
+            st.session_state[JOB_RESULT] = {"result": result, "settings": current}
+    record = st.session_state.get(JOB_RESULT)
+    if record is not None:
+        _show_result(parsed, sel, {**record, "current": current})
 
 
 def body() -> None:
@@ -244,7 +396,8 @@ def body() -> None:
                      f"{md(offered['filename'])} (sidebar → Source → upload; k-means → "
                      "upload).")
     _alignment(parsed, sel)
-    _matrix(parsed, sel)
+    kind = _matrix(parsed, sel)
+    _cluster(parsed, sel, kind)
 
 
 widgets.run_page(body)

@@ -1,0 +1,124 @@
+"""*Your data* with and without a Dask cluster (``SOFTDTW_DASK_SCHEDULER``), under AppTest:
+how to start one, the three jobs on a LocalCluster against the in-process numbers, the
+downloads, a cancelled job, and a scheduler that does not answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+import softdtw_core as sd
+from explorer.data import parse_series_file
+from explorer.logic import cluster_jobs, clustering
+
+from ..dask_cluster import cluster_process
+from .conftest import assert_clean, assert_matrix, charts, downloaded, open_page, trace
+
+pytestmark = pytest.mark.xdist_group("dask")
+
+GAMMA = 0.1  # the sidebar's default γ
+
+
+@pytest.fixture(scope="module")
+def address():
+    with cluster_process() as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return parse_series_file(clustering.sample_csv(), "soft-dtw-sample.csv")
+
+
+def _with_sample(query=None, state=None):
+    at = open_page("your_data", query, state)
+    at.button(key="yd_try").click().run()
+    return at
+
+
+def test_without_an_address_the_page_says_how_to_start_a_cluster(monkeypatch):
+    monkeypatch.delenv(cluster_jobs.ENV_VAR, raising=False)
+    at = _with_sample()
+    assert_clean(at)
+    assert "Every series, on a Dask cluster" in [h.value for h in at.subheader]
+    help_text = [i.value for i in at.info if cluster_jobs.ENV_VAR in i.value]
+    assert help_text and "dask scheduler" in help_text[0] and "dask worker" in help_text[0]
+    assert not [b for b in at.button if b.key == "yd_job_run"]
+
+
+def test_nearest_neighbours_and_kmeans_on_the_cluster(monkeypatch, address, sample, media):
+    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    at = _with_sample({"yd_job_k": 2, "yd_job_iter": 3, "yd_job_bary": 4, "yd_job_seed": 1})
+    assert_clean(at)
+    assert any(address in m.value and "Dask dashboard" in m.value for m in at.markdown)
+    at.button(key="yd_job_run").click().run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    D = sd.soft_dtw_cdist(sample.series, gamma=GAMMA, divergence=True)
+    np.fill_diagonal(D, np.inf)
+    order = np.argsort(D, axis=1, kind="stable")[:, :5]
+    names = list(sample.names)
+    assert list(table["series"]) == names
+    for j in range(5):
+        assert list(table[f"neighbour {j + 1}"]) == [names[i] for i in order[:, j]]
+        np.testing.assert_allclose(table[f"D_γ {j + 1}"], D[np.arange(9), order[:, j]],
+                                   rtol=1e-12)
+    rows = list(csv.DictReader(io.StringIO(downloaded(at, media, "yd_dl_job_knn").decode())))
+    assert [r["neighbour 1"] for r in rows] == [names[i] for i in order[:, 0]]
+    # k-means on every series: the in-process model's labels
+    at.segmented_control(key="yd_job").set_value("k-means").run()
+    assert any("earlier settings" in c.value for c in at.caption)
+    at.button(key="yd_job_run").click().run()
+    assert_clean(at)
+    local = sd.SoftDTWKMeans(2, GAMMA, random_state=1, max_iter=3,
+                             barycenter_max_iter=4).fit(sample.series)
+    rows = list(csv.DictReader(io.StringIO(
+        downloaded(at, media, "yd_dl_job_labels").decode())))
+    assert [int(r["cluster"]) for r in rows] == local.labels_.tolist()
+    assert at.metric[-3].value == str(local.n_iter_)
+    assert not any("earlier settings" in c.value for c in at.caption)
+
+
+def test_the_whole_matrix_on_the_cluster(monkeypatch, address, sample):
+    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    at = _with_sample({"yd_job": "matrix", "yd_kind": "divergence"})
+    at.button(key="yd_job_run").click().run()
+    assert_clean(at)
+    D = sd.soft_dtw_cdist(sample.series, gamma=GAMMA, divergence=True)
+    order = clustering.cluster_order(D, raw=False)
+    assert_matrix(trace(charts(at)[-1], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
+    record = at.session_state["yd_job_result"]
+    assert record["result"].n == 9 and record["settings"]["kind"] == "divergence"
+    # the whole-matrix downloads are built on click (the browser test clicks one): here,
+    # what they would serve
+    assert {b.key for b in at.get("download_button")} >= {"yd_dl_job_matrix", "yd_dl_job_zarr"}
+    text = cluster_jobs.matrix_csv(record["result"].store, sample.names).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][1:] == list(sample.names)
+    np.testing.assert_allclose([[float(v) for v in r[1:]] for r in rows[1:]], D, rtol=1e-12,
+                               atol=1e-12)
+
+
+def test_a_job_stopped_by_cancel_is_reported(monkeypatch, address):
+    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    at = _with_sample()
+    at.session_state["yd_job_running"] = True  # as a click inside a job leaves it
+    at.button(key="yd_job_cancel").click().run()
+    assert_clean(at)
+    assert any("Job cancelled" in w.value for w in at.warning)
+    at.button(key="yd_job_cancel").click().run()
+    assert any(i.value == "No job is running." for i in at.info)
+    at.session_state["yd_job_running"] = True  # a job stopped by another widget
+    at.number_input(key="yd_i").set_value(1).run()
+    assert any("stopped when the page changed" in w.value for w in at.warning)
+
+
+def test_a_scheduler_that_does_not_answer_gives_a_message(monkeypatch):
+    monkeypatch.setenv(cluster_jobs.ENV_VAR, "tcp://127.0.0.1:9")
+    at = _with_sample()
+    assert not at.exception
+    assert any("No Dask scheduler answered at 'tcp://127.0.0.1:9'" in e.value
+               and "dask scheduler" in e.value for e in at.error)
