@@ -9,7 +9,6 @@ series held in this process or on Dask workers (:func:`softdtw_core.distributed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -27,38 +26,11 @@ from ._validation import (
     given_without_d_axis,
     median_length,
 )
+from .results import KMeansStep
 
-__all__ = ["INITS", "KMeansStep", "LloydKMeans", "band_of"]
+__all__ = ["INITS", "LloydKMeans", "band_of"]
 
 INITS = ("k-means++", "random")
-
-
-@dataclass
-class KMeansStep:
-    """State of a k-means run right after an assignment step.
-
-    Attributes
-    ----------
-    run : int
-        Index of the run among ``n_init``.
-    iteration : int
-        Number of centre updates done before this assignment (0 = initial centres).
-    centers : ndarray, shape (k, n) or (k, n, d)
-        The centres the series were assigned to.
-    labels : ndarray of int, shape (N,)
-        The cluster of each series.
-    inertia : float
-        ``Σ_i L(x_i, c_{l_i})``.
-    reseeded : tuple of int
-        Clusters that were empty and got re-seeded in this step.
-    """
-
-    run: int
-    iteration: int
-    centers: np.ndarray
-    labels: np.ndarray
-    inertia: float
-    reseeded: tuple = ()
 
 
 class _RunOutcome(NamedTuple):

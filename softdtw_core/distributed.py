@@ -29,7 +29,7 @@ barycenter objective and k-means are sums over series,
 
 so each chunk ``K`` of series returns its partial sums (value, gradient statistics, MM
 statistics: ``k × n × d`` numbers) and the optimiser runs on the client
-(:mod:`softdtw_core._collection`). k-means assigns chunk by chunk and updates each centre
+(``softdtw_core._collection``). k-means assigns chunk by chunk and updates each centre
 from per-chunk partial sums over its members.
 
 Each task runs the Numba kernels on its worker thread only: the Dask worker threads are
@@ -255,7 +255,7 @@ def _chunk_subset(chunk, index):
 
 class DaskCollection:
     """Series in chunks held by Dask workers (the collection interface of
-    :mod:`softdtw_core._collection`); :func:`kmeans` and :func:`barycenter` evaluate it.
+    ``softdtw_core._collection``); :func:`kmeans` and :func:`barycenter` evaluate it.
 
     ``chunks[k]`` is a future of the :class:`~softdtw_core.batch.PackedCollection` of the
     series ``bounds[k]:bounds[k+1]``. ``poll()`` runs after every map (the jobs' progress

@@ -54,7 +54,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._barycenter import solve_barycenter
 from ._collection import cdist_rows
-from ._lloyd import KMeansStep, LloydKMeans, band_of
+from ._lloyd import LloydKMeans, band_of
 from ._validation import (
     as_dataset,
     check_band,
@@ -65,6 +65,7 @@ from ._validation import (
 )
 from .barycenter import dba_barycenter
 from .pairwise import soft_dtw_cdist
+from .results import KMeansStep
 
 __all__ = [
     "DBAKMeans",
