@@ -44,10 +44,12 @@ def local_cluster():
 
 
 def kill_busiest_worker(client) -> tuple[str, list]:
-    """SIGKILL the worker process holding the most results (as the OOM killer would);
-    return its address and the keys it held. Its nanny starts a new process."""
+    """SIGKILL the worker process holding the most chunks of series (then the most
+    results), as the OOM killer would; return its address and the keys it held. Its nanny
+    starts a new process."""
     held = client.has_what()
-    address = max(held, key=lambda a: len(held[a]))
+    address = max(held, key=lambda a: (sum("softdtw-load" in str(k) for k in held[a]),
+                                       len(held[a])))
     pid = client.run(os.getpid, workers=[address])[address]
     os.kill(pid, signal.SIGKILL)
     return address, list(held[address])

@@ -178,7 +178,7 @@ def test_a_worker_killed_during_the_matrix_changes_nothing(client, ragged):
 
     M = sdd.soft_dtw_cdist(client, ragged, gamma=GAMMA, progress=kill_after_the_first_tile)
     address, held = killed[0]
-    assert any("softdtw-load" in str(k) for k in held)  # chunks of the series were lost
+    assert any("softdtw-load" in str(k) for k in held), held  # chunks of series were lost
     _wait(lambda: address not in client.nthreads())  # with their process
     _equal(M, sd.soft_dtw_cdist(ragged, gamma=GAMMA))
     client.wait_for_workers(2, timeout=120)
@@ -194,7 +194,7 @@ def test_a_worker_killed_during_kmeans_changes_nothing(client, ragged):
     kwargs = dict(gamma=GAMMA, random_state=7, max_iter=3, barycenter_max_iter=4)
     model = sdd.kmeans(client, ragged, 3, progress=kill_after_the_first_assignment, **kwargs)
     address, held = killed[0]
-    assert any("softdtw-load" in str(k) for k in held)
+    assert any("softdtw-load" in str(k) for k in held), held
     _wait(lambda: address not in client.nthreads())
     local = sd.SoftDTWKMeans(3, **kwargs).fit(ragged)
     np.testing.assert_array_equal(model.labels_, local.labels_)
