@@ -71,7 +71,8 @@ MEDOID_MAX_CANDIDATES = 256
 
 def euclidean_mean(collection, lam, length):
     """``Σ_j λ_j resample(Y_j, length) / Σ_j λ_j``."""
-    return _total(collection.map(chunk_resampled_sum, length, by_series=(lam / lam.sum(),)))
+    weights = collection.split(lam / lam.sum())
+    return _total(collection.map(chunk_resampled_sum, length, pieces=(weights,)))
 
 
 def _total(parts):
@@ -103,7 +104,7 @@ def _medoid_index(collection, lam, gamma, objective, band, rng):
     for c in candidates:  # one clear message per impossible length pair, before any work
         band_lengths_checked(radius, c.shape[0], collection.lengths)
     sums = _total(collection.map(chunk_weighted_values, pack(candidates), gamma, radius,
-                                 objective == "divergence", by_series=(coef,)))
+                                 objective == "divergence", pieces=(collection.split(coef),)))
     return int(cand[int(np.argmin(sums))])
 
 
@@ -175,6 +176,7 @@ class Objective:
         self.divergence = objective == "divergence"
         self.band = band
         self.radius = check_band(band)
+        self.coef_pieces = collection.split(self.coef)
         self.checked_lengths = set()
         self.n_evals = 0
         self.const = 0.0
@@ -182,7 +184,7 @@ class Objective:
             self.const = -0.5 * _total(self._map(chunk_self_sum, gamma, self.radius))
 
     def _map(self, fn, *args):
-        return self.collection.map(fn, *args, by_series=(self.coef,))
+        return self.collection.map(fn, *args, pieces=(self.coef_pieces,))
 
     def _check_length(self, n):
         if n not in self.checked_lengths:  # clear message, once

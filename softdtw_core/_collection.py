@@ -19,11 +19,12 @@ values and the rows of a pairwise matrix.
   runs the same chunk functions there, one task per chunk, on the worker's own thread.
 
 A collection offers ``len()``, ``lengths``, ``d``, ``series(k)`` (one series, for seeding),
-``subset(index)`` (a collection of the series ``index``, ascending) and
-``map(fn, *args, by_series=())``, which returns ``[fn(chunk, parallel, *args, *slices)]``
-for its chunks in order, ``slices`` being each chunk's part of the per-series arrays
-``by_series``. The chunk functions below are module-level so that Dask pickles them by
-reference.
+``subset(index)`` (a collection of the series ``index``, ascending), ``split(values)`` (a
+per-series array cut into one piece per chunk, placed beside the chunks once, so that an
+optimiser's weights do not travel with every evaluation) and ``map(fn, *args, pieces=())``,
+which returns ``[fn(chunk, parallel, *args, *chunk_pieces)]`` for its chunks in order,
+``chunk_pieces`` being the chunk's piece of each ``split`` result in ``pieces``. The chunk
+functions below are module-level so that Dask pickles them by reference.
 """
 
 from __future__ import annotations
@@ -108,9 +109,13 @@ class LocalCollection:
         """The series ``index`` (ascending) as a collection."""
         return LocalCollection([self.chunk[k] for k in index])
 
-    def map(self, fn, *args, by_series=()):
-        """``[fn(chunk, True, *args, *by_series)]`` (module docstring)."""
-        return [fn(self.chunk, self.parallel, *args, *by_series)]
+    def split(self, values) -> list:
+        """``[values]``: one chunk, one piece."""
+        return [values]
+
+    def map(self, fn, *args, pieces=()):
+        """``[fn(chunk, True, *args, *pieces_of_the_chunk)]`` (module docstring)."""
+        return [fn(self.chunk, self.parallel, *args, *(p[0] for p in pieces))]
 
 
 # --------------------------------------------------------------------------- chunk functions

@@ -253,6 +253,10 @@ def _chunk_subset(chunk, index):
     return chunk.subset(index)
 
 
+def _piece(values):
+    return values
+
+
 class DaskCollection:
     """Series in chunks held by Dask workers (the collection interface of
     ``softdtw_core._collection``); :func:`kmeans` and :func:`barycenter` evaluate it.
@@ -296,15 +300,19 @@ class DaskCollection:
         return DaskCollection(self.client, chunks, np.array(bounds), self.lengths[index],
                               self.d, self.poll)
 
-    def map(self, fn, *args, by_series=()):
-        """``[fn(chunk, False, *args, *slices)]`` for every chunk, on the workers."""
+    def split(self, values) -> list:
+        """Futures of the chunks' pieces of a per-series array, held by the workers (their
+        recipes hold the pieces: a lost one is rebuilt like a chunk)."""
+        keys = _keys("piece", len(self.chunks))
+        return [self.client.submit(_piece, values[a:b], key=key)
+                for a, b, key in zip(self.bounds[:-1], self.bounds[1:], keys)]
+
+    def map(self, fn, *args, pieces=()):
+        """``[fn(chunk, False, *args, *pieces_of_the_chunk)]`` for every chunk, on the
+        workers."""
         keys = _keys(fn.__name__.replace("_", "-"), len(self.chunks))
-        futures = [
-            self.client.submit(fn, chunk, False, *args,
-                               *[a[self.bounds[c]:self.bounds[c + 1]] for a in by_series],
-                               key=key)
-            for c, (chunk, key) in enumerate(zip(self.chunks, keys))
-        ]
+        futures = [self.client.submit(fn, chunk, False, *args, *(p[c] for p in pieces), key=key)
+                   for c, (chunk, key) in enumerate(zip(self.chunks, keys))]
         try:
             results = self.client.gather(futures)
         except BaseException:
