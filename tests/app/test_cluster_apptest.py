@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import softdtw_core as sd
-from explorer.data import parse_series_file
+from explorer.data import parse_series_file, series_to_csv
 from explorer.logic import cluster_jobs, clustering
 
 from ..dask_cluster import cluster_process
@@ -100,6 +101,15 @@ def test_the_whole_matrix_on_the_cluster(monkeypatch, address, sample):
     assert rows[0][1:] == list(sample.names)
     np.testing.assert_allclose([[float(v) for v in r[1:]] for r in rows[1:]], D, rtol=1e-12,
                                atol=1e-12)
+    # another file: the result of this one goes, with its store on disk
+    store = Path(record["result"].store)
+    assert store.is_dir()
+    at.file_uploader(key="yd_file").upload(
+        "other.csv", series_to_csv([np.sin(np.linspace(0, 3, n)) for n in (20, 24, 30)]),
+        "text/csv")
+    at.run()
+    assert_clean(at)
+    assert "yd_job_result" not in at.session_state and not store.parent.exists()
 
 
 def test_a_job_stopped_by_cancel_is_reported(monkeypatch, address):

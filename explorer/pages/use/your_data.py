@@ -1,4 +1,6 @@
-"""Use: upload your own series, read the report, inspect a pair's alignment and all pairs."""
+"""Use: upload your own series, read the report, inspect a pair's alignment and all pairs;
+with a Dask cluster (``SOFTDTW_DASK_SCHEDULER``), run the neighbours, the whole matrix and
+k-means on every series (:mod:`explorer.logic.cluster_jobs`)."""
 
 import numpy as np
 import pandas as pd
@@ -263,9 +265,9 @@ def _show_neighbours(parsed, result, key: str) -> None:
                      key)
 
 
-def _show_result(parsed, sel, record: dict) -> None:
+def _show_result(parsed, record: dict, current: dict) -> None:
     result, names = record["result"], parsed.names
-    if record["settings"] != record["current"]:
+    if record["settings"] != current:
         st.caption("Computed with earlier settings; press **Run on the cluster** again to "
                    "update it.")
     st.caption(f"Done in {formatting.fixed(result.seconds, 1)} s on the cluster.")
@@ -308,7 +310,9 @@ def _show_result(parsed, sel, record: dict) -> None:
                          "cluster_labels.csv", "yd_dl_job_labels")
 
 
-def _cluster(parsed, sel, kind: str) -> None:
+def _cluster(parsed, sel, kind: str, upload: str) -> None:
+    """The cluster jobs; ``upload`` identifies the parsed upload (a result of another one is
+    dropped)."""
     st.subheader("Every series, on a Dask cluster")
     address = cluster_jobs.scheduler_address()
     if address is None:
@@ -322,9 +326,10 @@ def _cluster(parsed, sel, kind: str) -> None:
         st.error(str(exc))
         return
     threads = client.nthreads()
+    link = client.dashboard_link
     st.markdown(f"Scheduler `{address}`: {len(threads)} workers, {sum(threads.values())} "
-                f"threads · [Dask dashboard]({client.dashboard_link}) · "
-                f"{len(parsed.series)} series, no cap.")
+                "threads" + (f" · [Dask dashboard]({link})" if link else "")
+                + f" · {len(parsed.series)} series, no cap.")
     settings = _job_settings(len(parsed.series))
     current = {**settings, "gamma": sel.gamma, "cost": sel.cost, "band": sel.band,
                "kind": kind, "n": len(parsed.series)}
@@ -353,11 +358,21 @@ def _cluster(parsed, sel, kind: str) -> None:
             st.warning(str(exc))
         else:
             st.session_state[JOB_RUNNING] = False
-            cluster_jobs.remove_store(st.session_state.get(JOB_RESULT, {}).get("result"))
-            st.session_state[JOB_RESULT] = {"result": result, "settings": current}
+            _forget_result()
+            st.session_state[JOB_RESULT] = {"result": result, "settings": current,
+                                            "upload": upload}
     record = st.session_state.get(JOB_RESULT)
+    if record is not None and record["upload"] != upload:  # a result of another file
+        _forget_result()
+    elif record is not None:
+        _show_result(parsed, record, current)
+
+
+def _forget_result() -> None:
+    """Drop the last job's result (and its matrix store on disk)."""
+    record = st.session_state.pop(JOB_RESULT, None)
     if record is not None:
-        _show_result(parsed, sel, {**record, "current": current})
+        cluster_jobs.remove_store(record["result"])
 
 
 def body() -> None:
@@ -397,7 +412,7 @@ def body() -> None:
                      "upload).")
     _alignment(parsed, sel)
     kind = _matrix(parsed, sel)
-    _cluster(parsed, sel, kind)
+    _cluster(parsed, sel, kind, cache.cache_key(content, filename, overrides))
 
 
 widgets.run_page(body)
