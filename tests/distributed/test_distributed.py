@@ -165,6 +165,30 @@ def test_barycenter_equals_in_process(client, ragged, init, objective):
     assert res.n_iter == local.n_iter and len(seen) == res.n_iter + 1
 
 
+# --------------------------------------------------------------------------- Numba cache
+
+
+def test_workers_load_the_kernels_from_the_shared_cache(client, ragged):
+    sdd.soft_dtw_cdist(client, ragged[:6], gamma=GAMMA)
+    sdd.barycenter(client, ragged[:6], gamma=GAMMA, max_iter=2)
+
+    def kernel_stats():
+        stats = {}
+        for module, names in TASK_KERNELS.items():
+            for name in names:
+                s = getattr(importlib.import_module(module), name).stats
+                stats[name] = (sum(s.cache_hits.values()), sum(s.cache_misses.values()))
+        return stats
+
+    stats = client.run(kernel_stats)
+    assert len(stats) == 2
+    for address, kernels in stats.items():
+        for name, (hits, misses) in kernels.items():
+            assert misses == 0, (address, name, hits, misses)  # nothing was compiled
+    for name in kernels:  # and every kernel was loaded from the cache by some worker
+        assert max(k[name][0] for k in stats.values()) >= 1, (name, stats)
+
+
 # --------------------------------------------------------------------------- faults
 
 
@@ -181,7 +205,7 @@ def test_a_worker_killed_during_the_matrix_changes_nothing(client, ragged):
     assert any("softdtw-load" in str(k) for k in held), held  # chunks of series were lost
     _wait(lambda: address not in client.nthreads())  # with their process
     _equal(M, sd.soft_dtw_cdist(ragged, gamma=GAMMA))
-    client.wait_for_workers(2, timeout=120)
+    client.wait_for_workers(2, timeout=300)  # the nanny's new process (the next test kills)
 
 
 def test_a_worker_killed_during_kmeans_changes_nothing(client, ragged):
@@ -200,7 +224,6 @@ def test_a_worker_killed_during_kmeans_changes_nothing(client, ragged):
     np.testing.assert_array_equal(model.labels_, local.labels_)
     np.testing.assert_allclose(model.cluster_centers_, local.cluster_centers_, rtol=0,
                                atol=1e-8)
-    client.wait_for_workers(2, timeout=120)
 
 
 def test_cancelling_stops_every_task(client, ragged):
@@ -240,23 +263,3 @@ def test_bad_input_and_closed_or_unreachable_clients(client, ragged):
     closed.close()
     with pytest.raises(ConnectionError, match="client is closed"):
         sdd.barycenter(closed, ragged)
-
-
-# --------------------------------------------------------------------------- Numba cache
-
-
-def test_workers_load_the_kernels_from_the_shared_cache(client, ragged):
-    sdd.soft_dtw_cdist(client, ragged[:6], gamma=GAMMA)
-    sdd.barycenter(client, ragged[:6], gamma=GAMMA, max_iter=2)
-
-    def kernel_stats():
-        stats = {}
-        for module, names in TASK_KERNELS.items():
-            for name in names:
-                s = getattr(importlib.import_module(module), name).stats
-                stats[name] = (sum(s.cache_hits.values()), sum(s.cache_misses.values()))
-        return stats
-
-    for address, stats in client.run(kernel_stats).items():
-        for name, (hits, misses) in stats.items():
-            assert hits >= 1 and misses == 0, (address, name, hits, misses)
