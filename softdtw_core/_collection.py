@@ -15,7 +15,7 @@ values and the rows of a pairwise matrix.
 
 - :class:`LocalCollection` is one chunk evaluated in this process with the parallel
   kernels; a sum over one partial is that partial, bit for bit.
-- :class:`softdtw_core.distributed.DaskCollection` keeps its chunks on Dask workers and
+- ``softdtw_core._dask_chunks.DaskCollection`` keeps its chunks on Dask workers and
   runs the same chunk functions there, one task per chunk, on the worker's own thread.
 
 A collection offers ``len()``, ``lengths``, ``d``, ``series(k)`` (one series, for seeding),

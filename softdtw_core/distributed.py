@@ -75,34 +75,25 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
-import warnings
 from collections.abc import Callable
 from typing import NamedTuple
 
-import dask
-import dask.array as da
 import numpy as np
 from distributed import Client, as_completed
 
 from ._barycenter import check_options, solve_barycenter
+from ._dask_chunks import Input, as_input, dask_collection, load, split_by_length, task_keys
 from ._validation import (
     COST_CODES,
-    as_dataset,
-    as_series,
     check_band,
     check_cost,
     check_gamma,
     check_int,
-    given_without_d_axis,
 )
-from .batch import PackedCollection
 from .kmeans import SoftDTWKMeans
 from .pairwise import (
-    Packed,
     check_band_lengths,
     cross_values,
-    pack,
     self_values,
     triangle_values,
 )
@@ -212,167 +203,6 @@ def _threads(client) -> int:
     return max(1, sum(client.nthreads().values()))
 
 
-def _keys(what: str, count: int) -> list[str]:
-    """Task keys that read well on the dashboard and never collide between jobs."""
-    token = uuid.uuid4().hex[:12]
-    return [f"softdtw-{what}-{token}-{k}" for k in range(count)]
-
-
-# --------------------------------------------------------------------------- series in chunks
-
-
-def split_by_length(lengths, n_chunks) -> np.ndarray:
-    """Chunk bounds (``chunk k`` = series ``bounds[k]:bounds[k+1]``) of about equal total
-    length; equal lengths give equal chunks (the last one shorter)."""
-    lengths = np.asarray(lengths)
-    n_chunks = max(1, min(int(n_chunks), len(lengths)))
-    if (lengths == lengths[0]).all():
-        size = math.ceil(len(lengths) / n_chunks)
-        return np.append(np.arange(0, len(lengths), size), len(lengths)).astype(np.int64)
-    cum = np.cumsum(lengths)
-    cuts = np.searchsorted(cum, cum[-1] * np.arange(1, n_chunks) / n_chunks) + 1
-    return np.unique(np.concatenate([[0], cuts, [len(lengths)]])).astype(np.int64)
-
-
-def _load_chunk(data, offsets):
-    """A chunk from its packed series (a loader task: its recipe holds the data)."""
-    return PackedCollection.from_packed(Packed(data, offsets))
-
-
-def _load_block(block, name, start):
-    """A chunk from a block of a Dask array, validated on the worker."""
-    return PackedCollection.from_packed(pack(
-        [as_series(s, f"{name}[{start + k}]") for k, s in enumerate(block)]))
-
-
-def _chunk_series(chunk, k):
-    return np.array(chunk[k])
-
-
-def _chunk_subset(chunk, index):
-    return chunk.subset(index)
-
-
-def _piece(values):
-    return values
-
-
-class DaskCollection:
-    """Series in chunks held by Dask workers (the collection interface of
-    ``softdtw_core._collection``); :func:`kmeans` and :func:`barycenter` evaluate it.
-
-    ``chunks[k]`` is a future of the :class:`~softdtw_core.batch.PackedCollection` of the
-    series ``bounds[k]:bounds[k+1]``. ``poll()`` runs after every map (the jobs' progress
-    and cancel check).
-    """
-
-    #: Chunk functions run on the task's thread only.
-    parallel = False
-
-    def __init__(self, client, chunks, bounds, lengths, d, poll=None):
-        self.client = client
-        self.chunks = chunks
-        self.bounds = bounds
-        self.lengths = lengths
-        self.d = d
-        self.poll = poll
-
-    def __len__(self):
-        return len(self.lengths)
-
-    def series(self, k) -> np.ndarray:
-        """Series ``k``, fetched from its worker."""
-        c = int(np.searchsorted(self.bounds, k, side="right")) - 1
-        return self.client.submit(_chunk_series, self.chunks[c], k - int(self.bounds[c]),
-                                  pure=False).result()
-
-    def subset(self, index) -> DaskCollection:
-        """The series ``index`` (ascending), in chunks that stay on the workers."""
-        index = np.asarray(index, dtype=np.int64)
-        pos = np.searchsorted(index, self.bounds)
-        chunks, bounds = [], [0]
-        for c, key in zip(range(len(self.chunks)), _keys("subset", len(self.chunks))):
-            local = index[pos[c]:pos[c + 1]] - self.bounds[c]
-            if len(local):
-                chunks.append(self.client.submit(_chunk_subset, self.chunks[c], local,
-                                                 key=key))
-                bounds.append(bounds[-1] + len(local))
-        return DaskCollection(self.client, chunks, np.array(bounds), self.lengths[index],
-                              self.d, self.poll)
-
-    def split(self, values) -> list:
-        """Futures of the chunks' pieces of a per-series array, held by the workers (their
-        recipes hold the pieces: a lost one is rebuilt like a chunk)."""
-        keys = _keys("piece", len(self.chunks))
-        return [self.client.submit(_piece, values[a:b], key=key)
-                for a, b, key in zip(self.bounds[:-1], self.bounds[1:], keys)]
-
-    def map(self, fn, *args, pieces=()):
-        """``[fn(chunk, False, *args, *pieces_of_the_chunk)]`` for every chunk, on the
-        workers."""
-        keys = _keys(fn.__name__.replace("_", "-"), len(self.chunks))
-        futures = [self.client.submit(fn, chunk, False, *args, *(p[c] for p in pieces), key=key)
-                   for c, (chunk, key) in enumerate(zip(self.chunks, keys))]
-        try:
-            results = self.client.gather(futures)
-        except BaseException:
-            self.client.cancel(futures)
-            raise
-        if self.poll is not None:
-            self.poll()
-        return results
-
-    def release(self) -> None:
-        """Forget the chunks (their tasks and data on the workers)."""
-        self.client.cancel(self.chunks)
-
-
-class _Input(NamedTuple):
-    """A validated input: the series (a list, or a Dask array validated on the workers)."""
-
-    data: list | da.Array
-    lengths: np.ndarray
-    d: int
-    univariate: bool
-
-
-def _input(X, name) -> _Input:
-    if isinstance(X, da.Array):
-        if X.ndim not in (2, 3) or 0 in X.shape:
-            raise ValueError(
-                f"{name} must be a non-empty Dask array of shape (n_series, length) or "
-                f"(n_series, length, d); got shape {X.shape}."
-            )
-        lengths = np.full(X.shape[0], X.shape[1], dtype=np.int64)
-        return _Input(X, lengths, X.shape[2] if X.ndim == 3 else 1, X.ndim == 2)
-    series = as_dataset(X, name)
-    lengths = np.array([s.shape[0] for s in series], dtype=np.int64)
-    return _Input(series, lengths, series[0].shape[1], given_without_d_axis(X))
-
-
-def _load(client, source: _Input, bounds, name) -> list:
-    """One loader task per chunk ``bounds[k]:bounds[k+1]``; returns their futures."""
-    keys = _keys("load", len(bounds) - 1)
-    if isinstance(source.data, da.Array):
-        X = source.data
-        blocks = X.rechunk((tuple(np.diff(bounds).tolist()),) + (-1,) * (X.ndim - 1))
-        return client.compute([
-            dask.delayed(_load_block)(block, name, int(start), dask_key_name=key)
-            for block, start, key in zip(blocks.to_delayed().ravel(), bounds[:-1], keys)])
-    with warnings.catch_warnings():  # the loader tasks hold the data on purpose (recipes)
-        warnings.filterwarnings("ignore", message="Sending large graph")
-        return [client.submit(_load_chunk, *pack(source.data[a:b]), key=key)
-                for a, b, key in zip(bounds[:-1], bounds[1:], keys)]
-
-
-def _collection(client, X, name, n_chunks):
-    """``(DaskCollection, univariate)`` of a list of series, an array or a Dask array."""
-    source = _input(X, name)
-    bounds = split_by_length(source.lengths, n_chunks)
-    chunks = _load(client, source, bounds, name)
-    return DaskCollection(client, chunks, bounds, source.lengths, source.d), source.univariate
-
-
 def _report(progress: Progress, done: int, total: int) -> None:
     if progress is not None and progress(done, total) is True:
         raise JobCancelled(f"Cancelled by the progress callback after {done} of {total}.")
@@ -434,8 +264,8 @@ class _TilePlan(NamedTuple):
     kind: int
     gamma: float
     radius: float
-    x: _Input
-    y: _Input
+    x: Input
+    y: Input
     symmetric: bool
     bounds_a: np.ndarray
     bounds_b: np.ndarray
@@ -447,8 +277,8 @@ def _plan_tiles(client, X, Y, gamma, cost, band) -> _TilePlan:
     if check_cost(cost) == "precomputed":
         raise ValueError("cost='precomputed' is not supported: the functions compare series.")
     radius = check_band(band)
-    x = _input(X, "X")
-    y = x if Y is None else _input(Y, "Y")
+    x = as_input(X, "X")
+    y = x if Y is None else as_input(Y, "Y")
     if x.d != y.d:
         raise ValueError(f"X and Y must have the same dimension d; got d={x.d} and d={y.d}.")
     check_band_lengths(radius, x.lengths, y.lengths)
@@ -461,23 +291,23 @@ def _run_tiles(client, plan: _TilePlan, divergence, progress, task, task_args, c
     for ``Y=None``) and hand each result to ``consume(i, j, result)`` as it finishes.
     Every task is cancelled on the way out (the job is done, failed or abandoned)."""
     kernel = (plan.kind, plan.gamma, plan.radius)
-    chunks_a = _load(client, plan.x, plan.bounds_a, "X")
-    chunks_b = chunks_a if plan.symmetric else _load(client, plan.y, plan.bounds_b, "Y")
+    chunks_a = load(client, plan.x, plan.bounds_a, "X")
+    chunks_b = chunks_a if plan.symmetric else load(client, plan.y, plan.bounds_b, "Y")
     held = chunks_a + ([] if plan.symmetric else chunks_b)
     pending = {}
     try:
         self_a = self_b = [None] * max(len(chunks_a), len(chunks_b))
         if divergence:
             self_a = [client.submit(_chunk_self_values, c, *kernel, key=key)
-                      for c, key in zip(chunks_a, _keys("self", len(chunks_a)))]
+                      for c, key in zip(chunks_a, task_keys("self", len(chunks_a)))]
             self_b = self_a if plan.symmetric else [
                 client.submit(_chunk_self_values, c, *kernel, key=key)
-                for c, key in zip(chunks_b, _keys("self", len(chunks_b)))]
+                for c, key in zip(chunks_b, task_keys("self", len(chunks_b)))]
             held += self_a + ([] if plan.symmetric else self_b)
         tiles = [(i, j) for i in range(len(chunks_a))
                  for j in range(i if plan.symmetric else 0, len(chunks_b))]
         name = task.__name__.strip("_").replace("_", "-")
-        for (i, j), key in zip(tiles, _keys(name, len(tiles))):
+        for (i, j), key in zip(tiles, task_keys(name, len(tiles))):
             future = client.submit(task, chunks_a[i], chunks_b[j], self_a[i], self_b[j],
                                    *kernel, plan.symmetric and i == j, *task_args(i, j),
                                    key=key)
@@ -715,7 +545,7 @@ def kmeans(client, X, n_clusters=3, *, gamma=1.0, init="k-means++", n_init=1, ma
         random_state=random_state, assignment=assignment, band=band,
         barycenter_max_iter=barycenter_max_iter, barycenter_tol=barycenter_tol,
     )
-    data, univariate = _collection(client, X, "X", CHUNKS_PER_THREAD * threads)
+    data, univariate = dask_collection(client, X, "X", CHUNKS_PER_THREAD * threads)
     try:
         model.validate_collection(data)
         per_run = model.max_iter + 1
@@ -787,7 +617,7 @@ def barycenter(client, X, gamma=1.0, *, weights=None, init="euclidean", objectiv
     True
     """
     threads = _threads(client)
-    data, univariate = _collection(client, X, "X", CHUNKS_PER_THREAD * threads)
+    data, univariate = dask_collection(client, X, "X", CHUNKS_PER_THREAD * threads)
     try:
         lam, length, gamma = check_options(len(data), weights, length, gamma, band)
         total = check_int(max_iter, "max_iter", minimum=0)
