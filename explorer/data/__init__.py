@@ -35,6 +35,7 @@ from .upload import (
     ParsedSeries,
     SeriesFileError,
     SkippedItem,
+    UploadOptions,
     UploadReport,
     parse_series_file,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "ParsedSeries",
     "SeriesFileError",
     "SkippedItem",
+    "UploadOptions",
     "UploadReport",
     "as_series_list",
     "assets_dir",

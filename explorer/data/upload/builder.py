@@ -1,0 +1,258 @@
+"""Collect the series a reader finds, then check and finish them into a ParsedSeries.
+
+Every reader (:mod:`~explorer.data.upload.wide`, :mod:`~explorer.data.upload.columns`,
+:mod:`~explorer.data.upload.long`, :mod:`~explorer.data.upload.ts`) fills a
+:class:`SeriesBuilder`: the series with NaN where a value is missing, their names, labels,
+the positions of the missing values, and the series it skipped. :func:`finish` then applies
+what is common to every layout:
+
+- the caps on the number of series and their length;
+- missing values inside a series: refused with their positions, or linearly interpolated
+  (``missing="interpolate"``); a value before the first (after the last) known value takes
+  the nearest known value;
+- z-normalisation, :math:`(x - \\bar x) / s` per series and channel (a constant channel is only
+  centred);
+- labels: ``int64`` when every label is a whole number that fits, else text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .errors import MAX_LISTED, SeriesFileError, number_ranges
+from .options import UploadOptions
+from .report import ParsedSeries, SkippedItem, UploadReport
+
+__all__ = ["SeriesBuilder", "finish", "interpolate", "labels_array", "strip_trailing_missing"]
+
+
+class SeriesBuilder:
+    """The series, names, labels, missing positions and skipped items of one file.
+
+    Parameters
+    ----------
+    cell_text : callable
+        ``cell_text(line, position)`` says where a value is in the file, for the message
+        that lists missing values (``"row 3, column 2"``, ``"line 5, dimension 1, value
+        2"``).
+    """
+
+    def __init__(self, cell_text: Callable[[int, Any], str]):
+        self.cell_text = cell_text
+        self.series: list[np.ndarray] = []
+        self.names: list[str] = []
+        self.labels: list[str] = []
+        self.missing_at: list[list[tuple[int, Any]]] = []  # per series: (line, position)
+        self.skipped: list[SkippedItem] = []
+        self.notes: list[str] = []
+        self.padded: list[str] = []  # rows/columns/cases whose missing tail was padding
+
+    def add(self, values: np.ndarray, missing_at: list[tuple[int, Any]], label: str,
+            name: str) -> None:
+        """Add one series (NaN where a value is missing inside it)."""
+        self.series.append(values)
+        self.missing_at.append(missing_at)
+        self.labels.append(label)
+        self.names.append(name)
+
+    def skip(self, where: str, reason: str) -> None:
+        """List one series as not loaded."""
+        self.skipped.append(SkippedItem(where, reason))
+
+
+def strip_trailing_missing(values: list[float]) -> list[float]:
+    """``values`` without its trailing NaN (padding of a shorter series)."""
+    end = len(values)
+    while end and np.isnan(values[end - 1]):
+        end -= 1
+    return values[:end]
+
+
+def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> ParsedSeries:
+    """Check, fill in and normalise the series of ``b``; complete ``report``.
+
+    Raises
+    ------
+    SeriesFileError
+        Without series, over a cap, with a single value in the whole file or in every
+        series, or with missing values inside a series when ``options.missing`` is
+        ``"error"``.
+    """
+    report.skipped = b.skipped
+    report.notes = b.notes
+    if b.padded:
+        what = ("rows " + number_ranges([int(r) for r in b.padded]) if b.padded[0].isdigit()
+                else ", ".join(b.padded[:MAX_LISTED]))
+        b.notes.insert(0, f"Trailing NaN/missing cells were read as padding at the end of "
+                          f"shorter series ({what}), not as missing values.")
+    if not b.series:
+        listed = "; ".join(f"{s.where}: {s.reason}" for s in b.skipped[:MAX_LISTED])
+        raise SeriesFileError("No series could be read from the file"
+                              + (f" ({listed})." if listed else "."))
+    _check_caps(b, options)
+    total = sum(s.size - int(np.isnan(s).sum()) for s in b.series)
+    if total == 1:
+        raise SeriesFileError("The file contains a single value; a time series needs at "
+                              "least two points.")
+    _fill_missing(b, report, options.missing)
+    if all(len(s) == 1 for s in b.series):
+        raise SeriesFileError(
+            "Every series has a single value, so there is nothing to compare over time."
+            + (f" The file was read in the {report.layout} layout; try another layout (for "
+               "example columns: one series per column)." if report.layout != "ts" else "")
+        )
+    short = [n for n, s in zip(b.names, b.series) if len(s) == 1]
+    if short:
+        report.notes.append(f"{len(short)} series have a single point: "
+                            + ", ".join(repr(n) for n in short[:MAX_LISTED]) + ".")
+    if options.znormalize:
+        _znormalize(b, report)
+    report.n_series = len(b.series)
+    report.lengths = [len(s) for s in b.series]
+    report.dimension = 1 if b.series[0].ndim == 1 else b.series[0].shape[1]
+    labels = None
+    if report.label_source is not None:
+        labels = labels_array(b.labels)
+        vals, counts = np.unique(labels, return_counts=True)
+        report.label_counts = {str(v): int(c) for v, c in zip(vals, counts)}
+    if len(set(report.lengths)) == 1:
+        series: np.ndarray | list[np.ndarray] = np.stack(b.series)
+    else:
+        series = b.series
+    return ParsedSeries(series, labels, b.names, report)
+
+
+def _check_caps(b: SeriesBuilder, options: UploadOptions) -> None:
+    if len(b.series) > options.max_series:
+        raise SeriesFileError(
+            f"The file has {len(b.series)} series, more than the limit of "
+            f"{options.max_series}. Upload fewer series, or raise the limit with max_series."
+        )
+    for s, name in zip(b.series, b.names):
+        if len(s) > options.max_length:
+            raise SeriesFileError(
+                f"Series {name!r} has {len(s)} points, more than the limit of "
+                f"{options.max_length}. Shorten or downsample it, or raise the limit with "
+                "max_length."
+            )
+
+
+def _fill_missing(b: SeriesBuilder, report: UploadReport, missing: str) -> None:
+    """Refuse (listing them) or interpolate the missing values inside series."""
+    gaps = [(name, at) for name, at in zip(b.names, b.missing_at) if at]
+    if not gaps:
+        return
+    n_missing = sum(len(at) for _, at in gaps)
+    if missing == "error":
+        cells = [b.cell_text(r, c) for _, at in gaps for r, c in at[:MAX_LISTED + 1]]
+        more = f" and {n_missing - MAX_LISTED} more" if n_missing > MAX_LISTED else ""
+        raise SeriesFileError(
+            f"{n_missing} missing value{'s' if n_missing > 1 else ''} inside series, at "
+            + "; ".join(cells[:MAX_LISTED]) + more
+            + ". Fill them in, or choose to interpolate missing values "
+            "(missing='interpolate')."
+        )
+    for i, s in enumerate(b.series):
+        if b.missing_at[i]:
+            b.series[i] = interpolate(s)
+    report.notes.append(
+        f"Interpolated {n_missing} missing value{'s' if n_missing > 1 else ''} linearly in "
+        f"{len(gaps)} series: " + ", ".join(repr(n) for n, _ in gaps[:MAX_LISTED])
+        + (f" and {len(gaps) - MAX_LISTED} more" if len(gaps) > MAX_LISTED else "")
+        + " (values before the first or after the last known value take the nearest "
+        "known value)."
+    )
+
+
+def interpolate(s: np.ndarray) -> np.ndarray:
+    """Fill the NaN of each channel of ``s`` linearly between its known values.
+
+    A NaN before the first (after the last) known value takes that value. Each filled
+    value is a convex combination of its two known neighbours, computed so that it stays
+    between them (and finite) even near the largest float.
+
+    Examples
+    --------
+    >>> interpolate(np.array([np.nan, 1.0, np.nan, 3.0, np.nan]))
+    array([1., 1., 2., 3., 3.])
+    >>> interpolate(np.array([1.7e308, np.nan, -1.7e308])).tolist()
+    [1.7e+308, 0.0, -1.7e+308]
+    """
+    s = s.copy()
+    for col in [s] if s.ndim == 1 else [s[:, c] for c in range(s.shape[1])]:
+        bad = np.isnan(col)
+        if not bad.any() or bad.all():
+            continue
+        known, holes = np.flatnonzero(~bad), np.flatnonzero(bad)
+        right = np.minimum(np.searchsorted(known, holes), len(known) - 1)
+        left = np.maximum(right - 1, 0)
+        left = np.where(known[right] < holes, right, left)  # after the last known value
+        x0, x1 = known[left], known[right]
+        y0, y1 = col[x0], col[x1]
+        w = np.divide(holes - x0, x1 - x0, out=np.zeros(len(holes)), where=x1 != x0)
+        w = np.clip(w, 0.0, 1.0)
+        col[holes] = np.clip(y0 * (1 - w) + y1 * w, np.minimum(y0, y1), np.maximum(y0, y1))
+    return s
+
+
+def _znormalize(b: SeriesBuilder, report: UploadReport) -> None:
+    """z-normalise every series per channel; a constant channel is only centred.
+
+    Each series is first divided by its largest absolute value (which leaves the z-scores
+    unchanged), so that values near the largest float cannot overflow the variance.
+    """
+    flat = 0
+    for i, s in enumerate(b.series):
+        scale = np.abs(s).max(axis=0)
+        scaled = s / np.where(scale == 0, 1.0, scale)
+        mu = scaled.mean(axis=0)
+        sd = scaled.std(axis=0)
+        flat += int(np.any(sd == 0))
+        b.series[i] = (scaled - mu) / np.where(sd == 0, 1.0, sd)
+    report.notes.append(
+        "Each series was z-normalised (mean 0, standard deviation 1"
+        + (" per channel" if b.series[0].ndim == 2 else "") + ")"
+        + (f"; {flat} constant series were only centred." if flat else ".")
+    )
+
+
+def labels_array(raw: list[str]) -> np.ndarray:
+    """``int64`` labels when all are whole numbers that fit (``'1'``, ``'-1'``, ``'2.0'``),
+    else the text.
+
+    Examples
+    --------
+    >>> labels_array(["1", "-1", "2.0"])
+    array([ 1, -1,  2])
+    >>> labels_array(["1", "a"]).tolist(), labels_array(["1", "99999999999999999999"]).tolist()
+    (['1', 'a'], ['1', '99999999999999999999'])
+    """
+    out = []
+    for r in raw:
+        v = _whole_number(r)
+        if v is None:
+            return np.asarray(raw, dtype=str)
+        out.append(v)
+    return np.asarray(out, dtype=np.int64)
+
+
+_INT64 = np.iinfo(np.int64)
+
+
+def _whole_number(text: str) -> int | None:
+    """The int64 value of a whole-number label, else None (exact for long integers)."""
+    t = text.strip()
+    try:
+        v = int(t)
+    except ValueError:
+        try:
+            f = float(t)
+        except ValueError:
+            return None
+        if not (np.isfinite(f) and f.is_integer()):
+            return None
+        v = int(f)
+    return v if _INT64.min <= v <= _INT64.max else None
