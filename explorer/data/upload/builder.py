@@ -26,11 +26,17 @@ from .errors import MAX_LISTED, SeriesFileError, number_ranges
 from .options import UploadOptions
 from .report import ParsedSeries, SkippedItem, UploadReport
 
-__all__ = ["SeriesBuilder", "finish", "interpolate", "labels_array", "strip_trailing_missing"]
+__all__ = [
+    "SeriesBuilder",
+    "finish",
+    "interpolate",
+    "labels_array",
+    "missing_values_error",
+]
 
 
 class SeriesBuilder:
-    """The series, names, labels, missing positions and skipped items of one file.
+    """The series, names, labels, missing values and skipped items of one file.
 
     Parameters
     ----------
@@ -38,37 +44,85 @@ class SeriesBuilder:
         ``cell_text(line, position)`` says where a value is in the file, for the message
         that lists missing values (``"row 3, column 2"``, ``"line 5, dimension 1, value
         2"``).
+    options : UploadOptions
+        Its caps on the number of series and their length.
     """
 
-    def __init__(self, cell_text: Callable[[int, Any], str]):
+    def __init__(self, cell_text: Callable[[int, Any], str], options: UploadOptions):
         self.cell_text = cell_text
+        self.max_series = options.max_series
+        self.max_length = options.max_length
         self.series: list[np.ndarray] = []
         self.names: list[str] = []
         self.labels: list[str] = []
-        self.missing_at: list[list[tuple[int, Any]]] = []  # per series: (line, position)
+        self.n_missing: list[int] = []  # per series: number of missing values inside it
+        self.first_missing: list[list[tuple[int, Any]]] = []  # and the places of the first
         self.skipped: list[SkippedItem] = []
         self.notes: list[str] = []
         self.padded: list[str] = []  # rows/columns/cases whose missing tail was padding
 
-    def add(self, values: np.ndarray, missing_at: list[tuple[int, Any]], label: str,
-            name: str) -> None:
-        """Add one series (NaN where a value is missing inside it)."""
+    def add(self, values: np.ndarray, label: str, name: str,
+            place: Callable[[int, int], tuple[int, Any]]) -> None:
+        """Add one series (NaN where a value is missing inside it).
+
+        Parameters
+        ----------
+        values : ndarray
+            ``(length,)`` or ``(length, d)``.
+        label, name : str
+        place : callable
+            ``place(i, c)``: the ``(line, position)`` in the file of value ``i`` of channel
+            ``c``, as :attr:`cell_text` takes them (called for the first missing values
+            only).
+
+        Raises
+        ------
+        SeriesFileError
+            Once the series are more than one over the cap: no need to read on.
+        """
+        self.check_count(len(self.series) + 1, final=False)
+        gaps = np.argwhere(np.isnan(values.reshape(len(values), -1)))
         self.series.append(values)
-        self.missing_at.append(missing_at)
         self.labels.append(label)
         self.names.append(name)
+        self.n_missing.append(len(gaps))
+        self.first_missing.append([place(int(i), int(c)) for i, c in gaps[:MAX_LISTED]])
 
     def skip(self, where: str, reason: str) -> None:
         """List one series as not loaded."""
         self.skipped.append(SkippedItem(where, reason))
 
+    def check_count(self, n: int, *, final: bool = True) -> None:
+        """Refuse more series than ``max_series``.
 
-def strip_trailing_missing(values: list[float]) -> list[float]:
-    """``values`` without its trailing NaN (padding of a shorter series)."""
-    end = len(values)
-    while end and np.isnan(values[end - 1]):
-        end -= 1
-    return values[:end]
+        ``n`` is the number of series of the file (``final``), or the number found so far
+        while reading: then the file is refused only once ``n`` is two over the cap, so
+        that a file one over the cap gets its exact count.
+        """
+        if n > self.max_series and (final or n > self.max_series + 1):
+            raise SeriesFileError(
+                f"The file has {'' if final else 'at least '}{n} series, more than the limit "
+                f"of {self.max_series}. Upload fewer series, or raise the limit with "
+                "max_series."
+            )
+
+    def check_length(self, name: str, n: int) -> None:
+        """Refuse a series longer than ``max_length``."""
+        if n > self.max_length:
+            raise SeriesFileError(
+                f"Series {name!r} has {n} points, more than the limit of {self.max_length}. "
+                "Shorten or downsample it, or raise the limit with max_length."
+            )
+
+
+def missing_values_error(n_missing: int, places: list[str]) -> SeriesFileError:
+    """The error for missing values inside series, listing the first of their ``places``."""
+    more = f" and {n_missing - MAX_LISTED} more" if n_missing > MAX_LISTED else ""
+    return SeriesFileError(
+        f"{n_missing} missing value{'s' if n_missing > 1 else ''} inside series, at "
+        + "; ".join(places[:MAX_LISTED]) + more
+        + ". Fill them in, or choose to interpolate missing values (missing='interpolate')."
+    )
 
 
 def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> ParsedSeries:
@@ -92,7 +146,9 @@ def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> Pa
         listed = "; ".join(f"{s.where}: {s.reason}" for s in b.skipped[:MAX_LISTED])
         raise SeriesFileError("No series could be read from the file"
                               + (f" ({listed})." if listed else "."))
-    _check_caps(b, options)
+    b.check_count(len(b.series))
+    for s, name in zip(b.series, b.names):
+        b.check_length(name, len(s))
     total = sum(s.size - int(np.isnan(s).sum()) for s in b.series)
     if total == 1:
         raise SeriesFileError("The file contains a single value; a time series needs at "
@@ -125,38 +181,18 @@ def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> Pa
     return ParsedSeries(series, labels, b.names, report)
 
 
-def _check_caps(b: SeriesBuilder, options: UploadOptions) -> None:
-    if len(b.series) > options.max_series:
-        raise SeriesFileError(
-            f"The file has {len(b.series)} series, more than the limit of "
-            f"{options.max_series}. Upload fewer series, or raise the limit with max_series."
-        )
-    for s, name in zip(b.series, b.names):
-        if len(s) > options.max_length:
-            raise SeriesFileError(
-                f"Series {name!r} has {len(s)} points, more than the limit of "
-                f"{options.max_length}. Shorten or downsample it, or raise the limit with "
-                "max_length."
-            )
-
-
 def _fill_missing(b: SeriesBuilder, report: UploadReport, missing: str) -> None:
     """Refuse (listing them) or interpolate the missing values inside series."""
-    gaps = [(name, at) for name, at in zip(b.names, b.missing_at) if at]
+    gaps = [(name, first) for name, n, first in zip(b.names, b.n_missing, b.first_missing)
+            if n]
     if not gaps:
         return
-    n_missing = sum(len(at) for _, at in gaps)
+    n_missing = sum(b.n_missing)
     if missing == "error":
-        cells = [b.cell_text(r, c) for _, at in gaps for r, c in at[:MAX_LISTED + 1]]
-        more = f" and {n_missing - MAX_LISTED} more" if n_missing > MAX_LISTED else ""
-        raise SeriesFileError(
-            f"{n_missing} missing value{'s' if n_missing > 1 else ''} inside series, at "
-            + "; ".join(cells[:MAX_LISTED]) + more
-            + ". Fill them in, or choose to interpolate missing values "
-            "(missing='interpolate')."
-        )
+        raise missing_values_error(n_missing, [b.cell_text(*p) for _, first in gaps
+                                               for p in first][:MAX_LISTED])
     for i, s in enumerate(b.series):
-        if b.missing_at[i]:
+        if b.n_missing[i]:
             b.series[i] = interpolate(s)
     report.notes.append(
         f"Interpolated {n_missing} missing value{'s' if n_missing > 1 else ''} linearly in "

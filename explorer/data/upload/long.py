@@ -86,7 +86,7 @@ def read_long(table: Table, options: UploadOptions) -> tuple[SeriesBuilder, str 
     if not vcols:
         raise SeriesFileError("The long layout needs at least one value column besides the id"
                               + (" and time" if tcol is not None else "") + " columns.")
-    b = SeriesBuilder(table.cell_text)
+    b = SeriesBuilder(table.cell_text, options)
     b.notes.append(
         f"Ids from {table.column_text(idc)}"
         + (f", time from {table.column_text(tcol)}" if tcol is not None else
@@ -185,6 +185,7 @@ def _read_long(b: SeriesBuilder, table: Table, id_col: int, time_col: int | None
                            lambda k: f"Row {data[k][0]}, {col}", "time")
     d = len(value_cols)
     present_all = np.zeros(d, dtype=bool)
+    loaded = 0
     per_id = []
     for key, idx in _group_rows(table, id_col).items():
         if times is not None:
@@ -197,6 +198,8 @@ def _read_long(b: SeriesBuilder, table: Table, id_col: int, time_col: int | None
                 vals[i, c] = table.value(toks[j], row, j)
         present = ~np.all(np.isnan(vals), axis=0)
         present_all |= present
+        loaded += bool(present.any())
+        b.check_count(loaded, final=False)
         label = _label_of(data, key, idx, label_col) if label_col is not None else ""
         per_id.append((key, rows, vals, present, label))
     if not present_all.any():
@@ -217,6 +220,5 @@ def _read_long(b: SeriesBuilder, table: Table, id_col: int, time_col: int | None
                 + " while other series do. All series need the same value columns."
             )
         v = vals[:, keep]
-        gaps = np.argwhere(np.isnan(v))
-        b.add(v[:, 0] if v.shape[1] == 1 else v,
-              [(rows[i], value_cols[keep[c]]) for i, c in gaps], label, key)
+        b.add(v[:, 0] if v.shape[1] == 1 else v, label, key,
+              lambda i, c, rows=rows: (rows[i], value_cols[keep[c]]))

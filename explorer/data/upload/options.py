@@ -187,9 +187,10 @@ def _flag(name: str, value: Any) -> bool:
     raise SeriesFileError(f"{name} must be True or False, got {value!r}.")
 
 
-def _column(name: str, ref: Any, *, may_be_false: bool) -> int | str | bool | None:
-    """A column reference: None, a 0-based column number, a header name (or False)."""
-    if ref is None or ref is False and may_be_false:
+def _column(name: str, ref: Any, *, may_be_false: bool, may_be_none: bool = True
+            ) -> int | str | bool | None:
+    """A column reference: a 0-based column number, a header name (or None, or False)."""
+    if ref is None and may_be_none or ref is False and may_be_false:
         return ref
     if isinstance(ref, str):
         return ref
@@ -208,7 +209,8 @@ def _value_columns(refs: Any) -> tuple[int | str, ...] | None:
         raise SeriesFileError(
             "value_columns must be a column (a number or a header name) or a non-empty list of "
             f"columns, got {refs!r}.")
-    return tuple(_column("value_columns", ref, may_be_false=False) for ref in refs)
+    return tuple(_column("value_columns", ref, may_be_false=False, may_be_none=False)
+                 for ref in refs)
 
 
 def _encoding(encoding: Any) -> str | None:

@@ -16,6 +16,7 @@ regression target last when the header declares one (:mod:`explorer.data.upload.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -73,7 +74,8 @@ def read_ts(text: str, report: UploadReport, options: UploadOptions) -> SeriesBu
     if start == len(lines):
         raise SeriesFileError(f"The .ts file has no cases: nothing follows its @data line "
                               f"(line {h.data_line}). Add one case per line after @data.")
-    b = SeriesBuilder(lambda line, at: f"line {line}, dimension {at[0] + 1}, value {at[1] + 1}")
+    b = SeriesBuilder(lambda line, at: f"line {line}, dimension {at[0] + 1}, value {at[1] + 1}",
+                      options)
     reader = _CaseReader(b, h, keep_labels)
     for case, (i, line) in enumerate(lines[start:], start=1):
         reader.read(case, i, line.strip())
@@ -123,19 +125,11 @@ def split_case(text: str) -> list[str]:
     """
     if "(" not in text:
         return text.split(":")
-    parts = re.split(r"([()])", text)  # text pieces at even indices, parentheses between
-    fields: list[list[str]] = [[]]
-    for k in range(0, len(parts), 2):
-        piece = parts[k]
-        if k + 1 < len(parts) and parts[k + 1] == ")":
-            fields[-1].append(piece)
-        else:
-            first, *rest = piece.split(":")
-            fields[-1].append(first)
-            fields.extend([r] for r in rest)
-        if k + 1 < len(parts):
-            fields[-1].append(parts[k + 1])
-    return ["".join(f) for f in fields]
+    inside = next(c for c in map(chr, itertools.count(0xE000)) if c not in text)
+    parts = re.split(r"([()])", text) + [""]  # text pieces, each followed by its parenthesis
+    masked = "".join([(piece.replace(":", inside) if paren == ")" else piece) + paren
+                      for piece, paren in zip(parts[0::2], parts[1::2])])
+    return [field.replace(inside, ":") for field in masked.split(":")]
 
 
 class _CaseReader:
@@ -173,9 +167,8 @@ class _CaseReader:
                     "while the other dimensions have some. Fill it in, or remove the case."
                 )
         orders = [o for _, o, _ in dims]
-        gaps = np.argwhere(np.isnan(arr.reshape(len(arr), -1)))
-        self.b.add(arr, [(line, (int(d), int(orders[d][k]))) for k, d in gaps],
-                   label if self.keep_labels else "", f"case {case}")
+        self.b.add(arr, label if self.keep_labels else "", f"case {case}",
+                   lambda i, c: (line, (c, int(orders[c][i]))))
 
     def _fields(self, case: int, line: int, text: str) -> tuple[list[str], str]:
         """A case's dimension fields and its label (``""`` when the file has none)."""

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .builder import SeriesBuilder, strip_trailing_missing
+from .builder import SeriesBuilder
 from .options import UploadOptions
 from .table import ID_NAMES, LABEL_NAMES, Table
 
@@ -68,7 +68,7 @@ def read_wide(table: Table, options: UploadOptions, layout: str) -> tuple[Series
                 idc = 0
             else:
                 lab = 0
-    b = SeriesBuilder(table.cell_text)
+    b = SeriesBuilder(table.cell_text, options)
     _read_rows(b, table, lab, idc)
     if idc is not None:
         b.notes.append(f"Series names taken from {table.column_text(idc)}.")
@@ -114,7 +114,7 @@ def _read_rows(b: SeriesBuilder, table: Table, label_col: int | None, id_col: in
             vals.append(table.value(tok, row, j))
             cols.append(j)
         n_all = len(vals)
-        vals = strip_trailing_missing(vals)
+        vals = _strip_trailing_missing(vals)
         if vals and len(vals) < n_all and any(tok.strip() for tok in toks[len(toks) - (
                 n_all - len(vals)):]):
             b.padded.append(str(row))
@@ -126,6 +126,13 @@ def _read_rows(b: SeriesBuilder, table: Table, label_col: int | None, id_col: in
         if label_col is not None and (not label or table.cells.is_missing(label)):
             b.skip(f"row {row}", "the label cell is empty")
             continue
-        arr = np.asarray(vals, dtype=np.float64)
-        b.add(arr, [(row, cols[k]) for k in np.flatnonzero(np.isnan(arr))], label,
-              name or f"row {row}")
+        b.add(np.asarray(vals, dtype=np.float64), label, name or f"row {row}",
+              lambda i, c, row=row, cols=cols: (row, cols[i]))
+
+
+def _strip_trailing_missing(values: list[float]) -> list[float]:
+    """``values`` without its trailing NaN (padding of a shorter series)."""
+    end = len(values)
+    while end and np.isnan(values[end - 1]):
+        end -= 1
+    return values[:end]
