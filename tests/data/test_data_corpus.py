@@ -5,18 +5,11 @@ message or the parsed result (layout, sizes, labels, names, values, skipped seri
 ``series_in_file``: the number of series the file holds, counted by hand).
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from explorer.data import SeriesFileError, as_series_list, parse_series_file
-from tests.data.upload_checks import check_parsed, series_in_file
-
-CORPUS = Path(__file__).resolve().parents[1] / "data_corpus"
-EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
-FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "expected.json")
+from tests.data.upload_checks import CORPUS, EXPECTED, FILES, check_parsed, series_in_file
 
 
 def test_corpus_is_complete_and_large_enough():

@@ -28,11 +28,8 @@ from pathlib import Path
 import pytest
 
 from explorer.data import SeriesFileError, parse_series_file
-from tests.data.upload_checks import check_parsed
+from tests.data.upload_checks import CORPUS, EXPECTED, FILES, check_parsed
 
-CORPUS = Path(__file__).resolve().parents[1] / "data_corpus"
-FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "expected.json")
-CORPUS_KWARGS = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 TIME_LIMIT = 2.0  # seconds per parse: a hang guard, not a speed test
 MAX_INPUT = 500_000  # bytes: longer inputs are cut (parsing is linear, about 1 s per MB)
 CI_SEEDS = range(8)
@@ -165,7 +162,7 @@ def fuzz_input(rng: random.Random) -> tuple[bytes, str, dict]:
         data = rng.choice(MUTATIONS)(rng, data, other)[:MAX_INPUT]
     if rng.random() < 0.15:
         name = Path(name).stem + rng.choice(EXTENSIONS)
-    kwargs = dict(CORPUS_KWARGS.get(name, {}).get("kwargs", {}))
+    kwargs = dict(EXPECTED.get(name, {}).get("kwargs", {}))
     if rng.random() < 0.3:
         kwargs.update(rng.choice(OPTIONS))
     return data, name, kwargs

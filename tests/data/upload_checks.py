@@ -1,19 +1,29 @@
-"""Checks shared by the upload tests: a parsed result is valid and accounts for every series.
+"""The upload test corpus, and checks that a parsed result accounts for every series.
 
-:func:`series_in_file` counts the series of a file from its raw text, independently of the
-parser's report, in the layout the parser read it (rows, cases, ids or columns);
-:func:`check_parsed` asserts that a :class:`~explorer.data.ParsedSeries` is valid and that
-loaded + skipped series add up to that count.
+``tests/data_corpus`` holds malformed and edge-case files; ``expected.json`` gives each
+one's exact outcome (:data:`EXPECTED`). :func:`series_in_file` counts the series of a file
+from its raw text, independently of the parser's report, in the layout the parser read it
+(rows, cases, ids or columns); :func:`check_parsed` asserts that a
+:class:`~explorer.data.ParsedSeries` is valid and that loaded + skipped series add up to
+that count.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 
 from explorer.data import as_series_list
+
+__all__ = ["CORPUS", "EXPECTED", "FILES", "check_parsed", "series_in_file"]
+
+CORPUS = Path(__file__).resolve().parents[1] / "data_corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "expected.json")
 
 _ENCODINGS = {"UTF-8": "utf-8", "UTF-8 with BOM": "utf-8-sig", "UTF-16": "utf-16",
               "Windows-1252": "cp1252", "Latin-1": "latin-1"}
