@@ -506,3 +506,16 @@ def test_structural_errors_that_raised_other_exceptions():
     with pytest.raises(SeriesFileError, match=r"^Line 1: @dimensions must be followed by a "
                                               r"positive whole number, got '9{60}…'"):
         parse_series_file(b"@dimensions " + b"9" * 5000 + b"\n@data\n1,2\n", "d.ts")
+
+
+def test_a_label_too_long_for_the_labels_array_is_refused():
+    # the labels are a fixed-width text array: one label of 450,000 characters among 1,888
+    # rows asked for 3.4 GB
+    ok = parse_series_file(b"label,t0,t1\n" + b"x" * 1000 + b",1,2\nb,3,4\n", "l.csv")
+    assert ok.labels.tolist() == ["x" * 1000, "b"]
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(b"label,t0,t1\n" + b"x" * 1001 + b",1,2\nb,3,4\n", "l.csv")
+    assert str(info.value) == (
+        f"The label of 'row 2' ('{'x' * 60}…', from column 1 ('label')) has 1,001 characters; "
+        "a label has at most 1,000. Check that the labels are read from the right column, or "
+        "read the file without labels (label_column=False).")

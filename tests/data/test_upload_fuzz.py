@@ -47,7 +47,7 @@ TOKENS = (
     b"@classLabel true " + b"9" * 30, b"@targetLabel true", b"@dimensions 3",
     b"@dimensions " + b"9" * 5000, b"@seriesLength 0", b"@equalLength true",
     b"@univariate false", b"@missing true", b"@problemName x", b"label", b"id", b"time",
-    b"class", b"1,5", b"0x1F", b"1_000", b"\xe2\x80\xaf", b"\xc2\xa0",
+    b"class", b"1,5", b"0x1F", b"1_000", b"\xe2\x80\xaf", b"\xc2\xa0", b"x" * 3000,
 )
 OPTIONS = (
     {"layout": "wide"}, {"layout": "ucr"}, {"layout": "columns"}, {"layout": "long"},
@@ -56,7 +56,9 @@ OPTIONS = (
     {"label_column": 0}, {"header": True}, {"header": False}, {"delimiter": ";"},
     {"delimiter": "whitespace"}, {"decimal": ","}, {"layout": "long", "time_column": False},
     {"layout": "long", "id_column": 0, "time_column": 1}, {"max_series": 3},
-    {"max_length": 4},
+    {"max_length": 4}, {"layout": "long", "value_columns": [1]}, {"id_column": "id"},
+    {"time_column": "time"}, {"label_column": "label"}, {"layout": "wide", "id_column": 0},
+    {"layout": "ucr", "label_column": 2}, {"encoding": "utf-16"}, {"encoding": "cp1252"},
 )
 EXTENSIONS = (".csv", ".tsv", ".txt", ".ts", ".dat", "")
 _STAMPED_CASE = b",".join(b"(2007-01-01 00:00:%02d,%d)" % (k, k) for k in range(20))

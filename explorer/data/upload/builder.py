@@ -12,7 +12,8 @@ what is common to every layout:
   the nearest known value;
 - z-normalisation, :math:`(x - \\bar x) / s` per series and channel (a constant channel is only
   centred);
-- labels: ``int64`` when every label is a whole number that fits, else text.
+- labels: ``int64`` when every label is a whole number that fits, else text (at most
+  :data:`MAX_LABEL_CHARS` characters each).
 """
 
 from __future__ import annotations
@@ -22,17 +23,22 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MAX_LISTED, SeriesFileError, number_ranges
+from .errors import MAX_LISTED, SeriesFileError, clip, number_ranges
 from .options import UploadOptions
 from .report import ParsedSeries, SkippedItem, UploadReport
 
 __all__ = [
+    "MAX_LABEL_CHARS",
     "SeriesBuilder",
     "finish",
     "interpolate",
     "labels_array",
     "missing_values_error",
 ]
+
+
+MAX_LABEL_CHARS = 1000
+"""The longest label: labels are returned as a fixed-width text array."""
 
 
 class SeriesBuilder:
@@ -171,6 +177,7 @@ def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> Pa
     report.dimension = 1 if b.series[0].ndim == 1 else b.series[0].shape[1]
     labels = None
     if report.label_source is not None:
+        _check_label_lengths(b, report.label_source)
         labels = labels_array(b.labels)
         vals, counts = np.unique(labels, return_counts=True)
         report.label_counts = {str(v): int(c) for v, c in zip(vals, counts)}
@@ -253,6 +260,18 @@ def _znormalize(b: SeriesBuilder, report: UploadReport) -> None:
         + (" per channel" if b.series[0].ndim == 2 else "") + ")"
         + (f"; {flat} constant series were only centred." if flat else ".")
     )
+
+
+def _check_label_lengths(b: SeriesBuilder, source: str) -> None:
+    """Refuse a label longer than :data:`MAX_LABEL_CHARS` (the labels array is fixed-width)."""
+    for name, label in zip(b.names, b.labels):
+        if len(label) > MAX_LABEL_CHARS:
+            raise SeriesFileError(
+                f"The label of {name!r} ({clip(label)!r}, from {source}) has {len(label):,} "
+                f"characters; a label has at most {MAX_LABEL_CHARS:,}. Check that the labels "
+                "are read from the right column, or read the file without labels "
+                "(label_column=False)."
+            )
 
 
 def labels_array(raw: list[str]) -> np.ndarray:

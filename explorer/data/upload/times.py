@@ -120,16 +120,20 @@ def _dates(texts: list[str]) -> tuple[np.ndarray, list[bool | None]]:
             parsed = pd.Series([_timestamp(texts[k]) for k in rest], dtype=object)
         for k, stamp in zip(rest, parsed):
             if stamp is not pd.NaT:
-                zoned[k] = stamp.tzinfo is not None
                 seconds[k] = _pandas_seconds(stamp)
+                zoned[k] = None if np.isnan(seconds[k]) else stamp.tzinfo is not None
     return seconds, zoned
 
 
 def _pandas_seconds(stamp: pd.Timestamp) -> float:
-    """Seconds since the epoch of a pandas timestamp (to the nanosecond)."""
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return (stamp - _PANDAS_EPOCH) / pd.Timedelta(seconds=1)
+    """Seconds since the epoch of a pandas timestamp (to the nanosecond); NaN if out of
+    range."""
+    try:
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        return (stamp - _PANDAS_EPOCH) / pd.Timedelta(seconds=1)
+    except _PANDAS_ERRORS:
+        return math.nan
 
 
 def _timestamp(text: str) -> pd.Timestamp:
