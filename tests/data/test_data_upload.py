@@ -519,3 +519,23 @@ def test_a_label_too_long_for_the_labels_array_is_refused():
         f"The label of 'row 2' ('{'x' * 60}…', from column 1 ('label')) has 1,001 characters; "
         "a label has at most 1,000. Check that the labels are read from the right column, or "
         "read the file without labels (label_column=False).")
+
+
+def test_the_series_cap_is_enforced_while_reading():
+    # exact when the file is one over the cap (see test_default_caps), else "at least"
+    rows = b"".join(b"%d,%d\n" % (k, k + 1) for k in range(10))
+    with pytest.raises(SeriesFileError, match=r"^The file has at least 5 series, more than "
+                                              r"the limit of 3\. Upload fewer series"):
+        parse_series_file(rows, "w.csv", max_series=3)
+    ids = b"id,v\n" + b"".join(b"s%d,%d\n" % (k, k) for k in range(10))
+    with pytest.raises(SeriesFileError, match=r"^The file has at least 5 series, more than "
+                                              r"the limit of 3\."):
+        parse_series_file(ids, "l.csv", max_series=3)
+    cases = b"@data\n" + b"1,2\n" * 10
+    with pytest.raises(SeriesFileError, match=r"^The file has at least 5 series"):
+        parse_series_file(cases, "c.ts", max_series=3)
+    # the columns layout counts its columns before building any
+    columns = b"a,b,c,d,e,f\n" + b"1,2,3,4,5,\n" * 2
+    with pytest.raises(SeriesFileError, match=r"^The file has 5 series, more than the limit "
+                                              r"of 3\."):
+        parse_series_file(columns, "c.csv", max_series=3)
