@@ -39,6 +39,14 @@ _ANY_LENGTH = {
         "DTW model (the check expects an error)"
     ),
 }
+_ANY_LENGTH_CLASSIFIER = {
+    "check_classifiers_train": (
+        "predicting series of another length than the training series is valid for a DTW "
+        "model (the check expects an error); the rest of that check (fit on lists, classes_, "
+        "predict_proba agreeing with predict, rows summing to one) is asserted in "
+        "test_classification.py"
+    ),
+}
 # scikit-learn skips this one itself unless SCIPY_ARRAY_API=1; it does not apply either: the
 # estimators run NumPy arrays through Numba kernels (no array API support is claimed).
 _SKIPPED_BY_SCIKIT_LEARN = {"check_array_api_input"}
@@ -48,6 +56,9 @@ ESTIMATORS = [
     (sd.DBAKMeans(3, max_iter=5, barycenter_max_iter=5), _NOT_APPLICABLE | _ANY_LENGTH),
     (sd.EuclideanKMeans(3), _NOT_APPLICABLE),
     (sd.MLPPredictor((10,), max_iter=50), _NOT_APPLICABLE),
+    (sd.SoftDTWNearestCentroid(0.1, barycenter_params={"max_iter": 5}),
+     _NOT_APPLICABLE | _ANY_LENGTH | _ANY_LENGTH_CLASSIFIER),
+    (sd.SoftDTWKNeighborsClassifier(1, 0.1), _NOT_APPLICABLE | _ANY_LENGTH_CLASSIFIER),
 ]
 
 
