@@ -19,7 +19,7 @@ For every univariate UCR dataset (train / test splits as published):
 Reported: test accuracy, the γ chosen (and γ / c, with c the cell cost of
 :func:`softdtw_core.suggest_gamma`), fit time (with the cross-validation) and predict time.
 ``--sweep`` instead prints, for γ = f c over a wide range of f, the test accuracy of both
-soft-DTW classifiers: the evidence for ``suggest_gamma``'s fraction f = 0.1.
+soft-DTW classifiers: the evidence for ``suggest_gamma``'s fraction f = 1.
 
 Results go to ``benchmarks/results/classification.json`` (``classification_sweep.json``).
 The machine load is printed too: on a shared 2-core machine the times grow with it.
@@ -50,7 +50,7 @@ from explorer.data import DATASETS, load_dataset  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 METHODS = ("soft-DTW NC", "Euclidean NC", "soft-DTW 1-NN", "1-NN Euclidean", "1-NN DTW")
 SWEEP_FRACTIONS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-GRID_POINTS = 7  # gamma_grid(X_train, num=7): f = 0.01 … 1 around f = 0.1
+GRID_POINTS = 7  # gamma_grid(X_train, num=7): f = 0.1 … 10 around f = 1
 
 
 def bundled():

@@ -55,7 +55,8 @@ def test_gamma_scales_as_the_square_of_the_data(rng, scale):
 def test_fraction_seed_and_layouts(rng):
     X = _waves(rng, n=12)
     s = sd.suggest_gamma(X)
-    assert sd.suggest_gamma(X, fraction=0.5).gamma == pytest.approx(5 * s.gamma, rel=1e-12)
+    assert sd.suggest_gamma(X, fraction=0.5).gamma == pytest.approx(
+        0.5 / sd.gamma.DEFAULT_FRACTION * s.gamma, rel=1e-12)
     assert sd.suggest_gamma(X).gamma == s.gamma  # seeded by default: reproducible
     assert sd.suggest_gamma(X, random_state=np.random.default_rng(3)).gamma > 0
     assert s.n_pairs == 8 * 8 and len(s.anchor_costs) == 8  # at most 8 anchors
@@ -77,7 +78,8 @@ def test_gamma_grid_is_log_uniform_around_the_suggestion(rng):
     assert sd.gamma_grid(X, num=1).tolist() == [center]
     even = sd.gamma_grid(X, num=4)
     assert even[-1] / even[0] == pytest.approx(100.0) and np.all(np.diff(np.log(even)) > 0)
-    assert sd.gamma_grid(X, num=3, fraction=1.0)[1] == pytest.approx(10 * center)
+    assert sd.gamma_grid(X, num=3, fraction=0.1)[1] == pytest.approx(
+        0.1 / sd.gamma.DEFAULT_FRACTION * center)
 
 
 @pytest.mark.parametrize("call, match", [
