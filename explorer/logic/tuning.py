@@ -131,7 +131,7 @@ def prepare(series, labels, names=None, *, n_folds: int = 5,
     lab = lab.astype(str)
     classes, counts = np.unique(lab, return_counts=True)
     if len(classes) < 2:
-        raise ValueError(f"All series have the same label ({classes[0]!r}): accuracy needs at "
+        raise ValueError(f"All series have the same label ({str(classes[0])!r}): accuracy needs at "
                          "least two classes. Switch *Use the labels* off to tune without "
                          "them (k-means).")
     single = classes[counts < 2]
@@ -144,7 +144,7 @@ def prepare(series, labels, names=None, *, n_folds: int = 5,
     folds = int(n_folds)
     if counts.min() < folds:
         folds = int(counts.min())
-        notes.append(f"{n_folds} folds asked, but class {classes[counts.argmin()]!r} has only "
+        notes.append(f"{n_folds} folds asked, but class {str(classes[counts.argmin()])!r} has only "
                      f"{counts.min()} series: {folds} folds are used (each fold needs a series "
                      "of every class).")
     return TuningData(coll.series, lab, coll.names, folds, tuple(notes))

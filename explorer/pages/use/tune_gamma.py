@@ -107,7 +107,8 @@ def _run(td, gammas, params, suggested: float, progress) -> None:
            "names": td.names, "labels": td.labels, "classes": td.classes,
            "suggested": suggested}
     st.session_state[RECORD] = rec  # kept, with the points done, if the run is interrupted
-    result = tuning.tune(td, gammas, seed=params["seed"], k=params["k"] or 3, progress=progress,
+    result = tuning.tune(td, gammas, seed=params["seed"], k=params["k"] or 3,
+                         budget_seconds=tuning.BUDGET_SECONDS, progress=progress,
                          on_point=rec["result"].points.append)
     rec["result"].complete, rec["result"].message = result.complete, result.message
 
