@@ -20,6 +20,8 @@ __all__ = ["barycenters_figure", "confusion_figure", "curves_figure"]
 
 CHOSEN_COLOUR = "#d62728"
 SUGGESTED_COLOUR = "#7f7f7f"
+SCORE_COLOURS = ["#17becf", "#ff7f0e"]  # the two accuracies (or the silhouette)
+ENTROPY_COLOUR = "#8c564b"
 
 
 def _row(name: str) -> int:
@@ -59,7 +61,8 @@ def curves_figure(table: dict, *, supervised: bool, chosen: float, suggested: fl
     middle = "barycenter DTW loss" if supervised else "k-means DTW inertia"
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
                         subplot_titles=(top, middle, "mean path entropy (nats)"))
-    colours = iter(CLUSTER_COLOURS * 4)
+    colours = {1: iter(SCORE_COLOURS), 2: iter(CLUSTER_COLOURS * 4),  # classes as in the
+               3: iter([ENTROPY_COLOUR])}                              # barycenter panels
     spans: dict[int, tuple[float, float]] = {}
     for name, values in table.items():
         if name in ("gamma", "seconds"):
@@ -69,7 +72,7 @@ def curves_figure(table: dict, *, supervised: bool, chosen: float, suggested: fl
         lo, hi = spans.get(row, (min(finite), max(finite)))
         spans[row] = (min(lo, *finite), max(hi, *finite))
         fig.add_trace(go.Scatter(x=f32(g), y=f32(values), name=safe(name), mode="lines+markers",
-                                 line={"color": next(colours)}), row=row, col=1)
+                                 line={"color": next(colours[row])}), row=row, col=1)
     if supervised:
         spans[1] = (0.0, 1.0)
     _marker(fig, chosen, spans, name=f"chosen γ = {formatting.number(chosen, 4)}",
