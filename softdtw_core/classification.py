@@ -116,7 +116,27 @@ def _series(X, d=None):
     return series
 
 
-class SoftDTWNearestCentroid(TransformerMixin, ClassifierMixin, BaseEstimator):
+class _SoftDTWClassifier(ClassifierMixin, BaseEstimator):
+    """What both classifiers share: ``predict`` is the class of highest probability."""
+
+    def predict(self, X):
+        """The class of highest probability: the nearest centroid (nearest centroid), the
+        class with the most (weighted) votes (k-NN); ties go to the first in ``classes_``.
+
+        Parameters
+        ----------
+        X : list of series or ndarray, shape (N, length) or (N, length, d)
+            The series.
+
+        Returns
+        -------
+        ndarray, shape (N,)
+        """
+        most_likely = np.argmax(self.predict_proba(X), axis=1)
+        return self.classes_[most_likely]
+
+
+class SoftDTWNearestCentroid(TransformerMixin, _SoftDTWClassifier):
     r"""Nearest centroid under soft-DTW: one soft-DTW barycenter per class.
 
     ``fit`` computes, for each class, the barycenter of its series under ``L`` (module
@@ -250,21 +270,6 @@ class SoftDTWNearestCentroid(TransformerMixin, ClassifierMixin, BaseEstimator):
         return soft_dtw_cdist(series, list(self.centroids_), self.gamma,
                               divergence=self.metric == "divergence", band=self.band)
 
-    def predict(self, X):
-        """The class of the nearest centroid, ``classes_[argmin_k L(x, c_k)]``.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, length) or (N, length, d)
-            The series.
-
-        Returns
-        -------
-        ndarray, shape (N,)
-        """
-        nearest = np.argmin(self.transform(X), axis=1)
-        return self.classes_[nearest]
-
     def predict_proba(self, X):
         """``softmax(-L(x, c_k) / T)`` over the classes (module docstring).
 
@@ -289,7 +294,7 @@ class SoftDTWNearestCentroid(TransformerMixin, ClassifierMixin, BaseEstimator):
         return P / P.sum(axis=1, keepdims=True)
 
 
-class SoftDTWKNeighborsClassifier(ClassifierMixin, BaseEstimator):
+class SoftDTWKNeighborsClassifier(_SoftDTWClassifier):
     r"""k nearest neighbours under soft-DTW.
 
     ``predict`` takes the ``n_neighbors`` training series nearest to ``x`` under ``L``
@@ -401,18 +406,3 @@ class SoftDTWKNeighborsClassifier(ClassifierMixin, BaseEstimator):
         votes = np.zeros((len(series), len(self.classes_)))
         np.add.at(votes, (np.arange(len(series))[:, None], self._index[nearest]), w)
         return votes / votes.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        """The class with the most (weighted) votes among the nearest series.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, length) or (N, length, d)
-            The series.
-
-        Returns
-        -------
-        ndarray, shape (N,)
-        """
-        most_votes = np.argmax(self.predict_proba(X), axis=1)
-        return self.classes_[most_votes]

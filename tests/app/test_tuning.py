@@ -14,21 +14,14 @@ from explorer.logic import tuning
 from explorer.plots import tuning as plots
 from explorer.web.sidebar import GAMMA_OPTIONS
 
+from ..core.conftest import bumps_and_steps
 from .conftest import decode
 
 
 @pytest.fixture(scope="module")
 def shapes():
-    """Bumps and steps at random positions, 6 of each, length 24, labels 'bump' / 'step'."""
-    rng = np.random.default_rng(5)
-    t = np.arange(24.0)
-    X, y = [], []
-    for label, make in (("bump", lambda c: np.exp(-0.5 * ((t - c) / 2.0) ** 2)),
-                        ("step", lambda c: (t > c).astype(float))):
-        for _ in range(6):
-            X.append(make(rng.uniform(6, 18)) + 0.05 * rng.standard_normal(24))
-            y.append(label)
-    return np.array(X), np.array(y)
+    """6 bumps and 6 steps of length 24, labels 'bump' and 'step'."""
+    return bumps_and_steps(np.random.default_rng(5), length=24, labels=("bump", "step"))
 
 
 @pytest.fixture(scope="module")

@@ -13,22 +13,13 @@ from sklearn.preprocessing import FunctionTransformer
 
 import softdtw_core as sd
 
-from .conftest import naive_dtw
+from .conftest import bumps_and_steps, naive_dtw
 
 
 @pytest.fixture(scope="module")
 def shapes():
-    """Bumps and steps at random positions, 6 of each, length 30 (DTW tells them apart,
-    the Euclidean distance much less)."""
-    rng = np.random.default_rng(13)
-    t = np.arange(30.0)
-    X, y = [], []
-    for label, make in (("bump", lambda c: np.exp(-0.5 * ((t - c) / 2.0) ** 2)),
-                        ("step", lambda c: (t > c).astype(float))):
-        for _ in range(6):
-            X.append(make(rng.uniform(8, 22)) + 0.05 * rng.standard_normal(30))
-            y.append(label)
-    return np.array(X), np.array(y)
+    """6 bumps and 6 steps of length 30, labels 'bump' and 'step'."""
+    return bumps_and_steps(np.random.default_rng(13), length=30, labels=("bump", "step"))
 
 
 def _dtw(x, y):
