@@ -299,7 +299,7 @@ def tune(td: TuningData, gammas, *, seed: int = 0, k: int = 3,
     ``progress(fraction, text)`` and ``should_stop()`` are called between two grid points
     only; ``on_point(point)`` after each point (a page stores them as they come, so that an
     interrupted run keeps what it did). No new point starts once ``budget_seconds`` have
-    passed. ``k`` is the number of clusters of an unsupervised run.
+    passed. ``k`` is the number of clusters of an unsupervised run (ignored with labels).
     """
     gammas = [float(g) for g in gammas]
     if not gammas:

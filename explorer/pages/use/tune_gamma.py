@@ -14,7 +14,6 @@ APPLIED = "tg_applied"
 # a bound widget writes its *displayed* option text to the URL: options are short words
 SOURCES = {"dataset": "bundled UCR/UEA", "upload": "from Your data"}
 GRIDS = {"suggested": "around the suggested γ", "custom": "typed below"}
-SHOWN_BARYCENTERS = 4  # small multiples: at most this many γ
 
 FAQ = """
 **Which γ should I use?** There is no universal value: γ is measured in the units of the
@@ -107,7 +106,7 @@ def _run(td, gammas, params, suggested: float, progress) -> None:
            "names": td.names, "labels": td.labels, "classes": td.classes,
            "suggested": suggested}
     st.session_state[RECORD] = rec  # kept, with the points done, if the run is interrupted
-    result = tuning.tune(td, gammas, seed=params["seed"], k=params["k"] or 3,
+    result = tuning.tune(td, gammas, seed=params["seed"], k=params["k"],
                          budget_seconds=tuning.BUDGET_SECONDS, progress=progress,
                          on_point=rec["result"].points.append)
     rec["result"].complete, rec["result"].message = result.complete, result.message
@@ -154,8 +153,8 @@ def _results(rec: dict, params: dict, channel: int) -> None:
                  key="tg_curves")
     st.markdown(f"**Chosen:** {why}")
     _apply_button(chosen.gamma)
-    shown = sorted({0, pick, len(result.points) - 1, len(result.points) // 2})
-    shown = shown[:SHOWN_BARYCENTERS]
+    # small multiples: the first, middle and last γ and the chosen one
+    shown = sorted({0, len(result.points) // 2, len(result.points) - 1, pick})
     names = ([str(c) for c in classes] if supervised
              else [f"cluster {k}" for k in range(len(chosen.centers))])
     st.markdown("**Barycenters** " + ("of each class" if supervised else "of the k-means "
