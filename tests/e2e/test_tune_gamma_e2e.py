@@ -24,7 +24,9 @@ def test_tune_gamma_runs_and_hands_gamma_to_every_page(app_url, app_page):
     with rerun(app_page):
         app_page.locator(".st-key-tg_run button").click()
     assert_no_exception(app_page)
-    app_page.get_by_text("All 3 values of γ done").wait_for()
+    app_page.get_by_text("All 3 values of γ done").wait_for()  # drawn before the charts:
+    app_page.locator("[data-testid='stPlotlyChart']").nth(2).wait_for()  # wait for them too
+    wait_for_app(app_page)
     assert app_page.locator("[data-testid='stPlotlyChart']").count() == 3
     shot(app_page, "use-tune-gamma.png", docs="use-tune-gamma.png")
     app_page.set_viewport_size({"width": 1500, "height": 1000})
