@@ -32,7 +32,7 @@ import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
-from explorer.logic import clustering, learning, teaching
+from explorer.logic import clustering, learning, teaching, tuning
 from explorer.plots import teaching as teaching_plots
 
 __all__ = [
@@ -49,6 +49,8 @@ __all__ = [
     "enumeration",
     "gamma_figure",
     "gamma_frames",
+    "gamma_grid",
+    "gamma_suggestion",
     "gamma_sweep",
     "interpolation_grid",
     "optimal_path",
@@ -57,6 +59,7 @@ __all__ = [
     "sample_csv",
     "synthetic_set",
     "tables",
+    "tuning_data",
     "warm_up",
 ]
 
@@ -77,6 +80,10 @@ LIMITS = {
     "parse_upload": 16,  # an uploaded file, parsed with the page's overrides
     "pairwise_matrix": 8,
     "sample_csv": 1,
+    # Tune γ page (st.cache_data)
+    "tuning_data": 8,  # a labelled collection after the page's caps and label checks
+    "gamma_suggestion": 16,  # suggest_gamma on it
+    "gamma_grid": 16,  # gamma_grid around it
     # Interpolation and Barycenters pages: the shared LRU with live progress on a miss
     "memo": 32,
 }
@@ -201,6 +208,29 @@ def pairwise_matrix(series, gamma: float, divergence: bool, cost: str, band):
 def sample_csv() -> bytes:
     """:func:`explorer.logic.clustering.sample_csv`, the Your data page's example file."""
     return clustering.sample_csv()
+
+
+# --------------------------------------------------------------------------- Tune γ
+
+
+@_cached("tuning_data")
+def tuning_data(series, labels, names, n_folds: int) -> tuning.TuningData:
+    """:func:`explorer.logic.tuning.prepare` (caps, label checks, folds); its ValueError
+    propagates (it is not cached)."""
+    return tuning.prepare(series, labels, names, n_folds=n_folds)
+
+
+@_cached("gamma_suggestion")
+def gamma_suggestion(series) -> sd.GammaSuggestion:
+    """:func:`softdtw_core.suggest_gamma` with its defaults (seeded: reproducible)."""
+    return sd.suggest_gamma(series)
+
+
+@_cached("gamma_grid")
+def gamma_grid(series, num: int) -> np.ndarray:
+    """:func:`softdtw_core.gamma_grid`: ``num`` values over two decades around the
+    suggestion."""
+    return sd.gamma_grid(series, num)
 
 
 # --------------------------------------------------------------------------- memo (live progress)

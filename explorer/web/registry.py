@@ -80,6 +80,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("Use", "explorer/pages/use/prediction.py", "Prediction with a soft-DTW loss",
              ":material/trending_up:", "prediction",
              "Prediction: a forecaster trained with the Euclidean and the soft-DTW loss"),
+    PageInfo("Use", "explorer/pages/use/tune_gamma.py", "Tune γ", ":material/tune:",
+             "tune-gamma",
+             "Tune γ: cross-validate soft-DTW classifiers over a grid of γ, see why one wins, "
+             "and use it on every page"),
     PageInfo("Use", "explorer/pages/use/your_data.py", "Your data",
              ":material/upload_file:", "your-data",
              "Your data: upload your own series, inspect a pair's alignment and all pairs"),
