@@ -58,6 +58,7 @@ class Job:
         self.frames: list = []
         self.result = None
         self.error: BaseException | None = None
+        self._started = threading.Event()
         self._done = threading.Event()
         self._changed = threading.Condition()
 
@@ -77,6 +78,7 @@ class Job:
 
     def run(self) -> None:
         """Run the computation on this thread (with one Numba thread); never raises."""
+        self._started.set()
         try:
             with numba_threads(1):
                 self.result = self._fn(self._report, self._publish)
@@ -92,6 +94,10 @@ class Job:
         with self._changed:
             if not self._done.is_set():
                 self._changed.wait(timeout)
+
+    def wait_until_started(self, timeout: float | None = None) -> bool:
+        """Block until a worker has started the job (or ``timeout`` seconds pass)."""
+        return self._started.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job is done (or ``timeout`` seconds pass); whether it is."""
