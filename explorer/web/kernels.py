@@ -15,10 +15,21 @@ Meanwhile the pages that need no kernel (the Overview) draw at once, the sidebar
 small status (:func:`sidebar_status`), and a page that needs a stage waits for it behind a
 spinner (:func:`require`; the registry says which stage each page needs). From a warm
 on-disk cache the whole warm-up takes a few seconds.
+
+Garbage collection
+------------------
+Streamlit runs a full garbage collection after every script run (``runner.postScriptGC``).
+With NumPy, SciPy, scikit-learn, Plotly and the compiled kernels loaded, the collector
+walks some 250 000 long-lived objects: about 0.13 s of CPU, holding the GIL, after every
+rerun of every session, the largest single cost of a lesson on the server. Those objects
+live as long as the server, so :meth:`Warmup.start` and the end of the warm-up move them
+out of the collector's sight (:func:`gc.freeze`); the collection after a run then walks
+only what the runs created (well under a millisecond).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 import sys
@@ -56,6 +67,7 @@ class Warmup:
             if self._started:
                 return
             self._started = True
+        gc.freeze()  # the modules imported so far live as long as the server
         threading.Thread(target=self._run, name="explorer-warmup", daemon=True).start()
 
     def _load(self, stage: str) -> None:
@@ -70,6 +82,7 @@ class Warmup:
                 self._follow_child()
             for stage in self.stages[len(self.ready):]:  # what the child did not do
                 self._load(stage)
+            gc.freeze()  # and so do the modules and kernels the warm-up loaded
         except Exception as exc:  # a page that needs the stage will meet the error itself
             log.exception("kernel warm-up failed")
             with self._changed:
