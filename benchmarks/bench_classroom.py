@@ -65,9 +65,13 @@ from tests.e2e.conftest import APP_READY, CHROMIUM, CHROMIUM_ARGS, SCRIPT_RUNS  
 RESULTS = ROOT / "benchmarks" / "results"
 TIMEOUT_MS = 300_000
 FIRST_CHART = "[data-testid='stPlotlyChart'] .main-svg"
-#: A live k-means frame has arrived: its metrics (the chart beside them may still be drawing,
-#: and under load the browser can skip drawing frames that are replaced 0.2 s later).
-FIRST_FRAME = "[data-testid='stMetricValue']"
+#: A live k-means frame has arrived: the run's status names its iteration (the chart beside
+#: it may still be drawing, and under load the browser can skip drawing frames that are
+#: replaced 0.2 s later).
+FIRST_FRAME = "text=/Running soft-DTW k-means… iteration \\d+/"
+#: True once the page shows at least ``n`` drawn Plotly charts.
+CHARTS_DRAWN = """n => Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']"))
+  .filter(c => c.querySelector('.main-svg')).length >= n"""
 
 
 def load_average() -> str:
@@ -214,9 +218,7 @@ async def lesson(browser, url: str, upload: Path) -> dict:
         times["barycenters"] = await navigate(page, "barycenters")
         t_sweep = time.perf_counter()
         await page.get_by_text("Run the γ sweep").click()
-        await page.wait_for_function(
-            "() => document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\")"
-            ".length >= 3", polling=100, timeout=TIMEOUT_MS)
+        await page.wait_for_function(CHARTS_DRAWN, arg=3, polling=100, timeout=TIMEOUT_MS)
         await wait_ready(page)
         times["barycenter sweep"] = time.perf_counter() - t_sweep
         n_errors += await errors(page)
@@ -331,17 +333,21 @@ def lesson_mode(students, tmp: Path) -> dict:
 # --------------------------------------------------------------------------- fairness
 
 
-async def long_job(browser, url: str, seed: int, done: asyncio.Event) -> None:
+async def long_job(browser, url: str, seed: int, started: asyncio.Event,
+                   done: asyncio.Event) -> None:
+    """Open the Barycenters page at its caps (its comparison, then its γ sweep, are long
+    jobs); ``started`` once the page shows the job's progress or its place in the queue."""
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
     query = (f"bc_src=warped+copies&bc_n=40&bc_len=300&bc_seed={seed}&bc_sweep_on=true"
              "&bc_gammas=0.01&bc_gammas=0.1&bc_gammas=0.3&bc_gammas=1&bc_gammas=3"
              "&bc_gammas=10")
     await page.goto(f"{url}/barycenters?{query}", timeout=TIMEOUT_MS)
+    await page.locator("[data-testid='stProgress']").or_(page.get_by_text("Queued:")).first\
+        .wait_for(timeout=TIMEOUT_MS)
+    started.set()
     with contextlib.suppress(Exception):
-        await page.wait_for_function(
-            "() => document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\")"
-            ".length >= 3", polling=500, timeout=TIMEOUT_MS)
+        await page.wait_for_function(CHARTS_DRAWN, arg=3, polling=500, timeout=TIMEOUT_MS)
     done.set()
     await context.close()
 
@@ -369,15 +375,20 @@ async def run_fairness(repeats: int) -> dict:
             await cost_table_times(browser, server.url, ["1"])  # first visit: imports
             idle = await cost_table_times(browser, server.url, idle_g)
             events = [asyncio.Event() for _ in range(3)]
-            jobs = [asyncio.create_task(long_job(browser, server.url, 100 + k, events[k]))
-                    for k in range(3)]
+            started = [asyncio.Event() for _ in range(3)]
+            jobs = [asyncio.create_task(long_job(browser, server.url, 100 + k, started[k],
+                                                 events[k])) for k in range(3)]
+            for e in started:
+                await e.wait()
             cpu0 = server.cpu()
             t0 = time.perf_counter()
             busy = await cost_table_times(browser, server.url, busy_g)
+            probe_wall = time.perf_counter() - t0
+            probe_cpu = server.cpu() - cpu0
             all_busy = not any(e.is_set() for e in events)  # the jobs outlasted the probe
-            await asyncio.gather(*jobs)
-            jobs_wall = time.perf_counter() - t0
-            jobs_cpu = server.cpu() - cpu0
+            for job in jobs:  # the server stops with them; their results do not matter
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
             await browser.close()
     finally:
         server.stop()
@@ -387,7 +398,7 @@ async def run_fairness(repeats: int) -> dict:
     print(f"  idle: median {statistics.median(idle):.2f} s {[round(v, 2) for v in idle]}")
     print(f"  busy: median {statistics.median(busy):.2f} s {[round(v, 2) for v in busy]}")
     print(f"  ratio busy/idle: {ratio:.2f} (target <= 1.5); the 3 jobs were still running "
-          f"throughout: {all_busy}; they took {jobs_wall:.0f} s and {jobs_cpu:.0f} CPU s")
+          f"throughout: {all_busy}; the server used {probe_cpu / probe_wall:.2f} cores meanwhile")
     return {"idle": idle, "busy": busy, "ratio": ratio, "jobs_outlasted_probe": all_busy}
 
 

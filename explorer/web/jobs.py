@@ -8,8 +8,9 @@ computations of the Use pages do not run in the session's script thread: a page 
 
 - **Bounded pool.** At most :data:`WORKERS` jobs run at once (one less than the cores, at
   least one: on a 2-core machine one core always stays free for the pages), each with one
-  Numba thread. Further jobs wait in a first-in, first-out queue; a watching page shows its
-  job's place in it.
+  Numba thread and at a lower scheduling priority (:data:`NICENESS`, Linux), so that the
+  threads drawing pages win the CPU whenever they want it. Further jobs wait in a
+  first-in, first-out queue; a watching page shows its job's place in it.
 - **Shared.** Jobs are keyed by what they compute (:func:`explorer.web.cache.cache_key` of
   the function and its arguments). Submitting a key that is queued or running returns that
   job; a finished job stays in a small LRU (``LIMITS["jobs"]`` in :mod:`explorer.web.cache`)
@@ -35,11 +36,25 @@ from explorer.logic.learning import numba_threads
 
 from .progress import LiveProgress
 
-__all__ = ["WORKERS", "Job", "JobRunner", "queue_text", "runner", "watch"]
+__all__ = ["NICENESS", "WORKERS", "Job", "JobRunner", "lower_priority", "queue_text", "runner",
+           "watch"]
 
 #: Jobs run at once: one less than the cores (at least one). ``EXPLORER_JOB_WORKERS``
 #: overrides it.
 WORKERS = int(os.environ.get("EXPLORER_JOB_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
+#: Niceness added to the worker threads (Linux schedules threads one by one; elsewhere the
+#: call fails and the workers keep the server's priority).
+NICENESS = 10
+
+
+def lower_priority(niceness: int = NICENESS) -> bool:
+    """Lower the calling thread's scheduling priority; whether it could."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)
+        return True
+    except (AttributeError, OSError):
+        return False
 
 
 class Job:
@@ -165,6 +180,7 @@ class JobRunner:
             t.start()
 
     def _work(self) -> None:
+        lower_priority()
         while True:
             with self._lock:
                 while not self._pending:

@@ -4,9 +4,10 @@ On a fresh clone Numba compiles the kernels on their first call (about a minute 
 all), so the first student to open a page would wait for it. Instead the first script run
 of the server starts :class:`Warmup` (once per process):
 
-1. a child process runs ``python -m softdtw_core.warmup``, which compiles every kernel
-   stage by stage (:data:`softdtw_core.warmup.STAGES`, in the order the pages need them)
-   into Numba's on-disk cache, on another core and without holding the server's GIL;
+1. a child process runs ``python -m softdtw_core.warmup`` (at a lower priority), which
+   compiles every kernel stage by stage (:data:`softdtw_core.warmup.STAGES`, in the order
+   the pages need them) into Numba's on-disk cache, on another core and without holding the
+   server's GIL;
 2. a thread of the server loads each stage from that cache as soon as the child reports
    it (a fraction of a second), so the server's own dispatchers are ready;
 3. if the child fails, the thread compiles what is left itself.
@@ -117,8 +118,10 @@ class Warmup:
         return self.is_ready(stage)
 
 
-#: The server's warm-up.
-WARMUP = Warmup([sys.executable, "-m", "softdtw_core.warmup"])
+#: The server's warm-up; its child compiles at a lower priority than the pages (Linux).
+WARMUP = Warmup([sys.executable, "-c", "import os, runpy\n"
+                 "if hasattr(os, 'nice'): os.nice(10)\n"
+                 "runpy.run_module('softdtw_core.warmup', run_name='__main__')"])
 
 
 def require(stage: str | None) -> None:

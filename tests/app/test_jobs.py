@@ -209,3 +209,16 @@ def test_kmeans_runs_with_the_same_settings_share_one_computation(fresh_runner, 
         labels.append(at.dataframe[0].value)  # the comparison table
     assert calls == [3]  # computed once, replayed for the second student
     assert labels[0].equals(labels[1])
+
+
+def test_workers_run_at_a_lower_priority(runner):
+    import os
+
+    seen = []
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())  # this thread's
+
+    def run(progress, publish):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - base)
+
+    assert runner.submit("nice", "Nice", run).wait(30)
+    assert seen == [jobs.NICENESS]
