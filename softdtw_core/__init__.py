@@ -107,6 +107,7 @@ from .results import (
     TrainingResult,
 )
 from .softmin import softmin, softmin_weights
+from .warmup import warm_up
 
 __all__ = [
     "alignment_statistics",
@@ -157,6 +158,7 @@ __all__ = [
     "softmin_weights",
     "split_series",
     "subgradient_barycenter",
+    "warm_up",
 ]
 
 # The estimators' modules import scikit-learn, which takes about 0.6 s: they are loaded on

@@ -10,8 +10,8 @@ compiles anything. From a warm on-disk cache it takes a fraction of a second.
 It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the pair
 kernels of the Learn pages first, then the collection kernels (pairwise values, then the
 one-against-many statistics behind barycenters, k-means and interpolation), then the batch
-kernels of the predictor. ``tests/core/test_warmup.py`` checks that the explorer's pages
-compile nothing after it.
+kernels of the predictor. ``tests/app/test_warmup_coverage.py`` checks that the explorer's
+pages compile nothing after it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 import numba
 import numpy as np
 
-__all__ = ["STAGES", "warm_up"]
+__all__ = ["STAGES", "main", "warm_up"]
 
 
 def _pairs():
@@ -180,9 +180,10 @@ def warm_up(stages: Iterable[str] | None = None,
     Examples
     --------
     >>> import softdtw_core as sd
-    >>> from softdtw_core.warmup import STAGES, warm_up
-    >>> list(warm_up(["learn"]))
+    >>> seconds = sd.warm_up(["learn"])  # the pair kernels; sd.warm_up() for all of them
+    >>> list(seconds)
     ['learn']
+    >>> from softdtw_core.warmup import STAGES
     >>> list(STAGES)
     ['learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
     """
@@ -201,5 +202,11 @@ def warm_up(stages: Iterable[str] | None = None,
     return seconds
 
 
-if __name__ == "__main__":  # python -m softdtw_core.warmup: one line per stage as it ends
+def main() -> None:
+    """``python -m softdtw_core.warmup``: every stage, printing ``<stage> <seconds>`` as
+    each one ends."""
     warm_up(progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
+
+
+if __name__ == "__main__":
+    main()

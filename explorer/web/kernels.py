@@ -119,9 +119,9 @@ class Warmup:
 
 
 #: The server's warm-up; its child compiles at a lower priority than the pages (Linux).
-WARMUP = Warmup([sys.executable, "-c", "import os, runpy\n"
+WARMUP = Warmup([sys.executable, "-c", "import os\n"
                  "if hasattr(os, 'nice'): os.nice(10)\n"
-                 "runpy.run_module('softdtw_core.warmup', run_name='__main__')"])
+                 "from softdtw_core.warmup import main; main()"])
 
 
 def require(stage: str | None) -> None:
