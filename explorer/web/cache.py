@@ -52,6 +52,7 @@ __all__ = [
     "cache_key",
     "clear_memo",
     "collection",
+    "cost_table_figures",
     "dtw_inertia",
     "enumeration",
     "gamma_figure",
@@ -90,6 +91,7 @@ LIMITS = {
     "gamma_frames": Limit(8),  # E for each γ frame, ≤ 200 × 200 each: ≤ 10 MB
     "gamma_sweep": Limit(8),  # the γ explorer's curves: a few kB
     "gamma_figure": Limit(8),  # the γ explorer's animated figure: ≤ 10 MB
+    "cost_table_figures": Limit(32),  # built figures (shared objects): ≤ 20 MB at 1000²
     "enumeration": Limit(16),  # brute force over ≤ 10⁵ paths: a few kB
     # k-means and Your data pages (st.cache_data)
     "synthetic_set": Limit(16),  # ≤ 150 × 200 points
@@ -148,6 +150,28 @@ def gamma_figure(x: np.ndarray, y: np.ndarray, cost: str, band, mode: str,
         frames.frames, frames.gammas, gamma_sweep(x, y, cost, band), mode=mode, active=0,
         rows=frames.rows, cols=frames.cols, uirevision=f"gamma-{len(x)}-{len(y)}-{mode}")
     return fig.to_dict()
+
+
+@st.cache_resource(max_entries=LIMITS["cost_table_figures"].entries,
+                   ttl=LIMITS["cost_table_figures"].ttl, show_spinner=False)
+def cost_table_figures(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band,
+                       show_path: bool, show_E: bool, cell: tuple[int, int]):
+    """The Cost & DP table page's two figures (Δ with the margins, R), built once per view.
+
+    Building them (``go.Figure`` validates every property) costs tens of milliseconds, their
+    serialisation by ``st.plotly_chart`` two: every student opening the page with the same
+    series and settings gets these same objects (``st.cache_resource``: shared, not copied,
+    so never modify them; ``st.plotly_chart`` does not).
+    """
+    t = tables(x, y, gamma, cost, band)
+    path, _ = optimal_path(x, y, cost, band)
+    n, m = len(x), len(y)
+    shown = path if show_path else None
+    fig = teaching_plots.cost_figure(x, y, t.cost, path=shown, E=t.E if show_E else None,
+                                     selected=cell, cost_label="Δ", uirevision=f"cost-{n}-{m}")
+    fig_r = teaching_plots.dp_table_figure(t.R, selected=cell, path=shown,
+                                           uirevision=f"dp-{n}-{m}")
+    return fig, fig_r
 
 
 @_cached("enumeration")
