@@ -266,6 +266,9 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
                 shown_at = time.perf_counter()
                 continue
             if done:
+                hold = frame_seconds - (time.perf_counter() - shown_at)
+                if n_frames and hold > 0:  # the last frame too stays on screen
+                    time.sleep(hold)
                 return job.value()
             job.wait_change(poll)
     finally:
