@@ -106,7 +106,8 @@ class Warmup:
                     break
 
     def is_ready(self, stage: str) -> bool:
-        """Whether ``stage`` (and every stage before it) is loaded in this process."""
+        """Whether ``stage`` (and every stage before it) is loaded in this process; also True
+        once the warm-up failed (the page then runs and meets the problem itself)."""
         with self._changed:
             return stage in self.ready or self.error is not None
 
