@@ -17,7 +17,10 @@ computations of the Use pages do not run in the session's script thread: a page 
   so the next student gets the result at once, and a run that records frames (the live
   k-means) replays them. A job that failed is not kept: the next submission runs it again.
 - **Detached.** A job does not belong to a session: a student who leaves the page does not
-  stop it, and coming back (or another student asking for it) picks it up where it is.
+  stop a running job, and coming back (or another student asking for it) picks it up where
+  it is. A *queued* job that every watcher has left (a student changing the settings while
+  waiting, or leaving the page) is dropped when its turn comes, so nobody's abandoned
+  requests hold up the queue.
 
 Jobs report ``progress(fraction, text)`` and may publish ``frames`` (items drawn one by one
 while the job runs); :func:`watch` draws both in the page (the progress in a
@@ -36,8 +39,8 @@ from explorer.logic.learning import numba_threads
 
 from .progress import LiveProgress
 
-__all__ = ["NICENESS", "WORKERS", "Job", "JobRunner", "lower_priority", "queue_text", "runner",
-           "watch"]
+__all__ = ["NICENESS", "WORKERS", "Job", "JobDropped", "JobRunner", "lower_priority",
+           "queue_text", "runner", "watch"]
 
 #: Jobs run at once: one less than the cores (at least one). ``EXPLORER_JOB_WORKERS``
 #: overrides it.
@@ -57,6 +60,10 @@ def lower_priority(niceness: int = NICENESS) -> bool:
         return False
 
 
+class JobDropped(RuntimeError):
+    """A queued job was dropped because every page watching it had gone."""
+
+
 class Job:
     """One computation, ``fn(progress, publish)``, and what it reported.
 
@@ -68,11 +75,13 @@ class Job:
     def __init__(self, key: str, label: str, fn: Callable):
         self.key = key
         self.label = label
-        self._fn = fn
+        self.fn = fn
         self.reports: list[tuple[float, str]] = []
         self.frames: list = []
         self.result = None
         self.error: BaseException | None = None
+        self.watchers = 0
+        self._watched = False
         self._started = threading.Event()
         self._done = threading.Event()
         self._changed = threading.Condition()
@@ -80,6 +89,31 @@ class Job:
     @property
     def done(self) -> bool:
         return self._done.is_set()
+
+    def attach(self) -> None:
+        """A page starts watching the job."""
+        with self._changed:
+            self.watchers += 1
+            self._watched = True
+
+    def detach(self) -> None:
+        """A page stops watching the job (done, or the student moved on)."""
+        with self._changed:
+            self.watchers -= 1
+
+    @property
+    def abandoned(self) -> bool:
+        """Watched once, by nobody now."""
+        with self._changed:
+            return self._watched and self.watchers == 0
+
+    def drop(self) -> None:
+        """End the job without running it (:class:`JobDropped` for a late watcher)."""
+        with self._changed:
+            self.error = JobDropped(f"{self.label}: dropped from the queue, nobody was "
+                                    "waiting for it any more; ask again to run it.")
+            self._done.set()
+            self._changed.notify_all()
 
     def _report(self, fraction: float, text: str) -> None:
         with self._changed:
@@ -96,7 +130,7 @@ class Job:
         self._started.set()
         try:
             with numba_threads(1):
-                self.result = self._fn(self._report, self._publish)
+                self.result = self.fn(self._report, self._publish)
         except Exception as exc:  # kept for the watchers, who re-raise it
             self.error = exc
         finally:
@@ -186,6 +220,10 @@ class JobRunner:
                 while not self._pending:
                     self._lock.wait()
                 job = self._pending.popleft()
+                if job.abandoned:
+                    self._active.pop(job.key, None)
+                    job.drop()
+                    continue
             job.run()
             with self._lock:
                 if job.error is None:
@@ -243,6 +281,7 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
     place_shown = 0
     n_reports = n_frames = 0
     shown_at = 0.0
+    job.attach()
     try:
         while True:
             done = job.done
@@ -265,6 +304,12 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
                 n_frames += 1
                 shown_at = time.perf_counter()
                 continue
+            if done and isinstance(job.error, JobDropped):  # dropped as we came: again
+                job.detach()
+                job = jobs.submit(job.key, job.label, job.fn)
+                job.attach()
+                fresh = True
+                continue
             if done:
                 hold = frame_seconds - (time.perf_counter() - shown_at)
                 if n_frames and hold > 0:  # the last frame too stays on screen
@@ -272,4 +317,5 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
                 return job.value()
             job.wait_change(poll)
     finally:
+        job.detach()
         bar.clear()

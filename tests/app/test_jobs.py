@@ -222,3 +222,44 @@ def test_workers_run_at_a_lower_priority(runner):
 
     assert runner.submit("nice", "Nice", run).wait(30)
     assert seen == [jobs.NICENESS]
+
+
+def test_a_queued_job_everyone_left_is_dropped_not_run(runner):
+    gate = threading.Event()
+    first = runner.submit("first", "First", _blocking(gate, 1))
+    assert first.wait_until_started(30)
+    ran: list[str] = []
+    left = runner.submit("left", "Left", lambda progress, publish: ran.append("left"))
+    kept = runner.submit("kept", "Kept", lambda progress, publish: ran.append("kept"))
+    left.attach()
+    left.detach()  # its only watcher moved on while it waited
+    kept.attach()  # still watched
+    gate.set()
+    assert left.wait(30) and kept.wait(30)
+    assert ran == ["kept"]
+    with pytest.raises(jobs.JobDropped, match="nobody was waiting"):
+        left.value()
+    assert runner.find("left") is None  # asking again runs it
+    again = runner.submit("left", "Left", lambda progress, publish: ran.append("again"))
+    assert again.wait(30) and ran == ["kept", "again"]
+
+
+def test_watching_a_job_dropped_meanwhile_asks_for_it_again():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        from explorer.web import jobs
+        from explorer.web.cache import Limit, Memo
+
+        runner = jobs.JobRunner(1, Memo(Limit(4)))
+        jobs._RUNNER = runner
+        job = jobs.Job("k", "K", lambda progress, publish: 7)
+        job.drop()  # as if its watchers had all left while it was queued
+        st.write(f"value {jobs.watch(job)}")
+        jobs._RUNNER = None
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [m.value for m in at.markdown] == ["value 7"]

@@ -121,7 +121,7 @@ def _follow(job, rec: dict, channel: int) -> None:
         area = st.empty()
 
     def draw(step: dict, index: int) -> None:
-        rec["steps"] = job.frames[:index + 1]
+        rec["steps"] = rec["steps"][:index] + [step]
         status.update(label=f"Running soft-DTW k-means… iteration {step['iteration']}")
         with area.container():
             _draw_step(rec, index, live=True, channel=channel, key=f"km_live_{index + 1}")
