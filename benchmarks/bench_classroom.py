@@ -475,6 +475,8 @@ async def run_cold(tmp: Path) -> dict:
             await page.get_by_role("button", name="Run k-means").click()
             await page.locator(FIRST_FRAME).first.wait_for(timeout=TIMEOUT_MS)
             first_frame = time.perf_counter() - t_click
+            again = await browser.new_context(viewport={"width": 1400, "height": 950})
+            overview_again = await open_url(await again.new_page(), server.url)
             await browser.close()
     finally:
         server.stop()
@@ -482,12 +484,14 @@ async def run_cold(tmp: Path) -> dict:
             os.environ["NUMBA_CACHE_DIR"] = env_cache
     print(f"\nFresh clone, cold Numba cache ({load_average()})")
     print(f"  server up (health ok) after {up:.1f} s")
-    print(f"  Overview's first chart: {overview:.2f} s after the server was up (target <= 3)")
+    print(f"  Overview's first chart: {overview:.2f} s after the server was up (target <= 3); "
+          f"the same in a new session once warm: {overview_again:.2f} s (what the browser "
+          "alone takes here)")
     print(f"  k-means page ready (kernels compiled in the background): {kmeans_ready:.0f} s "
           "after the server was up")
     print(f"  Run k-means click to the first live frame: {first_frame:.2f} s (target <= 3)")
-    return {"server_up": up, "overview": overview, "kmeans_ready": kmeans_ready,
-            "first_frame": first_frame}
+    return {"server_up": up, "overview": overview, "overview_warm": overview_again,
+            "kmeans_ready": kmeans_ready, "first_frame": first_frame}
 
 
 # --------------------------------------------------------------------------- main
