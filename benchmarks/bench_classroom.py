@@ -419,8 +419,9 @@ async def run_memory(reruns: int, sessions: int) -> dict:
             page = await context.new_page()
             await open_url(page, f"{server.url}/cost-table")
             rss0 = server.rss()
-            thumb = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] "
-                                 "[role='slider']").first
+            thumb = page.locator("[data-testid='stSidebar'] input[type='range']"
+                                 "[aria-label^='γ (smoothing']")
+            await thumb.focus()
             for k in range(reruns):
                 before = await page.evaluate("window.__scriptRuns.finished")
                 await thumb.press("ArrowRight" if (k // 8) % 2 == 0 else "ArrowLeft")
