@@ -422,11 +422,15 @@ async def run_memory(reruns: int, sessions: int) -> dict:
             thumb = page.locator("[data-testid='stSidebar'] input[type='range']"
                                  "[aria-label^='γ (smoothing']")
             await thumb.focus()
-            for k in range(reruns):
+            done, k = 0, 0
+            while done < reruns:  # γ up 8 options, down 8, …: a rerun (and new tables) each
                 before = await page.evaluate("window.__scriptRuns.finished")
                 await thumb.press("ArrowRight" if (k // 8) % 2 == 0 else "ArrowLeft")
-                await page.wait_for_function("n => window.__scriptRuns.finished > n",
-                                             arg=before, polling=50, timeout=TIMEOUT_MS)
+                k += 1
+                with contextlib.suppress(Exception):  # a lost key press: press again
+                    await page.wait_for_function("n => window.__scriptRuns.finished > n",
+                                                 arg=before, polling=50, timeout=30_000)
+                done = await page.evaluate("window.__scriptRuns.finished") - 1
             await wait_ready(page)
             rss_reruns = server.rss()
             await context.close()
