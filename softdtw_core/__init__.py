@@ -112,6 +112,7 @@ from .results import (
     TrainingResult,
 )
 from .softmin import softmin, softmin_weights
+from .warmup import warm_up
 
 __all__ = [
     "alignment_statistics",
@@ -167,6 +168,7 @@ __all__ = [
     "split_series",
     "subgradient_barycenter",
     "suggest_gamma",
+    "warm_up",
 ]
 
 # The estimators' modules import scikit-learn, which takes about 0.6 s: they are loaded on
