@@ -71,6 +71,7 @@ __all__ = [
     "synthetic_set",
     "tables",
     "tuning_data",
+    "tuning_run",
 ]
 
 HOUR = 3600.0
@@ -429,6 +430,20 @@ def kmeans_run(series, true_labels, params: dict) -> jobs.Job:
         return clustering.kmeans_record(series, true_labels, publish=publish, **params)
 
     return jobs.runner().submit(key, "k-means", run)
+
+
+def tuning_run(td, gammas, *, seed: int, k: int) -> jobs.Job:
+    """Job: :func:`explorer.logic.tuning.tune` over ``gammas``, each grid point published as
+    a frame as soon as it is done (a stopped run keeps them)."""
+    gammas = [float(g) for g in gammas]
+    budget = float(tuning.BUDGET_SECONDS)  # part of the key: it decides where a run stops
+    key = cache_key("tuning_run", td.series, td.labels, td.n_folds, gammas, seed, k, budget)
+
+    def run(progress, publish):
+        return tuning.tune(td, gammas, seed=seed, k=k, budget_seconds=budget,
+                           progress=progress, on_point=publish)
+
+    return jobs.runner().submit(key, "Tuning γ", run)
 
 
 def _ignore_reports(compute, *args, **kwargs):

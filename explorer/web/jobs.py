@@ -21,6 +21,10 @@ computations of the Use pages do not run in the session's script thread: a page 
   it is. A *queued* job that every watcher has left (a student changing the settings while
   waiting, or leaving the page) is dropped when its turn comes, so nobody's abandoned
   requests hold up the queue.
+- **Stoppable.** :meth:`Job.cancel` stops a job nobody else is watching: a queued one never
+  starts, a running one ends at its next progress report (:class:`JobCancelled`), keeping
+  the frames it published (a tuning run's finished grid points, say). A job that other
+  students are watching is not stopped for them.
 
 Jobs report ``progress(fraction, text)`` and may publish ``frames`` (items drawn one by one
 while the job runs); :func:`watch` draws both in the page (the progress in a
@@ -35,12 +39,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
 from explorer.logic.learning import numba_threads
 
 from .progress import LiveProgress
 
-__all__ = ["NICENESS", "WORKERS", "Job", "JobDropped", "JobRunner", "lower_priority",
-           "queue_text", "runner", "watch"]
+__all__ = ["NICENESS", "WORKERS", "Job", "JobCancelled", "JobDropped", "JobRunner",
+           "lower_priority",
+           "queue_text", "runner", "session_id", "watch"]
 
 #: Jobs run at once: one less than the cores (at least one). ``EXPLORER_JOB_WORKERS``
 #: overrides it.
@@ -64,6 +71,10 @@ class JobDropped(RuntimeError):
     """A queued job was dropped because every page watching it had gone."""
 
 
+class JobCancelled(RuntimeError):
+    """A job was stopped on request (:meth:`Job.cancel`) before it finished."""
+
+
 class Job:
     """One computation, ``fn(progress, publish)``, and what it reported.
 
@@ -80,9 +91,10 @@ class Job:
         self.frames: list = []
         self.result = None
         self.error: BaseException | None = None
-        self.watchers = 0
+        self._watchers: dict = {}  # watching page's session -> how many watches
         self._watched = False
         self._started = threading.Event()
+        self._cancelled = threading.Event()
         self._done = threading.Event()
         self._changed = threading.Condition()
 
@@ -90,32 +102,67 @@ class Job:
     def done(self) -> bool:
         return self._done.is_set()
 
-    def attach(self) -> None:
-        """A page starts watching the job."""
+    def attach(self, session=None) -> None:
+        """A page (of ``session``) starts watching the job."""
         with self._changed:
-            self.watchers += 1
+            self._watchers[session] = self._watchers.get(session, 0) + 1
             self._watched = True
 
-    def detach(self) -> None:
-        """A page stops watching the job (done, or the student moved on)."""
+    def detach(self, session=None) -> None:
+        """A page (of ``session``) stops watching the job (done, or the student moved on)."""
         with self._changed:
-            self.watchers -= 1
+            left = self._watchers.get(session, 0) - 1
+            if left > 0:
+                self._watchers[session] = left
+            else:
+                self._watchers.pop(session, None)
+
+    @property
+    def watchers(self) -> int:
+        """Pages watching the job now."""
+        with self._changed:
+            return sum(self._watchers.values())
 
     @property
     def abandoned(self) -> bool:
         """Watched once, by nobody now."""
         with self._changed:
-            return self._watched and self.watchers == 0
+            return self._watched and not self._watchers
 
     def drop(self) -> None:
         """End the job without running it (:class:`JobDropped` for a late watcher)."""
+        self.error = JobDropped(f"{self.label}: dropped from the queue, nobody was "
+                                "waiting for it any more; ask again to run it.")
+        self.finish()
+
+    def finish(self) -> None:
+        """Mark the job done and wake its watchers."""
         with self._changed:
-            self.error = JobDropped(f"{self.label}: dropped from the queue, nobody was "
-                                    "waiting for it any more; ask again to run it.")
             self._done.set()
             self._changed.notify_all()
 
+    def cancel(self, session=None) -> bool:
+        """Stop the job unless a page of another session than ``session`` (the one asking)
+        watches it; whether it will stop. A finished job is left as it is.
+
+        The asking session may still be watching: its page is rerun by the click on Stop,
+        and Streamlit can start the new run before the old one has left its watch.
+        """
+        with self._changed:
+            others = [s for s in self._watchers if s != session]
+            if others or self._done.is_set():
+                return False
+            self._cancelled.set()
+            return True
+
+    @property
+    def cancelled(self) -> bool:
+        """A stop was requested (:meth:`cancel`)."""
+        return self._cancelled.is_set()
+
     def _report(self, fraction: float, text: str) -> None:
+        if self._cancelled.is_set():  # the computation stops at its next report
+            raise JobCancelled(f"{self.label}: stopped on request.")
         with self._changed:
             self.reports.append((float(fraction), str(text)))
             self._changed.notify_all()
@@ -134,9 +181,7 @@ class Job:
         except Exception as exc:  # kept for the watchers, who re-raise it
             self.error = exc
         finally:
-            with self._changed:
-                self._done.set()
-                self._changed.notify_all()
+            self.finish()
 
     def wait_change(self, timeout: float) -> None:
         """Block until the job reports, publishes or ends, or ``timeout`` seconds pass."""
@@ -220,6 +265,11 @@ class JobRunner:
                 while not self._pending:
                     self._lock.wait()
                 job = self._pending.popleft()
+                if job.cancelled:
+                    self._active.pop(job.key, None)
+                    job.error = JobCancelled(f"{job.label}: stopped before it started.")
+                    job.finish()
+                    continue
                 if job.abandoned:
                     self._active.pop(job.key, None)
                     job.drop()
@@ -244,6 +294,12 @@ def runner() -> JobRunner:
 
             _RUNNER = JobRunner(WORKERS, JOB_STORE)
         return _RUNNER
+
+
+def session_id() -> str | None:
+    """The Streamlit session running this script (None outside a script run)."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id
 
 
 def queue_text(place: int, workers: int) -> str:
@@ -276,12 +332,13 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
     The job's result (its exception is raised here).
     """
     jobs = runner()
+    session = session_id()
     fresh = not job.done
     bar = LiveProgress()
     place_shown = 0
     n_reports = n_frames = 0
     shown_at = 0.0
-    job.attach()
+    job.attach(session)
     try:
         while True:
             done = job.done
@@ -305,9 +362,9 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
                 shown_at = time.perf_counter()
                 continue
             if done and isinstance(job.error, JobDropped):  # dropped as we came: again
-                job.detach()
+                job.detach(session)
                 job = jobs.submit(job.key, job.label, job.fn)
-                job.attach()
+                job.attach(session)
                 fresh = True
                 continue
             if done:
@@ -317,5 +374,5 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
                 return job.value()
             job.wait_change(poll)
     finally:
-        job.detach()
+        job.detach(session)
         bar.clear()

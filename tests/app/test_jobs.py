@@ -70,6 +70,43 @@ def test_same_key_is_one_job_and_a_finished_one_comes_from_the_store(runner):
     assert runner.store.get("k") is job
 
 
+def test_cancel_stops_an_unwatched_job_at_its_next_report_and_keeps_its_frames(runner):
+    gate = threading.Event()
+    job = runner.submit("long", "Long", _blocking(gate, "never"))
+    for _ in range(30):  # until the job has reported and published; it then waits on the gate
+        if job.frames:
+            break
+        job.wait_change(1.0)
+    assert job.frames == ["frame 0"]
+    job.attach("another student")  # a stop from another session must not end it
+    job.attach("me")
+    assert not job.cancel("me") and not job.cancelled
+    job.detach("another student")
+    assert job.cancel("me") and job.cancelled  # my own page may still be watching
+    gate.set()  # the job reaches its next report, which raises
+    assert job.wait(30)
+    with pytest.raises(jobs.JobCancelled, match="Long: stopped on request"):
+        job.value()
+    assert job.frames == ["frame 0"] and job.reports == [(0.0, "started")]
+    assert runner.find("long") is None  # not kept: asking again runs it again
+    assert not job.cancel()  # a finished job is left as it is
+
+
+def test_a_queued_job_cancelled_never_starts(runner):
+    gate = threading.Event()
+    first = runner.submit("first", "First", _blocking(gate, 1))
+    started: list[str] = []
+    queued = runner.submit("second", "Second",
+                           lambda progress, publish: started.append("ran"))
+    assert first.wait_until_started(30) and runner.position(queued) == 1
+    assert queued.cancel()
+    gate.set()
+    assert queued.wait(30) and first.wait(30)
+    with pytest.raises(jobs.JobCancelled, match="stopped before it started"):
+        queued.value()
+    assert started == []
+
+
 def test_a_failed_job_raises_for_its_watchers_and_is_not_kept(runner):
     job = runner.submit("bad", "Bad", _failing)
     assert job.wait(30)

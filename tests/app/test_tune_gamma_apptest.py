@@ -3,13 +3,15 @@ against explorer.logic.tuning, downloads, handing γ to the sidebar, stops, bad 
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
 import softdtw_core as sd
 from explorer.data import load_dataset, parse_series_file
 from explorer.logic import formatting, tuning
-from explorer.web import sidebar
+from explorer.web import jobs, sidebar
 
 from .conftest import assert_clean, decode, downloaded, open_page
 
@@ -96,19 +98,67 @@ def _apply(at):
     assert at.sidebar.select_slider(key="gamma").value == option
 
 
-def test_a_stopped_run_says_so_and_keeps_its_points(monkeypatch):
+def test_a_run_out_of_time_says_so_and_keeps_its_points(monkeypatch):
     at = open_page("tune_gamma", SMALL)
     monkeypatch.setattr(tuning, "BUDGET_SECONDS", 0.0)
     at.button(key="tg_run").click().run()
     assert_clean(at)
     assert at.warning[0].value.startswith("Time budget of 0 s spent after 1 of 3 values of γ")
-    # what a run interrupted by the Stop button leaves: points done, no end message
-    rec = at.session_state["tg_record"]
-    rec["result"].message = ""
-    at.button(key="tg_stop").click().run()
+    assert len(at.get("plotly_chart")) == 3
+
+
+def _running_job(points, release: threading.Event) -> jobs.Job:
+    """A tuning job on its own thread: it publishes ``points``, then reports until stopped
+    (or until ``release``)."""
+    def run(progress, publish):
+        for p in points:
+            publish(p)
+        while not release.wait(0.01):
+            progress(0.5, "computing")
+        return None
+
+    job = jobs.Job("test-running-tuning", "Tuning γ", run)
+    threading.Thread(target=job.run, daemon=True).start()
+    assert job.wait_until_started(30)
+    return job
+
+
+def test_stop_ends_the_run_and_keeps_the_points_done():
+    at = open_page("tune_gamma", SMALL)
+    at.button(key="tg_run").click().run()
     assert_clean(at)
+    rec = at.session_state["tg_record"]
+    first_point = rec["job"].frames[0]
+    # the same run, still going (as when Stop interrupts a page watching it)
+    release = threading.Event()
+    rec["job"] = _running_job([first_point], release)
+    at.button(key="tg_stop").click().run()
+    release.set()
+    assert_clean(at)
+    assert rec["job"].cancelled
     assert at.warning[0].value.startswith("Stopped by you after 1 of 3 values of γ.")
     assert len(at.get("plotly_chart")) == 3
+    # a later rerun still shows the stopped run, not a new one
+    at.run()
+    assert at.warning[0].value.startswith("Stopped by you after 1 of 3 values of γ.")
+
+
+def test_stop_does_not_end_a_run_other_students_watch():
+    at = open_page("tune_gamma", SMALL)
+    at.button(key="tg_run").click().run()
+    rec = at.session_state["tg_record"]
+    release = threading.Event()
+    job = rec["job"] = _running_job(list(rec["job"].frames[:2]), release)
+    job.attach("another student's session")
+    try:
+        at.button(key="tg_stop").click().run()
+        assert_clean(at)
+        assert not job.cancelled and not job.done
+        assert at.warning[0].value.startswith("You stopped watching after 2 of 3 values of γ; "
+                                              "other students asked for the same run")
+    finally:
+        job.detach("another student's session")
+        release.set()
 
 
 def test_without_labels_it_tunes_k_means():

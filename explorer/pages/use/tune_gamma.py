@@ -6,8 +6,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import formatting, tuning
 from explorer.plots import tuning as plots
-from explorer.web import cache, sidebar, widgets
-from explorer.web.progress import LiveProgress
+from explorer.web import cache, jobs, sidebar, widgets
 
 RECORD = "tg_record"
 APPLIED = "tg_applied"
@@ -100,16 +99,40 @@ def _grid(settings: dict, series) -> list[float]:
     return [float(g) for g in cache.gamma_grid(series, settings["points"])]
 
 
-def _run(td, gammas, params, suggested: float, progress) -> None:
-    rec = {"params": params, "result": tuning.TuningResult(gammas, supervised=td.labels is not
-                                                           None),
-           "names": td.names, "labels": td.labels, "classes": td.classes,
-           "suggested": suggested}
-    st.session_state[RECORD] = rec  # kept, with the points done, if the run is interrupted
-    result = tuning.tune(td, gammas, seed=params["seed"], k=params["k"],
-                         budget_seconds=tuning.BUDGET_SECONDS, progress=progress,
-                         on_point=rec["result"].points.append)
-    rec["result"].complete, rec["result"].message = result.complete, result.message
+def _record(td, gammas, params, suggested: float) -> dict:
+    """Start (or join) the tuning job; what the page keeps of it in the session."""
+    return {"job": cache.tuning_run(td, gammas, seed=params["seed"], k=params["k"]),
+            "params": params, "gammas": list(gammas), "supervised": td.labels is not None,
+            "names": td.names, "labels": td.labels, "classes": td.classes,
+            "suggested": suggested}
+
+
+def _partial(rec: dict, message: str) -> tuning.TuningResult:
+    """The grid points a stopped run finished (published as the job's frames)."""
+    return tuning.TuningResult(rec["gammas"], points=list(rec["job"].frames), complete=False,
+                               message=message, supervised=rec["supervised"])
+
+
+def _outcome(rec: dict, stop_clicked: bool) -> tuning.TuningResult:
+    """Watch the run to its end (progress bar, place in the queue), or stop it.
+
+    The run is a shared job (:mod:`explorer.web.jobs`): a rerun of the page (a widget
+    changed) does not stop it, the page just watches it again; **Stop** ends it after the
+    grid point being computed, unless other students are watching the same run.
+    """
+    job = rec["job"]
+    n = len(rec["gammas"])
+    if stop_clicked and not job.done:
+        if not job.cancel(jobs.session_id()):
+            return _partial(rec, f"You stopped watching after {len(job.frames)} of {n} values "
+                                 "of γ; other students asked for the same run, so it goes on "
+                                 "for them (press **Run** to watch it again).")
+        with st.spinner("Stopping after the value of γ being computed…"):
+            job.wait()
+    try:
+        return jobs.watch(job)
+    except jobs.JobCancelled:
+        return _partial(rec, f"Stopped by you after {len(job.frames)} of {n} values of γ.")
 
 
 def _apply(option: str, gamma: float, snapped: bool) -> None:
@@ -135,8 +158,8 @@ def _apply_button(gamma: float) -> None:
                      f"{formatting.number(gamma, 4)}.")
 
 
-def _results(rec: dict, params: dict, channel: int) -> None:
-    result, suggested = rec["result"], rec["suggested"]
+def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int) -> None:
+    suggested = rec["suggested"]
     if rec["params"] != params:
         st.caption("The settings above changed since this run; press **Run** to run again. "
                    "Shown: the last run.")
@@ -199,15 +222,8 @@ def _results(rec: dict, params: dict, channel: int) -> None:
                      "barycenters.csv", "tg_dl_bary", d[3])
 
 
-def _status(rec: dict, stop_clicked: bool) -> None:
-    """Say how the last run ended; a run interrupted by a rerun left complete=False and no
-    message (the Stop button, or a widget changed while it ran)."""
-    result = rec["result"]
-    if not result.complete and not result.message:
-        n, done = len(result.gammas), len(result.points)
-        result.message = (f"Stopped by you after {done} of {n} values of γ." if stop_clicked
-                          else f"Interrupted after {done} of {n} values of γ (the page was "
-                               "rerun); press **Run** to start again.")
+def _status(result: tuning.TuningResult) -> None:
+    """Say how the last run ended."""
     if result.complete:
         st.success(result.message)
     else:
@@ -259,16 +275,16 @@ def body() -> None:
                        help="Stops the run after the value of γ being computed; the values "
                             "done are kept.")
     if run:
-        with LiveProgress() as progress:
-            _run(td, gammas, params, suggestion.gamma, progress)
+        st.session_state[RECORD] = _record(td, gammas, params, suggestion.gamma)
     rec = st.session_state.get(RECORD)
     if rec is None:
         c[2].caption("Press **Run**: each value of γ takes a few seconds (progress bar; "
                      "**Stop** keeps the values done).")
         widgets.sharing_caption()
         return
-    _status(rec, stop)
-    _results(rec, params, channel)
+    result = _outcome(rec, stop)
+    _status(result)
+    _results(rec, result, params, channel)
     widgets.sharing_caption()
 
 
