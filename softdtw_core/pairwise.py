@@ -3,7 +3,9 @@ r"""Pairwise soft-DTW matrices between two collections of series, on all cores.
 :math:`M_{ab} = \operatorname{dtw}_\gamma(A_a, B_b)` (or the divergence) for every pair.
 Each pair runs the O(min(n, m))-memory anti-diagonal kernel, up to 8 pairs of one shape
 at a time as interleaved lanes; lane groups are spread over threads with ``numba.prange``
-(parallelising inside one small DP does not pay on 2 cores).
+(parallelising inside one small DP does not pay on 2 cores), or run on the calling thread
+when Numba is limited to one thread there (``numba.set_num_threads(1)``, as the explorer's
+long jobs are) or there is a single group: no thread pool is woken then.
 
 References
 ----------
@@ -42,45 +44,48 @@ def pack(series) -> Packed:
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _pair_groups(c, n_chunks, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma,
-                 radius, out):
-    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]) for the lane groups c, c + n_chunks, …
+def _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]) for the pairs of lane group g.
 
-    The pairs ``gstart[g] .. gstart[g+1]-1`` have one shape and run as the lanes of one
-    wavefront pass (:mod:`softdtw_core._wavefront`).
+    Series are packed as (total, d) rows. The pairs ``gstart[g] .. gstart[g+1]-1`` have one
+    shape and run as the lanes of one wavefront pass (:mod:`softdtw_core._wavefront`).
     """
     d = data_a.shape[1]
-    for g in range(c, gstart.shape[0] - 1, n_chunks):
-        p0 = gstart[g]
-        B = gstart[g + 1] - p0
-        starts_a = np.empty(B, dtype=np.int64)
-        starts_b = np.empty(B, dtype=np.int64)
-        for b in range(B):
-            starts_a[b] = off_a[pairs[p0 + b, 0]]
-            starts_b[b] = off_b[pairs[p0 + b, 1]]
-        na = off_a[pairs[p0, 0] + 1] - starts_a[0]
-        nb = off_b[pairs[p0, 1] + 1] - starts_b[0]
-        if na <= nb:  # sweep the shorter axis (the value is symmetric)
-            n, m = na, nb
-            Xt = interleave(data_a, starts_a, n, False, np.empty((d, n * B)))
-            Yrt = interleave(data_b, starts_b, m, True, np.empty((d, m * B)))
-        else:
-            n, m = nb, na
-            Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
-            Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
-        lo, hi = band_limits(n, m, radius)
-        vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
-        for b in range(B):
-            out[p0 + b] = vals[b]
+    p0 = gstart[g]
+    B = gstart[g + 1] - p0
+    starts_a = np.empty(B, dtype=np.int64)
+    starts_b = np.empty(B, dtype=np.int64)
+    for b in range(B):
+        starts_a[b] = off_a[pairs[p0 + b, 0]]
+        starts_b[b] = off_b[pairs[p0 + b, 1]]
+    na = off_a[pairs[p0, 0] + 1] - starts_a[0]
+    nb = off_b[pairs[p0, 1] + 1] - starts_b[0]
+    if na <= nb:  # sweep the shorter axis (the value is symmetric)
+        n, m = na, nb
+        Xt = interleave(data_a, starts_a, n, False, np.empty((d, n * B)))
+        Yrt = interleave(data_b, starts_b, m, True, np.empty((d, m * B)))
+    else:
+        n, m = nb, na
+        Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
+        Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
+    lo, hi = band_limits(n, m, radius)
+    vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
+    for b in range(B):
+        out[p0 + b] = vals[b]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _pairs_serial(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """Every lane group on the calling thread (:func:`_pair_group`)."""
+    for g in range(gstart.shape[0] - 1):
+        _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out)
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _pairs_parallel(n_chunks, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma,
-                    radius, out):
-    """:func:`_pair_groups` for every chunk, chunks spread over threads."""
-    for c in prange(n_chunks):
-        _pair_groups(c, n_chunks, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma,
-                     radius, out)
+def _pairs_parallel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """Lane groups spread over Numba's threads (:func:`_pair_group`)."""
+    for g in prange(gstart.shape[0] - 1):
+        _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out)
 
 
 def group_lanes(keys, widths, full):
@@ -140,13 +145,11 @@ def pair_values(pa: Packed, pb: Packed, pairs, kind, gamma, radius, parallel=Tru
         sorted_out = np.empty(len(pairs))
         args = (pa.data, pa.offsets, pb.data, pb.offsets, sorted_pairs, gstart, kind, gamma,
                 radius, sorted_out)
-        n_groups = len(gstart) - 1
-        chunks = min(numba.get_num_threads(), n_groups) if parallel else 1
-        if chunks <= 1:
-            _pair_groups(0, 1, *args)
+        if not parallel or numba.get_num_threads() == 1 or len(gstart) == 2:
+            _pairs_serial(*args)  # told to, one thread or one group: no thread pool woken
         else:
             with parallel_launch():
-                _pairs_parallel(chunks, *args)
+                _pairs_parallel(*args)
         out[perm] = sorted_out
     return out
 

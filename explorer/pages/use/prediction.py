@@ -6,8 +6,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import learning
 from explorer.plots import learning as plots
-from explorer.web import sidebar, widgets
-from explorer.web.progress import LiveProgress
+from explorer.web import cache, jobs, sidebar, widgets
 
 RESULT_KEY = "_prediction_run"
 HIDDEN = [10, 30, 50, 100, 200]
@@ -62,9 +61,8 @@ def body() -> None:
               "max_iter": max_iter, "seed": seed, "from_euclidean": warm}
     if st.button("Train both models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
-        with LiveProgress() as progress:
-            run = learning.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
-                                            from_euclidean=warm, seed=seed, progress=progress)
+        run = jobs.watch(cache.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
+                                          from_euclidean=warm, seed=seed))
         st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
     stored = st.session_state.get(RESULT_KEY)
     if stored is None:
