@@ -6,11 +6,12 @@ k-means on the whole upload, past its in-page caps, with :mod:`softdtw_core.dist
 (imported on first use: without a cluster the page never loads Dask).
 
 - :func:`scheduler_address` reads the address; :data:`START_HELP` says how to start one;
-- :func:`run_matrix`, :func:`run_neighbours`, :func:`run_kmeans` run a job with a
-  ``progress(fraction, text)`` callback and return a small result for the page: the
-  matrix itself goes to a Zarr store on disk (:class:`MatrixResult` keeps its path, a
-  clustered sample of at most :data:`SAMPLE_SERIES` series and the neighbours read from it
-  row block by row block);
+- :func:`run_job` runs the job its settings name (:func:`run_matrix`,
+  :func:`run_neighbours`, :func:`run_kmeans`) with a ``progress(fraction, text)`` callback
+  and returns a small result for the page: the matrix itself goes to a Zarr store on disk
+  (:class:`MatrixResult` keeps its path, a clustered sample of at most
+  :data:`SAMPLE_SERIES` series and the neighbours read from it row block by row block),
+  which :func:`remove_store` deletes;
 - :func:`neighbour_table`, :func:`matrix_csv`, :func:`zipped_store`: what the page shows and
   offers for download (the big files are built only when asked for).
 """
@@ -47,6 +48,7 @@ __all__ = [
     "neighbour_table",
     "new_store_directory",
     "remove_store",
+    "run_job",
     "run_kmeans",
     "run_matrix",
     "run_neighbours",
@@ -216,6 +218,33 @@ def run_kmeans(client, series, *, k, gamma, band, seed, max_iter, barycenter_max
     return KMeansResult(np.asarray(model.labels_), np.asarray(model.cluster_centers_),
                         float(model.inertia_), int(model.n_iter_), bool(model.converged_),
                         time.perf_counter() - start)
+
+
+def run_job(client, series, settings: dict, *, progress: Progress = None):
+    """The job ``settings["job"]`` (a key of :data:`JOBS`) on every series.
+
+    ``settings`` holds ``gamma``, ``cost``, ``band``, ``kind`` (``"raw"`` or
+    ``"divergence"``: the matrix job's values) and, for k-means, ``k``, ``seed``,
+    ``max_iter`` and ``barycenter_max_iter``. A matrix job writes its store into a new
+    temporary directory, removed if the job fails or is cancelled.
+    """
+    common = {"gamma": settings["gamma"], "band": settings["band"], "progress": progress}
+    job = settings["job"]
+    if job == "neighbours":
+        return run_neighbours(client, series, cost=settings["cost"], **common)
+    if job == "matrix":
+        directory = new_store_directory()
+        try:
+            return run_matrix(client, series, divergence=settings["kind"] == "divergence",
+                              cost=settings["cost"], directory=directory, **common)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+    if job == "k-means":
+        return run_kmeans(client, series, k=settings["k"], seed=settings["seed"],
+                          max_iter=settings["max_iter"],
+                          barycenter_max_iter=settings["barycenter_max_iter"], **common)
+    raise ValueError(f"job must be one of {', '.join(map(repr, JOBS))}; got {job!r}.")
 
 
 def remove_store(result) -> None:

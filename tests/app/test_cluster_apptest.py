@@ -1,11 +1,13 @@
 """*Your data* with and without a Dask cluster (``SOFTDTW_DASK_SCHEDULER``), under AppTest:
 how to start one, the three jobs on a LocalCluster against the in-process numbers, the
-downloads, a cancelled job, and a scheduler that does not answer."""
+downloads, jobs shared by students, a cancelled job, and a scheduler that does not
+answer."""
 
 from __future__ import annotations
 
 import csv
 import io
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ import pytest
 import softdtw_core as sd
 from explorer.data import parse_series_file, series_to_csv
 from explorer.logic import cluster_jobs, clustering
+from explorer.web import cache, jobs
 
 from ..dask_cluster import cluster_process
 from .conftest import assert_clean, assert_matrix, charts, downloaded, open_page, trace
@@ -32,6 +35,12 @@ def address():
 @pytest.fixture(scope="module")
 def sample():
     return parse_series_file(clustering.sample_csv(), "soft-dtw-sample.csv")
+
+
+@pytest.fixture(autouse=True)
+def no_finished_cluster_jobs():
+    """Each test starts without the cluster jobs that earlier ones finished."""
+    cache.CLUSTER_JOB_STORE.clear()
 
 
 def _with_sample(query=None, state=None):
@@ -91,39 +100,117 @@ def test_the_whole_matrix_on_the_cluster(monkeypatch, address, sample):
     D = sd.soft_dtw_cdist(sample.series, gamma=GAMMA, divergence=True)
     order = clustering.cluster_order(D, raw=False)
     assert_matrix(trace(charts(at)[-1], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
-    record = at.session_state["yd_job_result"]
-    assert record["result"].n == 9 and record["settings"]["kind"] == "divergence"
+    record = at.session_state["yd_job_record"]
+    result = jobs.cluster_runner().find(record["key"]).value()
+    assert result.n == 9 and record["settings"]["kind"] == "divergence"
     # the whole-matrix downloads are built on click (the browser test clicks one): here,
     # what they would serve
     assert {b.key for b in at.get("download_button")} >= {"yd_dl_job_matrix", "yd_dl_job_zarr"}
-    text = cluster_jobs.matrix_csv(record["result"].store, sample.names).decode()
+    text = cluster_jobs.matrix_csv(result.store, sample.names).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][1:] == list(sample.names)
     np.testing.assert_allclose([[float(v) for v in r[1:]] for r in rows[1:]], D, rtol=1e-12,
                                atol=1e-12)
-    # another file: the result of this one goes, with its store on disk
-    store = Path(record["result"].store)
+    # another file: this session forgets the job; its store on disk stays while the server
+    # keeps the finished job for other students, and goes with it
+    store = Path(result.store)
     assert store.is_dir()
     at.file_uploader(key="yd_file").upload(
         "other.csv", series_to_csv([np.sin(np.linspace(0, 3, n)) for n in (20, 24, 30)]),
         "text/csv")
     at.run()
     assert_clean(at)
-    assert "yd_job_result" not in at.session_state and not store.parent.exists()
+    assert "yd_job_record" not in at.session_state and store.is_dir()
+    cache.CLUSTER_JOB_STORE.clear()
+    assert not store.parent.exists()
 
 
-def test_a_job_stopped_by_cancel_is_reported(monkeypatch, address):
+def test_students_with_the_same_upload_and_settings_share_one_job(monkeypatch, address):
+    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    calls = []
+    run_job = cluster_jobs.run_job
+
+    def spy(client, series, settings, **kwargs):
+        calls.append(settings["job"])
+        return run_job(client, series, settings, **kwargs)
+
+    monkeypatch.setattr(cluster_jobs, "run_job", spy)
+    tables = []
+    for _ in range(2):  # two students, the same file and settings
+        at = _with_sample()
+        at.button(key="yd_job_run").click().run()
+        assert_clean(at)
+        tables.append(at.dataframe[0].value)
+    assert calls == ["neighbours"]  # computed once, shown to both
+    assert tables[0].equals(tables[1])
+
+
+def test_a_matrix_job_that_stops_leaves_no_store_behind(address, sample, monkeypatch,
+                                                        tmp_path):
+    from distributed import Client
+
+    directory = tmp_path / "matrix job"
+    monkeypatch.setattr(cluster_jobs, "new_store_directory", lambda: str(directory))
+    existed = []
+
+    def stop(fraction, text):  # as a cancelled job's progress does
+        existed.append(directory.is_dir())
+        raise jobs.JobCancelled("stopped on request")
+
+    settings = {"job": "matrix", "gamma": GAMMA, "cost": "sqeuclidean", "band": None,
+                "kind": "raw"}
+    with Client(address, set_as_default=False, timeout=30) as client, pytest.raises(
+            jobs.JobCancelled):
+        cluster_jobs.run_job(client, sample.series, settings, progress=stop)
+    assert existed == [True] and not directory.exists()
+
+
+def _reporting_until(gate: threading.Event):
+    """A job function that reports progress until ``gate`` is set (or it is cancelled)."""
+
+    def run(progress, publish):
+        while not gate.wait(0.01):
+            progress(0.5, "Pairwise matrix: 1 of 2 tiles")
+
+    return run
+
+
+def test_cancel_stops_a_job_unless_other_students_watch_it(monkeypatch, address):
     monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
     at = _with_sample()
-    at.session_state["yd_job_running"] = True  # as a click inside a job leaves it
-    at.button(key="yd_job_cancel").click().run()
-    assert_clean(at)
-    assert any("Job cancelled" in w.value for w in at.warning)
+    at.button(key="yd_job_run").click().run()  # a job of this upload: its record
+    record = at.session_state["yd_job_record"]
+    gate = threading.Event()
+    try:
+        job = jobs.cluster_runner().submit("a long job", "Cluster: matrix",
+                                           _reporting_until(gate))
+        assert job.wait_until_started(30)
+        # another student watches it: Cancel only stops this session's watch
+        job.attach("another session")
+        at.session_state["yd_job_record"] = {**record, "key": job.key}
+        at.button(key="yd_job_cancel").click().run()
+        assert_clean(at)
+        assert any("other students asked for the same one" in i.value for i in at.info)
+        assert not job.cancelled and not job.done
+        assert "yd_job_record" not in at.session_state
+        # nobody else watches: Cancel stops it
+        job.detach("another session")
+        at.session_state["yd_job_record"] = {**record, "key": job.key}
+        at.button(key="yd_job_cancel").click().run()
+        assert_clean(at)
+        assert any("Job cancelled" in w.value for w in at.warning)
+        assert job.done and isinstance(job.error, jobs.JobCancelled)
+        assert "yd_job_record" not in at.session_state
+    finally:
+        gate.set()
     at.button(key="yd_job_cancel").click().run()
     assert any(i.value == "No job is running." for i in at.info)
-    at.session_state["yd_job_running"] = True  # a job stopped by another widget
-    at.number_input(key="yd_i").set_value(1).run()
-    assert any("stopped when the page changed" in w.value for w in at.warning)
+    # a job the server no longer keeps: the page says so
+    at.session_state["yd_job_record"] = {**record, "key": "a job not kept"}
+    at.run()
+    assert_clean(at)
+    assert any("no longer kept on the server" in i.value for i in at.info)
+    assert "yd_job_record" not in at.session_state
 
 
 def test_a_scheduler_that_does_not_answer_gives_a_message(monkeypatch):

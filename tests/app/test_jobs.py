@@ -143,6 +143,32 @@ def test_job_store_holds_finished_jobs_within_its_byte_limit():
     assert cache.nbytes(store.get("m4")) > 40_000
 
 
+def test_job_store_hands_every_result_that_leaves_to_on_drop():
+    import numpy as np
+
+    now = [0.0]
+    dropped = []
+    store = Memo(Limit(2, max_bytes=100_000, ttl=60), clock=lambda: now[0],
+                 on_drop=dropped.append)
+    a, b, c, b2 = (np.full(10, float(v)) for v in range(4))
+    big = np.zeros(20_000)
+    store.put("a", a)
+    store.put("b", b)
+    store.put("c", c)  # a is the least recently used
+    assert [id(v) for v in dropped] == [id(a)]
+    store.put("c", c)  # the same result again: kept
+    store.put("b", b2)  # replaced
+    store.put("big", big)  # 160 kB: not kept
+    assert [id(v) for v in dropped] == [id(a), id(b), id(big)]
+    assert store.get("b") is b2 and store.get("c") is c
+    now[0] = 61.0  # both expire
+    assert store.get("c") is None and len(store) == 0
+    assert {id(v) for v in dropped[3:]} == {id(b2), id(c)} and len(dropped) == 5
+    store.put("a", a)
+    store.clear()
+    assert dropped[-1] is a and len(dropped) == 6
+
+
 def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch):
     loaded: list[list[str]] = []
     gate = threading.Event()

@@ -1,13 +1,12 @@
 """*Your data* on a Dask cluster, in Chromium: a LocalCluster in a child process, a second
 app server whose ``SOFTDTW_DASK_SCHEDULER`` points at it, jobs run from the browser and
-checked against the in-process numbers, and a job cancelled from the browser that leaves
-no task on the cluster."""
+checked against the in-process numbers, and a job that goes on through a rerun of the page,
+then cancelled from the browser, leaves no task on the cluster."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import time
 from pathlib import Path
 
@@ -24,6 +23,16 @@ from .conftest import assert_no_exception, goto, rerun, streamlit_server, wait_f
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 GAMMA = 0.1  # the sidebar's default γ
+
+# The tiles done according to the page's progress text (0 without one), and whether
+# more than ``done`` are.
+TILES_DONE = """
+() => {
+  const m = document.body.innerText.match(/Pairwise matrix: (\\d+) of/);
+  return m === null ? 0 : Number(m[1]);
+}
+"""
+MORE_TILES_DONE = f"done => ({TILES_DONE})() > done"
 
 
 @pytest.fixture(scope="module")
@@ -98,15 +107,24 @@ def test_cancel_stops_the_job_on_the_cluster(cluster_address, cluster_app_url, a
                                              tmp_path):
     from distributed import Client
 
-    # 180,000 pairs of 300 x 300 cells: many seconds of work even on an idle machine
+    # 320,000 pairs of 300 x 300 cells: a minute of work on an idle machine
     rng = np.random.default_rng(0)
-    series = np.cumsum(rng.standard_normal((600, 300)), axis=1).round(3)
+    series = np.cumsum(rng.standard_normal((800, 300)), axis=1).round(3)
+    names = [f"s{k}" for k in range(len(series))]
     goto(app_page, f"{cluster_app_url}/your-data?yd_job=matrix", charts=False)
-    _upload(app_page, tmp_path, "many.csv", series_to_csv(series))
+    _upload(app_page, tmp_path, "many.csv", series_to_csv(series, names=names))
     app_page.get_by_role("button", name="Run on the cluster").click()
     # wait until the cluster has finished a tile (any count: two may end together)
-    app_page.get_by_text(re.compile(r"Pairwise matrix: [1-9]\d* of")).wait_for(
-        timeout=180_000)
+    app_page.wait_for_function(MORE_TILES_DONE, arg=0, polling=50, timeout=180_000)
+    done = app_page.evaluate(TILES_DONE)
+    # a widget used meanwhile reruns the page (the run watching the job stops before the
+    # new one draws the pair): the job goes on, and the new run watches it
+    field = app_page.get_by_test_id("stMainBlockContainer").get_by_label("Series x #")
+    field.fill("1")
+    field.press("Enter")
+    app_page.get_by_text("x = s1 (300 points)").wait_for()
+    app_page.wait_for_function(MORE_TILES_DONE, arg=max(done, app_page.evaluate(TILES_DONE)),
+                               polling=50, timeout=180_000)
     app_page.get_by_role("button", name="Cancel").click()
     app_page.get_by_text("Job cancelled: its tasks were cancelled on the cluster.").wait_for()
     wait_for_app(app_page)

@@ -11,12 +11,10 @@ from explorer.logic import cluster_jobs, clustering, formatting
 from explorer.plots import clustering as plots
 from explorer.plots import teaching as teaching_plots
 from explorer.web import cache, jobs, sidebar, widgets
-from explorer.web.progress import LiveProgress
 from explorer.web.widgets import escape_markdown as md
 
 SAMPLE = "yd_sample"
-JOB_RESULT = "yd_job_result"  # the last cluster job's result, with its settings
-JOB_RUNNING = "yd_job_running"  # True from a job's start until it ends on its own
+JOB_RECORD = "yd_job_record"  # the last cluster job asked for: its key, settings, upload
 # a bound widget writes its *displayed* option text to the URL: options are short words
 LAYOUTS = {"auto": "detect", "wide": "one series per row",
            "ucr": "UCR: one series per row, label first", "columns": "one series per column",
@@ -240,22 +238,6 @@ def _job_settings(n_series: int) -> dict:
     return settings
 
 
-def _run_job(client, parsed, sel, settings: dict, kind: str, progress):
-    series = parsed.series
-    common = {"gamma": sel.gamma, "band": sel.band, "progress": progress}
-    job = settings["job"]
-    if job == "neighbours":
-        return cluster_jobs.run_neighbours(client, series, cost=sel.cost, **common)
-    if job == "matrix":
-        return cluster_jobs.run_matrix(client, series, divergence=kind == "divergence",
-                                       cost=sel.cost,
-                                       directory=cluster_jobs.new_store_directory(), **common)
-    return cluster_jobs.run_kmeans(client, series, k=settings["k"], seed=settings["seed"],
-                                   max_iter=settings["max_iter"],
-                                   barycenter_max_iter=settings["barycenter_max_iter"],
-                                   **common)
-
-
 def _show_neighbours(parsed, result, key: str) -> None:
     table = cluster_jobs.neighbour_table(parsed.names, result)
     st.markdown(f"**The {result.indices.shape[1]} nearest series of each series** by the "
@@ -265,9 +247,9 @@ def _show_neighbours(parsed, result, key: str) -> None:
                      key)
 
 
-def _show_result(parsed, record: dict, current: dict) -> None:
-    result, names = record["result"], parsed.names
-    if record["settings"] != current:
+def _show_result(parsed, result, settings: dict, current: dict) -> None:
+    names = parsed.names
+    if settings != current:
         st.caption("Computed with earlier settings; press **Run on the cluster** again to "
                    "update it.")
     st.caption(f"Done in {formatting.fixed(result.seconds, 1)} s on the cluster.")
@@ -311,15 +293,19 @@ def _show_result(parsed, record: dict, current: dict) -> None:
 
 
 def _cluster(parsed, sel, kind: str, upload: str) -> None:
-    """The cluster jobs; ``upload`` identifies the parsed upload (a result of another one is
-    dropped)."""
+    """The cluster jobs; ``upload`` identifies the parsed upload (a job of another one is
+    forgotten).
+
+    A job is shared like the in-process ones (:func:`explorer.web.cache.cluster_job`, on
+    its own pool): a rerun of the page (a widget changed, the page left and opened again)
+    does not stop it, the page watches it again; **Cancel** stops it and cancels its tasks
+    on the cluster, unless other students are watching the same job.
+    """
     st.subheader("Every series, on a Dask cluster")
     address = cluster_jobs.scheduler_address()
     if address is None:
         st.info(cluster_jobs.START_HELP)
         return
-    from softdtw_core.distributed import JobCancelled  # Dask loads only with a cluster
-
     try:
         client = cache.dask_client(address)
     except ConnectionError as exc:
@@ -337,42 +323,51 @@ def _cluster(parsed, sel, kind: str, upload: str) -> None:
     run = c[0].button("Run on the cluster", type="primary", key="yd_job_run",
                       icon=":material/play_arrow:")
     cancel = c[1].button("Cancel", key="yd_job_cancel", icon=":material/stop:")
-    if st.session_state.pop(JOB_RUNNING, False):  # the last run stopped inside a job
-        st.warning("Job cancelled: its tasks were cancelled on the cluster." if cancel else
-                   "The job stopped when the page changed; its tasks were cancelled on the "
-                   "cluster. Press **Run on the cluster** to start it again.")
+    if run:
+        job = cache.cluster_job(client, address, parsed.series, current)
+        st.session_state[JOB_RECORD] = {"key": job.key, "settings": current, "upload": upload}
+    job = _recorded_job(upload)
+    if job is not None and cancel and not job.done:
+        if not job.cancel(jobs.session_id()):
+            st.session_state.pop(JOB_RECORD)
+            st.info("You stopped watching this job: other students asked for the same one, "
+                    "so it goes on for them. Press **Run on the cluster** to watch it again.")
+            return
+        with st.spinner("Cancelling: the job stops when its next task ends…"):
+            job.wait()
     elif cancel:
         st.info("No job is running.")
-    if run:
-        # Streamlit stops this script at the next progress update when a widget is used
-        # meanwhile (Cancel included): the library then cancels the job's tasks, and the
-        # flag, left set, tells the next run what happened.
-        st.session_state[JOB_RUNNING] = True
-        try:
-            with LiveProgress(min_interval=0.0) as progress:
-                result = _run_job(client, parsed, sel, settings, kind, progress)
-        except Exception as exc:
-            st.session_state[JOB_RUNNING] = False
-            if not isinstance(exc, JobCancelled):
-                raise
-            st.warning(str(exc))
-        else:
-            st.session_state[JOB_RUNNING] = False
-            _forget_result()
-            st.session_state[JOB_RESULT] = {"result": result, "settings": current,
-                                            "upload": upload}
-    record = st.session_state.get(JOB_RESULT)
-    if record is not None and record["upload"] != upload:  # a result of another file
-        _forget_result()
-    elif record is not None:
-        _show_result(parsed, record, current)
+    if job is None:
+        return
+    computed_with = st.session_state[JOB_RECORD]["settings"]
+    try:
+        result = jobs.watch(job)
+    except jobs.JobCancelled:
+        st.session_state.pop(JOB_RECORD, None)
+        st.warning("Job cancelled: its tasks were cancelled on the cluster.")
+        return
+    except Exception:
+        st.session_state.pop(JOB_RECORD, None)
+        raise
+    _show_result(parsed, result, computed_with, current)
 
 
-def _forget_result() -> None:
-    """Drop the last job's result (and its matrix store on disk)."""
-    record = st.session_state.pop(JOB_RESULT, None)
-    if record is not None:
-        cluster_jobs.remove_store(record["result"])
+def _recorded_job(upload: str):
+    """The cluster job this session last asked for on this upload, or None: none, one of
+    another file, or one the server no longer keeps (the page says so); the record goes
+    with the last two."""
+    record = st.session_state.get(JOB_RECORD)
+    if record is None:
+        return None
+    job = jobs.cluster_runner().find(record["key"]) if record["upload"] == upload else None
+    if job is None:
+        st.session_state.pop(JOB_RECORD)
+    if job is None and record["upload"] == upload:
+        limit = cache.LIMITS["cluster_jobs"]
+        st.info("The last job's result is no longer kept on the server (it keeps the last "
+                f"{limit.entries} for {limit.ttl / 60:g} minutes); press **Run on the "
+                "cluster** to compute it again.")
+    return job
 
 
 def body() -> None:
