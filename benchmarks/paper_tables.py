@@ -19,8 +19,8 @@ Protocols (the paper's Section 5 and, for Table 3, the reference code's example
 says nothing are marked *ours*):
 
 - Every series is z-normalised (as in the UCR archive; some 2018 datasets are raw) and, *ours*,
-  series longer than ``--max-length`` points are linearly resampled to it (runtime cap;
-  ``0`` = none).
+  series longer than ``--max-length`` points (128 with ``--ucr``) are linearly resampled to
+  it (a runtime cap: the costs grow with the squared length; ``0`` = none).
 - Table 1 (barycenters, Section 5.1): pick a class at random, then ``--t1-series`` (10) of its
   training series at random; compute their soft-DTW barycenter (each γ of ``--gammas``), DBA and
   the subgradient method's barycenter, each at most ``--bary-iter`` (100) iterations, from the
@@ -30,16 +30,16 @@ says nothing are marked *ours*):
   datasets where soft-DTW's score is lower than DBA's, and than the subgradient method's.
   The soft-DTW barycenter is this library's default optimiser (3 majorisation-minimisation
   steps, then preconditioned L-BFGS), where the paper used plain L-BFGS.
-- Table 2 (k-means, Section 5.2): k = the number of classes; at most ``--t2-series`` (100,
+- Table 2 (k-means, Section 5.2): k = the number of classes; at most ``--t2-series`` (60,
   *ours*) training series drawn at random; Lloyd's algorithm with soft-DTW barycenters (each
   γ), DBA and subgradient barycenters, ``--kmeans-iter`` (10, *ours*) outer and
   ``--t2-bary-iter`` (30, *ours*) barycenter iterations per update, from the same centres:
   ``random`` (k distinct series at random) or ``euclidean`` (Euclidean k-means). Score: the
   DTW inertia ``Σ_i min_c dtw_0(x_i, c)``; reported: % of datasets where soft-DTW's is lower.
 - Table 3 (prediction, Section 5.3): the first 60% of every series is the input, the rest the
-  target; train on the training set (at most ``--t3-train`` series at random, *ours*), test on
-  the test set (at most ``--t3-test``). The model of the reference code: an MLP with one
-  hidden layer of ``--t3-hidden`` (50) tanh units, no regularisation, Adam (learning rate
+  target; train on the training set (at most ``--t3-train`` (100) series at random, *ours*),
+  test on the test set (at most ``--t3-test`` (500)). The model of the reference code: an MLP
+  with one hidden layer of ``--t3-hidden`` (50) tanh units, no regularisation, Adam (learning rate
   1e-3) on mini-batches of one series for ``--t3-epochs`` (30) epochs. Losses: Euclidean, and
   soft-DTW for each γ, from the same random weights (``random``) or from the Euclidean
   model (``euclidean``). Scores: the mean dtw_0 and the mean squared Euclidean distance of
@@ -394,15 +394,15 @@ def main(argv=None):
     ap.add_argument("--gammas", default=",".join(f"{g:g}" for g in GAMMAS))
     ap.add_argument("--max-length", type=int, default=None,
                     help="resample longer series to this many points (0 = never; default "
-                         "256 with --ucr, 0 otherwise)")
+                         "128 with --ucr, 0 otherwise)")
     ap.add_argument("--t1-series", type=int, default=10)
     ap.add_argument("--t1-repeats", type=int, default=10)
     ap.add_argument("--bary-iter", type=int, default=100)
-    ap.add_argument("--t2-series", type=int, default=100)
+    ap.add_argument("--t2-series", type=int, default=60)
     ap.add_argument("--kmeans-iter", type=int, default=10)
     ap.add_argument("--t2-bary-iter", type=int, default=30)
-    ap.add_argument("--t3-train", type=int, default=200)
-    ap.add_argument("--t3-test", type=int, default=1000)
+    ap.add_argument("--t3-train", type=int, default=100)
+    ap.add_argument("--t3-test", type=int, default=500)
     ap.add_argument("--t3-hidden", type=int, default=50)
     ap.add_argument("--t3-epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=0)
@@ -421,7 +421,7 @@ def main(argv=None):
         import ucr_archive
 
         source, names = "ucr", ucr_archive.selection(args.ucr)
-        default_length, default_results = 256, os.path.join(HERE, "results",
+        default_length, default_results = 128, os.path.join(HERE, "results",
                                                             "paper_tables_ucr.json")
     else:
         from explorer.data import DATASETS
