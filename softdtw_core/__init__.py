@@ -75,6 +75,12 @@ from .barycenter import (
 )
 from .batch import alignment_statistics, soft_dtw_value_and_grad_batch
 from .costs import cost_jacobian_product, cost_matrix
+from .dilate import (
+    dilate_loss,
+    dilate_value_and_grad,
+    temporal_distortion_index,
+    temporal_distortion_matrix,
+)
 from .divergence import (
     path_entropy,
     sharp_soft_dtw,
@@ -106,6 +112,7 @@ from .results import (
     OptimizationStep,
     TrainingResult,
 )
+from .second_order import expected_alignment_jvp, soft_dtw_hvp
 from .softmin import softmin, softmin_weights
 
 __all__ = [
@@ -130,12 +137,15 @@ __all__ = [
     "cost_matrix",
     "dba_barycenter",
     "delannoy",
+    "dilate_loss",
+    "dilate_value_and_grad",
     "dtw_inertia",
     "dtw_inertia_score",
     "dtw_loss",
     "dtw_path",
     "euclidean_barycenter",
     "euclidean_interpolation",
+    "expected_alignment_jvp",
     "interpolate",
     "interpolation_path",
     "neg_mean_dtw_score",
@@ -149,6 +159,7 @@ __all__ = [
     "soft_dtw_cdist",
     "soft_dtw_divergence",
     "soft_dtw_divergence_value_and_grad",
+    "soft_dtw_hvp",
     "soft_dtw_tables",
     "soft_dtw_value_and_grad",
     "soft_dtw_value_and_grad_batch",
@@ -157,6 +168,8 @@ __all__ = [
     "softmin_weights",
     "split_series",
     "subgradient_barycenter",
+    "temporal_distortion_index",
+    "temporal_distortion_matrix",
 ]
 
 # The estimators' modules import scikit-learn, which takes about 0.6 s: they are loaded on
