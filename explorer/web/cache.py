@@ -32,7 +32,7 @@ import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
-from explorer.logic import clustering, learning, teaching
+from explorer.logic import clustering, learning, loss, teaching
 from explorer.plots import teaching as teaching_plots
 
 __all__ = [
@@ -51,6 +51,10 @@ __all__ = [
     "gamma_frames",
     "gamma_sweep",
     "interpolation_grid",
+    "loss_descent",
+    "loss_frames",
+    "loss_gradient",
+    "loss_scan",
     "optimal_path",
     "pairwise_matrix",
     "parse_upload",
@@ -69,6 +73,10 @@ LIMITS = {
     "gamma_sweep": 8,  # the γ explorer's curves
     "gamma_figure": 8,  # the γ explorer's animated figure
     "enumeration": 16,  # brute force over every path
+    "loss_scan": 8,  # DTW as a loss: values and slopes along a line, changes of A*
+    "loss_frames": 8,  # ... E at the animation frames of the line
+    "loss_gradient": 16,  # ... the two gradients at x
+    "loss_descent": 8,  # ... gradient descent on each loss
     # k-means and Your data pages (st.cache_data)
     "synthetic_set": 16,
     "collection": 16,  # a collection after the page's caps
@@ -148,6 +156,36 @@ def gamma_figure(x: np.ndarray, y: np.ndarray, cost: str, band, mode: str,
 def enumeration(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band):
     """:func:`explorer.logic.teaching.enumeration_check` (brute force over every path)."""
     return teaching.enumeration_check(x, y, gamma, cost=cost, band=band)
+
+
+@_cached("loss_scan")
+def loss_scan(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+              gamma: float, cost: str, band) -> loss.LineScan:
+    """:func:`explorer.logic.loss.line_scan` along :func:`~explorer.logic.loss.direction`."""
+    d = loss.direction(x, kind, point=point, channel=channel)
+    return loss.line_scan(x, y, d, gamma, cost=cost, band=band)
+
+
+@_cached("loss_frames")
+def loss_frames(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                gamma: float, cost: str, band) -> loss.LineFrames:
+    """:func:`explorer.logic.loss.line_frames` along the same direction."""
+    d = loss.direction(x, kind, point=point, channel=channel)
+    return loss.line_frames(x, y, d, gamma, cost=cost, band=band)
+
+
+@_cached("loss_gradient")
+def loss_gradient(x: np.ndarray, y: np.ndarray, gamma: float, cost: str,
+                  band) -> loss.GradientView:
+    """:func:`explorer.logic.loss.gradient_view`."""
+    return loss.gradient_view(x, y, gamma, cost=cost, band=band)
+
+
+@_cached("loss_descent")
+def loss_descent(x: np.ndarray, y: np.ndarray, gammas: tuple, eta: float, steps: int,
+                 cost: str, band) -> loss.Descent:
+    """:func:`explorer.logic.loss.descent`."""
+    return loss.descent(x, y, gammas, eta=eta, steps=steps, cost=cost, band=band)
 
 
 # --------------------------------------------------------------------------- k-means, Your data
