@@ -218,8 +218,14 @@ def _label(g):
     return f"soft-DTW γ={g:g}"
 
 
+def _scores(model, test, train):
+    """A model's test scores (DTW, Euclidean, TDI) and its DTW on the training set."""
+    return {**model.evaluate(*test), "train_dtw": model.evaluate(*train)["dtw"]}
+
+
 def table3(source, name, p):
-    """Prediction: test DTW and Euclidean scores of each training loss, per initialisation."""
+    """Prediction: test DTW and Euclidean scores of each training loss, per initialisation
+    (and each model's DTW on its training set: does a loss fit DTW, or generalise?)."""
     import softdtw_core as sd
 
     rng = np.random.default_rng([p["seed"], 3])
@@ -232,12 +238,12 @@ def table3(source, name, p):
     common = dict(hidden=(p["t3_hidden"],), optimizer="adam", batch_size=1,
                   learning_rate=1e-3, max_iter=p["t3_epochs"], random_state=p["seed"])
     euc = sd.MLPPredictor(loss="euclidean", **common).fit(itr, ttr)
-    scores = euc.evaluate(ite, tte)
+    scores = _scores(euc, (ite, tte), (itr, ttr))
     out = {init: {"Euclidean": scores} for init in INITS}
     for g in p["gammas"]:
         for init, start in (("random", None), ("euclidean", euc)):
             model = sd.MLPPredictor(loss="softdtw", gamma=g, **common).fit(itr, ttr, init=start)
-            out[init][_label(g)] = model.evaluate(ite, tte)
+            out[init][_label(g)] = _scores(model, (ite, tte), (itr, ttr))
     return out
 
 
@@ -326,6 +332,22 @@ def _ranks(values):
     return dict(zip(keys, ranks))
 
 
+def _fit_summary(done, gammas):
+    """How the smallest γ fits DTW on the training set, against the next one (Table 3)."""
+    fitted = {n: r for n, r in done.items() if "train_dtw" in r["random"]["Euclidean"]}
+    if len(gammas) < 2 or not fitted:
+        return
+    small, next_up = _label(min(gammas)), _label(sorted(gammas)[1])
+    print(f"\n## Table 3, on the training set ({len(fitted)} datasets): {small} against "
+          f"{next_up}")
+    for init in INITS:
+        pairs = [(r[init][small], r[init][next_up]) for r in fitted.values()]
+        worse_fit = sum(a["train_dtw"] > b["train_dtw"] for a, b in pairs)
+        worse_test = sum(a["dtw"] > b["dtw"] for a, b in pairs)
+        print(f"[{init} init] higher training DTW on {worse_fit}, higher test DTW on "
+              f"{worse_test} of {len(pairs)} datasets")
+
+
 def report(results):
     protocol = results["protocol"]
     gammas = protocol["gammas"]
@@ -365,6 +387,7 @@ def report(results):
                   f"{'paper':>6s}")
             ranks = {init: [_ranks({k: v[score] for k, v in r[init].items()})
                             for r in done.values()] for init in INITS}
+
             for key in ranks["random"][0]:
                 cells = []
                 for init in INITS:
@@ -372,6 +395,7 @@ def report(results):
                     cells.append(f"{np.mean([r[key] for r in ranks[init]]):7.2f} "
                                  + (f"{paper:6.2f}" if paper is not None else f"{'-':>6s}"))
                 print(f"{key:20s} {cells[0]} | {cells[1]}")
+    _fit_summary(done, gammas)
     print("\n## Per dataset (seconds per job)")
     for name in sorted({n for table in jobs.values() for n in table}, key=str.lower):
         secs = [f"T{t}={jobs[str(t)][name]['seconds']:.0f}" for t in TABLES
