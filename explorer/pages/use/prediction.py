@@ -37,9 +37,11 @@ def _settings():
     dgamma = choice(c[1].select_slider, "DILATE: its γ", DILATE_GAMMAS, key="pr_dgamma",
                     default="0.01", help="DILATE's own smoothing (> 0; the paper used 0.01). "
                                          "The soft-DTW loss uses the sidebar's γ.")
-    warm = widgets.toggle_widget(c[2].toggle, "Start the soft-DTW and DILATE trainings from "
-                                 "the Euclidean solution (as in the soft-DTW paper)",
-                                 key="pr_warm", default=True)
+    warm = widgets.toggle_widget(c[2].toggle, "Start soft-DTW and DILATE from the Euclidean "
+                                 "solution", key="pr_warm", default=True,
+                                 help="As in the soft-DTW paper's 'Euclidean initialisation'; "
+                                      "off: from the same random weights as the Euclidean "
+                                      "model.")
     return ds, float(prop), int(hidden), int(max_iter), int(seed), float(alpha), \
         float(dgamma), warm
 
