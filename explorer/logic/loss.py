@@ -47,14 +47,18 @@ __all__ = [
     "LineFrames",
     "LineScan",
     "Switch",
+    "assemble_scan",
     "cap_pair",
     "curve_gammas",
     "descent",
     "descent_label",
     "direction",
     "gradient_view",
+    "line_curve",
     "line_frames",
+    "line_grid",
     "line_scan",
+    "line_switches",
     "path_slope",
     "switch_cost",
 ]
@@ -215,28 +219,36 @@ def _bisect(x, y, V, lo, hi, path_lo, cost, band):
     return lo, hi, path_hi
 
 
-def line_scan(x, y, d: Direction, gamma: float, *, cost="sqeuclidean", band=None,
-              grid: int = GRID_POINTS) -> LineScan:
-    """Values and slopes along the line for every γ of :func:`curve_gammas`, and the
-    changes of A* (module docstring)."""
+def line_grid(d: Direction, grid: int = GRID_POINTS) -> np.ndarray:
+    """The values of t of the curves: ``grid`` points from ``-t_max`` to ``t_max``."""
+    return np.linspace(-d.t_max, d.t_max, grid)
+
+
+def line_curve(x, y, d: Direction, gamma: float, *, cost="sqeuclidean", band=None,
+               grid: int = GRID_POINTS) -> np.ndarray:
+    """``dtw_γ(x + tV, y)`` (row 0) and its slope ``<∇_x dtw_γ, V>`` (row 1) on the grid."""
     x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    out = np.empty((2, grid))
+    for k, t in enumerate(line_grid(d, grid)):
+        value, grad = sd.soft_dtw_value_and_grad(x + t * d.V, y, gamma, cost=cost, band=band)
+        out[0, k], out[1, k] = value, float(np.sum(grad * d.V))
+    return out
+
+
+def line_switches(x, y, d: Direction, *, cost="sqeuclidean", band=None,
+                  grid: int = GRID_POINTS) -> tuple[list[Switch], int]:
+    """The changes of A* along the line, located by bisection between the grid points where
+    the optimal path differs (at most :data:`MAX_SWITCHES`: those with the largest slope
+    jumps), and the number of such grid intervals."""
+    x = np.asarray(x, dtype=np.float64)
     V = d.V
-    ts = np.linspace(-d.t_max, d.t_max, grid)
-    gammas = curve_gammas(gamma)
-    values = np.empty((len(gammas), grid))
-    slopes = np.empty((len(gammas), grid))
-    paths = []
-    for k, t in enumerate(ts):
-        xt = x + t * V
-        paths.append(_path(xt, y, cost, band)[1])
-        for g, gm in enumerate(gammas):
-            v, grad = sd.soft_dtw_value_and_grad(xt, y, gm, cost=cost, band=band)
-            values[g, k] = v
-            slopes[g, k] = float(np.sum(grad * V))
+    ts = line_grid(d, grid)
+    paths = [_path(x + t * V, y, cost, band)[1] for t in ts]
     changes = [k for k in range(grid - 1) if paths[k] != paths[k + 1]]
-    if len(changes) > MAX_SWITCHES:  # keep the kinks with the largest slope jumps
-        jumps = np.abs(slopes[0, 1:] - slopes[0, :-1])
+    n_changes = len(changes)
+    if n_changes > MAX_SWITCHES:  # keep the kinks with the largest slope jumps
+        slopes = line_curve(x, y, d, 0.0, cost=cost, band=band, grid=grid)[1]
+        jumps = np.abs(np.diff(slopes))
         changes = sorted(sorted(changes, key=lambda k: -jumps[k])[:MAX_SWITCHES])
     switches = []
     for k in changes:
@@ -247,8 +259,25 @@ def line_scan(x, y, d: Direction, gamma: float, *, cost="sqeuclidean", band=None
             slope_before=path_slope(x + t * V, y, V, paths[k], cost=cost),
             slope_after=path_slope(x + t * V, y, V, path_hi, cost=cost),
             path_before=[tuple(c) for c in paths[k]], path_after=[tuple(c) for c in path_hi]))
-    n_changes = sum(paths[k] != paths[k + 1] for k in range(grid - 1))
-    return LineScan(ts, gammas, values, slopes, switches, n_changes)
+    return switches, n_changes
+
+
+def assemble_scan(ts, curves: dict, switches: list[Switch], n_changes: int) -> LineScan:
+    """A :class:`LineScan` from :func:`line_curve` results by γ (0 first) and
+    :func:`line_switches`."""
+    gammas = tuple(curves)
+    stacked = np.stack([curves[g] for g in gammas])
+    return LineScan(ts, gammas, stacked[:, 0], stacked[:, 1], switches, n_changes)
+
+
+def line_scan(x, y, d: Direction, gamma: float, *, cost="sqeuclidean", band=None,
+              grid: int = GRID_POINTS) -> LineScan:
+    """Values and slopes along the line for every γ of :func:`curve_gammas`, and the
+    changes of A* (module docstring)."""
+    curves = {g: line_curve(x, y, d, g, cost=cost, band=band, grid=grid)
+              for g in curve_gammas(gamma)}
+    return assemble_scan(line_grid(d, grid), curves,
+                         *line_switches(x, y, d, cost=cost, band=band, grid=grid))
 
 
 def switch_cost(x, y, d: Direction, switch: Switch, *, cost="sqeuclidean"):
@@ -278,7 +307,7 @@ def line_frames(x, y, d: Direction, gamma: float, *, cost="sqeuclidean", band=No
                 max_size: int = MAX_FRAME_SIZE) -> LineFrames:
     """E along the line at every ``stride``-th t of the scan's grid."""
     x = np.asarray(x, dtype=np.float64)
-    ts = np.linspace(-d.t_max, d.t_max, grid)
+    ts = line_grid(d, grid)
     index = np.arange(0, grid, stride)
     frames, rows, cols, factors = [], None, None, (1, 1)
     for t in ts[index]:

@@ -3,7 +3,9 @@ as arrows, and gradient descent on each loss.
 
 Pure Plotly: arrays in, ``go.Figure`` out (no Streamlit), with the conventions of
 :mod:`explorer.plots.style`. The line and the descent ship every frame and scrub them with a
-Plotly slider: no server round trip.
+Plotly slider: no server round trip. Their traces are written as plain dicts and the frames
+attached to the finished figure's dict (:func:`_with_frames`): building one ``go.Scatter``
+per trace and frame costs seconds for the line's 31 frames, a dict a fraction of that.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .teaching import cost_figure
 __all__ = [
     "DTW_COLOUR",
     "descent_figure",
+    "figure_from_dict",
     "gamma_colour",
     "gradient_figure",
     "line_figure",
@@ -57,39 +60,61 @@ def gamma_name(gamma: float) -> str:
     return "dtw₀ (DTW)" if gamma == 0 else f"dtw_γ, γ = {formatting.number(gamma)}"
 
 
-def _series(v, name, colour, *, width=2.0, opacity=1.0, dash="solid", showlegend=True):
-    return go.Scatter(x=np.arange(len(v), dtype=np.int32), y=f32(v), mode="lines", name=name,
-                      line={"color": colour, "width": width, "dash": dash}, opacity=opacity,
-                      showlegend=showlegend,
-                      hovertemplate=f"{name}<br>t=%{{x}}<br>value=%{{y:.4g}}<extra></extra>")
+def _series(v, name, colour, *, width=2.0, opacity=1.0, dash="solid", showlegend=True,
+            **axes) -> dict:
+    return {"type": "scatter", "x": np.arange(len(v), dtype=np.int32), "y": f32(v),
+            "mode": "lines", "name": name, "opacity": opacity, "showlegend": showlegend,
+            "line": {"color": colour, "width": width, "dash": dash},
+            "hovertemplate": f"{name}<br>t=%{{x}}<br>value=%{{y:.4g}}<extra></extra>", **axes}
 
 
-def _markers(xs, ys, colours, *, xaxis, yaxis):
+def _markers(xs, ys, colours, **axes) -> dict:
     """One marker per curve at the current t (a frame-updated trace pinned to its axes)."""
-    return go.Scatter(x=f32(xs), y=f32(ys), mode="markers", showlegend=False, name="at t",
-                      marker={"size": 10, "color": list(colours), "line": {"width": 1,
-                                                                           "color": "#ffffff"}},
-                      hovertemplate="t=%{x:.4g}<br>%{y:.5g}<extra></extra>",
-                      xaxis=xaxis, yaxis=yaxis)
+    return {"type": "scatter", "x": f32(xs), "y": f32(ys), "mode": "markers",
+            "showlegend": False, "name": "at t",
+            "marker": {"size": 10, "color": list(colours),
+                       "line": {"width": 1, "color": "#ffffff"}},
+            "hovertemplate": "t=%{x:.4g}<br>%{y:.5g}<extra></extra>", **axes}
 
 
-def _vlines(ts, lo, hi, *, name):
+def _vlines(ts, lo, hi, *, name) -> dict:
     """Vertical dotted lines at ``ts`` from ``lo`` to ``hi`` (one trace, NaN breaks)."""
     xs = np.repeat(np.asarray(ts, dtype=np.float64), 3)
     ys = np.tile([lo, hi, np.nan], len(ts))
     xs[2::3] = np.nan
-    return go.Scatter(x=f32(xs), y=f32(ys), mode="lines", name=name, hoverinfo="skip",
-                      line={"color": SWITCH_COLOUR, "width": 1, "dash": "dot"})
+    return {"type": "scatter", "x": f32(xs), "y": f32(ys), "mode": "lines", "name": name,
+            "hoverinfo": "skip", "line": {"color": SWITCH_COLOUR, "width": 1, "dash": "dot"}}
 
 
-def _heatmap(E, rows, cols, *, xaxis="x2", yaxis="y2"):
+def _heatmap(E, rows, cols, **axes) -> dict:
     E = np.asarray(E, dtype=np.float64)
     zmax = float(np.nanmax(E)) if E.size and np.isfinite(np.nanmax(E)) else 1.0
-    return go.Heatmap(z=f32(E), x=cols, y=rows, colorscale=E_SCALE, zmin=0.0,
-                      zmax=max(zmax, 1e-12), name="E", xaxis=xaxis, yaxis=yaxis,
-                      colorbar={"title": {"text": "E"}, "x": 1.0, "y": 0.79, "len": 0.42,
-                                "thickness": 12},
-                      hovertemplate="i=%{y}, j=%{x}<br>E=%{z:.3g}<extra></extra>")
+    return {"type": "heatmap", "z": f32(E), "x": cols, "y": rows, "colorscale": E_SCALE,
+            "zmin": 0.0, "zmax": max(zmax, 1e-12), "name": "E",
+            "colorbar": {"title": {"text": "E"}, "x": 1.0, "y": 0.79, "len": 0.42,
+                         "thickness": 12},
+            "hovertemplate": "i=%{y}, j=%{x}<br>E=%{z:.3g}<extra></extra>", **axes}
+
+
+def _axes(fig: go.Figure, index: int) -> dict:
+    """The axes a trace of the figure was put on (frame traces must name them)."""
+    return {"xaxis": fig.data[index].xaxis, "yaxis": fig.data[index].yaxis}
+
+
+def _with_frames(fig: go.Figure, frames: list[dict]) -> go.Figure:
+    """The figure with animation frames given as plain dicts (:func:`figure_from_dict`)."""
+    spec = fig.to_dict()
+    spec["frames"] = frames
+    return figure_from_dict(spec)
+
+
+def figure_from_dict(spec: dict) -> go.Figure:
+    """A figure back from the ``to_dict()`` of a figure builder (e.g. a cached one).
+
+    Its traces were validated when it was built (animation frames repeat them with other
+    data), so Plotly's validation is skipped (``_validate=False``: ten times faster here).
+    """
+    return go.Figure(spec, _validate=False)
 
 
 def line_figure(x, y, V, scan, frames, *, gamma: float, channel: int = 0,
@@ -129,38 +154,35 @@ def line_figure(x, y, V, scan, frames, *, gamma: float, channel: int = 0,
     for panel, data in ((1, change), (2, scan.slopes)):
         for k, g in enumerate(gammas):
             current = g == gamma and g != 0
-            fig.add_trace(go.Scatter(
-                x=f32(ts), y=f32(data[k]), mode="lines", name=gamma_name(g)
-                + (" (sidebar)" if current else ""), legendgroup=f"g{k}",
-                showlegend=panel == 1, line={"color": colours[k],
-                                             "width": 3 if g == 0 or current else 1.6},
-                hovertemplate="t=%{x:.4g}<br>%{y:.5g}<extra></extra>"), row=2, col=panel)
+            fig.add_trace({
+                "type": "scatter", "x": f32(ts), "y": f32(data[k]), "mode": "lines",
+                "name": gamma_name(g) + (" (sidebar)" if current else ""),
+                "legendgroup": f"g{k}", "showlegend": panel == 1,
+                "line": {"color": colours[k], "width": 3 if g == 0 or current else 1.6},
+                "hovertemplate": "t=%{x:.4g}<br>%{y:.5g}<extra></extra>"}, row=2, col=panel)
         if scan.switches:
             finite = data[np.isfinite(data)]
-            fig.add_trace(_vlines([s.t for s in scan.switches], float(finite.min()),
-                                  float(finite.max()), name="A* changes")
-                          .update(showlegend=panel == 1, legendgroup="switch"),
+            fig.add_trace({**_vlines([s.t for s in scan.switches], float(finite.min()),
+                                     float(finite.max()), name="A* changes"),
+                           "showlegend": panel == 1, "legendgroup": "switch"},
                           row=2, col=panel)
     marker_idx = []
     for panel, data in ((1, change), (2, scan.slopes)):
         k0 = frames.index[active]
-        fig.add_trace(_markers([ts[k0]] * len(gammas), data[:, k0], colours, xaxis="x",
-                               yaxis="y"), row=2, col=panel)
+        fig.add_trace(_markers([ts[k0]] * len(gammas), data[:, k0], colours), row=2,
+                      col=panel)
         marker_idx.append(len(fig.data) - 1)
-    axes = [(fig.data[i].xaxis, fig.data[i].yaxis) for i in marker_idx]
-    heat_axes = (fig.data[3].xaxis, fig.data[3].yaxis)
     labels = [formatting.fixed(t, 2) for t in frames.ts]
 
     def frame(f):
         k = frames.index[f]
-        return go.Frame(name=labels[f], traces=[2, 3, *marker_idx], data=[
-            _series(moved(frames.ts[f]), f"{safe(names[0])}(t)", X_COLOUR, width=2.5),
-            _heatmap(frames.frames[f], frames.rows, frames.cols, xaxis=heat_axes[0],
-                     yaxis=heat_axes[1]),
-            *(_markers([ts[k]] * len(gammas), data[:, k], colours, xaxis=xa, yaxis=ya)
-              for data, (xa, ya) in zip((change, scan.slopes), axes))])
+        return {"name": labels[f], "traces": [2, 3, *marker_idx], "data": [
+            _series(moved(frames.ts[f]), f"{safe(names[0])}(t)", X_COLOUR, width=2.5,
+                    **_axes(fig, 2)),
+            _heatmap(frames.frames[f], frames.rows, frames.cols, **_axes(fig, 3)),
+            *(_markers([ts[k]] * len(gammas), data[:, k], colours, **_axes(fig, i))
+              for data, i in zip((change, scan.slopes), marker_idx))]}
 
-    fig.frames = [frame(f) for f in range(len(frames.ts))]
     lo, hi = _span([moved(t) for t in (ts[0], ts[-1])] + [yv])
     fig.update_yaxes(range=[lo, hi], row=1, col=1, title_text="value")
     fig.update_xaxes(title_text="time index", row=1, col=1)
@@ -174,7 +196,7 @@ def line_figure(x, y, V, scan, frames, *, gamma: float, channel: int = 0,
                                  len=0.92)],
            updatemenus=[play_button("▶", 250, x=0.0, y=0.0, xanchor="left",
                                     pad={"t": 70})])
-    return fig
+    return _with_frames(fig, [frame(f) for f in range(len(frames.ts))])
 
 
 def _span(arrays, pad=0.06):
@@ -290,31 +312,27 @@ def descent_figure(desc, y, *, channel: int = 0, max_frames: int = 51,
         curves = getattr(desc, key)
         for n in names:
             v = curves[n]
-            fig.add_trace(go.Scatter(x=np.arange(len(v), dtype=np.int32), y=f32(v),
-                                     mode="lines", name=desc.labels[n], legendgroup=n,
-                                     showlegend=col == 1, line={"color": colours[n],
-                                                                "width": 2}), row=2, col=col)
+            fig.add_trace({"type": "scatter", "x": np.arange(len(v), dtype=np.int32),
+                           "y": f32(v), "mode": "lines", "name": desc.labels[n],
+                           "legendgroup": n, "showlegend": col == 1,
+                           "line": {"color": colours[n], "width": 2}}, row=2, col=col)
         fig.add_trace(_markers([0] * L, [curves[n][0] for n in names],
-                               [colours[n] for n in names], xaxis="x", yaxis="y"),
-                      row=2, col=col)
+                               [colours[n] for n in names]), row=2, col=col)
         marker_idx.append(len(fig.data) - 1)
-    x_axes = [(fig.data[i].xaxis, fig.data[i].yaxis) for i in x_idx]
-    m_axes = [(fig.data[i].xaxis, fig.data[i].yaxis) for i in marker_idx]
 
     def at(curve, k):
         return curve[min(k, len(curve) - 1)]
 
     def frame(k):
-        data = [_series(iterate(n, k), "X_k", colours[n], width=2.5, showlegend=False)
-                .update(xaxis=xa, yaxis=ya) for n, (xa, ya) in zip(names, x_axes)]
-        for key, (xa, ya) in zip(("dtw", "euclidean"), m_axes):
+        data = [_series(iterate(n, k), "X_k", colours[n], width=2.5, showlegend=False,
+                        **_axes(fig, i)) for n, i in zip(names, x_idx)]
+        for key, i in zip(("dtw", "euclidean"), marker_idx):
             curves = getattr(desc, key)
             data.append(_markers([min(k, len(curves[n]) - 1) for n in names],
                                  [at(curves[n], k) for n in names],
-                                 [colours[n] for n in names], xaxis=xa, yaxis=ya))
-        return go.Frame(name=str(k), traces=[*x_idx, *marker_idx], data=data)
+                                 [colours[n] for n in names], **_axes(fig, i)))
+        return {"name": str(k), "traces": [*x_idx, *marker_idx], "data": data}
 
-    fig.frames = [frame(int(k)) for k in steps]
     lo, hi = _span([yv] + [channel_of(Z, channel) for n in names for Z in desc.iterates[n]])
     for c in range(1, L + 1):
         fig.update_yaxes(range=[lo, hi], row=1, col=c, showticklabels=c == 1)
@@ -327,4 +345,4 @@ def descent_figure(desc, y, *, channel: int = 0, max_frames: int = 51,
                                  pad={"t": 50, "b": 0}, x=0.08, len=0.92)],
            updatemenus=[play_button("▶", 150, x=0.0, y=0.0, xanchor="left",
                                     pad={"t": 60})])
-    return fig
+    return _with_frames(fig, [frame(int(k)) for k in steps])

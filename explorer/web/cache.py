@@ -33,6 +33,8 @@ import streamlit as st
 import softdtw_core as sd
 from explorer import data
 from explorer.logic import clustering, learning, loss, teaching
+from explorer.plots import clustering as clustering_plots
+from explorer.plots import loss as loss_plots
 from explorer.plots import teaching as teaching_plots
 
 __all__ = [
@@ -51,10 +53,16 @@ __all__ = [
     "gamma_frames",
     "gamma_sweep",
     "interpolation_grid",
+    "loss_curve",
     "loss_descent",
+    "loss_descent_figure",
     "loss_frames",
     "loss_gradient",
+    "loss_gradient_figures",
+    "loss_line_figure",
     "loss_scan",
+    "loss_switch_figure",
+    "loss_switches",
     "optimal_path",
     "pairwise_matrix",
     "parse_upload",
@@ -73,10 +81,15 @@ LIMITS = {
     "gamma_sweep": 8,  # the γ explorer's curves
     "gamma_figure": 8,  # the γ explorer's animated figure
     "enumeration": 16,  # brute force over every path
-    "loss_scan": 8,  # DTW as a loss: values and slopes along a line, changes of A*
+    "loss_curve": 32,  # DTW as a loss: one γ's values and slopes along a line
+    "loss_switches": 8,  # ... the changes of A* along it
     "loss_frames": 8,  # ... E at the animation frames of the line
+    "loss_line_figure": 8,  # ... the animated line figure
+    "loss_switch_figure": 16,  # ... Δ with the paths either side of a change of A*
     "loss_gradient": 16,  # ... the two gradients at x
+    "loss_gradient_figures": 16,  # ... drawn as arrows, and E's pulls
     "loss_descent": 8,  # ... gradient descent on each loss
+    "loss_descent_figure": 8,  # ... its animated figure
     # k-means and Your data pages (st.cache_data)
     "synthetic_set": 16,
     "collection": 16,  # a collection after the page's caps
@@ -158,20 +171,62 @@ def enumeration(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band):
     return teaching.enumeration_check(x, y, gamma, cost=cost, band=band)
 
 
-@_cached("loss_scan")
+def _direction(x, kind, point, channel) -> loss.Direction:
+    return loss.direction(x, kind, point=point, channel=channel)
+
+
+@_cached("loss_curve")
+def loss_curve(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+               gamma: float, cost: str, band) -> np.ndarray:
+    """:func:`explorer.logic.loss.line_curve`: one γ's values and slopes along the line."""
+    return loss.line_curve(x, y, _direction(x, kind, point, channel), gamma, cost=cost,
+                           band=band)
+
+
+@_cached("loss_switches")
+def loss_switches(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                  cost: str, band) -> tuple:
+    """:func:`explorer.logic.loss.line_switches`: the changes of A* along the line."""
+    return loss.line_switches(x, y, _direction(x, kind, point, channel), cost=cost, band=band)
+
+
 def loss_scan(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
               gamma: float, cost: str, band) -> loss.LineScan:
-    """:func:`explorer.logic.loss.line_scan` along :func:`~explorer.logic.loss.direction`."""
-    d = loss.direction(x, kind, point=point, channel=channel)
-    return loss.line_scan(x, y, d, gamma, cost=cost, band=band)
+    """:func:`explorer.logic.loss.line_scan` from cached pieces: a new sidebar γ computes its
+    own curve only."""
+    d = _direction(x, kind, point, channel)
+    curves = {g: loss_curve(x, y, kind, point, channel, g, cost, band)
+              for g in loss.curve_gammas(gamma)}
+    return loss.assemble_scan(loss.line_grid(d), curves,
+                              *loss_switches(x, y, kind, point, channel, cost, band))
 
 
 @_cached("loss_frames")
 def loss_frames(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
                 gamma: float, cost: str, band) -> loss.LineFrames:
     """:func:`explorer.logic.loss.line_frames` along the same direction."""
-    d = loss.direction(x, kind, point=point, channel=channel)
-    return loss.line_frames(x, y, d, gamma, cost=cost, band=band)
+    return loss.line_frames(x, y, _direction(x, kind, point, channel), gamma, cost=cost,
+                            band=band)
+
+
+@_cached("loss_line_figure")
+def loss_line_figure(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                     gamma: float, cost: str, band) -> dict:
+    """The animated line figure (:func:`explorer.plots.loss.line_figure`) as a dict."""
+    args = (x, y, kind, point, channel, gamma, cost, band)
+    return loss_plots.line_figure(x, y, _direction(x, kind, point, channel).V,
+                                  loss_scan(*args), loss_frames(*args), gamma=gamma,
+                                  channel=channel).to_dict()
+
+
+@_cached("loss_switch_figure")
+def loss_switch_figure(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                       cost: str, band, index: int) -> dict:
+    """Δ at the ``index``-th change of A* with the paths either side
+    (:func:`explorer.plots.loss.switch_figure`), as a dict."""
+    switch = loss_switches(x, y, kind, point, channel, cost, band)[0][index]
+    x_at, D = loss.switch_cost(x, y, _direction(x, kind, point, channel), switch, cost=cost)
+    return loss_plots.switch_figure(x_at, y, D, switch).to_dict()
 
 
 @_cached("loss_gradient")
@@ -181,11 +236,30 @@ def loss_gradient(x: np.ndarray, y: np.ndarray, gamma: float, cost: str,
     return loss.gradient_view(x, y, gamma, cost=cost, band=band)
 
 
+@_cached("loss_gradient_figures")
+def loss_gradient_figures(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band,
+                          channel: int, gamma_text: str) -> tuple[dict, dict]:
+    """The arrows (:func:`explorer.plots.loss.gradient_figure`) and E's pulls
+    (:func:`explorer.plots.clustering.match_lines_figure`), as dicts."""
+    view = loss_gradient(x, y, gamma, cost, band)
+    arrows = loss_plots.gradient_figure(x, y, view, channel=channel, gamma_text=gamma_text)
+    pulls = clustering_plots.match_lines_figure(x, y, view.E, channel=channel)
+    return arrows.to_dict(), pulls.to_dict()
+
+
 @_cached("loss_descent")
 def loss_descent(x: np.ndarray, y: np.ndarray, gammas: tuple, eta: float, steps: int,
                  cost: str, band) -> loss.Descent:
     """:func:`explorer.logic.loss.descent`."""
     return loss.descent(x, y, gammas, eta=eta, steps=steps, cost=cost, band=band)
+
+
+@_cached("loss_descent_figure")
+def loss_descent_figure(x: np.ndarray, y: np.ndarray, gammas: tuple, eta: float, steps: int,
+                        cost: str, band, channel: int) -> dict:
+    """The animated descent figure (:func:`explorer.plots.loss.descent_figure`) as a dict."""
+    desc = loss_descent(x, y, gammas, eta, steps, cost, band)
+    return loss_plots.descent_figure(desc, y, channel=channel).to_dict()
 
 
 # --------------------------------------------------------------------------- k-means, Your data

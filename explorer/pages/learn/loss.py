@@ -9,7 +9,6 @@ import streamlit as st
 from explorer import data
 from explorer.logic import formatting
 from explorer.logic import loss as logic
-from explorer.plots import clustering as clustering_plots
 from explorer.plots import loss as plots
 from explorer.web import cache, sidebar, widgets
 
@@ -49,8 +48,7 @@ def _line(sel, x, y, channel) -> None:
                 "Euclidean cost in the sidebar to see the smoothing alone.")
     args = (x, y, kind, point, channel, sel.gamma, sel.cost, sel.band)
     scan, frames = cache.loss_scan(*args), cache.loss_frames(*args)
-    widgets.plot(plots.line_figure(x, y, d.V, scan, frames, gamma=sel.gamma, channel=channel,
-                                   names=("x", "y")), key="loss_line")
+    widgets.plot(plots.figure_from_dict(cache.loss_line_figure(*args)), key="loss_line")
     if frames.factors != (1, 1):
         st.caption(f"E is block-averaged by {frames.factors[0]}×{frames.factors[1]} for "
                    "display; the curves use the full tables.")
@@ -71,10 +69,11 @@ def _line(sel, x, y, channel) -> None:
         columns[f"slope gamma={formatting.number(gm)}"] = scan.slopes[k]
     widgets.download("Curves along the line (CSV)", partial(data.table_csv, columns),
                      "loss_line.csv", "ls_dl_line")
-    _switches(sel, x, y, d, scan)
+    _switches(sel, (x, y, kind, point, channel), scan)
 
 
-def _switches(sel, x, y, d, scan) -> None:
+def _switches(sel, line, scan) -> None:
+    """The changes of A* along the line ``(x, y, kind, point, channel)``."""
     st.subheader("Where the optimal alignment changes")
     if not scan.switches:
         st.markdown("A* is the same path all along this line: DTW is a single quadratic of t "
@@ -100,8 +99,8 @@ def _switches(sel, x, y, d, scan) -> None:
         url=False, format_func=lambda k: f"t = {formatting.number(scan.switches[k].t, 6)} "
                                          f"(slope jump {formatting.number(table['jump'][k], 3)})")
     switch = scan.switches[choice]
-    x_at, D = logic.switch_cost(x, y, d, switch, cost=sel.cost)
-    widgets.plot(plots.switch_figure(x_at, y, D, switch), key="loss_switch")
+    widgets.plot(plots.figure_from_dict(cache.loss_switch_figure(*line, sel.cost, sel.band,
+                                                                 choice)), key="loss_switch")
     st.caption(f"Δ at t = {formatting.number(switch.t, 8)}, where both paths cost "
                f"{formatting.number(switch.value, 8)}: the optimal path just before (white) "
                "and just after (cyan dashed). Compare with E at the current t in the figure "
@@ -120,8 +119,9 @@ def _gradient(sel, x, y, channel) -> None:
     st.latex(r"-\nabla_x \mathrm{dtw}_\gamma(x, y) = -2\big(\mathrm{diag}(E\mathbf{1})\,x - "
              r"E\,y\big), \qquad -\nabla_x \lVert x - y\rVert^2 = -2\,(x - y)")
     view = cache.loss_gradient(x, y, sel.gamma, sel.cost, sel.band)
-    widgets.plot(plots.gradient_figure(x, y, view, channel=channel,
-                                       gamma_text=f"γ = {sel.gamma_text}"), key="loss_grad")
+    arrows, pulls = cache.loss_gradient_figures(x, y, sel.gamma, sel.cost, sel.band, channel,
+                                                f"γ = {sel.gamma_text}")
+    widgets.plot(plots.figure_from_dict(arrows), key="loss_grad")
     if view.resampled:
         st.caption("x and y have different lengths: the Euclidean loss compares x with y "
                    "linearly resampled to x's length.")
@@ -129,8 +129,7 @@ def _gradient(sel, x, y, channel) -> None:
         st.caption("At γ = 0 the arrows follow the one optimal path (a subgradient of DTW).")
     st.markdown("Which points of y pull each xᵢ: the lines join i to j with an opacity that "
                 "grows with Eᵢⱼ (x is drawn above y).")
-    widgets.plot(clustering_plots.match_lines_figure(x, y, view.E, channel=channel),
-                 key="loss_pulls")
+    widgets.plot(plots.figure_from_dict(pulls), key="loss_pulls")
     flat = {"i": np.arange(len(x))}
     for name, g in (("minus_grad_softdtw", view.soft), ("minus_grad_euclidean", view.euclid)):
         g2 = np.asarray(g).reshape(len(x), -1)
@@ -167,7 +166,8 @@ def _descent(sel, x, y, channel) -> None:
     for name, k in desc.diverged.items():
         st.warning(f"{desc.labels[name]}: the iterates blew up at step {k}; choose a smaller "
                    "step size η.")
-    widgets.plot(plots.descent_figure(desc, y, channel=channel), key="loss_descent")
+    widgets.plot(plots.figure_from_dict(cache.loss_descent_figure(
+        x, y, gammas, eta, steps, sel.cost, sel.band, channel)), key="loss_descent")
     final = {"loss": [desc.labels[n] for n in desc.names],
              "steps done": [len(desc.iterates[n]) - 1 for n in desc.names],
              "final loss": [desc.objective[n][-1] for n in desc.names],
