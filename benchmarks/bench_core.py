@@ -12,6 +12,11 @@ cell of ``alignment_statistics`` (value, E and the gradient statistics of one se
 all; what barycenters and k-means evaluate) and of ``soft_dtw_cdist`` (values of all pairs),
 with B = 1, 2, 4, 8 problems interleaved as lanes and with the number the package picks
 (``softdtw_core._wavefront.lanes_for``). ``--no-lanes`` skips it.
+
+The n = 16 rows measure the cost of a short call, mostly Python around the kernels: small
+float64 problems take a fast path of one kernel call (``softdtw_core._dp.small_value_and_grad``).
+``--sizes 16 --no-tslearn --no-lanes`` prints only them. The load average is printed first:
+on a shared machine, rerun on an idle one before quoting a figure.
 """
 
 from __future__ import annotations
@@ -115,6 +120,7 @@ def main():
     parser.add_argument("--no-lanes", action="store_true", help="skip the lanes table")
     args = parser.parse_args()
 
+    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     ts = None if args.no_tslearn else tslearn_functions()
     rng = np.random.default_rng(0)
     header = (f"{'n':>5} {'d':>2} {'gamma':>6} | {'value':>10} {'ns/cell':>8} {'tslearn':>10} "

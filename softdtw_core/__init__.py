@@ -24,12 +24,16 @@ Conventions
 - The recursion is ``r_ij = Δ_ij + min^γ(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1})`` with
   ``r_00 = 0`` and ``r_0j = r_i0 = +inf``; ``dtw_γ(X, Y) = r_nm``.
 - ``band`` is a Sakoe-Chiba radius in time steps (:mod:`softdtw_core.band`).
+- γ is in the units of Δ (squared units of the data for the default cost): scaling the
+  data by ``s`` calls for ``γ s²``. :func:`suggest_gamma` gives a data-driven starting
+  value with its reasoning, :func:`gamma_grid` a grid around it.
 - Functions that return a pair return the value first: ``(value, grad)``,
   ``(value, E)``, ``(value, path)``.
 - Every iterative routine (barycenters, interpolation, the predictor's training) returns
   a result with the same fields, ``solution``, ``objective``, ``n_iter``, ``n_evals``,
   ``converged``, ``message`` and ``history`` (:mod:`softdtw_core.results`).
-- The k-means classes and :class:`MLPPredictor` are scikit-learn estimators
+- The k-means classes, the classifiers (:class:`SoftDTWNearestCentroid`,
+  :class:`SoftDTWKNeighborsClassifier`) and :class:`MLPPredictor` are scikit-learn estimators
   (``get_params``, ``clone``, ``GridSearchCV``, ``Pipeline``) that also take what
   scikit-learn's own validation would refuse: lists of series of different lengths and
   ``(n_series, length, d)`` arrays.
@@ -89,6 +93,7 @@ from .divergence import (
     soft_dtw_divergence_value_and_grad,
 )
 from .enumeration import alignment_matrices, brute_force_soft_dtw, delannoy
+from .gamma import GammaSuggestion, gamma_grid, suggest_gamma
 from .interpolation import (
     euclidean_interpolation,
     interpolate,
@@ -114,6 +119,7 @@ from .results import (
 )
 from .second_order import expected_alignment_jvp, soft_dtw_hvp
 from .softmin import softmin, softmin_weights
+from .warmup import warm_up
 
 __all__ = [
     "alignment_statistics",
@@ -121,12 +127,15 @@ __all__ = [
     "DBAKMeans",
     "DEFAULT_MAX_CELLS",
     "EuclideanKMeans",
+    "GammaSuggestion",
     "InterpolationResult",
     "KMeansStep",
     "MLPPredictor",
     "OptimizationResult",
     "OptimizationStep",
     "SoftDTWKMeans",
+    "SoftDTWKNeighborsClassifier",
+    "SoftDTWNearestCentroid",
     "SoftDTWTables",
     "TrainingResult",
     "accumulated_cost",
@@ -146,6 +155,7 @@ __all__ = [
     "euclidean_barycenter",
     "euclidean_interpolation",
     "expected_alignment_jvp",
+    "gamma_grid",
     "interpolate",
     "interpolation_path",
     "neg_mean_dtw_score",
@@ -168,8 +178,10 @@ __all__ = [
     "softmin_weights",
     "split_series",
     "subgradient_barycenter",
+    "suggest_gamma",
     "temporal_distortion_index",
     "temporal_distortion_matrix",
+    "warm_up",
 ]
 
 # The estimators' modules import scikit-learn, which takes about 0.6 s: they are loaded on
@@ -184,6 +196,8 @@ _ESTIMATOR_MODULES = {
     "MLPPredictor": "predictor",
     "neg_mean_dtw_score": "predictor",
     "split_series": "predictor",
+    "SoftDTWKNeighborsClassifier": "classification",
+    "SoftDTWNearestCentroid": "classification",
 }
 
 

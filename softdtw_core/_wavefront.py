@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
+_INNER = dict(_FLAGS, inline="always")
 
 #: Stands for "no array" in kernel calls (``D`` when the cost is computed on the fly, ``Xt``
 #: and ``Yrt`` when it is precomputed): Numba needs an array of the right type there.
@@ -179,7 +180,7 @@ def _hardmin3_weights(a, b, c):
     return mn, fa, fb, 1.0 - fa - fb
 
 
-@njit(**_FLAGS)
+@njit(**_INNER)
 def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
     """Costs of the cells (i, k-i), i in [ilo, ihi], all lanes, into out[i B + b]."""
     if ihi < ilo:
@@ -212,7 +213,7 @@ def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
                     out[oo + u] += abs(Xt[t, xo + u] - Yrt[t, yo + u])
 
 
-@njit(**_FLAGS)
+@njit(**_INNER)
 def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B):
     """cur[q] = cost[q] + min^γ(prev2[q-B], prev1[q-B], prev1[q]), q = i B + b, i in [ilo, ihi].
 
@@ -247,7 +248,7 @@ def _start(n, B):
     return prev2, prev1, cur, cost
 
 
-@njit(**_FLAGS)
+@njit(**_INNER)
 def _fence(cur, ilo, ihi, B):
     for b in range(B):
         cur[(ilo - 1) * B + b] = np.inf
@@ -279,7 +280,7 @@ def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
     return value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, 1, np.empty(1))[0]
 
 
-@njit(**_FLAGS)
+@njit(**_INNER)
 def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
     """As :func:`_softmin_row`, also storing the three soft-min weights from WA[w0] on."""
     L = np.uint64((ihi - ilo + 1) * B)
@@ -343,7 +344,7 @@ def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, W
     return out[0]
 
 
-@njit(**_FLAGS)
+@njit(**_INNER)
 def _row_statistics(Yrt, m, k, ilo, ihi, eo, Ed, rs, eyt, B):
     """rs[q] += e and eyt[t, q] += e y over diagonal k, q = (i-1) B + b (E at Ed[eo:])."""
     L = np.uint64((ihi - ilo + 1) * B)

@@ -3,7 +3,9 @@ r"""Pairwise soft-DTW matrices between two collections of series, on all cores.
 :math:`M_{ab} = \operatorname{dtw}_\gamma(A_a, B_b)` (or the divergence) for every pair.
 Each pair runs the O(min(n, m))-memory anti-diagonal kernel, up to 8 pairs of one shape
 at a time as interleaved lanes; lane groups are spread over threads with ``numba.prange``
-(parallelising inside one small DP does not pay on 2 cores).
+(parallelising inside one small DP does not pay on 2 cores), or run on the calling thread
+when Numba is limited to one thread there (``numba.set_num_threads(1)``, as the explorer's
+long jobs are) or there is a single group: no thread pool is woken then.
 
 References
 ----------
@@ -13,6 +15,7 @@ References
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -30,36 +33,49 @@ def _pack(series):
     return np.ascontiguousarray(np.concatenate(series, axis=0)), offsets
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def _pairs_kernel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
-    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]); series packed as (total, d) rows.
+@njit(cache=True, error_model="numpy", nogil=True)
+def _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]) for the pairs of lane group g.
 
-    The pairs ``gstart[g] .. gstart[g+1]-1`` have one shape and run as the lanes of one
-    wavefront pass (:mod:`softdtw_core._wavefront`); groups are spread over threads.
+    Series are packed as (total, d) rows. The pairs ``gstart[g] .. gstart[g+1]-1`` have one
+    shape and run as the lanes of one wavefront pass (:mod:`softdtw_core._wavefront`).
     """
     d = data_a.shape[1]
+    p0 = gstart[g]
+    B = gstart[g + 1] - p0
+    starts_a = np.empty(B, dtype=np.int64)
+    starts_b = np.empty(B, dtype=np.int64)
+    for b in range(B):
+        starts_a[b] = off_a[pairs[p0 + b, 0]]
+        starts_b[b] = off_b[pairs[p0 + b, 1]]
+    na = off_a[pairs[p0, 0] + 1] - starts_a[0]
+    nb = off_b[pairs[p0, 1] + 1] - starts_b[0]
+    if na <= nb:  # sweep the shorter axis (the value is symmetric)
+        n, m = na, nb
+        Xt = interleave(data_a, starts_a, n, False, np.empty((d, n * B)))
+        Yrt = interleave(data_b, starts_b, m, True, np.empty((d, m * B)))
+    else:
+        n, m = nb, na
+        Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
+        Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
+    lo, hi = band_limits(n, m, radius)
+    vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
+    for b in range(B):
+        out[p0 + b] = vals[b]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _pairs_serial(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """Every lane group on the calling thread (:func:`_pair_group`)."""
+    for g in range(gstart.shape[0] - 1):
+        _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out)
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _pairs_parallel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
+    """Lane groups spread over Numba's threads (:func:`_pair_group`)."""
     for g in prange(gstart.shape[0] - 1):
-        p0 = gstart[g]
-        B = gstart[g + 1] - p0
-        starts_a = np.empty(B, dtype=np.int64)
-        starts_b = np.empty(B, dtype=np.int64)
-        for b in range(B):
-            starts_a[b] = off_a[pairs[p0 + b, 0]]
-            starts_b[b] = off_b[pairs[p0 + b, 1]]
-        na = off_a[pairs[p0, 0] + 1] - starts_a[0]
-        nb = off_b[pairs[p0, 1] + 1] - starts_b[0]
-        if na <= nb:  # sweep the shorter axis (the value is symmetric)
-            n, m = na, nb
-            Xt = interleave(data_a, starts_a, n, False, np.empty((d, n * B)))
-            Yrt = interleave(data_b, starts_b, m, True, np.empty((d, m * B)))
-        else:
-            n, m = nb, na
-            Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
-            Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
-        lo, hi = band_limits(n, m, radius)
-        vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
-        for b in range(B):
-            out[p0 + b] = vals[b]
+        _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out)
 
 
 def group_lanes(keys, widths, full):
@@ -112,9 +128,13 @@ def _pair_values(sa, sb, pairs, kind, gamma, radius):
     if len(pairs):
         perm, gstart = _lane_groups(np.diff(off_a), np.diff(off_b), pairs, radius)
         sorted_out = np.empty(len(pairs))
-        with parallel_launch():
-            _pairs_kernel(data_a, off_a, data_b, off_b, np.ascontiguousarray(pairs[perm]),
-                          gstart, kind, gamma, radius, sorted_out)
+        args = (data_a, off_a, data_b, off_b, np.ascontiguousarray(pairs[perm]), gstart, kind,
+                gamma, radius, sorted_out)
+        if numba.get_num_threads() == 1 or len(gstart) == 2:  # one thread or one group
+            _pairs_serial(*args)
+        else:
+            with parallel_launch():
+                _pairs_parallel(*args)
         out[perm] = sorted_out
     return out
 

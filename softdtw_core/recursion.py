@@ -57,6 +57,8 @@ from ._dp import (
     forward_table,
     gibbs,
     problem,
+    small_value,
+    small_value_and_grad,
     value,
     wave_grad_x,
 )
@@ -117,6 +119,9 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     >>> round(sd.soft_dtw(D, gamma=1.0, cost="precomputed"), 4)
     0.1227
     """
+    fast = small_value(X, Y, gamma, cost, band)
+    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._dp)
+        return fast
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
     return value(p)
 
@@ -235,6 +240,9 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
     >>> value, grad.tolist()
     (1.0, [0.0, 2.0, 0.0])
     """
+    fast = small_value_and_grad(X, Y, gamma, cost, band, max_cells)
+    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._dp)
+        return fast
     p = problem(
         X,
         Y,

@@ -7,4 +7,4 @@ PAGES = {info.name: info for info in registry.PAGES}
 #: The Overview and the Learn pages: they draw the sidebar's pair, nothing else to choose.
 PAIR_PAGES = [info.name for info in registry.PAGES if info.section in ("", "Learn")]
 #: Pages that draw no chart until the user acts (a run, a training, an upload).
-WAIT_FOR_AN_ACTION = {"kmeans", "prediction", "your_data"}
+WAIT_FOR_AN_ACTION = {"kmeans", "prediction", "tune_gamma", "your_data"}

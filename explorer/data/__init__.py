@@ -36,6 +36,7 @@ from .upload import (
     ParsedSeries,
     SeriesFileError,
     SkippedItem,
+    UploadOptions,
     UploadReport,
     parse_series_file,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "ParsedSeries",
     "SeriesFileError",
     "SkippedItem",
+    "UploadOptions",
     "UploadReport",
     "as_series_list",
     "assets_dir",

@@ -11,7 +11,8 @@
 - :func:`synthetic_set`, :func:`sample_csv`: the generated collections of the k-means page and
   the example file of the Your data page.
 - :func:`make_kmeans`, :func:`run_baselines`: the three k-means of :mod:`softdtw_core` with
-  the page's settings, and the comparison table (DTW inertia, adjusted Rand index, time).
+  the page's settings, and the comparison table (DTW inertia, adjusted Rand index, time);
+  :func:`kmeans_record` records a soft-DTW run step by step, with its baselines.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "cluster_order",
     "dissimilarity",
     "label_changes",
+    "kmeans_record",
     "make_kmeans",
     "pairwise_matrix",
     "prepare_collection",
@@ -316,3 +318,37 @@ def run_baselines(series, k: int, *, true_labels=None, init: str = "k-means++", 
                                   _ari(true_labels, model.labels_), int(model.n_iter_),
                                   seconds))
     return out
+
+
+def kmeans_record(series, true_labels=None, *, k: int, gamma: float, init: str = "k-means++",
+                  seed: int = 0, max_iter: int = 10, barycenter_max_iter: int = 10,
+                  publish=None) -> dict:
+    """A soft-DTW k-means run recorded step by step, then its DBA and Euclidean baselines.
+
+    Each assignment step is a dict (``iteration``, ``labels``, ``centers``, ``inertia``,
+    ``changes`` since the previous step, ``reseeded`` clusters, ``elapsed`` seconds), passed to
+    ``publish(step)`` as soon as it is computed (the page draws it) and kept in order.
+
+    Returns
+    -------
+    dict
+        ``steps`` (the list), ``converged`` and ``baselines`` (:func:`run_baselines`).
+    """
+    model = make_kmeans("soft-DTW", k, gamma=gamma, init=init, seed=seed, max_iter=max_iter,
+                        barycenter_max_iter=barycenter_max_iter)
+    steps = []
+    prev = None
+    t0 = time.perf_counter()
+    for step in model.iterate(series):
+        steps.append({
+            "iteration": int(step.iteration), "labels": np.asarray(step.labels),
+            "centers": np.asarray(step.centers), "inertia": float(step.inertia),
+            "changes": label_changes(prev, step.labels), "reseeded": tuple(step.reseeded),
+            "elapsed": time.perf_counter() - t0,
+        })
+        if publish is not None:
+            publish(steps[-1])
+        prev = step.labels
+    baselines = run_baselines(series, k, true_labels=true_labels, init=init, seed=seed,
+                              max_iter=max_iter)
+    return {"steps": steps, "converged": bool(model.converged_), "baselines": baselines}

@@ -41,7 +41,6 @@ __all__ = [
     "step_tables",
     "sweep_gammas",
     "truncate",
-    "warm_up_kernels",
 ]
 
 MAX_STEP_LENGTH = 12
@@ -105,26 +104,6 @@ def optimal_path(x, y, *, cost="sqeuclidean", band=None) -> tuple[list[tuple[int
     """An optimal DTW path (0-based cells, as plain int pairs) and the DTW value."""
     value, path = sd.dtw_path(x, y, cost=cost, band=band)
     return [tuple(map(int, c)) for c in path], float(value)
-
-
-def warm_up_kernels() -> None:
-    """Call every kernel of the Learn pages once on tiny inputs (compiles or loads them).
-
-    The collection kernels of the Use pages (batch, pairwise) are left to their first use:
-    from Numba's disk cache they load in ~0.15 s, and compiling them on a cold cache
-    (~10 s) happens under those pages' own progress messages.
-    """
-    x = np.array([0.0, 1.0, 0.5])
-    y = np.array([0.2, 0.9, 0.1, 0.4])
-    for cost in ("sqeuclidean", "absolute"):
-        for band in (None, 2.0):
-            sd.soft_dtw_tables(x, y, 0.1, cost=cost, band=band)
-            sd.soft_dtw_tables(x, y, 0.0, cost=cost, band=band)
-            sd.soft_dtw(x, y, 0.1, cost=cost, band=band)
-            sd.dtw_path(x, y, cost=cost, band=band)
-            sd.path_entropy(x, y, 0.1, cost=cost, band=band)
-    sd.soft_dtw_tables(np.c_[x, x], np.c_[y, y], 0.1)
-    sd.soft_dtw(np.c_[x, x], np.c_[y, y], 0.1)
 
 
 # --------------------------------------------------------------------------- Bellman updates

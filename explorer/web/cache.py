@@ -5,54 +5,65 @@ stays importable and testable without Streamlit; this module wraps those pure fu
 
 Two kinds of cache
 ------------------
-``st.cache_data`` (most wrappers below) hashes the arguments and pickles the result per call.
-It also records every element a cached function draws and replays it on a hit, so a
-progress bar moved from inside a cached function would be replayed too. The computations
-that report progress (interpolation grids, barycenter comparisons, barycenter sweeps) are
-therefore memoised in a small thread-safe LRU (:class:`Memo`, shared by every session of
-the server), keyed by a hash of the input arrays and parameters: a miss runs with a live
-progress bar, a hit returns at once and draws nothing. :func:`clear_memo` empties it.
+``st.cache_data`` (most wrappers below) hashes the arguments and pickles the result per call;
+it is shared by every session of the server, and concurrent calls with the same arguments
+compute once. The long computations of the Use pages (interpolation grids, barycenter
+comparisons and sweeps, predictor training, k-means runs and their baselines, pairwise
+matrices) are *jobs* instead (:mod:`explorer.web.jobs`): they run on a bounded pool of worker
+threads, are shared between the students who ask for the same inputs, and the finished ones
+stay in :data:`JOB_STORE`, a thread-safe LRU (:class:`Memo`) keyed by a hash of the inputs
+(:func:`cache_key`). :func:`clear_memo` empties it.
 
 Limits
 ------
-:data:`LIMITS` gives every cache's number of entries (least recently used first out).
-No cache has a time to live: every result depends on its arguments only.
+:data:`LIMITS` gives every cache's limits: entries (least recently used first out), bytes
+(:class:`Memo` only: ``st.cache_data`` cannot count them, so its entries are few and its
+worst entry is bounded by the page caps, noted beside each) and a time to live, after
+which an entry is dropped even if used (results depend on their arguments only, so the TTL
+is there to hand memory back after a lesson, not for freshness).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import sys
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np
 import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
-from explorer.logic import clustering, learning, loss, teaching
+from explorer.logic import clustering, learning, loss, teaching, tuning
 from explorer.plots import clustering as clustering_plots
 from explorer.plots import loss as loss_plots
 from explorer.plots import teaching as teaching_plots
 
+from . import jobs
+
 __all__ = [
-    "COMPILE_MESSAGE",
+    "JOB_STORE",
     "LIMITS",
+    "Limit",
     "Memo",
     "barycenter_comparison",
     "barycenter_sweep",
-    "baselines",
     "cache_key",
     "clear_memo",
     "collection",
+    "cost_table_figures",
     "dtw_inertia",
     "enumeration",
     "gamma_figure",
     "gamma_frames",
+    "gamma_grid",
+    "gamma_suggestion",
     "gamma_sweep",
     "interpolation_grid",
+    "kmeans_run",
     "loss_curve",
     "loss_descent",
     "loss_descent_figure",
@@ -63,66 +74,72 @@ __all__ = [
     "loss_scan",
     "loss_switch_figure",
     "loss_switches",
+    "nbytes",
     "optimal_path",
     "pairwise_matrix",
     "parse_upload",
+    "predictors",
     "sample_csv",
     "synthetic_set",
     "tables",
-    "warm_up",
+    "tuning_data",
+    "tuning_run",
 ]
 
-#: Entries kept by each cache (no TTL anywhere: results depend on their arguments only).
+HOUR = 3600.0
+MIB = 2**20
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The limits of one cache: entries, bytes (None: not counted) and time to live (s)."""
+
+    entries: int
+    max_bytes: int | None = None
+    ttl: float = HOUR
+
+
+#: Every cache's limits. Worst entry sizes follow from the pages' caps.
 LIMITS = {
     # Learn pages and the Your data pair view (st.cache_data)
-    "tables": 24,  # Δ, R, local weights, E of a pair
-    "optimal_path": 24,  # DTW path and value of a pair
-    "gamma_frames": 8,  # E for each γ frame of the γ explorer
-    "gamma_sweep": 8,  # the γ explorer's curves
-    "gamma_figure": 8,  # the γ explorer's animated figure
-    "enumeration": 16,  # brute force over every path
-    "loss_curve": 32,  # DTW as a loss: one γ's values and slopes along a line
-    "loss_switches": 8,  # ... the changes of A* along it
-    "loss_frames": 8,  # ... E at the animation frames of the line
-    "loss_line_figure": 8,  # ... the animated line figure
-    "loss_switch_figure": 16,  # ... Δ with the paths either side of a change of A*
-    "loss_gradient": 16,  # ... the two gradients at x
-    "loss_gradient_figures": 16,  # ... drawn as arrows, and E's pulls
-    "loss_descent": 8,  # ... gradient descent on each loss
-    "loss_descent_figure": 8,  # ... its animated figure
+    "tables": Limit(12),  # Δ, R, local weights, E of a pair: ≤ 48 MB at 1000 × 1000
+    "optimal_path": Limit(24),  # DTW path and value of a pair: ≤ 2000 cells
+    "gamma_frames": Limit(8),  # E for each γ frame, ≤ 200 × 200 each: ≤ 10 MB
+    "gamma_sweep": Limit(8),  # the γ explorer's curves: a few kB
+    "gamma_figure": Limit(8),  # the γ explorer's animated figure: ≤ 10 MB
+    "cost_table_figures": Limit(32),  # built figures (shared objects): ≤ 20 MB at 1000²
+    "enumeration": Limit(16),  # brute force over ≤ 10⁵ paths: a few kB
+    # DTW as a loss (lines of ≤ 200 points, ≤ 121 frames)
+    "loss_curve": Limit(32),  # one γ's values and slopes along a line: a few kB
+    "loss_switches": Limit(8),  # the changes of A* along it: a few kB
+    "loss_frames": Limit(8),  # E at the animation frames of the line: ≤ 40 MB
+    "loss_line_figure": Limit(8),  # the animated line figure: ≤ 40 MB
+    "loss_switch_figure": Limit(16),  # Δ with the paths either side of a change of A*
+    "loss_gradient": Limit(16),  # the two gradients at x: a few kB
+    "loss_gradient_figures": Limit(16),  # drawn as arrows, and E's pulls: ≤ 1 MB
+    "loss_descent": Limit(8),  # gradient descent on each loss: ≤ 2 MB
+    "loss_descent_figure": Limit(8),  # its animated figure: ≤ 5 MB
     # k-means and Your data pages (st.cache_data)
-    "synthetic_set": 16,
-    "collection": 16,  # a collection after the page's caps
-    "baselines": 16,  # DBA and Euclidean k-means
-    "dtw_inertia": 32,
-    "parse_upload": 16,  # an uploaded file, parsed with the page's overrides
-    "pairwise_matrix": 8,
-    "sample_csv": 1,
-    # Interpolation and Barycenters pages: the shared LRU with live progress on a miss
-    "memo": 32,
+    "synthetic_set": Limit(16),  # ≤ 150 × 200 points
+    "collection": Limit(16),  # a collection after the page's caps: ≤ 150 × 500 points
+    "dtw_inertia": Limit(32),
+    "parse_upload": Limit(8),  # an uploaded file (≤ 50 MB) parsed: ≤ 50 MB
+    "sample_csv": Limit(1),
+    # Tune γ page
+    "tuning_data": Limit(8),  # a labelled collection after the page's caps: ≤ 120 × 150 points
+    "gamma_suggestion": Limit(16),  # suggest_gamma on it: a few kB
+    "gamma_grid": Limit(16),  # gamma_grid around it: ≤ 12 numbers
+    # Use pages' jobs, finished (explorer.web.jobs), in one LRU
+    "jobs": Limit(64, max_bytes=256 * MIB),
 }
-
-COMPILE_MESSAGE = (
-    "Preparing the Numba kernels of the soft-DTW core. On the very first run after "
-    "installation they are compiled to machine code (about 10–20 s on a small machine); "
-    "afterwards they load from Numba's on-disk cache in well under a second."
-)
-
 
 def _cached(name: str):
     """``st.cache_data`` bounded by ``LIMITS[name]``, without Streamlit's spinner."""
-    return st.cache_data(max_entries=LIMITS[name], show_spinner=False)
+    limit = LIMITS[name]
+    return st.cache_data(max_entries=limit.entries, ttl=limit.ttl, show_spinner=False)
 
 
 # --------------------------------------------------------------------------- Learn pages
-
-
-@st.cache_resource(show_spinner=COMPILE_MESSAGE)
-def warm_up() -> bool:
-    """Load or compile the Learn pages' kernels once per server process
-    (:func:`explorer.logic.teaching.warm_up_kernels`)."""
-    teaching.warm_up_kernels()
-    return True
 
 
 @_cached("tables")
@@ -163,6 +180,28 @@ def gamma_figure(x: np.ndarray, y: np.ndarray, cost: str, band, mode: str,
         frames.frames, frames.gammas, gamma_sweep(x, y, cost, band), mode=mode, active=0,
         rows=frames.rows, cols=frames.cols, uirevision=f"gamma-{len(x)}-{len(y)}-{mode}")
     return fig.to_dict()
+
+
+@st.cache_resource(max_entries=LIMITS["cost_table_figures"].entries,
+                   ttl=LIMITS["cost_table_figures"].ttl, show_spinner=False)
+def cost_table_figures(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band,
+                       show_path: bool, show_E: bool, cell: tuple[int, int]):
+    """The Cost & DP table page's two figures (Δ with the margins, R), built once per view.
+
+    Building them (``go.Figure`` validates every property) costs tens of milliseconds, their
+    serialisation by ``st.plotly_chart`` two: every student opening the page with the same
+    series and settings gets these same objects (``st.cache_resource``: shared, not copied,
+    so never modify them; ``st.plotly_chart`` does not).
+    """
+    t = tables(x, y, gamma, cost, band)
+    path, _ = optimal_path(x, y, cost, band)
+    n, m = len(x), len(y)
+    shown = path if show_path else None
+    fig = teaching_plots.cost_figure(x, y, t.cost, path=shown, E=t.E if show_E else None,
+                                     selected=cell, cost_label="Δ", uirevision=f"cost-{n}-{m}")
+    fig_r = teaching_plots.dp_table_figure(t.R, selected=cell, path=shown,
+                                           uirevision=f"dp-{n}-{m}")
+    return fig, fig_r
 
 
 @_cached("enumeration")
@@ -279,14 +318,6 @@ def collection(series, labels, names, max_series: int,
                                          max_length=max_length)
 
 
-@_cached("baselines")
-def baselines(series, k: int, true_labels, init: str, seed: int, max_iter: int):
-    """DBA and Euclidean k-means on the same data and seed
-    (:func:`explorer.logic.clustering.run_baselines`)."""
-    return clustering.run_baselines(series, k, true_labels=true_labels, init=init, seed=seed,
-                                    max_iter=max_iter)
-
-
 @_cached("dtw_inertia")
 def dtw_inertia(series, centers) -> float:
     """``Σ_i min_c dtw_0(x_i, c)``, the score all three k-means are compared on."""
@@ -302,17 +333,33 @@ def parse_upload(content: bytes, filename: str, overrides: tuple) -> data.Parsed
     return data.parse_series_file(content, filename, **dict(overrides))
 
 
-@_cached("pairwise_matrix")
-def pairwise_matrix(series, gamma: float, divergence: bool, cost: str, band):
-    """:func:`explorer.logic.clustering.pairwise_matrix`: the matrix and its clustered order."""
-    return clustering.pairwise_matrix(series, gamma, divergence=divergence, cost=cost,
-                                      band=band)
-
-
 @_cached("sample_csv")
 def sample_csv() -> bytes:
     """:func:`explorer.logic.clustering.sample_csv`, the Your data page's example file."""
     return clustering.sample_csv()
+
+
+# --------------------------------------------------------------------------- Tune γ
+
+
+@_cached("tuning_data")
+def tuning_data(series, labels, names, n_folds: int) -> tuning.TuningData:
+    """:func:`explorer.logic.tuning.prepare` (caps, label checks, folds); its ValueError
+    propagates (it is not cached)."""
+    return tuning.prepare(series, labels, names, n_folds=n_folds)
+
+
+@_cached("gamma_suggestion")
+def gamma_suggestion(series) -> sd.GammaSuggestion:
+    """:func:`softdtw_core.suggest_gamma` with its defaults (seeded: reproducible)."""
+    return sd.suggest_gamma(series)
+
+
+@_cached("gamma_grid")
+def gamma_grid(series, num: int) -> np.ndarray:
+    """:func:`softdtw_core.gamma_grid`: ``num`` values over two decades around the
+    suggestion."""
+    return sd.gamma_grid(series, num)
 
 
 # --------------------------------------------------------------------------- memo (live progress)
@@ -334,79 +381,186 @@ def _hash_part(h, part) -> None:
             _hash_part(h, str(k))
             _hash_part(h, part[k])
         h.update(b")")
+    elif is_dataclass(part) and not isinstance(part, type):
+        h.update(f"{type(part).__qualname__}(".encode())
+        for f in fields(part):
+            _hash_part(h, f.name)
+            _hash_part(h, getattr(part, f.name))
+        h.update(b")")
     else:
         h.update(f"{type(part).__name__}:{part!r};".encode())
 
 
 def cache_key(*parts) -> str:
-    """A stable hash of arrays, sequences, dicts and scalars."""
+    """A stable hash of arrays, sequences, dicts, dataclasses and scalars."""
     h = hashlib.blake2b(digest_size=20)
     for p in parts:
         _hash_part(h, p)
     return h.hexdigest()
 
 
-class Memo:
-    """A small thread-safe LRU of computed results, keyed by :func:`cache_key`."""
+def nbytes(value, _seen=None) -> int:
+    """Approximate memory held by a result: its NumPy arrays' buffers plus a small amount
+    per Python object, through lists, tuples, dicts, dataclasses and named tuples."""
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes) + 112
+    if isinstance(value, str | bytes):
+        return sys.getsizeof(value)
+    if isinstance(value, dict):
+        items = list(value.keys()) + list(value.values())
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        items = [getattr(value, f.name) for f in fields(value)]
+    elif isinstance(value, jobs.Job):
+        items = [value.result, value.frames, value.reports]
+    else:
+        return sys.getsizeof(value)
+    return 64 + sum(nbytes(v, seen) for v in items)
 
-    def __init__(self, max_entries: int):
-        self.max_entries = max_entries
-        self._items: OrderedDict[str, object] = OrderedDict()
+
+class Memo:
+    """A small thread-safe LRU of computed results, keyed by :func:`cache_key`.
+
+    Bounded by ``limit``: at most ``limit.entries`` entries and ``limit.max_bytes`` bytes
+    (:func:`nbytes`; a result bigger than that is not kept), each dropped ``limit.ttl``
+    seconds after it was stored.
+    """
+
+    def __init__(self, limit: Limit, clock=time.monotonic):
+        self.limit = limit
+        self._clock = clock
+        self._items: OrderedDict[str, tuple[object, int, float]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    def _expire(self) -> None:
+        now = self._clock()
+        for key in [k for k, (_, _, t) in self._items.items() if now - t > self.limit.ttl]:
+            self._bytes -= self._items.pop(key)[1]
 
     def get(self, key: str):
         """The result stored under ``key`` (now the most recent), or None."""
         with self._lock:
+            self._expire()
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return self._items[key][0]
         return None
 
     def put(self, key: str, value) -> None:
-        """Store a result; the least recently used ones go beyond ``max_entries``."""
+        """Store a result; the least recently used ones go beyond the limits."""
+        size = nbytes(value)
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._bytes -= self._items.pop(key)[1]
+            cap = self.limit.max_bytes
+            if cap is not None and size > cap:
+                return
+            self._items[key] = (value, size, self._clock())
+            self._bytes += size
+            while len(self._items) > self.limit.entries or (
+                    cap is not None and self._bytes > cap):
+                self._bytes -= self._items.popitem(last=False)[1][1]
 
     def __contains__(self, key: str) -> bool:
         with self._lock:
             return key in self._items
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    @property
+    def bytes(self) -> int:
+        """Bytes held (:func:`nbytes` of every entry)."""
+        with self._lock:
+            return self._bytes
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
 
 
-_MEMO = Memo(LIMITS["memo"])
+JOB_STORE = Memo(LIMITS["jobs"])
 
 
 def clear_memo() -> None:
-    """Forget every memoised interpolation grid, barycenter comparison and sweep."""
-    _MEMO.clear()
+    """Forget every finished job (interpolation grids, barycenters, k-means runs, …)."""
+    JOB_STORE.clear()
 
 
-def _memoised(compute: Callable) -> Callable:
-    """``compute(*args, progress=..., **kwargs)`` memoised in the shared :class:`Memo`.
+def _job(label: str, compute, *args, **kwargs) -> jobs.Job:
+    """The shared job running ``compute(*args, progress=..., **kwargs)``, keyed by the
+    function and its arguments (:func:`cache_key`)."""
+    key = cache_key(compute.__module__, compute.__qualname__, args, kwargs)
 
-    The key covers the function and every argument but ``progress``; a hit never calls
-    ``progress`` (nothing is drawn), a miss passes it on.
-    """
+    def run(progress, publish):
+        return compute(*args, progress=progress, **kwargs)
 
-    @functools.wraps(compute)
-    def memoised(*args, progress: learning.Progress = None, **kwargs):
-        key = cache_key(compute.__module__, compute.__qualname__, args, kwargs)
-        hit = _MEMO.get(key)
-        if hit is not None:
-            return hit
-        value = compute(*args, progress=progress, **kwargs)
-        _MEMO.put(key, value)
-        return value
-
-    return memoised
+    return jobs.runner().submit(key, label, run)
 
 
-interpolation_grid = _memoised(learning.interpolation_grid)
-barycenter_comparison = _memoised(learning.barycenter_comparison)
-barycenter_sweep = _memoised(learning.barycenter_sweep)
+def interpolation_grid(x, y, gamma, **kwargs) -> jobs.Job:
+    """Job: :func:`explorer.logic.learning.interpolation_grid`."""
+    return _job("Interpolating", learning.interpolation_grid, x, y, gamma, **kwargs)
+
+
+def barycenter_comparison(series, gamma, **kwargs) -> jobs.Job:
+    """Job: :func:`explorer.logic.learning.barycenter_comparison`."""
+    return _job("Averaging", learning.barycenter_comparison, series, gamma, **kwargs)
+
+
+def barycenter_sweep(series, gammas, **kwargs) -> jobs.Job:
+    """Job: :func:`explorer.logic.learning.barycenter_sweep`."""
+    return _job("γ sweep", learning.barycenter_sweep, series, gammas, **kwargs)
+
+
+def predictors(d: learning.PredictionData, gamma, **kwargs) -> jobs.Job:
+    """Job: :func:`explorer.logic.learning.train_predictors`."""
+    return _job("Training", learning.train_predictors, d, gamma, **kwargs)
+
+
+def pairwise_matrix(series, gamma: float, divergence: bool, cost: str, band) -> jobs.Job:
+    """Job: :func:`explorer.logic.clustering.pairwise_matrix`, the matrix and its order."""
+    key = cache_key("pairwise_matrix", series, gamma, divergence, cost, band)
+    run = _ignore_reports(clustering.pairwise_matrix, series, gamma, divergence=divergence,
+                          cost=cost, band=band)
+    return jobs.runner().submit(key, "Pairwise matrix", run)
+
+
+def kmeans_run(series, true_labels, params: dict) -> jobs.Job:
+    """Job: a live soft-DTW k-means run (each step published as a frame) and its DBA and
+    Euclidean baselines (:func:`explorer.logic.clustering.kmeans_record`)."""
+    key = cache_key("kmeans_run", series, true_labels, params)
+
+    def run(progress, publish):
+        return clustering.kmeans_record(series, true_labels, publish=publish, **params)
+
+    return jobs.runner().submit(key, "k-means", run)
+
+
+def tuning_run(td, gammas, *, seed: int, k: int) -> jobs.Job:
+    """Job: :func:`explorer.logic.tuning.tune` over ``gammas``, each grid point published as
+    a frame as soon as it is done (a stopped run keeps them)."""
+    gammas = [float(g) for g in gammas]
+    budget = float(tuning.BUDGET_SECONDS)  # part of the key: it decides where a run stops
+    key = cache_key("tuning_run", td.series, td.labels, td.n_folds, gammas, seed, k, budget)
+
+    def run(progress, publish):
+        return tuning.tune(td, gammas, seed=seed, k=k, budget_seconds=budget,
+                           progress=progress, on_point=publish)
+
+    return jobs.runner().submit(key, "Tuning γ", run)
+
+
+def _ignore_reports(compute, *args, **kwargs):
+    """``compute(*args, **kwargs)`` as a job function that reports nothing."""
+    def run(progress, publish):
+        return compute(*args, **kwargs)
+    return run

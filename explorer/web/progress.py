@@ -1,7 +1,8 @@
 """A progress bar driven by the computations' ``progress(fraction, text)`` callbacks.
 
-The long computations of :mod:`explorer.logic.learning` report their progress through a
-callback and know nothing of Streamlit; the pages pass them a :class:`LiveProgress`.
+The long computations of :mod:`explorer.logic` report their progress through a callback and
+know nothing of Streamlit; they run as jobs (:mod:`explorer.web.jobs`), whose watcher replays
+their reports into a :class:`LiveProgress` in the page.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 import streamlit as st
 
-__all__ = ["PAGES", "PageInfo", "navigation", "page", "sections"]
+__all__ = ["PAGES", "PageInfo", "current", "navigation", "page", "sections"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class PageInfo:
         One line saying what the page shows; the Overview's link text.
     default : bool
         The page opened at the app's root.
+    kernels : str or None
+        The stage of :data:`softdtw_core.warmup.STAGES` the page needs before it runs (the
+        stages load in order, so it waits for the earlier ones too); None: no kernel.
     """
 
     section: str
@@ -44,6 +47,7 @@ class PageInfo:
     url_path: str
     description: str
     default: bool = False
+    kernels: str | None = "learn"
 
     @property
     def name(self) -> str:
@@ -54,7 +58,7 @@ class PageInfo:
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("", "explorer/pages/home.py", "Overview", ":material/home:", "overview",
              "Overview: what soft-DTW is, where to start, and the two series in play",
-             default=True),
+             default=True, kernels=None),
     PageInfo("Learn", "explorer/pages/learn/cost_table.py", "Cost & DP table",
              ":material/grid_on:", "cost-table",
              "Cost & DP table: Δ, R, the optimal path and the expected alignment; click a "
@@ -74,20 +78,35 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("Use", "explorer/pages/use/interpolation.py", "Interpolation",
              ":material/timeline:", "interpolation",
              "Interpolation: the soft-DTW path between the two series, against the "
-             "point-by-point average"),
+             "point-by-point average", kernels="barycenter"),
     PageInfo("Use", "explorer/pages/use/barycenters.py", "Barycenters",
              ":material/stacked_line_chart:", "barycenters",
-             "Barycenters: averaging a set of series by Euclidean mean, DBA and soft-DTW"),
+             "Barycenters: averaging a set of series by Euclidean mean, DBA and soft-DTW",
+             kernels="barycenter"),
     PageInfo("Use", "explorer/pages/use/kmeans.py", "k-means, live", ":material/hub:",
              "kmeans", "k-means, live: soft-DTW clustering drawn iteration by iteration, "
-             "against DBA and Euclidean k-means"),
+             "against DBA and Euclidean k-means", kernels="kmeans"),
     PageInfo("Use", "explorer/pages/use/prediction.py", "Prediction with a soft-DTW loss",
              ":material/trending_up:", "prediction",
-             "Prediction: a forecaster trained with the Euclidean and the soft-DTW loss"),
+             "Prediction: a forecaster trained with the Euclidean and the soft-DTW loss",
+             kernels="predictor"),
+    PageInfo("Use", "explorer/pages/use/tune_gamma.py", "Tune γ", ":material/tune:",
+             "tune-gamma",
+             "Tune γ: cross-validate soft-DTW classifiers over a grid of γ, see why one wins, "
+             "and use it on every page", kernels="kmeans"),
     PageInfo("Use", "explorer/pages/use/your_data.py", "Your data",
              ":material/upload_file:", "your-data",
-             "Your data: upload your own series, inspect a pair's alignment and all pairs"),
+             "Your data: upload your own series, inspect a pair's alignment and all pairs",
+             kernels="pairwise"),
 )
+
+
+def current(page) -> PageInfo:
+    """The registry entry of the ``st.Page`` that ``st.navigation`` returned."""
+    for info in PAGES:
+        if info.url_path == page.url_path or (info.default and not page.url_path):
+            return info
+    raise KeyError(f"no page with address {page.url_path!r} in the registry")
 
 
 def page(name: str) -> PageInfo:

@@ -417,6 +417,7 @@ def test_prediction_progress_bar_follows_the_training(monkeypatch):
         draw(self, fraction, text)
 
     monkeypatch.setattr(LiveProgress, "draw", record)
+    cache.clear_memo()  # trained by an earlier test: the shared result would draw no bar
     at = open_page("prediction", PRED_SMALL)
     assert not drawn  # nothing trains before the button
     at.button(key="pr_run").click().run()
@@ -461,36 +462,55 @@ def test_prediction_bad_url_and_caps():
 # --------------------------------------------------------------------------- logic and memo
 
 
-def test_progress_and_memo():
+def test_jobs_report_progress_and_are_shared():
     ds = warped_copies(4, 30, seed=3)
-    calls: list[float] = []
     cache.clear_memo()
-    res = cache.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: calls.append(f))
-    assert calls and calls[-1] == 1.0 and calls == sorted(calls)
-    again = cache.barycenter_comparison(ds.series, 0.5,
-                                        progress=lambda f, t: calls.append(-1.0))
-    assert again is res and -1.0 not in calls  # memoised: no recomputation, no progress
+    job = cache.barycenter_comparison(ds.series, 0.5)
+    assert cache.barycenter_comparison(ds.series, 0.5) is job  # queued or running: shared
+    assert job.wait(300)
+    res = job.value()
+    fractions = [f for f, _ in job.reports]
+    assert fractions and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    assert cache.barycenter_comparison(ds.series, 0.5) is job  # finished: from the store
     other = cache.barycenter_comparison(ds.series, 0.5, objective="divergence")
-    assert other is not res
+    assert other is not job
     # the logic itself never caches: the same call computes (and reports) again
     fresh: list[float] = []
     direct = learning.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: fresh.append(f))
-    assert direct is not res and fresh == calls
+    assert direct is not res and fresh == fractions
     np.testing.assert_array_equal(direct.methods["softdtw"].barycenter,
                                   res.methods["softdtw"].barycenter)
 
 
 def test_memo_is_a_bounded_lru():
-    memo = cache.Memo(2)
+    now = [0.0]
+    memo = cache.Memo(cache.Limit(2, max_bytes=10_000, ttl=60.0), clock=lambda: now[0])
     memo.put("a", 1)
     memo.put("b", 2)
     assert memo.get("a") == 1  # "a" is now the most recent
     memo.put("c", 3)
     assert "b" not in memo and memo.get("a") == 1 and memo.get("c") == 3
+    # bytes: a big entry pushes the older ones out, one over the cap is not kept at all
+    memo.put("big", np.zeros(1000))  # 8 kB
+    assert len(memo) == 2 and memo.get("c") == 3 and memo.get("a") is None
+    assert memo.bytes <= 10_000
+    memo.put("huge", np.zeros(2000))
+    assert "huge" not in memo and memo.get("big") is not None
+    # time to live: entries older than 60 s go
+    now[0] = 61.0
+    assert memo.get("big") is None and len(memo) == 0 and memo.bytes == 0
     assert cache.cache_key([np.arange(3.0)], {"g": 0.1}) == cache.cache_key(
         [np.arange(3.0)], {"g": 0.1})
     assert cache.cache_key(np.arange(3.0)) != cache.cache_key(np.arange(3))  # dtype counts
     assert cache.cache_key(np.arange(3.0)) != cache.cache_key(np.arange(3.0) + 1e-12)
+
+
+def test_every_cache_has_its_limits():
+    assert set(cache.LIMITS) >= {"tables", "jobs", "parse_upload"}
+    for name, limit in cache.LIMITS.items():
+        assert limit.entries >= 1 and 0 < limit.ttl <= 24 * 3600, name
+    assert cache.JOB_STORE.limit is cache.LIMITS["jobs"]
+    assert cache.LIMITS["jobs"].max_bytes is not None
 
 
 def test_time_budget_stops_an_optimiser_with_a_message():

@@ -26,3 +26,18 @@ def naive_dtw(D):
         for j in range(1, m + 1):
             R[i, j] = D[i - 1, j - 1] + min(R[i - 1, j - 1], R[i - 1, j], R[i, j - 1])
     return R
+
+
+def bumps_and_steps(rng, n_per=6, length=40, labels=(0, 1)):
+    """Bumps and steps at random positions, ``n_per`` of each: two shapes that DTW tells
+    apart (the Euclidean distance much less)."""
+    t = np.arange(length, dtype=float)
+    margin = length // 4
+    X, y = [], []
+    for label, make in zip(labels, (lambda c: np.exp(-0.5 * ((t - c) / 2.0) ** 2),
+                                    lambda c: (t > c).astype(float))):
+        for _ in range(n_per):
+            X.append(make(rng.uniform(margin, length - margin))
+                     + 0.05 * rng.standard_normal(length))
+            y.append(label)
+    return np.array(X), np.array(y)

@@ -64,3 +64,32 @@ def test_cdist_absolute_cost_and_univariate_2d_input(rng):
 def test_cdist_bad_input(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         sd.soft_dtw_cdist(*args, **kwargs)
+
+
+@pytest.mark.parametrize("band", [None, 2.0])
+def test_one_thread_runs_the_serial_path_with_the_same_values(band, rng, monkeypatch):
+    import numba
+
+    from softdtw_core import pairwise
+
+    A = [rng.normal(size=(n, 2)) for n in (5, 5, 6, 9, 9, 9)]
+    B = [rng.normal(size=(n, 2)) for n in (6, 7, 7)]
+    expected = np.array([[sd.soft_dtw(a, b, 0.3, band=band) for b in B] for a in A])
+    before = numba.get_num_threads()
+    calls = []
+    serial = pairwise._pairs_serial
+
+    def spy(*args):
+        calls.append(len(args[5]) - 1)  # lane groups
+        return serial(*args)
+
+    monkeypatch.setattr(pairwise, "_pairs_serial", spy)
+    try:
+        numba.set_num_threads(1)
+        one = sd.soft_dtw_cdist(A, B, 0.3, band=band)
+    finally:
+        numba.set_num_threads(before)
+    assert calls and calls[0] > 1  # several groups, still on this thread
+    np.testing.assert_allclose(one, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sd.soft_dtw_cdist(A, B, 0.3, band=band), expected, rtol=1e-12,
+                               atol=1e-12)

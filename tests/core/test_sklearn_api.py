@@ -13,6 +13,8 @@ from sklearn.utils.estimator_checks import check_estimator
 
 import softdtw_core as sd
 
+from .conftest import bumps_and_steps
+
 # scikit-learn's checks that do not apply to time-series estimators, and why. The test below
 # requires each of them to fail (so that this list cannot go stale) and every other check
 # to pass.
@@ -39,6 +41,14 @@ _ANY_LENGTH = {
         "DTW model (the check expects an error)"
     ),
 }
+_ANY_LENGTH_CLASSIFIER = {
+    "check_classifiers_train": (
+        "predicting series of another length than the training series is valid for a DTW "
+        "model (the check expects an error); the rest of that check (fit on lists, classes_, "
+        "predict_proba agreeing with predict, rows summing to one) is asserted in "
+        "test_classification.py"
+    ),
+}
 # scikit-learn skips this one itself unless SCIPY_ARRAY_API=1; it does not apply either: the
 # estimators run NumPy arrays through Numba kernels (no array API support is claimed).
 _SKIPPED_BY_SCIKIT_LEARN = {"check_array_api_input"}
@@ -48,6 +58,9 @@ ESTIMATORS = [
     (sd.DBAKMeans(3, max_iter=5, barycenter_max_iter=5), _NOT_APPLICABLE | _ANY_LENGTH),
     (sd.EuclideanKMeans(3), _NOT_APPLICABLE),
     (sd.MLPPredictor((10,), max_iter=50), _NOT_APPLICABLE),
+    (sd.SoftDTWNearestCentroid(0.1, barycenter_params={"max_iter": 5}),
+     _NOT_APPLICABLE | _ANY_LENGTH | _ANY_LENGTH_CLASSIFIER),
+    (sd.SoftDTWKNeighborsClassifier(1, 0.1), _NOT_APPLICABLE | _ANY_LENGTH_CLASSIFIER),
 ]
 
 
@@ -70,18 +83,6 @@ def test_scikit_learn_estimator_checks(estimator, not_applicable):
     assert len(by_status["passed"]) >= 40
 
 
-def _shapes(rng, n_per=6, length=40):
-    """Bumps and steps at random positions: two shapes that DTW tells apart."""
-    t = np.arange(length, dtype=float)
-    X, y = [], []
-    for label, make in enumerate((lambda c: np.exp(-0.5 * ((t - c) / 2.0) ** 2),
-                                  lambda c: (t > c).astype(float))):
-        for _ in range(n_per):
-            X.append(make(rng.uniform(10, length - 10)) + 0.05 * rng.standard_normal(length))
-            y.append(label)
-    return np.array(X), np.array(y)
-
-
 def test_params_clone_and_not_fitted_error(rng):
     model = sd.SoftDTWKMeans(2, 0.3, band=4, barycenter_max_iter=3)
     params = model.get_params()
@@ -96,13 +97,13 @@ def test_params_clone_and_not_fitted_error(rng):
     # bad parameters are reported by fit, not by the constructor or set_params
     bad = sd.SoftDTWKMeans(2, gamma=-1.0)
     with pytest.raises(ValueError, match="gamma"):
-        bad.fit(_shapes(rng)[0])
-    fitted = sd.EuclideanKMeans(2, random_state=0).fit(_shapes(rng)[0])
+        bad.fit(bumps_and_steps(rng)[0])
+    fitted = sd.EuclideanKMeans(2, random_state=0).fit(bumps_and_steps(rng)[0])
     assert not hasattr(clone(fitted), "cluster_centers_")
 
 
 def test_kmeans_score_is_minus_its_own_inertia_and_dtw_score_is_gamma_free(rng):
-    X, _ = _shapes(rng)
+    X, _ = bumps_and_steps(rng)
     model = sd.SoftDTWKMeans(2, 0.1, random_state=0).fit(X)
     D = sd.soft_dtw_cdist(X, model.cluster_centers_, 0.1)
     assert model.score(X) == pytest.approx(-D.min(axis=1).sum(), rel=1e-12)
@@ -118,7 +119,7 @@ def test_kmeans_score_is_minus_its_own_inertia_and_dtw_score_is_gamma_free(rng):
 
 
 def test_grid_search_over_gamma_and_pipeline(rng):
-    X, y = _shapes(rng)
+    X, y = bumps_and_steps(rng)
     folds = KFold(2, shuffle=True, random_state=0)  # both shapes in each fold
     search = GridSearchCV(sd.SoftDTWKMeans(2, random_state=0, max_iter=10),
                           {"gamma": [0.1, 10.0]}, scoring=sd.dtw_inertia_score, cv=folds)

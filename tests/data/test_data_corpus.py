@@ -1,20 +1,15 @@
 """Malformed and edge-case upload files, each with its exact expected outcome.
 
 ``tests/data_corpus/expected.json`` maps every file of the corpus to either the exact error
-message or the parsed result (layout, sizes, labels, names, values, skipped series).
+message or the parsed result (layout, sizes, labels, names, values, skipped series, and
+``series_in_file``: the number of series the file holds, counted by hand).
 """
-
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from explorer.data import SeriesFileError, as_series_list, parse_series_file
-
-CORPUS = Path(__file__).resolve().parents[1] / "data_corpus"
-EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
-FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "expected.json")
+from tests.data.upload_checks import CORPUS, EXPECTED, FILES, check_parsed, series_in_file
 
 
 def test_corpus_is_complete_and_large_enough():
@@ -22,6 +17,7 @@ def test_corpus_is_complete_and_large_enough():
     assert len(FILES) >= 30
     n_errors = sum("error" in e for e in EXPECTED.values())
     assert n_errors >= 15 and len(FILES) - n_errors >= 15
+    assert all("series_in_file" in e for e in EXPECTED.values() if "error" not in e)
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -53,5 +49,7 @@ def test_corpus_file(name):
     assert f"Series: {exp['n_series']} " in text
     for item in rep.skipped:
         assert f"{item.where}: {item.reason}" in text
-    # never a silent drop: loaded + skipped accounts for every data series that was listed
-    assert all(np.isfinite(s).all() for s in series)
+    # never a silent drop: loaded + skipped series add up to the series of the file
+    assert len(series) + len(rep.skipped) == exp["series_in_file"]
+    assert series_in_file(content, rep) == exp["series_in_file"]  # the fuzz test's count
+    check_parsed(res, content)

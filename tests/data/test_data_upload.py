@@ -9,6 +9,7 @@ import pytest
 from explorer.data import (
     ParsedSeries,
     SeriesFileError,
+    UploadOptions,
     UploadReport,
     as_series_list,
     load_dataset,
@@ -390,3 +391,151 @@ def test_ts_caps_apply():
         parse_series_file(text.encode(), "c.ts", max_length=2)
     with pytest.raises(SeriesFileError, match="larger than the limit"):
         parse_series_file(text.encode(), "c.ts", max_bytes=10)
+
+
+# --- reading options ------------------------------------------------------------------------
+
+def test_options_are_validated_once_and_can_be_reused():
+    opts = UploadOptions(layout="auto", delimiter=" ", value_columns="v", max_series=np.int64(9))
+    assert (opts.layout, opts.delimiter, opts.value_columns, opts.max_series) == (
+        None, "whitespace", ("v",), 9)
+    text = b"id t v\na 0 1\na 1 2\nb 0 3\nb 1 4\n"
+    res = parse_series_file(text, "l.txt", options=opts)
+    assert res.report.layout == "long" and res.names == ["a", "b"]
+    # keywords override the options object; the object itself is unchanged (frozen)
+    res = parse_series_file(text, "l.txt", options=opts, znormalize=True)
+    np.testing.assert_allclose(res.series, [[-1, 1], [-1, 1]])
+    assert opts.znormalize is False
+    with pytest.raises(TypeError, match="'separator'.*the options are: layout, delimiter"):
+        parse_series_file(text, "l.txt", separator=",")
+    with pytest.raises(TypeError, match="options must be an UploadOptions, got dict"):
+        parse_series_file(text, "l.txt", options={"layout": "long"})
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("header", "yes", "header must be True or False, got 'yes'."),
+    ("znormalize", None, "znormalize must be True or False, got None."),
+    ("label_column", True, "label_column must be a column number or a header name, got True."),
+    ("id_column", False, "id_column must be a column number or a header name, got False."),
+    ("time_column", 1.5, "time_column must be a column number or a header name, got 1.5."),
+    ("value_columns", [], "value_columns must be a column (a number or a header name) or a "
+                          "non-empty list of columns, got []."),
+    ("value_columns", ["a", None], "value_columns must be a column number or a header name, "
+                                   "got None."),
+    ("encoding", "base64", "encoding must be the name of a text encoding such as 'utf-8' or "
+                           "'latin-1', got 'base64'."),
+    ("encoding", "klingon", "encoding must be the name of a text encoding such as 'utf-8' or "
+                            "'latin-1', got 'klingon'."),
+    ("max_series", 0, "max_series must be a positive whole number, got 0."),
+    ("max_bytes", 1e6, "max_bytes must be a positive whole number, got 1000000.0."),
+])
+def test_bad_option_values_name_the_option_and_the_value(option, value, message):
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(b"1,2\n3,4\n", "x.csv", **{option: value})
+    assert str(info.value) == message
+
+
+def test_column_zero_is_a_column_not_false():
+    text = b"t,a,b\n0,1,2\n1,3,4\n2,5,6\n"
+    res = parse_series_file(text, "c.csv", layout="columns", time_column=0)
+    assert res.names == ["a", "b"] and "column 1 ('t') was taken as the time axis" in \
+        res.report.notes[0]
+    with pytest.raises(SeriesFileError, match="label_column cannot be used with the columns"):
+        parse_series_file(text, "c.csv", layout="columns", label_column=0)
+    # long layout: label_column=0 gives labels (here: the ids themselves)
+    res = parse_series_file(b"a,0,1\na,1,2\nb,0,3\nb,1,4\n", "l.csv", layout="long",
+                            label_column=0)
+    assert res.labels.tolist() == ["a", "b"] and res.report.label_source == "column 1"
+
+
+# --- what fuzzing found (each used to escape SeriesFileError, or to go wrong silently) -------
+
+def test_integer_labels_beyond_int64_stay_text_and_big_ones_are_exact():
+    # a label beyond int64 raised OverflowError; integer labels went through float64
+    res = parse_series_file(b"9007199254740993,1,2\n-3,3,4\n", "l.csv", label_column=0)
+    assert res.labels.dtype == np.int64 and res.labels.tolist() == [9007199254740993, -3]
+    res = parse_series_file(b"9223372036854775808,1,2\n-3,3,4\n", "l.csv", label_column=0)
+    assert res.labels.tolist() == ["9223372036854775808", "-3"]
+    ts = (b"@classLabel true 99999999999999999999 1\n@data\n1,2:99999999999999999999\n"
+          b"3,4:1\n")
+    assert parse_series_file(ts, "c.ts").labels.tolist() == ["99999999999999999999", "1"]
+    ts = b"@targetLabel true\n@data\n1,2:1e300\n3,4:-7\n"
+    assert parse_series_file(ts, "r.ts").labels.tolist() == ["1e300", "-7"]
+
+
+def test_huge_numbers_in_data_cells():
+    res = parse_series_file(b"1,2,3\n4,5," + b"9" * 30 + b"\n", "h.csv")
+    np.testing.assert_array_equal(res.series, [[1, 2, 3], [4, 5, 1e30]])
+    with pytest.raises(SeriesFileError, match=r"^Row 2, column 3: '9{60}…' is an infinite "):
+        parse_series_file(b"1,2,3\n4,5," + b"9" * 400 + b"\n", "h.csv")
+
+
+def test_time_zones_in_a_long_time_column():
+    aware = b"id,time,v\na,2020-01-01T10:00:00+02:00,2\na,2020-01-01T09:30:00+01:00,3\n" \
+            b"a,2020-01-01T07:00:00Z,1\n"
+    np.testing.assert_array_equal(parse_series_file(aware, "z.csv").series, [[1, 2, 3]])
+    mixed = b"id,time,v\na,2020-01-01T10:00:00+02:00,2\na,2020-01-01 09:30,3\n"
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(mixed, "z.csv")
+    assert str(info.value) == (
+        "Row 3, column 2 ('time'): the time '2020-01-01 09:30' has no time zone, unlike "
+        "'2020-01-01T10:00:00+02:00' (row 2, column 2 ('time')). Write every time with a UTC "
+        "offset (such as +01:00 or Z), or none.")
+    # non-ISO dates go through pandas, with the same rule
+    pandas_dates = b"id,time,v\na,Jan 2 2020 10:00 +0100,2\na,Jan 2 2020 10:00 +0200,1\n"
+    np.testing.assert_array_equal(parse_series_file(pandas_dates, "z.csv").series, [[1, 2]])
+    with pytest.raises(SeriesFileError, match="'Jan 2 2020 11:00' has no time zone, unlike"):
+        parse_series_file(pandas_dates + b"a,Jan 2 2020 11:00,3\n", "z.csv")
+    with pytest.raises(SeriesFileError, match="the time 'today' is neither a number nor a date"):
+        parse_series_file(b"id,time,v\na,2020-01-01,1\na,today,2\n", "z.csv")
+
+
+def test_values_near_the_largest_float_stay_finite():
+    res = parse_series_file(b"1.7e308,,-1.7e308,,1.7e308\n", "m.csv", missing="interpolate")
+    np.testing.assert_array_equal(res.series, [[1.7e308, 0, -1.7e308, 0, 1.7e308]])
+    res = parse_series_file(b"1.7e308,1.7e308,-1.7e308\n1,2,3\n", "z.csv", znormalize=True)
+    np.testing.assert_allclose(res.series, [[2 ** -0.5, 2 ** -0.5, -(2 ** 0.5)],
+                                            [-(1.5 ** 0.5), 0, 1.5 ** 0.5]], atol=1e-15)
+
+
+def test_structural_errors_that_raised_other_exceptions():
+    # a short row in a headerless long file (IndexError)
+    with pytest.raises(SeriesFileError, match=r"^Row 3 has 2 fields but 3 are expected"):
+        parse_series_file(b"1,2,3\n1,3,4\n1,4\n2,1,2\n", "l.csv", layout="long", id_column=2)
+    # a .ts count with more digits than Python converts (ValueError)
+    with pytest.raises(SeriesFileError, match=r"^Line 1: @dimensions must be followed by a "
+                                              r"positive whole number, got '9{60}…'"):
+        parse_series_file(b"@dimensions " + b"9" * 5000 + b"\n@data\n1,2\n", "d.ts")
+
+
+def test_a_label_too_long_for_the_labels_array_is_refused():
+    # the labels are a fixed-width text array: one label of 450,000 characters among 1,888
+    # rows asked for 3.4 GB
+    ok = parse_series_file(b"label,t0,t1\n" + b"x" * 1000 + b",1,2\nb,3,4\n", "l.csv")
+    assert ok.labels.tolist() == ["x" * 1000, "b"]
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(b"label,t0,t1\n" + b"x" * 1001 + b",1,2\nb,3,4\n", "l.csv")
+    assert str(info.value) == (
+        f"The label of 'row 2' ('{'x' * 60}…', from column 1 ('label')) has 1,001 characters; "
+        "a label has at most 1,000. Check that the labels are read from the right column, or "
+        "read the file without labels (label_column=False).")
+
+
+def test_the_series_cap_is_enforced_while_reading():
+    # exact when the file is one over the cap (see test_default_caps), else "at least"
+    rows = b"".join(b"%d,%d\n" % (k, k + 1) for k in range(10))
+    with pytest.raises(SeriesFileError, match=r"^The file has at least 5 series, more than "
+                                              r"the limit of 3\. Upload fewer series"):
+        parse_series_file(rows, "w.csv", max_series=3)
+    ids = b"id,v\n" + b"".join(b"s%d,%d\n" % (k, k) for k in range(10))
+    with pytest.raises(SeriesFileError, match=r"^The file has at least 5 series, more than "
+                                              r"the limit of 3\."):
+        parse_series_file(ids, "l.csv", max_series=3)
+    cases = b"@data\n" + b"1,2\n" * 10
+    with pytest.raises(SeriesFileError, match=r"^The file has at least 5 series"):
+        parse_series_file(cases, "c.ts", max_series=3)
+    # the columns layout counts its columns before building any
+    columns = b"a,b,c,d,e,f\n" + b"1,2,3,4,5,\n" * 2
+    with pytest.raises(SeriesFileError, match=r"^The file has 5 series, more than the limit "
+                                              r"of 3\."):
+        parse_series_file(columns, "c.csv", max_series=3)

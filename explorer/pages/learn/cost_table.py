@@ -62,25 +62,19 @@ def body() -> None:
     ci = o[2].number_input("Cell i", 1, n, step=1, key="cell_i")
     cj = o[3].number_input("Cell j", 1, m, step=1, key="cell_j")
 
+    fig, fig_r = cache.cost_table_figures(sel.x, sel.y, sel.gamma, sel.cost, sel.band, show_path,
+                                          show_E, (int(ci), int(cj)))
     left, right = st.columns([1.15, 1])
     with left:
         st.markdown(f"**Cost matrix Δ** ({sel.cost}) with x = "
                     f"{widgets.escape_markdown(sel.x_name)} and y = "
                     f"{widgets.escape_markdown(sel.y_name)} on the margins")
-        fig = plots.cost_figure(
-            sel.x, sel.y, t.cost, path=path if show_path else None,
-            E=t.E if show_E else None, selected=(ci, cj),
-            cost_label="Δ", uirevision=f"cost-{n}-{m}",
-        )
         widgets.plot(fig, key=COST_CHART, on_select=lambda: _on_cell_click(COST_CHART))
     with right:
         st.markdown(f"**DP table R** (row 0 and column 0 are the borders r₀₀ = 0, "
                     f"r₀ⱼ = rᵢ₀ = ∞; numbers shown up to {plots.MAX_NUMBERS - 1}×"
                     f"{plots.MAX_NUMBERS - 1})")
-        figR = plots.dp_table_figure(t.R, selected=(ci, cj),
-                                       path=path if show_path else None,
-                                       uirevision=f"dp-{n}-{m}")
-        widgets.plot(figR, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
+        widgets.plot(fig_r, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
     _downloads(t, path, sel)
     stride = plots.click_stride(n, m)
     if stride > 1:

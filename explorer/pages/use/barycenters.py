@@ -6,8 +6,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import formatting, learning
 from explorer.plots import learning as plots
-from explorer.web import cache, sidebar, widgets
-from explorer.web.progress import LiveProgress
+from explorer.web import cache, jobs, sidebar, widgets
 
 # option values are what the URL shows (a bound widget writes its displayed text there)
 SOURCES = ["dataset", "warped copies", "upload"]
@@ -109,10 +108,9 @@ def body() -> None:
         st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
 
-    with LiveProgress() as progress:
-        res = cache.barycenter_comparison(members.series, sel.gamma, init=init,
-                                          objective=objective, band=sel.band,
-                                          template=members.template, progress=progress)
+    res = jobs.watch(cache.barycenter_comparison(members.series, sel.gamma, init=init,
+                                                 objective=objective, band=sel.band,
+                                                 template=members.template))
     m = res.methods
     st.subheader(f"{widgets.escape_markdown(members.name)}: {len(members.series)} series")
     fig = plots.barycenter_figure(
@@ -168,9 +166,8 @@ def body() -> None:
     elif not gtexts:
         st.info("Choose at least one γ for the sweep.")
     else:
-        with LiveProgress() as sp:
-            sw = cache.barycenter_sweep(members.series, [float(g) for g in gtexts], init=init,
-                                        objective=objective, band=sel.band, progress=sp)
+        sw = jobs.watch(cache.barycenter_sweep(members.series, [float(g) for g in gtexts],
+                                               init=init, objective=objective, band=sel.band))
         widgets.plot(plots.gamma_sweep_figure(
             members.series, sw.gammas, sw.barycenters, sw.losses, channel=channel,
             template=members.template, uirevision=f"sweep-{members.name}"), key="sweep_chart")

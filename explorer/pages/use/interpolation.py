@@ -5,8 +5,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import formatting, learning
 from explorer.plots import learning as plots
-from explorer.web import cache, sidebar, widgets
-from explorer.web.progress import LiveProgress
+from explorer.web import cache, jobs, sidebar, widgets
 
 # option values are what the URL shows (a bound widget writes its displayed text there)
 OBJECTIVES = {"raw": "softdtw", "divergence": "divergence"}  # shown -> softdtw_core name
@@ -38,9 +37,8 @@ def body() -> None:
     if sel.cost != "sqeuclidean":
         st.info("Interpolation uses the squared Euclidean ground cost (it needs the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
-    with LiveProgress() as progress:
-        grid = cache.interpolation_grid(x, y, sel.gamma, objective=objective, band=sel.band,
-                                        progress=progress)
+    grid = jobs.watch(cache.interpolation_grid(x, y, sel.gamma, objective=objective,
+                                               band=sel.band))
     fig = plots.interpolation_figure(
         x, y, grid.lams, grid.soft, grid.euclid, channel=channel, gamma_text=sel.gamma_text,
         uirevision=f"interp-{len(x)}-{len(y)}")

@@ -1,15 +1,12 @@
 """Use: soft-DTW k-means drawn live, iteration by iteration, then stepped through and compared."""
 
-import time
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from explorer import data
 from explorer.logic import clustering, formatting
 from explorer.plots import clustering as plots
-from explorer.web import cache, sidebar, widgets
+from explorer.web import cache, jobs, sidebar, widgets
 
 RECORD = "km_record"
 STEP = "km_step"
@@ -17,6 +14,8 @@ STEP = "km_step"
 #: few hundredths of a second, too fast to follow (and the browser would merge the frames).
 #: The pauses are not counted in the times shown.
 MIN_FRAME_SECONDS = 0.2
+#: The settings a run depends on (the others only describe it).
+RUN_PARAMS = ("k", "gamma", "init", "seed", "max_iter", "barycenter_max_iter")
 GAMMAS = [g for g in sidebar.GAMMA_OPTIONS if g != "0"]
 # a bound widget writes its *displayed* option text to the URL: options are short words
 SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "from Your data"}
@@ -103,50 +102,43 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
 
 
 def _run_live(coll, true_labels, params: dict, channel: int) -> None:
-    """Iterate the generator, redrawing the placeholder after every assignment step."""
-    model = clustering.make_kmeans("soft-DTW", params["k"], gamma=params["gamma"],
-                                 init=params["init"], seed=params["seed"],
-                                 max_iter=params["max_iter"],
-                                 barycenter_max_iter=params["barycenter_max_iter"])
+    """Start (or join) the shared run of these settings and follow it."""
+    job = cache.kmeans_run(coll.series, true_labels, {k: params[k] for k in RUN_PARAMS})
     rec = {"params": params, "series": coll.series, "labels_true": true_labels,
-           "names": coll.names, "steps": [], "done": False}
-    st.session_state[RECORD] = rec  # kept even if the run is interrupted
+           "names": coll.names, "job": job.key, "steps": [], "done": False}
+    st.session_state[RECORD] = rec  # kept even if the student leaves while it runs
+    _follow(job, rec, channel)
+
+
+def _follow(job, rec: dict, channel: int) -> None:
+    """Draw the run's steps as they come (a finished run replays them), then review it.
+
+    The run is a job (:mod:`explorer.web.jobs`): students who press **Run** with the same
+    data and settings share one computation and each watch its steps drawn live.
+    """
     status = st.status("Running soft-DTW k-means…", expanded=True)
     with status:
         area = st.empty()
-    t0 = time.perf_counter()
-    paused = 0.0  # time spent holding frames on screen, left out of the reported times
-    shown_at = None
-    prev = None
-    for step in model.iterate(coll.series):
-        if shown_at is not None:
-            wait = MIN_FRAME_SECONDS - (time.perf_counter() - shown_at)
-            if wait > 0:
-                time.sleep(wait)
-                paused += wait
-        rec["steps"].append({
-            "iteration": int(step.iteration), "labels": np.asarray(step.labels),
-            "centers": np.asarray(step.centers), "inertia": float(step.inertia),
-            "changes": clustering.label_changes(prev, step.labels),
-            "reseeded": tuple(step.reseeded),
-            "elapsed": time.perf_counter() - t0 - paused,
-        })
-        prev = step.labels
-        status.update(label=f"Running soft-DTW k-means… iteration {step.iteration}")
+
+    def draw(step: dict, index: int) -> None:
+        rec["steps"] = rec["steps"][:index] + [step]
+        status.update(label=f"Running soft-DTW k-means… iteration {step['iteration']}")
         with area.container():
-            _draw_step(rec, len(rec["steps"]) - 1, live=True, channel=channel,
-                       key=f"km_live_{len(rec['steps'])}")
-        shown_at = time.perf_counter()
-    status.update(label="Comparing with DBA and Euclidean k-means on the same seed…")
-    cache.baselines(coll.series, params["k"], true_labels, params["init"], params["seed"],
-                    params["max_iter"])
-    rec["done"] = True
-    rec["converged"] = bool(model.converged_)
+            _draw_step(rec, index, live=True, channel=channel, key=f"km_live_{index + 1}")
+
+    result = jobs.watch(job, on_frame=draw, frame_seconds=MIN_FRAME_SECONDS)
+    _finish(rec, result)
     status.update(label=f"Done: {len(rec['steps']) - 1} centre updates in "
-                        f"{formatting.fixed(time.perf_counter() - t0 - paused, 1)} s",
+                        f"{formatting.fixed(rec['steps'][-1]['elapsed'], 1)} s",
                   state="complete", expanded=False)
-    st.session_state[STEP] = rec["steps"][-1]["iteration"]
     st.rerun()
+
+
+def _finish(rec: dict, result: dict) -> None:
+    """Keep a finished run in the session's record (the shared job may be dropped later)."""
+    rec.update(steps=result["steps"], converged=result["converged"],
+               baselines=result["baselines"], done=True)
+    st.session_state[STEP] = rec["steps"][-1]["iteration"]
 
 
 def _move(delta: int, last: int) -> None:
@@ -164,8 +156,8 @@ def _review(rec: dict, params: dict, channel: int) -> None:
         st.caption("The settings above changed since this run; press **Run** to run again. "
                    "Shown: the last run.")
     if not rec["done"]:
-        st.warning(f"The last run was interrupted after {len(steps)} assignment steps; they "
-                   "are shown below.")
+        st.warning(f"The last run did not finish (the server dropped it) after {len(steps)} "
+                   "assignment steps; they are shown below.")
     c = st.columns([1, 1, 6], vertical_alignment="bottom")
     c[0].button("Back", icon=":material/chevron_left:", on_click=_move, args=(-1, last),
                 key="km_back", width="stretch")
@@ -175,16 +167,15 @@ def _review(rec: dict, params: dict, channel: int) -> None:
         c[2].select_slider("Iteration shown", its, key=STEP)
     pos = its.index(int(st.session_state[STEP]))
     _draw_step(rec, pos, live=False, channel=channel, key="km")
-    _comparison(rec, steps[pos])
+    if rec["done"]:
+        _comparison(rec, steps[pos])
 
 
 def _comparison(rec: dict, shown: dict) -> None:
     p = rec["params"]
     series, true_labels = rec["series"], rec["labels_true"]
     st.subheader("Compared with DBA and Euclidean k-means (same seed and init)")
-    with st.spinner("Running the baselines…", show_time=True):
-        base = cache.baselines(series, p["k"], true_labels, p["init"], p["seed"],
-                               p["max_iter"])
+    base = rec["baselines"]
     final = rec["steps"][-1]
     rows = [{"method": f"soft-DTW (γ = {formatting.number(p['gamma'])})",
              "DTW inertia Σ min_c dtw₀(xᵢ, c)": cache.dtw_inertia(series, final["centers"]),
@@ -266,6 +257,12 @@ def body() -> None:
     if st.button("Run k-means", type="primary", icon=":material/play_arrow:", key="km_run"):
         _run_live(coll, coll.labels, params, channel)
     rec = st.session_state.get(RECORD)
+    if rec and not rec["done"]:  # left the page while it ran: follow it again if it is there
+        job = jobs.runner().find(rec["job"])
+        if job is not None and job.done:
+            _finish(rec, job.value())
+        elif job is not None:
+            _follow(job, rec, channel)
     if not rec or not rec["steps"]:
         st.info("Press **Run k-means** to start: each iteration is drawn as soon as it is "
                 "computed.")

@@ -7,8 +7,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import learning
 from explorer.plots import learning as plots
-from explorer.web import sidebar, widgets
-from explorer.web.progress import LiveProgress
+from explorer.web import cache, jobs, sidebar, widgets
 
 RESULT_KEY = "_prediction_run"
 HIDDEN = [10, 30, 50, 100, 200]
@@ -80,10 +79,9 @@ def body() -> None:
               "DILATE alpha": alpha, "DILATE gamma": dgamma}
     if st.button("Train the three models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
-        with LiveProgress() as progress:
-            run = learning.train_predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
-                                            from_euclidean=warm, seed=seed, dilate_alpha=alpha,
-                                            dilate_gamma=dgamma, progress=progress)
+        run = jobs.watch(cache.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
+                                          from_euclidean=warm, seed=seed, dilate_alpha=alpha,
+                                          dilate_gamma=dgamma))
         st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
     stored = st.session_state.get(RESULT_KEY)
     if stored is None:

@@ -7,7 +7,7 @@ from explorer import data
 from explorer.logic import clustering, formatting
 from explorer.plots import clustering as plots
 from explorer.plots import teaching as teaching_plots
-from explorer.web import cache, sidebar, widgets
+from explorer.web import cache, jobs, sidebar, widgets
 from explorer.web.widgets import escape_markdown as md
 
 SAMPLE = "yd_sample"
@@ -183,15 +183,15 @@ def _matrix(parsed, sel) -> None:
     n = len(coll.series)
     with st.spinner(f"Computing {n * (n + 1) // 2:,} soft-DTW values…", show_time=True):
         try:
-            M, order = cache.pairwise_matrix(coll.series, sel.gamma, kind == "divergence",
-                                             sel.cost, band)
+            M, order = jobs.watch(cache.pairwise_matrix(coll.series, sel.gamma,
+                                                        kind == "divergence", sel.cost, band))
         except ValueError as exc:
             if band is None:
                 raise
             st.warning(f"Band dropped for the matrix: {exc}")
             band = None
-            M, order = cache.pairwise_matrix(coll.series, sel.gamma, kind == "divergence",
-                                             sel.cost, None)
+            M, order = jobs.watch(cache.pairwise_matrix(coll.series, sel.gamma,
+                                                        kind == "divergence", sel.cost, None))
     label = "dtw_γ" if kind == "raw" else "D_γ"
     widgets.plot(plots.pairwise_figure(M, order, coll.names, label=label, groups=coll.labels,
                                        uirevision=f"yd-pairs-{n}"), key="yd_pairs")

@@ -1,0 +1,163 @@
+"""Read a column of times (long layout) or a dimension's timestamps (``.ts``) as seconds.
+
+Times are used only to order values, so any increasing scale will do: numbers are taken as
+they are; otherwise every token must be a date (ISO 8601, or any format pandas reads with
+``format="mixed"``), turned into seconds since 1970-01-01. Dates with different UTC offsets
+(a series across a daylight-saving change) are compared as instants; a mix of dates with and
+without a time zone is ambiguous and refused. Words that pandas reads relative to the clock
+(``now``, ``today``) are not dates: the result would change from one run to the next.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+
+from .cells import Cells
+from .errors import SeriesFileError, clip
+
+__all__ = ["read_times"]
+
+_MAX_DATE_CHARS = 64  # longer text is not a date (and would be slow to try)
+_RELATIVE_WORDS = frozenset({"now", "today"})
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
+_PANDAS_EPOCH = pd.Timestamp(_EPOCH)
+_PANDAS_ERRORS = (ValueError, OverflowError, TypeError)
+
+
+def read_times(cells: Cells, toks: list[str], where: Callable[[int], str], noun: str
+               ) -> list[float]:
+    """The times of ``toks`` as numbers (seconds since the epoch for dates).
+
+    Parameters
+    ----------
+    cells : Cells
+        Number reading with the file's decimal mark.
+    toks : list of str
+        The time tokens, stripped.
+    where : callable
+        ``where(k)`` places token ``k`` in the file for a message, e.g. ``"Row 4, column 2
+        ('time')"``.
+    noun : str
+        How the messages call a token: ``"time"`` or ``"timestamp"``.
+
+    Returns
+    -------
+    list of float
+
+    Raises
+    ------
+    SeriesFileError
+        When a token is neither a number nor a date, or dates with and without a time zone
+        are mixed; the message names the token's place (from ``where``).
+
+    Examples
+    --------
+    >>> read_times(Cells("."), ["2", "0.5"], str, "time")
+    [2.0, 0.5]
+    >>> read_times(Cells("."), ["1970-01-01T01:00:00+01:00", "1970-01-01T00:00:01Z"], str,
+    ...            "time")
+    [0.0, 1.0]
+    >>> try:
+    ...     read_times(Cells("."), ["1970-01-02", "soon"], lambda k: f"Value {k + 1}", "time")
+    ... except SeriesFileError as exc:
+    ...     print(exc)
+    Value 2: the time 'soon' is neither a number nor a date.
+    """
+    numbers: list[float] = []
+    for tok in toks:
+        v = cells.num(tok)
+        if v is None or not math.isfinite(v):
+            break
+        numbers.append(v)
+    else:
+        return numbers
+    seconds, zoned = _dates([_date_text(t) for t in toks])
+    _check_zones(toks, zoned, where, noun)
+    bad = np.isnan(seconds)
+    if bad.any():
+        j = len(numbers)  # numbers up to here: the first token that is not one is to blame
+        k = j if j and bad[j] else int(np.flatnonzero(bad)[0])
+        raise SeriesFileError(
+            f"{where(k)}: the {noun} {clip(toks[k])!r} is neither a number nor a date.")
+    return seconds.tolist()
+
+
+def _date_text(tok: str) -> str:
+    """``tok``, or ``""`` (not a date) when it is too long or relative to the clock."""
+    return "" if len(tok) > _MAX_DATE_CHARS or tok.lower() in _RELATIVE_WORDS else tok
+
+
+def _dates(texts: list[str]) -> tuple[np.ndarray, list[bool | None]]:
+    """Seconds since the epoch of each date (NaN where a text is not one), and whether
+    each has a time zone (None where it is not a date).
+
+    ISO 8601 dates are read by :meth:`datetime.datetime.fromisoformat` (fast); the others
+    by pandas, all at once (one by one when their time zones differ).
+    """
+    seconds = np.full(len(texts), np.nan)
+    zoned: list[bool | None] = [None] * len(texts)
+    rest = []
+    for k, text in enumerate(texts):
+        try:
+            stamp = datetime.fromisoformat(text)
+        except ValueError:
+            rest.append(k)
+            continue
+        zoned[k] = stamp.tzinfo is not None
+        seconds[k] = (stamp - (_EPOCH_UTC if zoned[k] else _EPOCH)) / _SECOND
+    if rest:
+        try:
+            parsed = pd.to_datetime(pd.Series([texts[k] for k in rest], dtype=object),
+                                    errors="coerce", format="mixed")
+        except _PANDAS_ERRORS:  # time zones that differ (or another pandas failure)
+            parsed = pd.Series([_timestamp(texts[k]) for k in rest], dtype=object)
+        for k, stamp in zip(rest, parsed):
+            if stamp is not pd.NaT:
+                seconds[k] = _pandas_seconds(stamp)
+                zoned[k] = None if np.isnan(seconds[k]) else stamp.tzinfo is not None
+    return seconds, zoned
+
+
+def _pandas_seconds(stamp: pd.Timestamp) -> float:
+    """Seconds since the epoch of a pandas timestamp (to the nanosecond); NaN if out of
+    range."""
+    try:
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        return (stamp - _PANDAS_EPOCH) / pd.Timedelta(seconds=1)
+    except _PANDAS_ERRORS:
+        return math.nan
+
+
+def _timestamp(text: str) -> pd.Timestamp:
+    """One date read by pandas; NaT when it is not one."""
+    try:
+        return pd.Timestamp(text)
+    except _PANDAS_ERRORS:
+        return pd.NaT
+
+
+def _check_zones(toks: list[str], zoned: list[bool | None], where: Callable[[int], str],
+                 noun: str) -> None:
+    """Refuse dates with a time zone mixed with dates without one."""
+    first = {}
+    for k, has_zone in enumerate(zoned):
+        if has_zone is None or has_zone in first:
+            continue
+        first[has_zone] = k
+        if len(first) == 2:
+            other = first[not has_zone]
+            place = where(other)
+            raise SeriesFileError(
+                f"{where(k)}: the {noun} {clip(toks[k])!r} has "
+                + ("a" if has_zone else "no") + f" time zone, unlike {clip(toks[other])!r} "
+                f"({place[0].lower() + place[1:]}). Write every {noun} with a UTC offset (such "
+                "as +01:00 or Z), or none."
+            )

@@ -1,0 +1,212 @@
+"""Compile (or load from Numba's on-disk cache) every kernel of the package ahead of use.
+
+The kernels are compiled on their first call, one specialisation per combination of
+argument types; on a fresh install that takes 10-60 s in all, and a first call pays its
+share. :func:`warm_up` calls every public entry point once on tiny inputs, with the argument
+types real calls use (float64 series with and without a d axis, both ground costs, with and
+without a band, γ = 0 and γ > 0, one and several threads), so that afterwards no call
+compiles anything. From a warm on-disk cache it takes a fraction of a second.
+
+It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the pair
+kernels of the Learn pages first, then the collection kernels (pairwise values, then the
+one-against-many statistics behind barycenters, k-means and interpolation), then the batch
+kernels of the predictor. ``tests/app/test_warmup_coverage.py`` checks that the explorer's
+pages compile nothing after it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import numba
+import numpy as np
+
+__all__ = ["STAGES", "main", "warm_up"]
+
+
+def _pairs():
+    """Tiny pairs: univariate (n,) and multivariate (n, 2), lengths 3 and 4."""
+    x = np.array([0.0, 1.0, 0.5])
+    y = np.array([0.2, 0.9, 0.1, 0.4])
+    return [(x, y), (np.c_[x, x], np.c_[y, y])]
+
+
+def _learn() -> None:
+    from . import recursion
+    from .divergence import path_entropy, sharp_soft_dtw, soft_dtw_divergence
+    from .enumeration import brute_force_soft_dtw
+
+    for x, y in _pairs():
+        for cost in ("sqeuclidean", "absolute"):
+            for band in (None, 2.0):
+                for gamma in (0.0, 0.1):
+                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
+                    recursion.soft_dtw(x, y, gamma, cost=cost, band=band)
+                    recursion.soft_dtw(y, x, gamma, cost=cost, band=band)  # n > m
+                    recursion.soft_dtw_alignment(x, y, gamma, cost=cost, band=band)
+                    recursion.soft_dtw_value_and_grad(x, y, gamma, cost=cost, band=band)
+                    recursion.soft_dtw_value_and_grad(x, y, gamma, cost=cost, band=band,
+                                                      max_cells=100)  # the general path
+                recursion.dtw_path(x, y, cost=cost, band=band)
+                path_entropy(x, y, 0.1, cost=cost, band=band)
+                soft_dtw_divergence(x, y, 0.1, cost=cost, band=band)
+                sharp_soft_dtw(x, y, 0.1, cost=cost, band=band)
+                brute_force_soft_dtw(x, y, 0.1, cost=cost, band=band)
+    D = np.ones((3, 4))
+    recursion.soft_dtw(D, gamma=0.1, cost="precomputed")
+    recursion.soft_dtw_value_and_grad(D, gamma=0.1, cost="precomputed")
+
+
+def _collections():
+    """Tiny collections: series of two lengths, univariate and with two channels."""
+    rng = np.random.default_rng(0)
+    uni = [rng.normal(size=n) for n in (5, 5, 6, 6, 7)]
+    multi = [rng.normal(size=(n, 2)) for n in (5, 5, 6, 6, 7)]
+    return [uni, multi]
+
+
+def _threads(collection_stage: Callable[[], None]) -> None:
+    """Run a stage on one thread and on all of them: the kernels that spread their work
+    over threads run a serial path on one thread and a parallel one (``prange``) above."""
+    from . import batch
+
+    before, threshold = numba.get_num_threads(), batch.PARALLEL_MIN_CELLS
+    try:
+        numba.set_num_threads(1)
+        collection_stage()
+        numba.set_num_threads(before)
+        batch.PARALLEL_MIN_CELLS = 0  # tiny inputs take the parallel path too
+        collection_stage()
+    finally:
+        numba.set_num_threads(before)
+        batch.PARALLEL_MIN_CELLS = threshold
+
+
+def _pairwise() -> None:
+    from .pairwise import soft_dtw_cdist
+
+    def stage():
+        for series in _collections():
+            for cost in ("sqeuclidean", "absolute"):
+                for band in (None, 3.0):
+                    for gamma in (0.0, 0.1):
+                        soft_dtw_cdist(series, gamma=gamma, cost=cost, band=band)
+                        soft_dtw_cdist(series, series[:2], gamma=gamma, cost=cost, band=band,
+                                       divergence=True)
+
+    _threads(stage)
+
+
+def _barycenter() -> None:
+    from .barycenter import dba_barycenter, dtw_loss, softdtw_barycenter
+    from .batch import alignment_statistics
+    from .interpolation import interpolation_path
+
+    def stage():
+        for series in _collections():
+            for band in (None, 3.0):
+                alignment_statistics(series[0], series, 0.1, band=band)
+                for gamma in (0.0, 0.1):
+                    for objective in ("softdtw", "divergence"):
+                        softdtw_barycenter(series, gamma, objective=objective, band=band,
+                                           max_iter=2)
+                dba_barycenter(series, band=band, max_iter=2)
+                dtw_loss(series[0], series, band=band)
+            interpolation_path(series[0], series[2], [0.0, 0.5, 1.0], 0.1, max_iter=2)
+            interpolation_path(series[0], series[2], [0.5], 0.1, objective="divergence",
+                               max_iter=2)
+
+    _threads(stage)
+
+
+def _kmeans() -> None:
+    from .kmeans import DBAKMeans, EuclideanKMeans, SoftDTWKMeans
+
+    def stage():
+        for series in _collections():
+            SoftDTWKMeans(2, 0.1, max_iter=1, barycenter_max_iter=1, random_state=0).fit(series)
+            SoftDTWKMeans(2, 0.1, max_iter=1, barycenter_max_iter=1, random_state=0,
+                          assignment="divergence", init="random").fit(series)
+            DBAKMeans(2, max_iter=1, barycenter_max_iter=1, random_state=0).fit(series)
+            EuclideanKMeans(2, max_iter=1, random_state=0).fit(series[:2])
+
+    _threads(stage)
+
+
+def _predictor() -> None:
+    from .batch import soft_dtw_value_and_grad_batch
+    from .predictor import MLPPredictor
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(6, 5)), rng.normal(size=(6, 4))
+
+    def stage():
+        soft_dtw_value_and_grad_batch(X, Y, 0.1)
+        soft_dtw_value_and_grad_batch(X, Y, 0.1, band=2.0)
+        soft_dtw_value_and_grad_batch(X[:, :, None], Y[:, :, None], 0.0)
+        for loss in ("euclidean", "softdtw"):
+            MLPPredictor((3,), loss=loss, gamma=0.1, max_iter=2, random_state=0).fit(X, Y)
+
+    _threads(stage)
+
+
+#: The stages of :func:`warm_up`, in the order the explorer's pages need them.
+STAGES: dict[str, Callable[[], None]] = {
+    "learn": _learn,
+    "pairwise": _pairwise,
+    "barycenter": _barycenter,
+    "kmeans": _kmeans,
+    "predictor": _predictor,
+}
+
+
+def warm_up(stages: Iterable[str] | None = None,
+            progress: Callable[[str, float], None] | None = None) -> dict[str, float]:
+    """Compile or load every kernel the package's public functions call.
+
+    Parameters
+    ----------
+    stages : iterable of str, optional
+        Keys of :data:`STAGES` to run, in that order; default all of them.
+    progress : callable, optional
+        ``progress(stage, seconds)``, called after each stage.
+
+    Returns
+    -------
+    dict
+        Seconds taken by each stage (from a warm on-disk cache, well under a second in all).
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> seconds = sd.warm_up(["learn"])  # the pair kernels; sd.warm_up() for all of them
+    >>> list(seconds)
+    ['learn']
+    >>> from softdtw_core.warmup import STAGES
+    >>> list(STAGES)
+    ['learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
+    """
+    chosen = list(STAGES) if stages is None else list(stages)
+    unknown = [s for s in chosen if s not in STAGES]
+    if unknown:
+        raise ValueError(f"stages must be among {', '.join(map(repr, STAGES))}; got "
+                         f"{', '.join(map(repr, unknown))}.")
+    seconds = {}
+    for stage in chosen:
+        t0 = time.perf_counter()
+        STAGES[stage]()
+        seconds[stage] = time.perf_counter() - t0
+        if progress is not None:
+            progress(stage, seconds[stage])
+    return seconds
+
+
+def main() -> None:
+    """``python -m softdtw_core.warmup``: every stage, printing ``<stage> <seconds>`` as
+    each one ends."""
+    warm_up(progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+"""The shared job queue and the background kernel warm-up, driven deterministically.
+
+Jobs here block on events the test releases, so every state (queued, running, finished)
+is observed on purpose, never by timing.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numba
+import pytest
+
+from explorer.web import cache, jobs, kernels
+from explorer.web.cache import Limit, Memo
+
+
+def _blocking(release: threading.Event, value, seen: list | None = None):
+    """A job function that reports, publishes, waits for ``release`` and returns ``value``."""
+
+    def run(progress, publish):
+        progress(0.0, "started")
+        publish("frame 0")
+        if seen is not None:
+            seen.append(numba.get_num_threads())
+        release.wait()
+        progress(1.0, "done")
+        return value
+
+    return run
+
+
+def _failing(progress, publish):
+    raise ValueError("gamma must be a finite number >= 0; got -1.")
+
+
+@pytest.fixture
+def runner():
+    return jobs.JobRunner(1, Memo(Limit(8)))
+
+
+def test_one_worker_serves_a_fifo_queue_with_places(runner):
+    gates = [threading.Event() for _ in range(3)]
+    first = runner.submit("a", "A", _blocking(gates[0], "A"))
+    second = runner.submit("b", "B", _blocking(gates[1], "B"))
+    third = runner.submit("c", "C", _blocking(gates[2], "C"))
+    # the first one is taken by the worker: it is running (place 0), the others wait in order
+    assert first.wait_until_started(30)
+    assert [runner.position(j) for j in (first, second, third)] == [0, 1, 2]
+    assert runner.queued() == 2
+    gates[0].set()
+    assert first.wait(30) and first.value() == "A"
+    assert second.wait_until_started(30)
+    assert [runner.position(j) for j in (second, third)] == [0, 1]
+    gates[1].set()
+    gates[2].set()
+    assert third.wait(30) and third.value() == "C" and second.value() == "B"
+    assert first.reports == [(0.0, "started"), (1.0, "done")]
+    assert first.frames == ["frame 0"]
+
+
+def test_same_key_is_one_job_and_a_finished_one_comes_from_the_store(runner):
+    gate = threading.Event()
+    job = runner.submit("k", "K", _blocking(gate, 42))
+    assert runner.submit("k", "K", _blocking(gate, 0)) is job  # queued or running: shared
+    gate.set()
+    assert job.wait(30) and job.value() == 42
+    assert runner.find("k") is job
+    assert runner.submit("k", "K", _blocking(gate, 0)) is job  # finished: not run again
+    assert runner.store.get("k") is job
+
+
+def test_cancel_stops_an_unwatched_job_at_its_next_report_and_keeps_its_frames(runner):
+    gate = threading.Event()
+    job = runner.submit("long", "Long", _blocking(gate, "never"))
+    for _ in range(30):  # until the job has reported and published; it then waits on the gate
+        if job.frames:
+            break
+        job.wait_change(1.0)
+    assert job.frames == ["frame 0"]
+    job.attach("another student")  # a stop from another session must not end it
+    job.attach("me")
+    assert not job.cancel("me") and not job.cancelled
+    job.detach("another student")
+    assert job.cancel("me") and job.cancelled  # my own page may still be watching
+    gate.set()  # the job reaches its next report, which raises
+    assert job.wait(30)
+    with pytest.raises(jobs.JobCancelled, match="Long: stopped on request"):
+        job.value()
+    assert job.frames == ["frame 0"] and job.reports == [(0.0, "started")]
+    assert runner.find("long") is None  # not kept: asking again runs it again
+    assert not job.cancel()  # a finished job is left as it is
+
+
+def test_a_queued_job_cancelled_never_starts(runner):
+    gate = threading.Event()
+    first = runner.submit("first", "First", _blocking(gate, 1))
+    started: list[str] = []
+    queued = runner.submit("second", "Second",
+                           lambda progress, publish: started.append("ran"))
+    assert first.wait_until_started(30) and runner.position(queued) == 1
+    assert queued.cancel()
+    gate.set()
+    assert queued.wait(30) and first.wait(30)
+    with pytest.raises(jobs.JobCancelled, match="stopped before it started"):
+        queued.value()
+    assert started == []
+
+
+def test_a_failed_job_raises_for_its_watchers_and_is_not_kept(runner):
+    job = runner.submit("bad", "Bad", _failing)
+    assert job.wait(30)
+    with pytest.raises(ValueError, match="gamma must be a finite number"):
+        job.value()
+    assert runner.find("bad") is None  # the next submission runs it again
+    again = runner.submit("bad", "Bad", _failing)
+    assert again is not job
+
+
+def test_jobs_run_with_one_numba_thread(runner):
+    gate = threading.Event()
+    gate.set()
+    seen: list[int] = []
+    assert runner.submit("t", "T", _blocking(gate, None, seen)).wait(30)
+    assert seen == [1]
+
+
+def test_queue_text_says_the_place():
+    assert jobs.queue_text(1, 1).startswith("Queued: 1 computation of other students runs ")
+    assert jobs.queue_text(3, 1).startswith("Queued: 3 computations of other students run ")
+    assert "1 long computation at a time" in jobs.queue_text(2, 1)
+
+
+def test_job_store_holds_finished_jobs_within_its_byte_limit():
+    import numpy as np
+
+    store = Memo(Limit(10, max_bytes=100_000))
+    runner = jobs.JobRunner(1, store)
+    for k in range(5):
+        job = runner.submit(f"m{k}", "M", lambda progress, publish: np.zeros(5000))  # 40 kB
+        assert job.wait(30)
+    assert store.bytes <= 100_000 and len(store) == 2  # the two most recent
+    assert cache.nbytes(store.get("m4")) > 40_000
+
+
+def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch):
+    loaded: list[list[str]] = []
+    gate = threading.Event()
+
+    def fake_warm_up(stages):
+        if stages == ["barycenter"]:
+            gate.wait()
+        loaded.append(list(stages))
+
+    monkeypatch.setattr(kernels, "warm_up", fake_warm_up)
+    warm = kernels.Warmup(None)  # no child process: the thread loads every stage itself
+    assert not warm.is_ready("learn")
+    warm.start()
+    warm.start()  # idempotent
+    assert warm.wait("pairwise", 30)
+    assert not warm.is_ready("barycenter") and not warm.wait("kmeans", 0.01)
+    gate.set()
+    assert warm.wait("predictor", 30)
+    assert loaded == [[s] for s in warm.stages]
+    assert warm.ready == list(warm.stages) and warm.error is None
+
+
+def test_warmup_follows_the_child_process_then_loads(monkeypatch, tmp_path):
+    loaded: list[str] = []
+    monkeypatch.setattr(kernels, "warm_up", lambda stages: loaded.extend(stages))
+    script = tmp_path / "child.py"
+    script.write_text("print('noise'); print('learn 1.0'); print('pairwise 2.0')\n")
+    import sys
+
+    warm = kernels.Warmup([sys.executable, str(script)])
+    warm.start()
+    assert warm.wait("predictor", 60)  # the child stopped early: the thread did the rest
+    assert loaded == list(warm.stages)
+
+
+def test_warmup_error_does_not_block_the_pages(monkeypatch):
+    def broken(stages):
+        raise RuntimeError("no compiler")
+
+    monkeypatch.setattr(kernels, "warm_up", broken)
+    warm = kernels.Warmup(None)
+    warm.start()
+    assert warm.wait("learn", 30)  # ready to let the page run and meet the error itself
+    assert warm.error == "RuntimeError: no compiler"
+
+
+# --------------------------------------------------------------------------- in the pages
+
+BARY_SMALL = {"bc_src": "warped copies", "bc_n": 4, "bc_len": 20}
+KM_SMALL = {"km_src": "synthetic", "km_per": 3, "km_len": 24, "km_iter": 3, "km_seed": 5}
+
+
+@pytest.fixture
+def fresh_runner(monkeypatch):
+    """A one-worker runner with an empty store in place of the server's."""
+    runner = jobs.JobRunner(1, Memo(Limit(16)))
+    monkeypatch.setattr(jobs, "_RUNNER", runner)
+    return runner
+
+
+def test_a_page_shows_its_place_in_the_queue(fresh_runner, monkeypatch):
+    from .conftest import assert_clean, charts, open_page
+
+    gate = threading.Event()
+    other = fresh_runner.submit("another student's job", "Other", _blocking(gate, None))
+    assert other.wait_until_started(30)
+    places: list[int] = []
+    text = jobs.queue_text
+
+    def spy(place, workers):  # the page is waiting behind the other job: let it finish
+        places.append(place)
+        gate.set()
+        return text(place, workers)
+
+    monkeypatch.setattr(jobs, "queue_text", spy)
+    at = open_page("barycenters", BARY_SMALL)
+    assert_clean(at)
+    assert places == [1]
+    assert charts(at)  # the barycenters were drawn once the job ran
+
+
+def test_kmeans_runs_with_the_same_settings_share_one_computation(fresh_runner, monkeypatch):
+    from explorer.logic import clustering
+
+    from .conftest import assert_clean, open_page
+
+    calls = []
+    record = clustering.kmeans_record
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["k"])
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(clustering, "kmeans_record", spy)
+    labels = []
+    for _ in range(2):  # two students, same data and settings
+        at = open_page("kmeans", KM_SMALL)
+        at.button(key="km_run").click().run()
+        assert_clean(at)
+        assert at.subheader and "Step through" in at.subheader[0].value
+        labels.append(at.dataframe[0].value)  # the comparison table
+    assert calls == [3]  # computed once, replayed for the second student
+    assert labels[0].equals(labels[1])
+
+
+def test_workers_run_at_a_lower_priority(runner):
+    import os
+
+    seen = []
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())  # this thread's
+
+    def run(progress, publish):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - base)
+
+    assert runner.submit("nice", "Nice", run).wait(30)
+    assert seen == [jobs.NICENESS]
+
+
+def test_a_queued_job_everyone_left_is_dropped_not_run(runner):
+    gate = threading.Event()
+    first = runner.submit("first", "First", _blocking(gate, 1))
+    assert first.wait_until_started(30)
+    ran: list[str] = []
+    left = runner.submit("left", "Left", lambda progress, publish: ran.append("left"))
+    kept = runner.submit("kept", "Kept", lambda progress, publish: ran.append("kept"))
+    left.attach()
+    left.detach()  # its only watcher moved on while it waited
+    kept.attach()  # still watched
+    gate.set()
+    assert left.wait(30) and kept.wait(30)
+    assert ran == ["kept"]
+    with pytest.raises(jobs.JobDropped, match="nobody was waiting"):
+        left.value()
+    assert runner.find("left") is None  # asking again runs it
+    again = runner.submit("left", "Left", lambda progress, publish: ran.append("again"))
+    assert again.wait(30) and ran == ["kept", "again"]
+
+
+def test_watching_a_job_dropped_meanwhile_asks_for_it_again():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        from explorer.web import jobs
+        from explorer.web.cache import Limit, Memo
+
+        runner = jobs.JobRunner(1, Memo(Limit(4)))
+        jobs._RUNNER = runner
+        job = jobs.Job("k", "K", lambda progress, publish: 7)
+        job.drop()  # as if its watchers had all left while it was queued
+        st.write(f"value {jobs.watch(job)}")
+        jobs._RUNNER = None
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [m.value for m in at.markdown] == ["value 7"]
