@@ -194,10 +194,11 @@ def body() -> None:
         "Soft-DTW smooths the minimum and with it the gradient. Below: DTW and soft-DTW along "
         "a line through series space, the gradient drawn on x, and gradient descent on each "
         "loss. γ comes from the sidebar.",
-        r"\mathrm{dtw}_\gamma(x, y) = {\min_{A}}^{\gamma} \langle A, \Delta(x, y)\rangle, "
-        r"\qquad \nabla_x \mathrm{dtw}_\gamma(x, y) = \Big(\frac{\partial \Delta}{\partial x}"
-        r"\Big)^{\!\top} E_\gamma, \qquad \nabla_x \mathrm{dtw}_0 = \Big(\frac{\partial "
-        r"\Delta}{\partial x}\Big)^{\!\top} A^* \ \text{ (only where } A^* \text{ is unique)}",
+        r"\begin{gathered}\mathrm{dtw}_\gamma(x, y) = {\min_{A}}^{\gamma} \langle A, "
+        r"\Delta(x, y)\rangle, \qquad \nabla_x \mathrm{dtw}_\gamma(x, y) = \Big(\frac{"
+        r"\partial \Delta}{\partial x}\Big)^{\!\top} E_\gamma, \\ \nabla_x \mathrm{dtw}_0 "
+        r"= \Big(\frac{\partial \Delta}{\partial x}\Big)^{\!\top} A^* \ \text{ (only where "
+        r"} A^* \text{ is unique)}\end{gathered}",
     )
     x, y, notes = logic.cap_pair(sel.x, sel.y)
     for note in notes:
