@@ -79,6 +79,12 @@ from .barycenter import (
 )
 from .batch import alignment_statistics, soft_dtw_value_and_grad_batch
 from .costs import cost_jacobian_product, cost_matrix
+from .dilate import (
+    dilate_loss,
+    dilate_value_and_grad,
+    temporal_distortion_index,
+    temporal_distortion_matrix,
+)
 from .divergence import (
     path_entropy,
     sharp_soft_dtw,
@@ -111,6 +117,7 @@ from .results import (
     OptimizationStep,
     TrainingResult,
 )
+from .second_order import expected_alignment_jvp, soft_dtw_hvp
 from .softmin import softmin, softmin_weights
 from .warmup import warm_up
 
@@ -139,12 +146,15 @@ __all__ = [
     "cost_matrix",
     "dba_barycenter",
     "delannoy",
+    "dilate_loss",
+    "dilate_value_and_grad",
     "dtw_inertia",
     "dtw_inertia_score",
     "dtw_loss",
     "dtw_path",
     "euclidean_barycenter",
     "euclidean_interpolation",
+    "expected_alignment_jvp",
     "gamma_grid",
     "interpolate",
     "interpolation_path",
@@ -159,6 +169,7 @@ __all__ = [
     "soft_dtw_cdist",
     "soft_dtw_divergence",
     "soft_dtw_divergence_value_and_grad",
+    "soft_dtw_hvp",
     "soft_dtw_tables",
     "soft_dtw_value_and_grad",
     "soft_dtw_value_and_grad_batch",
@@ -168,6 +179,8 @@ __all__ = [
     "split_series",
     "subgradient_barycenter",
     "suggest_gamma",
+    "temporal_distortion_index",
+    "temporal_distortion_matrix",
     "warm_up",
 ]
 

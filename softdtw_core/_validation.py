@@ -33,6 +33,7 @@ __all__ = [
     "check_gamma",
     "check_int",
     "check_non_negative",
+    "check_unit_interval",
     "check_pair",
     "check_weights",
     "given_without_d_axis",
@@ -175,6 +176,14 @@ def check_non_negative(value, name: str) -> float:
         raise ValueError(f"{name} must be a number >= 0; got {value!r}.") from None
     if not math.isfinite(v) or v < 0:
         raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
+    return v
+
+
+def check_unit_interval(value, name: str, meaning: str) -> float:
+    """Validate a number in [0, 1]; ``meaning`` says what it weighs, for the message."""
+    v = check_non_negative(value, name)
+    if v > 1.0:
+        raise ValueError(f"{name} ({meaning}) must be in [0, 1]; got {value!r}.")
     return v
 
 

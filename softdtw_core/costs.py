@@ -14,6 +14,12 @@ forming the ``(n, m, n, d)`` Jacobian:
 - sq-Euclid: ``g_i = 2 (Σ_j G_ij) x_i - 2 Σ_j G_ij y_j``, i.e. ``2 (diag(G 1) X - G Y)``;
 - absolute: ``g_ik = Σ_j G_ij sign(x_ik - y_jk)`` (sign(0) = 0, a valid subgradient).
 
+Second-order code (:mod:`softdtw_core.second_order`, :mod:`softdtw_core.dilate`) also needs
+the directional derivative of Δ along a direction ``V`` of X, ``Z = (∂Δ/∂X) V``:
+
+- sq-Euclid: ``Z_ij = 2 <x_i - y_j, v_i>``;
+- absolute: ``Z_ij = Σ_k sign(x_ik - y_jk) v_ik``.
+
 References
 ----------
 .. [1] M. Cuturi and M. Blondel, "Soft-DTW: a differentiable loss function for
@@ -43,6 +49,23 @@ def _cost_matrix_kernel(X, Y, kind, out):
                     acc += diff * diff
                 else:
                     acc += abs(diff)
+            out[i, j] = acc
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _absolute_tangent(X, Y, V, out):
+    n, d = X.shape
+    m = Y.shape[0]
+    for i in range(n):
+        for j in range(m):
+            acc = 0.0
+            for k in range(d):
+                diff = X[i, k] - Y[j, k]
+                if diff > 0:
+                    acc += V[i, k]
+                elif diff < 0:
+                    acc -= V[i, k]
             out[i, j] = acc
     return out
 
@@ -112,6 +135,13 @@ def cost_matrix(X, Y, cost="sqeuclidean"):
         raise ValueError("cost_matrix computes Δ; 'precomputed' means you already have it.")
     X, Y = check_pair(X, Y)
     return cost_matrix_(X, Y, cost)
+
+
+def cost_tangent_(X, Y, V, cost):
+    """``Z = (∂Δ/∂X) V`` (n, m) on validated ``(n, d)``/``(m, d)``/``(n, d)`` arrays."""
+    if cost == "sqeuclidean":
+        return 2.0 * (np.sum(X * V, axis=1)[:, None] - V @ Y.T)
+    return _absolute_tangent(X, Y, V, np.empty((X.shape[0], Y.shape[0])))
 
 
 def jacobian_product_(X, Y, G, cost):

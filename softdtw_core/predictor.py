@@ -17,12 +17,15 @@ rest (``n_out`` steps):
     J(\theta) = \frac{1}{N} \sum_{i=1}^N \frac{\ell(f_\theta(x_i), y_i)}{n_\text{out}}
               + \frac{\alpha}{2} \sum_l \lVert W_l \rVert_F^2
 
-with ``ℓ = ||·||²`` (``loss="euclidean"``) or ``ℓ = dtw_γ`` (``loss="softdtw"``). The
-gradients of ``dtw_γ`` w.r.t. the predictions come from
-:func:`softdtw_core.soft_dtw_value_and_grad_batch` (one Numba call for the whole batch) and
-are backpropagated through the layers. Optimisers: full-batch L-BFGS-B (scipy) or Adam on
-mini-batches; both seeded. Training is reported as a :class:`~softdtw_core.TrainingResult`
-(:mod:`softdtw_core.results`).
+with ``ℓ = ||·||²`` (``loss="euclidean"``), ``ℓ = dtw_γ`` (``loss="softdtw"``) or DILATE
+``ℓ = α' dtw_γ + (1 - α') <E_γ, Ω>`` (``loss="dilate"``, α' = ``dilate_alpha``; Le Guen &
+Thome, 2019, :mod:`softdtw_core.dilate`), which adds to the shape term a penalty on the
+prediction's timing. The gradients of ``dtw_γ`` w.r.t. the predictions come from
+:func:`softdtw_core.soft_dtw_value_and_grad_batch` (one Numba call for the whole batch),
+those of DILATE from :func:`softdtw_core.dilate_value_and_grad` (one Hessian-vector product
+per series); both are backpropagated through the layers. Optimisers: full-batch L-BFGS-B
+(scipy) or Adam on mini-batches; both seeded. Training is reported as a
+:class:`~softdtw_core.TrainingResult` (:mod:`softdtw_core.results`).
 
 :class:`MLPPredictor` is a scikit-learn regressor: its ``score`` is the coefficient of
 determination R² of the predictions (over every time step and channel), as for every
@@ -37,6 +40,8 @@ References
 .. [2] X. Glorot and Y. Bengio, "Understanding the difficulty of training deep feedforward
    neural networks", AISTATS 2010 (the initialisation).
 .. [3] D. P. Kingma and J. Ba, "Adam: a method for stochastic optimization", ICLR 2015.
+.. [4] V. Le Guen and N. Thome, "Shape and time distortion loss for training deep time
+   series forecasting models", NeurIPS 2019 (DILATE and the TDI score).
 """
 
 from __future__ import annotations
@@ -57,13 +62,15 @@ from ._validation import (
     check_gamma,
     check_int,
     check_non_negative,
+    check_unit_interval,
 )
 from .batch import soft_dtw_value_and_grad_batch
+from .dilate import dilate_value_and_grad, temporal_distortion_index
 from .results import TrainingResult
 
 __all__ = ["MLPPredictor", "neg_mean_dtw_score", "split_series"]
 
-LOSSES = ("euclidean", "softdtw")
+LOSSES = ("euclidean", "softdtw", "dilate")
 OPTIMIZERS = ("lbfgs", "adam")
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -193,10 +200,14 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         Hidden layer sizes (``()`` gives a linear model).
     activation : {"tanh", "relu", "sigmoid"}
         ``φ``.
-    loss : {"euclidean", "softdtw"}
+    loss : {"euclidean", "softdtw", "dilate"}
         ``ℓ``.
     gamma : float, default 1.0
-        Soft-DTW smoothing ``γ >= 0`` (``loss="softdtw"``).
+        Soft-DTW smoothing ``γ >= 0`` (``loss="softdtw"``), ``γ > 0`` for ``"dilate"`` (the
+        DILATE paper used 0.01).
+    dilate_alpha : float, default 0.5
+        Weight of the shape term dtw_γ in DILATE, in [0, 1] (``loss="dilate"``; the timing
+        term gets ``1 - dilate_alpha``). Not to be confused with ``alpha``, the L2 penalty.
     optimizer : {"lbfgs", "adam"}
         Full-batch L-BFGS-B or Adam on mini-batches.
     max_iter : int, default 200
@@ -257,6 +268,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         loss="softdtw",
         gamma=1.0,
         *,
+        dilate_alpha=0.5,
         optimizer="lbfgs",
         max_iter=200,
         learning_rate=1e-3,
@@ -271,6 +283,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         self.activation = activation
         self.loss = loss
         self.gamma = gamma
+        self.dilate_alpha = dilate_alpha
         self.optimizer = optimizer
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -293,7 +306,13 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         check_choice(self.activation, ACTIVATIONS, "activation")
         check_choice(self.loss, LOSSES, "loss")
         check_choice(self.optimizer, OPTIMIZERS, "optimizer")
-        check_gamma(self.gamma)
+        if check_gamma(self.gamma) == 0 and self.loss == "dilate":
+            raise ValueError(
+                "loss='dilate' needs gamma > 0: at γ = 0 its timing term is piecewise constant "
+                "and gives no gradient. The DILATE paper used gamma=0.01."
+            )
+        check_unit_interval(self.dilate_alpha, "dilate_alpha",
+                            "the weight of DILATE's shape term; its timing term gets the rest")
         check_band(self.band)
         check_int(self.max_iter, "max_iter", minimum=0)
         if check_non_negative(self.learning_rate, "learning_rate") == 0:
@@ -349,7 +368,13 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         if self.loss == "euclidean":
             R = P - Y
             return float(np.sum(R * R)) / (N * m), 2.0 * R / (N * m)
-        values, G = soft_dtw_value_and_grad_batch(P, Y, self.gamma, band=self.band)
+        if self.loss == "dilate":
+            pairs = [dilate_value_and_grad(P[i], Y[i], self.dilate_alpha, self.gamma,
+                                           band=self.band) for i in range(N)]
+            values = np.array([v for v, _ in pairs])
+            G = np.stack([g for _, g in pairs])
+        else:
+            values, G = soft_dtw_value_and_grad_batch(P, Y, self.gamma, band=self.band)
         return float(values.sum()) / (N * m), G / (N * m)
 
     def _objective(self, theta, X, Y):
@@ -512,15 +537,19 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
         Returns
         -------
         dict
-            ``"dtw"``: mean of ``dtw_0(P_i, y_i)``; ``"euclidean"``: mean of
-            ``||P_i - y_i||²`` (both over series, not normalised by length).
+            ``"dtw"``: mean of ``dtw_0(P_i, y_i)`` (shape); ``"euclidean"``: mean of
+            ``||P_i - y_i||²`` (both over series, not normalised by length); ``"tdi"``: mean
+            temporal distortion index of the DTW paths (timing,
+            :func:`~softdtw_core.temporal_distortion_index`).
         """
         _, Y, _ = self._check_xy(X, y)
         P = np.asarray(self.predict(X), dtype=np.float64).reshape(Y.shape)
         dtw = soft_dtw_value_and_grad_batch(P, Y, 0.0, band=self.band)[0]
+        tdi = [temporal_distortion_index(P[i], Y[i], band=self.band) for i in range(len(P))]
         return {
             "dtw": float(dtw.mean()),
             "euclidean": float(np.mean(np.sum((P - Y) ** 2, axis=(1, 2)))),
+            "tdi": float(np.mean(tdi)),
         }
 
     def __sklearn_tags__(self):

@@ -292,7 +292,7 @@ def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
     """
     p = problem(X, Y, 0.0, cost, band, need_cost_matrix=True, max_cells=max_cells, what="dtw_path")
     dtw, _, W = forward_table(p)
-    return dtw, [(int(i), int(j)) for i, j in backtrack(p, W)]
+    return dtw, [(i, j) for i, j in backtrack(p, W).tolist()]
 
 
 def path_to_matrix(path, n, m):

@@ -10,7 +10,8 @@ compiles anything. From a warm on-disk cache it takes a fraction of a second.
 It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the pair
 kernels of the Learn pages first, then the collection kernels (pairwise values, then the
 one-against-many statistics behind barycenters, k-means and interpolation), then the batch
-kernels of the predictor. ``tests/app/test_warmup_coverage.py`` checks that the explorer's
+kernels of the predictor (the Learn stage includes the tangent kernels of the
+second-order functions and DILATE). ``tests/app/test_warmup_coverage.py`` checks that the explorer's
 pages compile nothing after it.
 """
 
@@ -53,9 +54,24 @@ def _learn() -> None:
                 soft_dtw_divergence(x, y, 0.1, cost=cost, band=band)
                 sharp_soft_dtw(x, y, 0.1, cost=cost, band=band)
                 brute_force_soft_dtw(x, y, 0.1, cost=cost, band=band)
+    _second_order()
     D = np.ones((3, 4))
     recursion.soft_dtw(D, gamma=0.1, cost="precomputed")
     recursion.soft_dtw_value_and_grad(D, gamma=0.1, cost="precomputed")
+
+
+def _second_order() -> None:
+    """The tangent kernels: Hessian-vector products, E's directional derivative, DILATE."""
+    from .dilate import dilate_value_and_grad, temporal_distortion_index
+    from .second_order import expected_alignment_jvp, soft_dtw_hvp
+
+    for x, y in _pairs():
+        for cost in ("sqeuclidean", "absolute"):
+            for band in (None, 2.0):
+                soft_dtw_hvp(x, y, np.ones_like(x), 0.1, cost=cost, band=band)
+                expected_alignment_jvp(x, y, np.ones_like(x), 0.1, cost=cost, band=band)
+                dilate_value_and_grad(x, y, 0.5, 0.1, cost=cost, band=band)
+                temporal_distortion_index(x, y, cost=cost, band=band)
 
 
 def _collections():
@@ -145,7 +161,7 @@ def _predictor() -> None:
         soft_dtw_value_and_grad_batch(X, Y, 0.1)
         soft_dtw_value_and_grad_batch(X, Y, 0.1, band=2.0)
         soft_dtw_value_and_grad_batch(X[:, :, None], Y[:, :, None], 0.0)
-        for loss in ("euclidean", "softdtw"):
+        for loss in ("euclidean", "softdtw", "dilate"):
             MLPPredictor((3,), loss=loss, gamma=0.1, max_iter=2, random_state=0).fit(X, Y)
 
     _threads(stage)

@@ -42,6 +42,7 @@ __all__ = [
     "PRED_MAX_LENGTH",
     "PRED_MAX_TEST",
     "PRED_MAX_TRAIN",
+    "PREDICTION_LOSSES",
     "BarycenterComparison",
     "BarycenterSweep",
     "InterpolationGrid",
@@ -81,6 +82,7 @@ PRED_MAX_TRAIN = 200
 PRED_MAX_TEST = 300
 PRED_MAX_LENGTH = 300
 PRED_MAX_ITER = 500
+PREDICTION_LOSSES = ("euclidean", "softdtw", "dilate")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -502,7 +504,7 @@ def prediction_data(name: str, proportion: float = 0.6, *, max_train: int = PRED
 
 @dataclass
 class PredictionRun:
-    """Two trained predictors' test predictions, losses and training curves."""
+    """The trained predictors' test predictions, scores and training curves, by loss."""
 
     params: dict
     predictions: dict[str, np.ndarray]
@@ -514,53 +516,72 @@ class PredictionRun:
     @property
     def labels(self) -> dict[str, str]:
         """Each model's training loss, as shown (``"soft-DTW (γ = 0.1)"``)."""
-        return {k: predictor_label(k, self.params["gamma"]) for k in self.predictions}
+        p = self.params
+        return {k: predictor_label(k, p["gamma"], dilate_alpha=p["dilate_alpha"],
+                                   dilate_gamma=p["dilate_gamma"]) for k in self.predictions}
 
     def table(self) -> dict:
-        """Columns of the test-loss table, one row per model."""
+        """Columns of the test-score table, one row per model."""
         names = list(self.predictions)
         return {
             "training loss": [self.labels[k] for k in names],
             "DTW test loss": [self.scores[k]["dtw"] for k in names],
             "Euclidean test loss": [self.scores[k]["euclidean"] for k in names],
+            "TDI test loss": [self.scores[k]["tdi"] for k in names],
             "iterations": [self.n_iter[k] for k in names],
             "train time (s)": [self.seconds[k] for k in names],
         }
 
 
-def predictor_label(loss: str, gamma: float) -> str:
-    """The name of a training loss: ``"Euclidean"`` or ``"soft-DTW (γ = 0.1)"``."""
-    return "Euclidean" if loss == "euclidean" else f"soft-DTW (γ = {formatting.number(gamma)})"
+def predictor_label(loss: str, gamma: float, *, dilate_alpha: float = 0.5,
+                    dilate_gamma: float = 0.01) -> str:
+    """The name of a training loss: ``"Euclidean"``, ``"soft-DTW (γ = 0.1)"`` or
+    ``"DILATE (α = 0.5, γ = 0.01)"``."""
+    number = formatting.number
+    if loss == "euclidean":
+        return "Euclidean"
+    if loss == "dilate":
+        return f"DILATE (α = {number(dilate_alpha)}, γ = {number(dilate_gamma)})"
+    return f"soft-DTW (γ = {number(gamma)})"
 
 
 def train_predictors(d: PredictionData, gamma: float, *, hidden: int = 50,
                      max_iter: int = 100, from_euclidean: bool = True, seed: int = 0,
+                     dilate_alpha: float = 0.5, dilate_gamma: float = 0.01,
                      progress: Progress = None) -> PredictionRun:
-    """Train the MLP with the Euclidean loss, then with soft-DTW at ``gamma``; evaluate both.
+    """Train the MLP with each loss of :data:`PREDICTION_LOSSES` and score it on the test set.
 
-    ``from_euclidean`` starts the soft-DTW training from the Euclidean solution (as in the
-    paper); otherwise from the same random initial weights.
+    The Euclidean loss first, then soft-DTW at ``gamma`` and DILATE (weight
+    ``dilate_alpha`` of its shape term, smoothing ``dilate_gamma``). ``from_euclidean``
+    starts the soft-DTW and DILATE trainings from the Euclidean solution (as in the paper);
+    otherwise from the same random initial weights. Scores: DTW, Euclidean and TDI
+    (:meth:`softdtw_core.MLPPredictor.evaluate`).
     """
     if not 1 <= int(max_iter) <= PRED_MAX_ITER:
         raise ValueError(f"iterations must be between 1 and {PRED_MAX_ITER}; got {max_iter}")
     params = {"dataset": d.name, "gamma": float(gamma), "hidden": int(hidden),
               "max_iter": int(max_iter), "from_euclidean": bool(from_euclidean),
-              "seed": int(seed)}
+              "seed": int(seed), "dilate_alpha": float(dilate_alpha),
+              "dilate_gamma": float(dilate_gamma)}
     preds, scores, curves, secs, iters = {}, {}, {}, {}, {}
     eu_model = None
+    count = len(PREDICTION_LOSSES)
     with numba_threads(1):
-        for k, loss in enumerate(("euclidean", "softdtw")):
-            label = predictor_label(loss, gamma)
+        for k, loss in enumerate(PREDICTION_LOSSES):
+            label = predictor_label(loss, gamma, dilate_alpha=dilate_alpha,
+                                    dilate_gamma=dilate_gamma)
 
             def cb(step, k=k, label=label):
-                _report(progress, (k + step.iteration / max_iter) / 2,
+                _report(progress, (k + step.iteration / max_iter) / count,
                         f"{label} loss: iteration {step.iteration}/{max_iter}, "
                         f"J = {formatting.number(step.objective, 5)}")
 
-            model = sd.MLPPredictor((int(hidden),), loss=loss, gamma=gamma,
-                                    max_iter=int(max_iter), random_state=int(seed), callback=cb)
+            model = sd.MLPPredictor(
+                (int(hidden),), loss=loss, gamma=dilate_gamma if loss == "dilate" else gamma,
+                dilate_alpha=dilate_alpha, max_iter=int(max_iter), random_state=int(seed),
+                callback=cb)
             t0 = time.perf_counter()
-            init = eu_model if (loss == "softdtw" and from_euclidean) else None
+            init = eu_model if (loss != "euclidean" and from_euclidean) else None
             model.fit(d.train_in, d.train_out, init=init)
             secs[loss] = time.perf_counter() - t0
             if loss == "euclidean":

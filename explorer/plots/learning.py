@@ -41,6 +41,7 @@ METHOD_COLOURS = {
     "euclidean": "#2ca02c",
     "dba": "#1f77b4",
     "softdtw": "#d62728",
+    "dilate": "#ff7f0e",
     "template": "#222222",
 }
 INTERP_COLOUR = "#9467bd"
@@ -293,12 +294,12 @@ def loss_curves_figure(curves: dict, *, uirevision: str = "curves") -> go.Figure
         raise ValueError("no training curve to draw")
     fig = make_subplots(rows=1, cols=len(curves), subplot_titles=list(curves),
                         horizontal_spacing=0.08)
-    colours = [METHOD_COLOURS["euclidean"], METHOD_COLOURS["softdtw"]]
+    colours = [METHOD_COLOURS[k] for k in ("euclidean", "softdtw", "dilate")]
     for c, (title, vals) in enumerate(curves.items(), start=1):
         v = np.asarray(vals, dtype=np.float64)
         fig.add_trace(go.Scatter(x=np.arange(len(v), dtype=np.int32), y=f32(v),
                                  mode="lines", name=title, showlegend=False,
-                                 line={"color": colours[(c - 1) % 2], "width": 2}),
+                                 line={"color": colours[(c - 1) % 3], "width": 2}),
                       row=1, col=c)
         fig.update_xaxes(title_text="iteration", row=1, col=c)
     fig.update_yaxes(title_text="training objective J", row=1, col=1)

@@ -40,7 +40,9 @@ import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
-from explorer.logic import cluster_jobs, clustering, learning, teaching, tuning
+from explorer.logic import cluster_jobs, clustering, learning, loss, teaching, tuning
+from explorer.plots import clustering as clustering_plots
+from explorer.plots import loss as loss_plots
 from explorer.plots import teaching as teaching_plots
 
 from . import jobs
@@ -68,6 +70,16 @@ __all__ = [
     "gamma_sweep",
     "interpolation_grid",
     "kmeans_run",
+    "loss_curve",
+    "loss_descent",
+    "loss_descent_figure",
+    "loss_frames",
+    "loss_gradient",
+    "loss_gradient_figures",
+    "loss_line_figure",
+    "loss_scan",
+    "loss_switch_figure",
+    "loss_switches",
     "nbytes",
     "optimal_path",
     "pairwise_matrix",
@@ -103,6 +115,16 @@ LIMITS = {
     "gamma_figure": Limit(8),  # the γ explorer's animated figure: ≤ 10 MB
     "cost_table_figures": Limit(32),  # built figures (shared objects): ≤ 20 MB at 1000²
     "enumeration": Limit(16),  # brute force over ≤ 10⁵ paths: a few kB
+    # DTW as a loss (lines of ≤ 200 points, ≤ 121 frames)
+    "loss_curve": Limit(32),  # one γ's values and slopes along a line: a few kB
+    "loss_switches": Limit(8),  # the changes of A* along it: a few kB
+    "loss_frames": Limit(8),  # E at the animation frames of the line: ≤ 40 MB
+    "loss_line_figure": Limit(8),  # the animated line figure: ≤ 40 MB
+    "loss_switch_figure": Limit(16),  # Δ with the paths either side of a change of A*
+    "loss_gradient": Limit(16),  # the two gradients at x: a few kB
+    "loss_gradient_figures": Limit(16),  # drawn as arrows, and E's pulls: ≤ 1 MB
+    "loss_descent": Limit(8),  # gradient descent on each loss: ≤ 2 MB
+    "loss_descent_figure": Limit(8),  # its animated figure: ≤ 5 MB
     # k-means and Your data pages (st.cache_data)
     "synthetic_set": Limit(16),  # ≤ 150 × 200 points
     "collection": Limit(16),  # a collection after the page's caps: ≤ 150 × 500 points
@@ -197,6 +219,97 @@ def cost_table_figures(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, ba
 def enumeration(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band):
     """:func:`explorer.logic.teaching.enumeration_check` (brute force over every path)."""
     return teaching.enumeration_check(x, y, gamma, cost=cost, band=band)
+
+
+def _direction(x, kind, point, channel) -> loss.Direction:
+    return loss.direction(x, kind, point=point, channel=channel)
+
+
+@_cached("loss_curve")
+def loss_curve(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+               gamma: float, cost: str, band) -> np.ndarray:
+    """:func:`explorer.logic.loss.line_curve`: one γ's values and slopes along the line."""
+    return loss.line_curve(x, y, _direction(x, kind, point, channel), gamma, cost=cost,
+                           band=band)
+
+
+@_cached("loss_switches")
+def loss_switches(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                  cost: str, band) -> tuple:
+    """:func:`explorer.logic.loss.line_switches`: the changes of A* along the line."""
+    return loss.line_switches(x, y, _direction(x, kind, point, channel), cost=cost, band=band)
+
+
+def loss_scan(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+              gamma: float, cost: str, band) -> loss.LineScan:
+    """:func:`explorer.logic.loss.line_scan` from cached pieces: a new sidebar γ computes its
+    own curve only."""
+    d = _direction(x, kind, point, channel)
+    curves = {g: loss_curve(x, y, kind, point, channel, g, cost, band)
+              for g in loss.curve_gammas(gamma)}
+    return loss.assemble_scan(loss.line_grid(d), curves,
+                              *loss_switches(x, y, kind, point, channel, cost, band))
+
+
+@_cached("loss_frames")
+def loss_frames(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                gamma: float, cost: str, band) -> loss.LineFrames:
+    """:func:`explorer.logic.loss.line_frames` along the same direction."""
+    return loss.line_frames(x, y, _direction(x, kind, point, channel), gamma, cost=cost,
+                            band=band)
+
+
+@_cached("loss_line_figure")
+def loss_line_figure(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                     gamma: float, cost: str, band) -> dict:
+    """The animated line figure (:func:`explorer.plots.loss.line_figure`) as a dict."""
+    args = (x, y, kind, point, channel, gamma, cost, band)
+    return loss_plots.line_figure(x, y, _direction(x, kind, point, channel).V,
+                                  loss_scan(*args), loss_frames(*args), gamma=gamma,
+                                  channel=channel).to_dict()
+
+
+@_cached("loss_switch_figure")
+def loss_switch_figure(x: np.ndarray, y: np.ndarray, kind: str, point: int, channel: int,
+                       cost: str, band, index: int) -> dict:
+    """Δ at the ``index``-th change of A* with the paths either side
+    (:func:`explorer.plots.loss.switch_figure`), as a dict."""
+    switch = loss_switches(x, y, kind, point, channel, cost, band)[0][index]
+    x_at, D = loss.switch_cost(x, y, _direction(x, kind, point, channel), switch, cost=cost)
+    return loss_plots.switch_figure(x_at, y, D, switch).to_dict()
+
+
+@_cached("loss_gradient")
+def loss_gradient(x: np.ndarray, y: np.ndarray, gamma: float, cost: str,
+                  band) -> loss.GradientView:
+    """:func:`explorer.logic.loss.gradient_view`."""
+    return loss.gradient_view(x, y, gamma, cost=cost, band=band)
+
+
+@_cached("loss_gradient_figures")
+def loss_gradient_figures(x: np.ndarray, y: np.ndarray, gamma: float, cost: str, band,
+                          channel: int, gamma_text: str) -> tuple[dict, dict]:
+    """The arrows (:func:`explorer.plots.loss.gradient_figure`) and E's pulls
+    (:func:`explorer.plots.clustering.match_lines_figure`), as dicts."""
+    view = loss_gradient(x, y, gamma, cost, band)
+    arrows = loss_plots.gradient_figure(x, y, view, channel=channel, gamma_text=gamma_text)
+    pulls = clustering_plots.match_lines_figure(x, y, view.E, channel=channel)
+    return arrows.to_dict(), pulls.to_dict()
+
+
+@_cached("loss_descent")
+def loss_descent(x: np.ndarray, y: np.ndarray, gammas: tuple, eta: float, steps: int,
+                 cost: str, band) -> loss.Descent:
+    """:func:`explorer.logic.loss.descent`."""
+    return loss.descent(x, y, gammas, eta=eta, steps=steps, cost=cost, band=band)
+
+
+@_cached("loss_descent_figure")
+def loss_descent_figure(x: np.ndarray, y: np.ndarray, gammas: tuple, eta: float, steps: int,
+                        cost: str, band, channel: int) -> dict:
+    """The animated descent figure (:func:`explorer.plots.loss.descent_figure`) as a dict."""
+    desc = loss_descent(x, y, gammas, eta, steps, cost, band)
+    return loss_plots.descent_figure(desc, y, channel=channel).to_dict()
 
 
 # --------------------------------------------------------------------------- k-means, Your data

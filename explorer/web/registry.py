@@ -71,6 +71,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("Learn", "explorer/pages/learn/gamma_explorer.py", "γ explorer",
              ":material/tune:", "gamma-explorer",
              "γ explorer: from DTW (γ → 0) to very smooth alignments, scrubbed in the browser"),
+    PageInfo("Learn", "explorer/pages/learn/loss.py", "DTW as a loss",
+             ":material/trending_down:", "loss",
+             "DTW as a loss: its gradient jumps where the best alignment changes, soft-DTW's "
+             "does not; the gradient and gradient descent, drawn"),
     PageInfo("Use", "explorer/pages/use/interpolation.py", "Interpolation",
              ":material/timeline:", "interpolation",
              "Interpolation: the soft-DTW path between the two series, against the "

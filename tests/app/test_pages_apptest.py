@@ -301,7 +301,7 @@ def test_home_links_every_other_page_of_the_registry():
     assert_clean(at)
     links = [(el.proto.page, el.proto.label) for el in at.get("page_link")]
     others = [p for p in registry.PAGES if not p.default]
-    assert len(links) == len(others) == 10
+    assert len(links) == len(others) == 11
     for (target, label), info in zip(links, others):
         assert label == info.description
         assert target.endswith(info.url_path)

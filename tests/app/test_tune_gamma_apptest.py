@@ -67,6 +67,10 @@ def test_a_small_run_end_to_end(media):
     assert spec["layout"]["title"]["text"] == why
     assert f"**Chosen:** {why}" in [m.value for m in at.markdown]
     assert len(at.get("plotly_chart")) == 3  # curves, barycenters, confusion matrix
+    chosen = expected.points[pick].gamma  # Chinatown is not z-normalised: γ ≫ the sidebar's 100
+    assert chosen > 150
+    assert any(w.value.startswith(f"γ = {formatting.number(chosen, 4)} is outside the "
+                                  "sidebar's range") for w in at.warning)
     _downloads(at, media)
     _apply(at)
 

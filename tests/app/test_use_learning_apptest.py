@@ -360,32 +360,36 @@ def test_prediction_trains_on_button_press_and_keeps_results(media):
     at = open_page("prediction", PRED_SMALL)
     assert_clean(at)
     assert at.title[0].value == "Prediction with a soft-DTW loss" and at.latex
-    assert not at.dataframe and any("Train both models" in i.value for i in at.info)
+    assert not at.dataframe and any("Train the three models" in i.value for i in at.info)
     at.button(key="pr_run").click().run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 0.1)"]
-    assert list(table.columns[:3]) == ["training loss", "DTW test loss", "Euclidean test loss"]
+    assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 0.1)",
+                                            "DILATE (α = 0.5, γ = 0.01)"]
+    assert list(table.columns[:4]) == ["training loss", "DTW test loss", "Euclidean test loss",
+                                       "TDI test loss"]
     # the same training outside the app gives the same test losses and predictions
     d = learning.prediction_data("ItalyPowerDemand", 0.6)
     eu = sd.MLPPredictor((10,), loss="euclidean", max_iter=15, random_state=0)
     eu.fit(d.train_in, d.train_out)
     soft = sd.MLPPredictor((10,), loss="softdtw", gamma=0.1, max_iter=15, random_state=0)
     soft.fit(d.train_in, d.train_out, init=eu)
-    for row, model in ((0, eu), (1, soft)):
+    dilate = sd.MLPPredictor((10,), loss="dilate", gamma=0.01, dilate_alpha=0.5, max_iter=15,
+                             random_state=0).fit(d.train_in, d.train_out, init=eu)
+    for row, model in ((0, eu), (1, soft), (2, dilate)):
         scores = model.evaluate(d.test_in, d.test_out)
-        np.testing.assert_allclose(table["DTW test loss"].iloc[row], scores["dtw"], rtol=1e-6)
-        np.testing.assert_allclose(table["Euclidean test loss"].iloc[row], scores["euclidean"],
-                                   rtol=1e-6)
+        for column, key in (("DTW test loss", "dtw"), ("Euclidean test loss", "euclidean"),
+                            ("TDI test loss", "tdi")):
+            np.testing.assert_allclose(table[column].iloc[row], scores[key], rtol=1e-6)
     spec = specs(at)["pred_chart"]
     preds = traces(spec, "prediction, soft-DTW (γ = 0.1) loss")
     assert len(preds) == 3  # test series 0, 1, 2
     np.testing.assert_allclose(ys(preds[0]), soft.predict(d.test_in)[0], atol=1e-5)
     np.testing.assert_allclose(ys(traces(spec, "truth (the rest)")[1]), d.test_out[1],
                                atol=1e-6)
-    # downloads: every test prediction of both models, and the losses table
+    # downloads: every test prediction of the three models, and the losses table
     parsed = parse_series_file(downloaded(at, media, "pr_dl_pred"), "predictions.csv")
-    assert len(parsed.series) == 2 * len(d.test_in)
+    assert len(parsed.series) == 3 * len(d.test_in)
     assert parsed.names[0] == "euclidean test 0"
     assert downloaded(at, media, "pr_dl_table").decode().splitlines()[0].startswith(
         "training loss,DTW test loss,Euclidean test loss")
@@ -422,7 +426,7 @@ def test_prediction_progress_bar_follows_the_training(monkeypatch):
     assert fractions == sorted(fractions) and fractions[0] == 0.0
     assert drawn[0][1].startswith("Euclidean loss: iteration 0/15, J = ")  # the initial weights
     assert drawn[-2][0] == 1.0
-    assert drawn[-2][1].startswith("soft-DTW (γ = 0.1) loss: iteration 15/15, J = ")
+    assert drawn[-2][1].startswith("DILATE (α = 0.5, γ = 0.01) loss: iteration 15/15, J = ")
     assert drawn[-1] == (1.0, "done")
     assert not at.get("progress")
 
@@ -433,7 +437,8 @@ def test_prediction_gamma_and_dataset_widgets():
     at.button(key="pr_run").click().run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 1)"]
+    assert list(table["training loss"]) == ["Euclidean", "soft-DTW (γ = 1)",
+                                            "DILATE (α = 0.5, γ = 0.01)"]
     at.selectbox(key="pr_ds").set_value("BasicMotions")
     at.button(key="pr_run").click().run()
     assert_clean(at)

@@ -7,6 +7,16 @@ def rng():
     return np.random.default_rng(20170806)
 
 
+def fd_grad(f, X, eps=1e-6):
+    """Central finite-difference gradient of a scalar function of an array."""
+    g = np.zeros_like(X)
+    for idx in np.ndindex(X.shape):
+        step = np.zeros_like(X)
+        step[idx] = eps
+        g[idx] = (f(X + step) - f(X - step)) / (2 * eps)
+    return g
+
+
 def naive_dtw(D):
     """Textbook O(nm) DTW on a cost matrix, written independently of the package."""
     n, m = D.shape

@@ -5,14 +5,7 @@ import softdtw_core as sd
 from softdtw_core._barycenter import Objective
 from softdtw_core._collection import LocalCollection
 
-
-def _fd_grad(f, Z, h=1e-6):
-    G = np.zeros_like(Z)
-    for idx in np.ndindex(Z.shape):
-        E = np.zeros_like(Z)
-        E[idx] = h
-        G[idx] = (f(Z + E) - f(Z - E)) / (2 * h)
-    return G
+from .conftest import fd_grad
 
 
 def _manual_objective(Z, series, lam, gamma, objective, band=None):
@@ -40,7 +33,7 @@ def test_objective_value_and_gradient_match_definition_and_finite_differences(
     expected = _manual_objective(Z, series, lam, 0.5, objective, band)
     assert value == pytest.approx(expected, rel=1e-10)
     assert obj.value(Z) == pytest.approx(value, rel=1e-10)
-    fd = _fd_grad(lambda z: obj.value_and_grad(z)[0], Z)
+    fd = fd_grad(lambda z: obj.value_and_grad(z)[0], Z)
     np.testing.assert_allclose(G, fd, rtol=1e-5, atol=1e-7)
 
 

@@ -7,15 +7,7 @@ import pytest
 
 import softdtw_core as sd
 
-
-def _fd_grad(f, X, eps=1e-6):
-    g = np.zeros_like(X)
-    for idx in np.ndindex(X.shape):
-        Xp, Xm = X.copy(), X.copy()
-        Xp[idx] += eps
-        Xm[idx] -= eps
-        g[idx] = (f(Xp) - f(Xm)) / (2 * eps)
-    return g
+from .conftest import fd_grad
 
 
 @pytest.mark.parametrize("gamma", [0.01, 0.3, 3.0, 100.0])
@@ -47,7 +39,7 @@ def test_divergence_gradient_matches_finite_differences(cost, gamma, shape, rng)
     X, Y = rng.normal(size=(7, *shape)), rng.normal(size=(5, *shape))
     value, grad = sd.soft_dtw_divergence_value_and_grad(X, Y, gamma, cost=cost)
     assert value == pytest.approx(sd.soft_dtw_divergence(X, Y, gamma, cost=cost), rel=1e-12)
-    num = _fd_grad(lambda Z: sd.soft_dtw_divergence(Z, Y, gamma, cost=cost), X)
+    num = fd_grad(lambda Z: sd.soft_dtw_divergence(Z, Y, gamma, cost=cost), X)
     assert grad.shape == X.shape
     np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-6)
 
@@ -78,7 +70,7 @@ def test_entropy_limits(rng):
 def test_sharp_gradient_wrt_cost_matches_finite_differences(gamma, rng):
     D = rng.uniform(0, 2, size=(5, 6))
     value, G = sd.sharp_soft_dtw_value_and_grad(D, gamma=gamma, cost="precomputed")
-    num = _fd_grad(lambda Z: sd.sharp_soft_dtw(Z, gamma=gamma, cost="precomputed"), D)
+    num = fd_grad(lambda Z: sd.sharp_soft_dtw(Z, gamma=gamma, cost="precomputed"), D)
     np.testing.assert_allclose(G, num, rtol=1e-5, atol=1e-6)
 
 
@@ -86,14 +78,14 @@ def test_sharp_gradient_wrt_cost_matches_finite_differences(gamma, rng):
 def test_sharp_gradient_wrt_x_matches_finite_differences(gamma, rng):
     X, Y = rng.normal(size=(6, 2)), rng.normal(size=(7, 2))
     value, grad = sd.sharp_soft_dtw_value_and_grad(X, Y, gamma)
-    num = _fd_grad(lambda Z: sd.sharp_soft_dtw(Z, Y, gamma), X)
+    num = fd_grad(lambda Z: sd.sharp_soft_dtw(Z, Y, gamma), X)
     np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-6)
 
 
 def test_sharp_gradient_with_band_matches_finite_differences(rng):
     X, Y = rng.normal(size=(8, 1)), rng.normal(size=(10, 1))
     _, grad = sd.sharp_soft_dtw_value_and_grad(X, Y, 0.5, band=2)
-    num = _fd_grad(lambda Z: sd.sharp_soft_dtw(Z, Y, 0.5, band=2), X)
+    num = fd_grad(lambda Z: sd.sharp_soft_dtw(Z, Y, 0.5, band=2), X)
     np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-6)
 
 

@@ -21,7 +21,7 @@ def test_split_series_shapes():
     assert a.shape == (4, 3, 2) and b.shape == (4, 7, 2)
 
 
-@pytest.mark.parametrize("loss", ["euclidean", "softdtw"])
+@pytest.mark.parametrize("loss", ["euclidean", "softdtw", "dilate"])
 @pytest.mark.parametrize("d", [None, 2])
 def test_gradient_matches_finite_differences(rng, loss, d):
     X = _data(rng, n=5, length=12, d=d)
@@ -51,10 +51,15 @@ def test_soft_dtw_loss_value_is_the_definition(rng):
     P = m.predict(inp)
     expected = np.mean([sd.soft_dtw(P[i], tgt[i], 0.5) for i in range(4)]) / tgt.shape[1]
     assert m.score_loss(inp, tgt) == pytest.approx(expected, rel=1e-10)
+    m = sd.MLPPredictor(hidden=(5,), loss="dilate", gamma=0.05, dilate_alpha=0.3, max_iter=0,
+                        random_state=0).fit(inp, tgt)
+    P = m.predict(inp)
+    expected = np.mean([sd.dilate_loss(P[i], tgt[i], 0.3, 0.05) for i in range(4)])
+    assert m.score_loss(inp, tgt) == pytest.approx(expected / tgt.shape[1], rel=1e-10)
 
 
 @pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
-@pytest.mark.parametrize("loss", ["euclidean", "softdtw"])
+@pytest.mark.parametrize("loss", ["euclidean", "softdtw", "dilate"])
 def test_training_decreases_the_loss(rng, optimizer, loss):
     X = _data(rng)
     inp, tgt = sd.split_series(X)
@@ -80,6 +85,9 @@ def test_training_decreases_the_loss(rng, optimizer, loss):
     dtw = [sd.dtw_path(P[i], tgt[i])[0] for i in range(12)]
     assert scores["dtw"] == pytest.approx(np.mean(dtw))
     assert scores["euclidean"] == pytest.approx(np.mean(np.sum((P - tgt) ** 2, axis=1)))
+    tdi = [sum((i - j) ** 2 for i, j in sd.dtw_path(P[k], tgt[k])[1]) / tgt.shape[1] ** 2
+           for k in range(12)]
+    assert scores["tdi"] == pytest.approx(np.mean(tdi))
 
 
 def test_soft_dtw_training_lowers_the_dtw_of_predictions_vs_its_start(rng):
@@ -117,6 +125,9 @@ def test_seeded_and_callback_stop(rng):
         (lambda i, t: sd.MLPPredictor(loss="l1").fit(i, t), "loss"),
         (lambda i, t: sd.MLPPredictor(optimizer="sgd").fit(i, t), "optimizer"),
         (lambda i, t: sd.MLPPredictor(gamma=-1).fit(i, t), "gamma"),
+        (lambda i, t: sd.MLPPredictor(loss="dilate", gamma=0).fit(i, t), "needs gamma > 0"),
+        (lambda i, t: sd.MLPPredictor(loss="dilate", dilate_alpha=2).fit(i, t),
+         r"dilate_alpha .* must be in \[0, 1\]; got 2"),
         (lambda i, t: sd.MLPPredictor(hidden=(0,)).fit(i, t), "hidden"),
         (lambda i, t: sd.MLPPredictor(learning_rate=0).fit(i, t), "learning_rate"),
         (lambda i, t: sd.MLPPredictor().fit(i, t[:3]), "same number"),

@@ -89,7 +89,7 @@ def test_prediction_trains_and_draws(app_url, app_page):
     assert_no_exception(app_page)
     assert not any(b"loss: iteration" in frame for frame in received)
     with rerun(app_page):
-        app_page.get_by_role("button", name="Train both models").click()
+        app_page.get_by_role("button", name="Train the three models").click()
     assert_no_exception(app_page)
     chart_drawn(app_page, 0)
     assert app_page.locator("[data-testid='stDataFrame']").count() == 1

@@ -1,4 +1,5 @@
-"""Use 4: a forecaster (first part of a series -> the rest) trained with a soft-DTW loss."""
+"""Use 4: a forecaster (first part of a series -> the rest) trained with the Euclidean loss,
+soft-DTW and DILATE."""
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ from explorer.web import cache, jobs, sidebar, widgets
 RESULT_KEY = "_prediction_run"
 HIDDEN = [10, 30, 50, 100, 200]
 SHOW_MAX = 4
+DILATE_GAMMAS = ["0.001", "0.01", "0.1", "1"]
 
 
 def _settings():
@@ -27,9 +29,20 @@ def _settings():
     max_iter = number(c[3].number_input, f"L-BFGS iterations (≤ {learning.PRED_MAX_ITER})", 1,
                       learning.PRED_MAX_ITER, key="pr_iter", default=100, step=10)
     seed = number(c[4].number_input, "Seed", 0, 10_000, key="pr_seed", default=0, step=1)
-    warm = widgets.toggle_widget(st.toggle, "Start the soft-DTW training from the Euclidean "
-                                 "solution (as in the paper)", key="pr_warm", default=True)
-    return ds, float(prop), int(hidden), int(max_iter), int(seed), warm
+    c = st.columns([1, 1, 2])
+    alpha = number(c[0].slider, "DILATE: weight α of the shape term", 0.0, 1.0, key="pr_alpha",
+                   default=0.5, step=0.05,
+                   help="DILATE = α dtw_γ + (1 − α) × timing penalty; the paper used 0.5.")
+    dgamma = choice(c[1].select_slider, "DILATE: its γ", DILATE_GAMMAS, key="pr_dgamma",
+                    default="0.01", help="DILATE's own smoothing (> 0; the paper used 0.01). "
+                                         "The soft-DTW loss uses the sidebar's γ.")
+    warm = widgets.toggle_widget(c[2].toggle, "Start soft-DTW and DILATE from the Euclidean "
+                                 "solution", key="pr_warm", default=True,
+                                 help="As in the soft-DTW paper's 'Euclidean initialisation'; "
+                                      "off: from the same random weights as the Euclidean "
+                                      "model.")
+    return ds, float(prop), int(hidden), int(max_iter), int(seed), float(alpha), \
+        float(dgamma), warm
 
 
 def body() -> None:
@@ -39,13 +52,17 @@ def body() -> None:
         "A small neural network reads the first part of a series and predicts the rest. "
         "Trained with the Euclidean loss it hedges between possible timings and predicts a "
         "blurred average; trained with soft-DTW it is allowed to be slightly off in time, so "
-        "it predicts sharper shapes. Both are tested on the dataset's test split with both "
-        "measures; γ comes from the sidebar.",
+        "it predicts sharper shapes. **DILATE** (Le Guen & Thome, 2019) adds to soft-DTW a "
+        "penalty on the timing of the expected alignment. The three models are tested on the "
+        "dataset's test split for shape (DTW), for both (Euclidean) and for timing (TDI); "
+        "the soft-DTW loss takes γ from the sidebar.",
         r"\min_\theta \frac{1}{N} \sum_{i=1}^{N} \frac{1}{n_{\mathrm{out}}}\, "
         r"\ell\big(f_\theta(x_i^{\mathrm{first}}),\, x_i^{\mathrm{rest}}\big), \qquad "
-        r"\ell = \mathrm{dtw}_\gamma \;\text{ or }\; \lVert \cdot \rVert^2",
+        r"\ell \in \big\{\lVert \cdot \rVert^2,\ \mathrm{dtw}_\gamma,\ \alpha\, "
+        r"\mathrm{dtw}_\gamma + (1 - \alpha) \langle E_\gamma, \Omega \rangle\big\}, "
+        r"\qquad \Omega_{ij} = \frac{(i - j)^2}{n_{\mathrm{out}}^2}",
     )
-    ds, prop, hidden, max_iter, seed, warm = _settings()
+    ds, prop, hidden, max_iter, seed, alpha, dgamma, warm = _settings()
     d = learning.prediction_data(ds, prop)
     for note in d.notes:
         st.warning(note)
@@ -58,22 +75,24 @@ def body() -> None:
                f"{learning.PRED_MAX_TRAIN} training and {learning.PRED_MAX_TEST} test series, "
                f"{learning.PRED_MAX_LENGTH} points, {learning.PRED_MAX_ITER} iterations.")
     params = {"dataset": ds, "proportion": prop, "gamma": sel.gamma, "hidden": hidden,
-              "max_iter": max_iter, "seed": seed, "from_euclidean": warm}
-    if st.button("Train both models", type="primary", key="pr_run",
+              "max_iter": max_iter, "seed": seed, "from_euclidean": warm,
+              "DILATE alpha": alpha, "DILATE gamma": dgamma}
+    if st.button("Train the three models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
         run = jobs.watch(cache.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
-                                          from_euclidean=warm, seed=seed))
+                                          from_euclidean=warm, seed=seed, dilate_alpha=alpha,
+                                          dilate_gamma=dgamma))
         st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
     stored = st.session_state.get(RESULT_KEY)
     if stored is None:
-        st.info("Press **Train both models** to train the network twice (Euclidean loss, then "
-                "soft-DTW loss); a progress bar follows the iterations.")
+        st.info("Press **Train the three models** to train the network with the Euclidean "
+                "loss, soft-DTW and DILATE; a progress bar follows the iterations.")
         widgets.sharing_caption()
         return
     if stored["params"] != params:
         st.warning("The settings changed since the last training: the results below are for "
                    + ", ".join(f"{k} = {v}" for k, v in stored["params"].items())
-                   + ". Press **Train both models** to update them.")
+                   + ". Press **Train the three models** to update them.")
     _results(stored["run"], stored["data"])
     widgets.sharing_caption()
 
@@ -84,12 +103,15 @@ def _results(run: learning.PredictionRun, d: learning.PredictionData) -> None:
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
         "DTW test loss": st.column_config.NumberColumn(format="%.5g"),
         "Euclidean test loss": st.column_config.NumberColumn(format="%.5g"),
+        "TDI test loss": st.column_config.NumberColumn(format="%.5g"),
         "train time (s)": st.column_config.NumberColumn(format="%.2f"),
     })
-    st.caption("Means over the test series of DTW (γ = 0) and of the squared Euclidean "
-               "distance between prediction and truth (not divided by length). On many datasets "
-               "each model wins on the measure it was trained with (the paper's Table 3 "
-               "averages over the UCR archive); on some it does not: try several.")
+    st.caption("Means over the test series of DTW (γ = 0, the shape error), of the squared "
+               "Euclidean distance between prediction and truth (not divided by length), and "
+               "of the temporal distortion index TDI = Σ over the DTW path of (i − j)²/n², "
+               "the timing error, as in the DILATE paper. On many datasets each model wins on "
+               "the measure it was trained with (the soft-DTW paper's Table 3 averages over "
+               "the UCR archive); on some it does not: try several.")
 
     st.subheader("Test predictions")
     n_test = len(d.test_in)
@@ -115,7 +137,7 @@ def _results(run: learning.PredictionRun, d: learning.PredictionData) -> None:
     d1, d2 = st.columns(2)
     names = [f"{k} test {i}" for k in run.predictions for i in range(n_test)]
     series = [P[i] for P in run.predictions.values() for i in range(n_test)]
-    widgets.download("Test predictions (CSV, both models)",
+    widgets.download("Test predictions (CSV, all models)",
                      data.series_to_csv(series, names=names), "predictions.csv", "pr_dl_pred",
                      d1)
     widgets.download("Test losses (CSV)", data.table_csv(table), "prediction_losses.csv",

@@ -153,6 +153,13 @@ def _apply_button(gamma: float) -> None:
             text += (f": its nearest option to the chosen {formatting.number(applied[1], 4)} "
                      "(the sidebar offers 0 and 0.001 … 100, log-spaced)")
         c[1].success(text + ". Every other page uses it.")
+    elif snapped and not 1 / 1.5 <= float(option) / gamma <= 1.5:
+        c[1].warning(f"γ = {formatting.number(gamma, 4)} is outside the sidebar's range (0 and "
+                     f"0.001 … 100): the button sets {option}, which smooths "
+                     f"{'much less' if float(option) < gamma else 'much more'} on this data. γ "
+                     "scales with the square of the data's values: z-normalised series bring "
+                     "it into range (*Your data* can z-normalise an upload).",
+                     icon=":material/warning:")
     elif snapped:
         c[1].caption(f"The sidebar offers a fixed list of γ: {option} is its nearest option to "
                      f"{formatting.number(gamma, 4)}.")
