@@ -182,7 +182,11 @@ class Job:
             self._changed.notify_all()
 
     def run(self) -> None:
-        """Run the computation on this thread (with one Numba thread); never raises."""
+        """Run the computation on this thread (with one Numba thread); never raises.
+
+        Then the job lets go of :attr:`fn` and the inputs it holds (a finished job may stay
+        in a store long after; only a job dropped unrun is asked for again).
+        """
         self._started.set()
         try:
             with numba_threads(1):
@@ -190,6 +194,7 @@ class Job:
         except Exception as exc:  # kept for the watchers, who re-raise it
             self.error = exc
         finally:
+            self.fn = None
             self.finish()
 
     def wait_change(self, timeout: float) -> None:

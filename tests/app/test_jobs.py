@@ -117,6 +117,21 @@ def test_a_failed_job_raises_for_its_watchers_and_is_not_kept(runner):
     assert again is not job
 
 
+def test_a_finished_job_lets_go_of_its_inputs(runner):
+    import gc
+    import weakref
+
+    import numpy as np
+
+    inputs = np.ones(1000)
+    held = weakref.ref(inputs)
+    job = runner.submit("sum", "Sum", lambda progress, publish, x=inputs: float(x.sum()))
+    del inputs
+    assert job.wait(30) and job.value() == 1000.0
+    gc.collect()
+    assert held() is None and runner.find("sum") is job  # kept, without its inputs
+
+
 def test_jobs_run_with_one_numba_thread(runner):
     gate = threading.Event()
     gate.set()
