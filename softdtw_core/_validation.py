@@ -295,7 +295,7 @@ def output_series(Z, univariate: bool) -> np.ndarray:
     return Z[:, 0] if univariate else Z
 
 
-def median_length(series) -> int:
-    """The median length of validated series: the default length of barycenters and
-    k-means centres."""
-    return max(1, int(round(float(np.median([s.shape[0] for s in series])))))
+def median_length(lengths) -> int:
+    """The median of series lengths: the default length of barycenters and k-means
+    centres."""
+    return max(1, int(round(float(np.median(lengths)))))

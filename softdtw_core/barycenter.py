@@ -50,14 +50,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import minimize
 
-from ._barycenter import Objective, Run, euclidean_mean, initial_barycenter, resample, setup
+from ._barycenter import (
+    Objective,
+    Run,
+    euclidean_mean,
+    initial_barycenter,
+    resample,
+    setup,
+    solve_barycenter,
+)
 from ._recorder import Recorder
 from ._validation import (
     as_dataset,
     as_series,
-    check_choice,
     check_int,
     check_non_negative,
     check_weights,
@@ -75,8 +81,6 @@ __all__ = [
     "softdtw_barycenter",
     "subgradient_barycenter",
 ]
-
-OBJECTIVES = ("softdtw", "divergence")
 
 
 # --------------------------------------------------------------------------- soft-DTW
@@ -179,98 +183,12 @@ def softdtw_barycenter(
     >>> round(float(res.solution.max()), 1), round(float(X.mean(axis=0).max()), 2)
     (0.8, 0.33)
     """
-    series, univariate, lam, coef, length, gamma = setup(X, weights, length, gamma, band)
-    check_choice(objective, OBJECTIVES, "objective")
-    max_iter = check_int(max_iter, "max_iter", minimum=0)
-    mm_steps = check_int(mm_steps, "mm_steps", minimum=0)
-    tol = check_non_negative(tol, "tol")
-    recorder = Recorder(keep_history, callback)
-    Z = initial_barycenter(series, lam, init, length, gamma, objective, band, random_state)
-    obj = Objective(series, coef, gamma, objective, band)
-    cap = f"max_iter={max_iter} reached" if max_iter else "max_iter=0: initialisation only"
-    run = Run(obj, recorder, univariate, cap)
-
-    use_mm = objective == "softdtw" and mm_steps > 0 and max_iter > 0
-    f, rs, ey = obj.mm_stats(Z) if use_mm else (obj.value(Z), None, None)
-    run.record(Z, f, "init")
-    if use_mm and not run.stopped:
-        rs, ey = _majorisation_steps(run, rs, ey, min(mm_steps, max_iter))
-    if not run.stopped and run.n_iter < max_iter:
-        _lbfgs(run, rs, ey, max_iter - run.n_iter, tol, precondition)
-    return run.result()
-
-
-def _majorisation_steps(run: Run, rs, ey, steps):
-    """Up to ``steps`` MM updates ``Z' = EY / RS`` from the current iterate, whose
-    statistics are ``rs``, ``ey``; returns the statistics of the last accepted iterate."""
-    for _ in range(steps):
-        Z_new = ey / rs[:, None]
-        f_new, rs_new, ey_new = run.objective.mm_stats(Z_new)
-        if not f_new <= run.f:  # MM cannot increase F; guard against rounding anyway
-            break
-        rs, ey = rs_new, ey_new
-        run.n_iter += 1
-        if run.record(Z_new, f_new, "mm"):
-            break
-    return rs, ey
-
-
-def _lbfgs(run: Run, rs, ey, max_iter, tol, precondition):
-    """L-BFGS-B from the current iterate, in variables scaled by ``s = sqrt(2 RS)``.
-
-    ``rs``, ``ey`` are the current iterate's MM statistics, or None when no MM step ran.
-    """
-    obj, Z = run.objective, run.Z
-    n, d = Z.shape
-    if precondition:
-        if rs is None:
-            _, rs_scale, _ = obj.mm_stats(Z)
-        else:
-            rs_scale = rs
-        scale = np.sqrt(2.0 * rs_scale)[:, None] * np.ones((1, d))
-    else:
-        scale = np.ones((n, d))
-    f0 = run.f
-    fscale = abs(f0) if abs(f0) > 1e-12 else 1.0
-    best = {"f": f0, "Z": Z.copy()}
-    u0 = (Z * scale).ravel()
-    # L-BFGS starts by evaluating u0, where the last MM step already left F and the
-    # statistics of its gradient 2 (rs ⊙ Z - ey): reuse them (one pass over the data saved
-    # per call, ~8% of a warm-started k-means update).
-    at_start = [(f0, 2.0 * (rs[:, None] * Z - ey))] if rs is not None else []
-
-    def fun(u):
-        if at_start and np.array_equal(u, u0):
-            v, G = at_start.pop()
-            Zu = Z
-        else:
-            Zu = u.reshape(n, d) / scale
-            v, G = obj.value_and_grad(Zu)
-        if v < best["f"]:
-            best["f"], best["Z"] = v, Zu.copy()
-        return v / fscale, (G / scale).ravel() / fscale
-
-    def on_iter(intermediate_result):
-        Zk = intermediate_result.x.reshape(n, d) / scale
-        if run.record(Zk, intermediate_result.fun * fscale, "lbfgs"):
-            raise StopIteration
-
-    res = minimize(
-        fun,
-        u0,
-        jac=True,
-        method="L-BFGS-B",
-        callback=on_iter,
-        options=dict(maxiter=max_iter, maxfun=2 * max_iter + 20, ftol=tol, gtol=1e-14, maxls=40),
+    collection, univariate, lam, _, length, gamma = setup(X, weights, length, gamma, band)
+    return solve_barycenter(
+        collection, univariate, lam, gamma, init=init, objective=objective, length=length,
+        band=band, max_iter=max_iter, tol=tol, mm_steps=mm_steps, precondition=precondition,
+        callback=callback, keep_history=keep_history, random_state=random_state,
     )
-    Z_final, f_final = res.x.reshape(n, d) / scale, float(res.fun) * fscale
-    if best["f"] < f_final:  # L-BFGS returns its last accepted point; keep the best seen
-        Z_final, f_final = best["Z"], best["f"]
-    run.Z, run.f = Z_final, f_final
-    run.n_iter += int(res.nit)
-    run.converged = bool(res.success) and not run.stopped
-    if not run.stopped:
-        run.message = str(res.message)
 
 
 # --------------------------------------------------------------------------- baselines
@@ -306,9 +224,9 @@ def euclidean_barycenter(X, *, weights=None, length=None):
     >>> sd.euclidean_barycenter([[0.0, 2.0], [2.0, 4.0]], weights=[3, 1]).tolist()
     [0.5, 2.5]
     """
-    series, univariate, lam, _, length, _ = setup(X, weights, length)
-    n = median_length(series) if length is None else length
-    return output_series(euclidean_mean(series, lam, n), univariate)
+    collection, univariate, lam, _, length, _ = setup(X, weights, length)
+    n = median_length(collection.lengths) if length is None else length
+    return output_series(euclidean_mean(collection, lam, n), univariate)
 
 
 def dba_barycenter(
@@ -367,12 +285,12 @@ def dba_barycenter(
     >>> res.solution.tolist(), res.n_iter
     ([0.0, 0.5, 3.0], 1)
     """
-    series, univariate, lam, coef, length, _ = setup(X, weights, length, 0.0, band)
+    collection, univariate, lam, coef, length, _ = setup(X, weights, length, 0.0, band)
     max_iter = check_int(max_iter, "max_iter", minimum=0)
     tol = check_non_negative(tol, "tol")
     recorder = Recorder(keep_history, callback)
-    Z = initial_barycenter(series, lam, init, length, 0.0, "softdtw", band, random_state)
-    obj = Objective(series, coef, 0.0, "softdtw", band)
+    Z = initial_barycenter(collection, lam, init, length, 0.0, "softdtw", band, random_state)
+    obj = Objective(collection, coef, 0.0, "softdtw", band)
     run = Run(obj, recorder, univariate, f"max_iter={max_iter} reached")
     f, rs, ey = obj.mm_stats(Z)
     if not run.record(Z, f, "init"):
@@ -445,7 +363,7 @@ def subgradient_barycenter(
     >>> bool(res.objective <= start)
     True
     """
-    series, univariate, lam, coef, length, _ = setup(X, weights, length, 0.0, band)
+    collection, univariate, lam, coef, length, _ = setup(X, weights, length, 0.0, band)
     max_iter = check_int(max_iter, "max_iter", minimum=0)
     tol = check_non_negative(tol, "tol")
     if step_size is not None:
@@ -453,8 +371,8 @@ def subgradient_barycenter(
         if step_size == 0:
             raise ValueError("step_size must be > 0.")
     recorder = Recorder(keep_history, callback)
-    Z = initial_barycenter(series, lam, init, length, 0.0, "softdtw", band, random_state)
-    obj = Objective(series, coef, 0.0, "softdtw", band)
+    Z = initial_barycenter(collection, lam, init, length, 0.0, "softdtw", band, random_state)
+    obj = Objective(collection, coef, 0.0, "softdtw", band)
     run = Run(obj, recorder, univariate, f"max_iter={max_iter} reached")
     f, rs, ey = obj.mm_stats(Z)
     eta0 = step_size if step_size is not None else 1.0 / (2.0 * rs.max())

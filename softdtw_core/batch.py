@@ -30,7 +30,7 @@ from ._threads import parallel_launch
 from ._validation import as_dataset, as_series, check_band, check_gamma
 from ._wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
-from .pairwise import band_width, group_lanes
+from .pairwise import Packed, band_width, group_lanes, pack
 
 __all__ = ["alignment_statistics", "soft_dtw_value_and_grad_batch"]
 
@@ -143,17 +143,41 @@ class PackedCollection:
 
     It also keeps the lane groups and scratch buffers of each evaluated length, so one
     instance must not be evaluated from two threads at once (each barycenter call packs
-    its own).
+    its own). Pickling drops those caches (a Dask worker receives the series only).
     """
 
     def __init__(self, Ys, name="Y"):
         series = as_dataset(Ys, name)
-        self.d = series[0].shape[1]
-        self.lengths = np.array([s.shape[0] for s in series], dtype=np.int64)
-        self.offsets = np.zeros(len(series) + 1, dtype=np.int64)
-        self.offsets[1:] = np.cumsum(self.lengths)
-        self.data = np.ascontiguousarray(np.concatenate(series, axis=0))
+        self._set(pack(series), series[0].shape[1])
+
+    @classmethod
+    def from_packed(cls, packed: Packed) -> PackedCollection:
+        """A collection of already validated, packed series (no copy)."""
+        self = cls.__new__(cls)
+        self._set(packed, packed.data.shape[1])
+        return self
+
+    def _set(self, packed: Packed, d):
+        self.d = d
+        self.packed = packed
+        self.data, self.offsets = packed
+        self.lengths = np.diff(self.offsets)
         self._groups = {}
+
+    def __getstate__(self):
+        return {"packed": tuple(self.packed), "d": self.d}
+
+    def __setstate__(self, state):
+        self._set(Packed(*state["packed"]), state["d"])
+
+    def __getitem__(self, k) -> np.ndarray:
+        """Series ``k``, a ``(length, d)`` view."""
+        return self.data[self.offsets[k] : self.offsets[k + 1]]
+
+    def subset(self, index) -> PackedCollection:
+        """The series ``index`` (in that order), packed anew."""
+        index = np.asarray(index, dtype=np.int64)
+        return PackedCollection.from_packed(pack([self[k] for k in index]))
 
     def __len__(self):
         return len(self.lengths)
@@ -179,13 +203,17 @@ class PackedCollection:
         return cache[chunks]
 
 
-def alignment_statistics_packed(Z, packed, coef, gamma, radius):
-    """Unvalidated core of :func:`alignment_statistics`; ``Z`` is (n, d) float64."""
+def alignment_statistics_packed(Z, packed, coef, gamma, radius, parallel=True):
+    """Unvalidated core of :func:`alignment_statistics`; ``Z`` is (n, d) float64.
+
+    ``parallel=False`` keeps the work on the calling thread (see
+    :func:`softdtw_core.pairwise.pair_values`).
+    """
     n, d = Z.shape
     order, gstart, _, _ = packed.lane_groups(n, radius)
     n_groups = len(gstart) - 1
     cells = n * int(packed.offsets[-1])
-    threads = numba.get_num_threads() if cells >= PARALLEL_MIN_CELLS else 1
+    threads = numba.get_num_threads() if parallel and cells >= PARALLEL_MIN_CELLS else 1
     chunks = max(1, min(threads, n_groups))
     values = np.empty(len(packed))
     RS = np.zeros((chunks, n))

@@ -211,7 +211,7 @@ class SoftDTWNearestCentroid(TransformerMixin, _SoftDTWClassifier):
             raise ValueError(f"barycenter_params has options softdtw_barycenter does not take "
                              f"here: {unknown}; allowed: {_BARYCENTER_OPTIONS}.")
         return {**DEFAULT_BARYCENTER_PARAMS, "objective": self.metric,
-                "length": median_length(series), **params}
+                "length": median_length([s.shape[0] for s in series]), **params}
 
     def _check_temperature(self):
         if self.temperature is None:

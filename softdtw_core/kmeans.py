@@ -49,26 +49,23 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
-
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._barycenter import solve_barycenter
+from ._collection import cdist_rows
+from ._lloyd import LloydKMeans, band_of
 from ._validation import (
     as_dataset,
-    as_series,
     check_band,
     check_choice,
     check_gamma,
     check_int,
     check_non_negative,
-    given_without_d_axis,
-    median_length,
 )
-from .barycenter import dba_barycenter, resample, softdtw_barycenter
+from .barycenter import dba_barycenter
 from .pairwise import soft_dtw_cdist
+from .results import KMeansStep
 
 __all__ = [
     "DBAKMeans",
@@ -80,50 +77,6 @@ __all__ = [
 ]
 
 ASSIGNMENTS = ("softdtw", "divergence")
-INITS = ("k-means++", "random")
-
-
-@dataclass
-class KMeansStep:
-    """State of a k-means run right after an assignment step.
-
-    Attributes
-    ----------
-    run : int
-        Index of the run among ``n_init``.
-    iteration : int
-        Number of centre updates done before this assignment (0 = initial centres).
-    centers : ndarray, shape (k, n) or (k, n, d)
-        The centres the series were assigned to.
-    labels : ndarray of int, shape (N,)
-        The cluster of each series.
-    inertia : float
-        ``Σ_i L(x_i, c_{l_i})``.
-    reseeded : tuple of int
-        Clusters that were empty and got re-seeded in this step.
-    """
-
-    run: int
-    iteration: int
-    centers: np.ndarray
-    labels: np.ndarray
-    inertia: float
-    reseeded: tuple = ()
-
-
-class _RunOutcome(NamedTuple):
-    """The end of one run of the Lloyd loop (its last assignment)."""
-
-    centers: list
-    labels: np.ndarray
-    inertia: float
-    n_updates: int
-    converged: bool
-
-
-def _stack(centers, univariate):
-    C = np.stack(centers)
-    return C[:, :, 0] if univariate else C
 
 
 def dtw_inertia(X, centers, labels=None, *, band=None):
@@ -207,264 +160,10 @@ def dtw_inertia_score(estimator, X, y=None):
     -0.01
     """
     check_is_fitted(estimator, "cluster_centers_")
-    return -dtw_inertia(X, estimator.cluster_centers_, band=_band_of(estimator))
+    return -dtw_inertia(X, estimator.cluster_centers_, band=band_of(estimator))
 
 
-def _band_of(model):
-    """The Sakoe-Chiba radius of a k-means model (None for the Euclidean one, which has no
-    ``band`` parameter)."""
-    return model.get_params().get("band")
-
-
-class _KMeansBase(TransformerMixin, ClusterMixin, BaseEstimator):
-    """The Lloyd loop shared by the three k-means classes (subclasses give L and the update).
-
-    Subclasses store their constructor's parameters unchanged (scikit-learn's rule: they
-    are validated in ``fit``) and implement the hooks below.
-    """
-
-    # -- hooks
-    def _distances(self, series, centers):  # (N, k) values of L
-        raise NotImplementedError
-
-    def _seed_distances(self, series, center):  # (N,) non-negative dissimilarity
-        raise NotImplementedError
-
-    def _update(self, members, center):
-        raise NotImplementedError
-
-    def _check_params(self):
-        """Validate the subclass's own parameters."""
-
-    def _check_data(self, series):
-        """Refuse data the subclass cannot handle."""
-
-    # -- validation
-    def _validate(self, X):
-        k = check_int(self.n_clusters, "n_clusters")
-        check_int(self.n_init, "n_init")
-        check_int(self.max_iter, "max_iter", minimum=0)
-        check_non_negative(self.tol, "tol")
-        self._check_params()
-        series = as_dataset(X)
-        if k > len(series):
-            raise ValueError(
-                f"n_clusters={k} is larger than the number of series (n_samples = "
-                f"{len(series)}); k-means needs at least one series per cluster."
-            )
-        self._check_data(series)
-        return series, given_without_d_axis(X)
-
-    def _initial_centers(self, series, n, rng):
-        k = self.n_clusters
-        init = self.init
-        if isinstance(init, str):
-            check_choice(init, INITS, "init")
-            if init == "random":
-                idx = rng.choice(len(series), k, replace=False)
-                return [resample(series[i], n) for i in idx]
-            first = int(rng.integers(len(series)))
-            centers = [resample(series[first], n)]
-            closest = self._seed_distances(series, centers[0])
-            for _ in range(1, k):
-                p = np.clip(closest, 0.0, None)
-                total = p.sum()
-                if not total > 0:  # every series coincides with a centre: pick uniformly
-                    idx = int(rng.integers(len(series)))
-                else:
-                    idx = int(rng.choice(len(series), p=p / total))
-                centers.append(resample(series[idx], n))
-                closest = np.minimum(closest, self._seed_distances(series, centers[-1]))
-            return centers
-        C = as_dataset(init, "init")
-        if len(C) != k:
-            raise ValueError(f"init has {len(C)} centres but n_clusters={k}.")
-        d = series[0].shape[1]
-        if C[0].shape[1] != d:
-            raise ValueError(f"init centres have d={C[0].shape[1]} but the series have d={d}.")
-        lengths = {c.shape[0] for c in C}
-        if len(lengths) != 1:
-            raise ValueError("init centres must all have the same length.")
-        return [c.copy() for c in C]
-
-    def _center_length(self, series):
-        if not isinstance(self.init, str):
-            return as_series(as_dataset(self.init, "init")[0], "init[0]").shape[0]
-        return median_length(series)
-
-    def _reseed(self, series, D, labels, centers, n):
-        """Give each empty cluster the worst-fitted series of a cluster of size >= 2."""
-        reseeded = []
-        k = len(centers)
-        for _ in range(k):  # at most k re-seeds
-            counts = np.bincount(labels, minlength=k)
-            empty = np.flatnonzero(counts == 0)
-            if empty.size == 0:
-                break
-            c = int(empty[0])
-            fit = D[np.arange(len(series)), labels].copy()
-            fit[counts[labels] < 2] = -np.inf
-            i = int(np.argmax(fit))
-            centers[c] = resample(series[i], n)
-            D[:, c] = self._distances(series, [centers[c]])[:, 0]
-            labels[i] = c
-            reseeded.append(c)
-        return labels, reseeded
-
-    # -- the loop
-    def _run(self, series, univariate, centers, run):
-        """One run from ``centers``: yields a :class:`KMeansStep` per assignment and
-        returns the :class:`_RunOutcome` of the last one."""
-        n = centers[0].shape[0]
-        prev_labels = None
-        prev_inertia = np.inf
-        n_updates = 0
-        converged = False
-        while True:
-            D = self._distances(series, centers)
-            labels = np.argmin(D, axis=1)
-            labels, reseeded = self._reseed(series, D, labels, centers, n)
-            inertia = float(D[np.arange(len(series)), labels].sum())
-            yield KMeansStep(
-                run, n_updates, _stack(centers, univariate), labels.copy(), inertia,
-                tuple(reseeded),
-            )
-            if prev_labels is not None and not reseeded:
-                if np.array_equal(labels, prev_labels):
-                    converged = True
-                elif prev_inertia - inertia <= self.tol * abs(inertia):
-                    converged = True
-            if converged or n_updates >= self.max_iter:
-                return _RunOutcome(centers, labels, inertia, n_updates, converged)
-            for c in range(len(centers)):
-                members = [series[i] for i in np.flatnonzero(labels == c)]
-                centers[c] = self._update(members, centers[c])
-            n_updates += 1
-            prev_labels, prev_inertia = labels, inertia
-
-    def iterate(self, X):
-        """Fit, yielding a :class:`KMeansStep` after every assignment of every run.
-
-        The fitted attributes (``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``,
-        ``converged_``, ``dtw_inertia_``) are set once the generator is exhausted, from the
-        run with the lowest inertia.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, m) or (N, m, d)
-            The series; lengths may differ (except for :class:`EuclideanKMeans`).
-
-        Yields
-        ------
-        KMeansStep
-            The state after each assignment.
-
-        Examples
-        --------
-        >>> import softdtw_core as sd
-        >>> X = [[0.0, 1.0, 2.0], [0.0, 1.0, 2.5], [5.0, 4.0, 3.0], [5.0, 4.5, 3.0]]
-        >>> model = sd.DBAKMeans(2, init=[[0.0, 1.0, 2.0], [0.0, 1.0, 2.5]])
-        >>> for step in model.iterate(X):
-        ...     print(step.iteration, step.labels.tolist(), round(step.inertia, 3))
-        0 [0, 1, 1, 1] 71.75
-        1 [0, 0, 1, 1] 5.304
-        2 [0, 0, 1, 1] 0.812
-        >>> model.n_iter_, model.converged_
-        (2, True)
-        """
-        series, univariate = self._validate(X)
-        n = self._center_length(series)
-        rng = np.random.default_rng(self.random_state)
-        n_runs = self.n_init if isinstance(self.init, str) else 1
-        best = None
-        for run in range(n_runs):
-            centers = self._initial_centers(series, n, rng)
-            outcome = yield from self._run(series, univariate, centers, run)
-            if best is None or outcome.inertia < best.inertia:
-                best = outcome
-        self.cluster_centers_ = _stack(best.centers, univariate)
-        self.labels_ = best.labels
-        self.inertia_ = best.inertia
-        self.n_iter_ = best.n_updates
-        self.converged_ = best.converged
-        self.dtw_inertia_ = dtw_inertia(series, best.centers, band=_band_of(self))
-
-    def fit(self, X, y=None):
-        """Fit on ``X``.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, m) or (N, m, d)
-            The series; lengths may differ (except for :class:`EuclideanKMeans`).
-        y : None
-            Ignored (scikit-learn's signature).
-
-        Returns
-        -------
-        self
-        """
-        for _ in self.iterate(X):
-            pass
-        return self
-
-    def transform(self, X):
-        """``L(x_i, c)`` for every series and centre.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, m) or (N, m, d)
-            The series (of the fitted dimension d).
-
-        Returns
-        -------
-        ndarray, shape (N, k)
-        """
-        check_is_fitted(self, "cluster_centers_")
-        series = as_dataset(X)
-        C = as_dataset(self.cluster_centers_, "cluster_centers_")
-        if series[0].shape[1] != C[0].shape[1]:
-            raise ValueError(
-                f"X has d={series[0].shape[1]} but the model was fitted with d={C[0].shape[1]}."
-            )
-        self._check_data(series)
-        return self._distances(series, C)
-
-    def predict(self, X):
-        """Nearest centre under ``L`` for each series.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, m) or (N, m, d)
-            The series.
-
-        Returns
-        -------
-        ndarray of int, shape (N,)
-        """
-        return np.argmin(self.transform(X), axis=1)
-
-    def score(self, X, y=None):
-        """Minus the inertia of ``X`` under the model's own ``L``: ``-Σ_i min_c L(x_i, c)``.
-
-        Higher is better, as scikit-learn's scorers want. ``L`` depends on the model's
-        parameters (γ, ``assignment``), so scores of models with different ones are not
-        comparable: use :func:`dtw_inertia_score` for that.
-
-        Parameters
-        ----------
-        X : list of series or ndarray, shape (N, m) or (N, m, d)
-            The series.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        float
-        """
-        return -float(self.transform(X).min(axis=1).sum())
-
-
-class SoftDTWKMeans(_KMeansBase):
+class SoftDTWKMeans(LloydKMeans):
     """Soft-DTW k-means (module docstring).
 
     Parameters
@@ -558,31 +257,27 @@ class SoftDTWKMeans(_KMeansBase):
         check_int(self.barycenter_max_iter, "barycenter_max_iter", minimum=0)
         check_non_negative(self.barycenter_tol, "barycenter_tol")
 
-    def _distances(self, series, centers):
-        return soft_dtw_cdist(
-            series, centers, self.gamma, divergence=self.assignment == "divergence",
-            band=self.band,
+    def _distances(self, data, centers):
+        return cdist_rows(data, centers, self.gamma, self.assignment == "divergence",
+                          check_band(self.band))
+
+    def _seed_distances(self, data, center):
+        return cdist_rows(data, [center], self.gamma, True, check_band(self.band))[:, 0]
+
+    def _update(self, data, members, center):
+        # weights m_i cancel the barycenter's 1/m_i: the update minimises exactly the
+        # cluster's share of the inertia
+        res = solve_barycenter(
+            data.subset(members), False, data.lengths[members].astype(np.float64),
+            check_gamma(self.gamma), init=center, objective=self.assignment, length=None,
+            band=self.band, max_iter=self.barycenter_max_iter, tol=self.barycenter_tol,
+            mm_steps=3, precondition=True, callback=None, keep_history=False,
+            random_state=None,
         )
-
-    def _seed_distances(self, series, center):
-        return soft_dtw_cdist(series, [center], self.gamma, divergence=True, band=self.band)[:, 0]
-
-    def _update(self, members, center):
-        res = softdtw_barycenter(
-            members,
-            self.gamma,
-            weights=[float(s.shape[0]) for s in members],
-            init=center,
-            objective=self.assignment,
-            band=self.band,
-            max_iter=self.barycenter_max_iter,
-            tol=self.barycenter_tol,
-            keep_history=False,
-        )
-        return np.asarray(res.solution, dtype=np.float64).reshape(center.shape)
+        return res.solution
 
 
-class DBAKMeans(_KMeansBase):
+class DBAKMeans(LloydKMeans):
     """k-means under DTW with DBA updates (the paper's baseline): ``L = dtw_0``.
 
     Parameters
@@ -627,16 +322,16 @@ class DBAKMeans(_KMeansBase):
         check_int(self.barycenter_max_iter, "barycenter_max_iter", minimum=0)
         check_non_negative(self.barycenter_tol, "barycenter_tol")
 
-    def _distances(self, series, centers):
-        return soft_dtw_cdist(series, centers, 0.0, band=self.band)
+    def _distances(self, data, centers):
+        return cdist_rows(data, centers, 0.0, False, check_band(self.band))
 
-    def _seed_distances(self, series, center):
-        return self._distances(series, [center])[:, 0]
+    def _seed_distances(self, data, center):
+        return self._distances(data, [center])[:, 0]
 
-    def _update(self, members, center):
+    def _update(self, data, members, center):
         res = dba_barycenter(
-            members,
-            weights=[float(s.shape[0]) for s in members],
+            [data.series(i) for i in members],
+            weights=data.lengths[members].astype(np.float64),
             init=center,
             band=self.band,
             max_iter=self.barycenter_max_iter,
@@ -646,7 +341,7 @@ class DBAKMeans(_KMeansBase):
         return np.asarray(res.solution, dtype=np.float64).reshape(center.shape)
 
 
-class EuclideanKMeans(_KMeansBase):
+class EuclideanKMeans(LloydKMeans):
     """k-means with ``L = ||x - c||² = Σ_t ||x_t - c_t||²`` (all series of one length).
 
     Parameters
@@ -681,8 +376,8 @@ class EuclideanKMeans(_KMeansBase):
         self.tol = tol
         self.random_state = random_state
 
-    def _check_data(self, series):
-        lengths = {s.shape[0] for s in series}
+    def _check_data(self, data):
+        lengths = set(data.lengths.tolist())
         if len(lengths) != 1:
             raise ValueError(
                 "EuclideanKMeans needs series of one length; got lengths "
@@ -690,19 +385,19 @@ class EuclideanKMeans(_KMeansBase):
             )
         if not isinstance(self.init, str):
             n = as_dataset(self.init, "init")[0].shape[0]
-            if n != series[0].shape[0]:
-                raise ValueError(f"init centres have length {n}, the series {series[0].shape[0]}.")
+            if n != data.lengths[0]:
+                raise ValueError(f"init centres have length {n}, the series {data.lengths[0]}.")
 
-    def _distances(self, series, centers):
-        A = np.stack(series).reshape(len(series), -1)
+    def _distances(self, data, centers):
+        A = np.stack([data.series(i) for i in range(len(data))]).reshape(len(data), -1)
         C = np.stack(centers).reshape(len(centers), -1)
         if A.shape[1] != C.shape[1]:
             raise ValueError(f"series have {A.shape[1]} values, centres {C.shape[1]}.")
         D = (A * A).sum(1)[:, None] - 2.0 * A @ C.T + (C * C).sum(1)[None, :]
         return np.maximum(D, 0.0)
 
-    def _seed_distances(self, series, center):
-        return self._distances(series, [center])[:, 0]
+    def _seed_distances(self, data, center):
+        return self._distances(data, [center])[:, 0]
 
-    def _update(self, members, center):
-        return np.mean(np.stack(members), axis=0)
+    def _update(self, data, members, center):
+        return np.mean(np.stack([data.series(i) for i in members]), axis=0)

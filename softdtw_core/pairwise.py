@@ -15,6 +15,8 @@ References
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 from numba import njit, prange
@@ -27,10 +29,18 @@ from .band import band_limits, band_limits_checked
 __all__ = ["soft_dtw_cdist"]
 
 
-def _pack(series):
+class Packed(NamedTuple):
+    """A collection packed for the kernels: series ``k`` is ``data[offsets[k]:offsets[k+1]]``."""
+
+    data: np.ndarray  # (total length, d), C-contiguous float64
+    offsets: np.ndarray  # (N + 1,) int64
+
+
+def pack(series) -> Packed:
+    """Validated ``(length, d)`` series packed into one array (:class:`Packed`)."""
     offsets = np.zeros(len(series) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([s.shape[0] for s in series])
-    return np.ascontiguousarray(np.concatenate(series, axis=0)), offsets
+    return Packed(np.ascontiguousarray(np.concatenate(series, axis=0)), offsets)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -121,22 +131,71 @@ def _lane_groups(len_a, len_b, pairs, radius):
     return group_lanes(keys, band_width(na, nb, radius), full=False)
 
 
-def _pair_values(sa, sb, pairs, kind, gamma, radius):
-    data_a, off_a = _pack(sa)
-    data_b, off_b = _pack(sb)
+def pair_values(pa: Packed, pb: Packed, pairs, kind, gamma, radius, parallel=True):
+    """``dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]])`` for every pair (unvalidated).
+
+    ``parallel=False`` runs on the calling thread only: for callers that parallelise
+    themselves (a Dask worker runs one task per thread) and must not start a thread pool
+    in each task.
+    """
     out = np.empty(len(pairs))
     if len(pairs):
-        perm, gstart = _lane_groups(np.diff(off_a), np.diff(off_b), pairs, radius)
+        perm, gstart = _lane_groups(np.diff(pa.offsets), np.diff(pb.offsets), pairs, radius)
+        sorted_pairs = np.ascontiguousarray(pairs[perm])
         sorted_out = np.empty(len(pairs))
-        args = (data_a, off_a, data_b, off_b, np.ascontiguousarray(pairs[perm]), gstart, kind,
-                gamma, radius, sorted_out)
-        if numba.get_num_threads() == 1 or len(gstart) == 2:  # one thread or one group
-            _pairs_serial(*args)
+        args = (pa.data, pa.offsets, pb.data, pb.offsets, sorted_pairs, gstart, kind, gamma,
+                radius, sorted_out)
+        if not parallel or numba.get_num_threads() == 1 or len(gstart) == 2:
+            _pairs_serial(*args)  # told to, one thread or one group: no thread pool woken
         else:
             with parallel_launch():
                 _pairs_parallel(*args)
         out[perm] = sorted_out
     return out
+
+
+def self_values(pa: Packed, kind, gamma, radius, parallel=True):
+    """``dtw_γ(A_a, A_a)`` for every series of ``pa``."""
+    diag = np.arange(len(pa.offsets) - 1, dtype=np.int64)
+    return pair_values(pa, pa, np.stack([diag, diag], axis=1), kind, gamma, radius, parallel)
+
+
+def cross_values(pa: Packed, pb: Packed, kind, gamma, radius, parallel=True):
+    """The ``(n_a, n_b)`` matrix ``dtw_γ(A_a, B_b)`` (unvalidated)."""
+    na, nb = len(pa.offsets) - 1, len(pb.offsets) - 1
+    ii, jj = np.meshgrid(np.arange(na), np.arange(nb), indexing="ij")
+    pairs = np.stack([ii.ravel(), jj.ravel()], axis=1).astype(np.int64)
+    return pair_values(pa, pb, pairs, kind, gamma, radius, parallel).reshape(na, nb)
+
+
+def triangle_values(pa: Packed, kind, gamma, radius, parallel=True):
+    """The symmetric ``(n_a, n_a)`` matrix ``dtw_γ(A_a, A_b)``, computed on and above the
+    diagonal only."""
+    na = len(pa.offsets) - 1
+    iu, ju = np.triu_indices(na)
+    pairs = np.stack([iu, ju], axis=1).astype(np.int64)
+    vals = pair_values(pa, pa, pairs, kind, gamma, radius, parallel)
+    M = np.empty((na, na))
+    M[iu, ju] = vals
+    M[ju, iu] = vals
+    return M
+
+
+def check_band_lengths(radius, lengths_a, lengths_b) -> None:
+    """One clear message per impossible length pair of a band, before any work."""
+    if radius >= 0:
+        for n in set(np.asarray(lengths_a).tolist()):
+            for m in set(np.asarray(lengths_b).tolist()):
+                band_limits_checked(n, m, radius)
+
+
+def check_same_d(sa, sb, names=("A", "B")) -> None:
+    """Two validated collections have the same dimension d."""
+    if sb[0].shape[1] != sa[0].shape[1]:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same dimension d; got "
+            f"d={sa[0].shape[1]} and d={sb[0].shape[1]}."
+        )
 
 
 def soft_dtw_cdist(A, B=None, gamma=1.0, *, divergence=False, cost="sqeuclidean", band=None):
@@ -189,35 +248,21 @@ def soft_dtw_cdist(A, B=None, gamma=1.0, *, divergence=False, cost="sqeuclidean"
     radius = check_band(band)
     sa = as_dataset(A, "A")
     sb = sa if B is None else as_dataset(B, "B")
-    if sb[0].shape[1] != sa[0].shape[1]:
-        raise ValueError(
-            f"A and B must have the same dimension d; got d={sa[0].shape[1]} and "
-            f"d={sb[0].shape[1]}."
-        )
-    if radius >= 0:  # one clear message per impossible length pair, before any work
-        for n in {s.shape[0] for s in sa}:
-            for m in {s.shape[0] for s in sb}:
-                band_limits_checked(n, m, radius)
+    check_same_d(sa, sb)
+    check_band_lengths(radius, [s.shape[0] for s in sa], [s.shape[0] for s in sb])
     kind = COST_CODES[cost]
-    na, nb = len(sa), len(sb)
+    pa = pack(sa)
     if B is None:
-        iu, ju = np.triu_indices(na)
-        pairs = np.stack([iu, ju], axis=1).astype(np.int64)
-        vals = _pair_values(sa, sa, pairs, kind, gamma, radius)
-        M = np.empty((na, na))
-        M[iu, ju] = vals
-        M[ju, iu] = vals
+        M = triangle_values(pa, kind, gamma, radius)
         if divergence:
             self_vals = np.diag(M).copy()
             M = M - 0.5 * (self_vals[:, None] + self_vals[None, :])
             np.fill_diagonal(M, 0.0)
         return M
-    ii, jj = np.meshgrid(np.arange(na), np.arange(nb), indexing="ij")
-    pairs = np.stack([ii.ravel(), jj.ravel()], axis=1).astype(np.int64)
-    M = _pair_values(sa, sb, pairs, kind, gamma, radius).reshape(na, nb)
+    pb = pack(sb)
+    M = cross_values(pa, pb, kind, gamma, radius)
     if divergence:
-        diag = np.arange(max(na, nb))
-        self_a = _pair_values(sa, sa, np.stack([diag[:na]] * 2, 1), kind, gamma, radius)
-        self_b = _pair_values(sb, sb, np.stack([diag[:nb]] * 2, 1), kind, gamma, radius)
+        self_a = self_values(pa, kind, gamma, radius)
+        self_b = self_values(pb, kind, gamma, radius)
         M = M - 0.5 * (self_a[:, None] + self_b[None, :])
     return M

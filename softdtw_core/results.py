@@ -22,6 +22,8 @@ Each routine that takes a ``callback`` calls ``callback(step)`` with every
 :class:`OptimizationStep` as it is recorded (the initialisation, then each iteration);
 returning ``True`` stops the run, which then returns its current iterate with
 ``converged=False`` and ``message="stopped by the callback"``.
+
+The k-means classes' ``iterate`` yields a :class:`KMeansStep` after every assignment.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import numpy as np
 __all__ = [
     "BarycenterResult",
     "InterpolationResult",
+    "KMeansStep",
     "OptimizationResult",
     "OptimizationStep",
     "TrainingResult",
@@ -145,3 +148,31 @@ class TrainingResult(OptimizationResult):
     ``"adam"`` (one Adam step is one epoch). ``n_evals`` counts evaluations of ``J`` or its
     gradient, on the whole training set or (Adam) on a mini-batch.
     """
+
+
+@dataclass
+class KMeansStep:
+    """State of a k-means run right after an assignment step.
+
+    Attributes
+    ----------
+    run : int
+        Index of the run among ``n_init``.
+    iteration : int
+        Number of centre updates done before this assignment (0 = initial centres).
+    centers : ndarray, shape (k, n) or (k, n, d)
+        The centres the series were assigned to.
+    labels : ndarray of int, shape (N,)
+        The cluster of each series.
+    inertia : float
+        ``Σ_i L(x_i, c_{l_i})``.
+    reseeded : tuple of int
+        Clusters that were empty and got re-seeded in this step.
+    """
+
+    run: int
+    iteration: int
+    centers: np.ndarray
+    labels: np.ndarray
+    inertia: float
+    reseeded: tuple = ()

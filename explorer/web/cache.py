@@ -12,7 +12,9 @@ comparisons and sweeps, predictor training, k-means runs and their baselines, pa
 matrices) are *jobs* instead (:mod:`explorer.web.jobs`): they run on a bounded pool of worker
 threads, are shared between the students who ask for the same inputs, and the finished ones
 stay in :data:`JOB_STORE`, a thread-safe LRU (:class:`Memo`) keyed by a hash of the inputs
-(:func:`cache_key`). :func:`clear_memo` empties it.
+(:func:`cache_key`). The jobs of *Your data* on a Dask cluster (:func:`cluster_job`) are
+shared the same way, on their own pool, and stay in :data:`CLUSTER_JOB_STORE`; a matrix
+job's Zarr store on disk goes when its job leaves it. :func:`clear_memo` empties both.
 
 Limits
 ------
@@ -30,6 +32,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np
@@ -37,7 +40,7 @@ import streamlit as st
 
 import softdtw_core as sd
 from explorer import data
-from explorer.logic import clustering, learning, loss, teaching, tuning
+from explorer.logic import cluster_jobs, clustering, learning, loss, teaching, tuning
 from explorer.plots import clustering as clustering_plots
 from explorer.plots import loss as loss_plots
 from explorer.plots import teaching as teaching_plots
@@ -45,6 +48,7 @@ from explorer.plots import teaching as teaching_plots
 from . import jobs
 
 __all__ = [
+    "CLUSTER_JOB_STORE",
     "JOB_STORE",
     "LIMITS",
     "Limit",
@@ -53,8 +57,10 @@ __all__ = [
     "barycenter_sweep",
     "cache_key",
     "clear_memo",
+    "cluster_job",
     "collection",
     "cost_table_figures",
+    "dask_client",
     "dtw_inertia",
     "enumeration",
     "gamma_figure",
@@ -131,6 +137,11 @@ LIMITS = {
     "gamma_grid": Limit(16),  # gamma_grid around it: ≤ 12 numbers
     # Use pages' jobs, finished (explorer.web.jobs), in one LRU
     "jobs": Limit(64, max_bytes=256 * MIB),
+    # Your data on a Dask cluster: one client per scheduler address (st.cache_resource),
+    # and the finished cluster jobs (a matrix job's Zarr store on disk, ≤ 200 MB at 5,000
+    # series, goes with its entry)
+    "dask_client": Limit(4),
+    "cluster_jobs": Limit(8, max_bytes=64 * MIB),
 }
 
 def _cached(name: str):
@@ -333,6 +344,24 @@ def parse_upload(content: bytes, filename: str, overrides: tuple) -> data.Parsed
     return data.parse_series_file(content, filename, **dict(overrides))
 
 
+@st.cache_resource(max_entries=LIMITS["dask_client"].entries, ttl=LIMITS["dask_client"].ttl,
+                   show_spinner=False)
+def _client(address: str) -> dict:
+    # in a dict: a Client is awaitable, and st.cache_resource refuses awaitable results
+    return {"client": cluster_jobs.connect(address)}
+
+
+def dask_client(address: str):
+    """The server's client of the scheduler at ``address``, shared by every session (a
+    ``distributed.Client`` is thread-safe); a closed one (the scheduler went away) is
+    replaced. Raises ``ConnectionError`` (not cached) when no scheduler answers."""
+    client = _client(address)["client"]
+    if client.status != "running":
+        _client.clear()
+        client = _client(address)["client"]
+    return client
+
+
 @_cached("sample_csv")
 def sample_csv() -> bytes:
     """:func:`explorer.logic.clustering.sample_csv`, the Your data page's example file."""
@@ -428,44 +457,65 @@ class Memo:
 
     Bounded by ``limit``: at most ``limit.entries`` entries and ``limit.max_bytes`` bytes
     (:func:`nbytes`; a result bigger than that is not kept), each dropped ``limit.ttl``
-    seconds after it was stored.
+    seconds after it was stored. ``on_drop(value)`` is called for every value that leaves
+    (evicted, expired, replaced, cleared, or not kept), after the lock is released: for
+    results that hold something besides memory (files).
     """
 
-    def __init__(self, limit: Limit, clock=time.monotonic):
+    def __init__(self, limit: Limit, clock=time.monotonic,
+                 on_drop: Callable[[object], None] | None = None):
         self.limit = limit
         self._clock = clock
+        self._on_drop = on_drop
         self._items: OrderedDict[str, tuple[object, int, float]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def _expire(self) -> None:
+    def _pop(self, key: str) -> object:
+        value, size, _ = self._items.pop(key)
+        self._bytes -= size
+        return value
+
+    def _dropped(self, values: list) -> None:
+        if self._on_drop is not None:
+            for value in values:
+                self._on_drop(value)
+
+    def _expire(self) -> list:
         now = self._clock()
-        for key in [k for k, (_, _, t) in self._items.items() if now - t > self.limit.ttl]:
-            self._bytes -= self._items.pop(key)[1]
+        return [self._pop(k) for k, (_, _, t) in list(self._items.items())
+                if now - t > self.limit.ttl]
 
     def get(self, key: str):
         """The result stored under ``key`` (now the most recent), or None."""
+        value = None
         with self._lock:
-            self._expire()
+            dropped = self._expire()
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key][0]
-        return None
+                value = self._items[key][0]
+        self._dropped(dropped)
+        return value
 
     def put(self, key: str, value) -> None:
         """Store a result; the least recently used ones go beyond the limits."""
         size = nbytes(value)
         with self._lock:
-            if key in self._items:
-                self._bytes -= self._items.pop(key)[1]
+            dropped = self._expire()
+            if key in self._items and self._items[key][0] is not value:
+                dropped.append(self._pop(key))
+            elif key in self._items:
+                self._pop(key)
             cap = self.limit.max_bytes
             if cap is not None and size > cap:
-                return
-            self._items[key] = (value, size, self._clock())
-            self._bytes += size
+                dropped.append(value)
+            else:
+                self._items[key] = (value, size, self._clock())
+                self._bytes += size
             while len(self._items) > self.limit.entries or (
                     cap is not None and self._bytes > cap):
-                self._bytes -= self._items.popitem(last=False)[1][1]
+                dropped.append(self._pop(next(iter(self._items))))
+        self._dropped(dropped)
 
     def __contains__(self, key: str) -> bool:
         with self._lock:
@@ -483,16 +533,25 @@ class Memo:
 
     def clear(self) -> None:
         with self._lock:
+            dropped = [value for value, _, _ in self._items.values()]
             self._items.clear()
             self._bytes = 0
+        self._dropped(dropped)
+
+
+def _remove_cluster_files(job: jobs.Job) -> None:
+    cluster_jobs.remove_store(job.result)
 
 
 JOB_STORE = Memo(LIMITS["jobs"])
+CLUSTER_JOB_STORE = Memo(LIMITS["cluster_jobs"], on_drop=_remove_cluster_files)
 
 
 def clear_memo() -> None:
-    """Forget every finished job (interpolation grids, barycenters, k-means runs, …)."""
+    """Forget every finished job (interpolation grids, barycenters, k-means runs, …, and
+    the cluster jobs)."""
     JOB_STORE.clear()
+    CLUSTER_JOB_STORE.clear()
 
 
 def _job(label: str, compute, *args, **kwargs) -> jobs.Job:
@@ -557,6 +616,23 @@ def tuning_run(td, gammas, *, seed: int, k: int) -> jobs.Job:
                            progress=progress, on_point=publish)
 
     return jobs.runner().submit(key, "Tuning γ", run)
+
+
+def cluster_job(client, address: str, series, settings: dict) -> jobs.Job:
+    """Job: :func:`explorer.logic.cluster_jobs.run_job` with ``client`` (of the scheduler
+    at ``address``), on :func:`explorer.web.jobs.cluster_runner`'s pool.
+
+    Keyed by the address, the series and the settings: students who upload the same file
+    and ask for the same job share it. A matrix job's Zarr store is removed when the
+    finished job leaves :data:`CLUSTER_JOB_STORE` (or when the job fails).
+    """
+    key = cache_key("cluster_job", address, series, settings)
+
+    def run(progress, publish):
+        return cluster_jobs.run_job(client, series, settings, progress=progress)
+
+    label = f"Cluster: {cluster_jobs.JOBS[settings['job']]}"
+    return jobs.cluster_runner().submit(key, label, run)
 
 
 def _ignore_reports(compute, *args, **kwargs):

@@ -25,6 +25,10 @@ computations of the Use pages do not run in the session's script thread: a page 
   starts, a running one ends at its next progress report (:class:`JobCancelled`), keeping
   the frames it published (a tuning run's finished grid points, say). A job that other
   students are watching is not stopped for them.
+- **Two pools.** :func:`runner` serves the jobs computed in this process; the jobs that
+  run on a Dask cluster (*Your data*, :mod:`explorer.logic.cluster_jobs`) have their own
+  pool, :func:`cluster_runner` (:data:`CLUSTER_WORKERS` threads, which mostly wait for the
+  cluster), so that they never hold up the in-process jobs, nor these them.
 
 Jobs report ``progress(fraction, text)`` and may publish ``frames`` (items drawn one by one
 while the job runs); :func:`watch` draws both in the page (the progress in a
@@ -45,13 +49,16 @@ from explorer.logic.learning import numba_threads
 
 from .progress import LiveProgress
 
-__all__ = ["NICENESS", "WORKERS", "Job", "JobCancelled", "JobDropped", "JobRunner",
-           "lower_priority",
-           "queue_text", "runner", "session_id", "watch"]
+__all__ = ["CLUSTER_WORKERS", "NICENESS", "WORKERS", "Job", "JobCancelled", "JobDropped",
+           "JobRunner", "cluster_runner", "lower_priority", "queue_text", "runner",
+           "session_id", "watch"]
 
 #: Jobs run at once: one less than the cores (at least one). ``EXPLORER_JOB_WORKERS``
 #: overrides it.
 WORKERS = int(os.environ.get("EXPLORER_JOB_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
+#: Cluster jobs followed at once (their work runs on the cluster; this server waits for it
+#: and reads small results back). ``EXPLORER_CLUSTER_JOB_WORKERS`` overrides it.
+CLUSTER_WORKERS = int(os.environ.get("EXPLORER_CLUSTER_JOB_WORKERS", 4))
 #: Niceness added to the worker threads (Linux schedules threads one by one; elsewhere the
 #: call fails and the workers keep the server's priority).
 NICENESS = 10
@@ -80,13 +87,15 @@ class Job:
 
     ``progress(fraction, text)`` appends to :attr:`reports`; ``publish(item)`` appends an item
     to :attr:`frames` (for computations whose intermediate states are drawn live). Both lists
-    only grow, so a watcher keeps its own place in them.
+    only grow, so a watcher keeps its own place in them. :attr:`runner` is the
+    :class:`JobRunner` that queued it (None: :func:`runner`'s).
     """
 
-    def __init__(self, key: str, label: str, fn: Callable):
+    def __init__(self, key: str, label: str, fn: Callable, runner: JobRunner | None = None):
         self.key = key
         self.label = label
         self.fn = fn
+        self.runner = runner
         self.reports: list[tuple[float, str]] = []
         self.frames: list = []
         self.result = None
@@ -173,7 +182,11 @@ class Job:
             self._changed.notify_all()
 
     def run(self) -> None:
-        """Run the computation on this thread (with one Numba thread); never raises."""
+        """Run the computation on this thread (with one Numba thread); never raises.
+
+        Then the job lets go of :attr:`fn` and the inputs it holds (a finished job may stay
+        in a store long after; only a job dropped unrun is asked for again).
+        """
         self._started.set()
         try:
             with numba_threads(1):
@@ -181,6 +194,7 @@ class Job:
         except Exception as exc:  # kept for the watchers, who re-raise it
             self.error = exc
         finally:
+            self.fn = None
             self.finish()
 
     def wait_change(self, timeout: float) -> None:
@@ -226,7 +240,7 @@ class JobRunner:
             job = self._active.get(key) or self.store.get(key)
             if job is not None:
                 return job
-            job = Job(key, label, fn)
+            job = Job(key, label, fn, self)
             self._active[key] = job
             self._pending.append(job)
             self._start_workers()
@@ -282,6 +296,7 @@ class JobRunner:
 
 
 _RUNNER: JobRunner | None = None
+_CLUSTER_RUNNER: JobRunner | None = None
 _RUNNER_LOCK = threading.Lock()
 
 
@@ -294,6 +309,18 @@ def runner() -> JobRunner:
 
             _RUNNER = JobRunner(WORKERS, JOB_STORE)
         return _RUNNER
+
+
+def cluster_runner() -> JobRunner:
+    """The runner of the jobs on a Dask cluster (created on first use, its finished jobs
+    in ``CLUSTER_JOB_STORE`` of :mod:`explorer.web.cache`)."""
+    global _CLUSTER_RUNNER
+    with _RUNNER_LOCK:
+        if _CLUSTER_RUNNER is None:
+            from explorer.web.cache import CLUSTER_JOB_STORE
+
+            _CLUSTER_RUNNER = JobRunner(CLUSTER_WORKERS, CLUSTER_JOB_STORE)
+        return _CLUSTER_RUNNER
 
 
 def session_id() -> str | None:
@@ -331,7 +358,7 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
     -------
     The job's result (its exception is raised here).
     """
-    jobs = runner()
+    jobs = job.runner or runner()
     session = session_id()
     fresh = not job.done
     bar = LiveProgress()

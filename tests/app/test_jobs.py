@@ -117,6 +117,21 @@ def test_a_failed_job_raises_for_its_watchers_and_is_not_kept(runner):
     assert again is not job
 
 
+def test_a_finished_job_lets_go_of_its_inputs(runner):
+    import gc
+    import weakref
+
+    import numpy as np
+
+    inputs = np.ones(1000)
+    held = weakref.ref(inputs)
+    job = runner.submit("sum", "Sum", lambda progress, publish, x=inputs: float(x.sum()))
+    del inputs
+    assert job.wait(30) and job.value() == 1000.0
+    gc.collect()
+    assert held() is None and runner.find("sum") is job  # kept, without its inputs
+
+
 def test_jobs_run_with_one_numba_thread(runner):
     gate = threading.Event()
     gate.set()
@@ -141,6 +156,32 @@ def test_job_store_holds_finished_jobs_within_its_byte_limit():
         assert job.wait(30)
     assert store.bytes <= 100_000 and len(store) == 2  # the two most recent
     assert cache.nbytes(store.get("m4")) > 40_000
+
+
+def test_job_store_hands_every_result_that_leaves_to_on_drop():
+    import numpy as np
+
+    now = [0.0]
+    dropped = []
+    store = Memo(Limit(2, max_bytes=100_000, ttl=60), clock=lambda: now[0],
+                 on_drop=dropped.append)
+    a, b, c, b2 = (np.full(10, float(v)) for v in range(4))
+    big = np.zeros(20_000)
+    store.put("a", a)
+    store.put("b", b)
+    store.put("c", c)  # a is the least recently used
+    assert [id(v) for v in dropped] == [id(a)]
+    store.put("c", c)  # the same result again: kept
+    store.put("b", b2)  # replaced
+    store.put("big", big)  # 160 kB: not kept
+    assert [id(v) for v in dropped] == [id(a), id(b), id(big)]
+    assert store.get("b") is b2 and store.get("c") is c
+    now[0] = 61.0  # both expire
+    assert store.get("c") is None and len(store) == 0
+    assert {id(v) for v in dropped[3:]} == {id(b2), id(c)} and len(dropped) == 5
+    store.put("a", a)
+    store.clear()
+    assert dropped[-1] is a and len(dropped) == 6
 
 
 def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch):

@@ -1,6 +1,7 @@
 """``softdtw_core.warmup.warm_up`` covers every kernel the pages call: after it, a lesson
 through every page (both costs, a band, k-means, a γ sweep, training, an upload) compiles
-no new specialisation of any Numba kernel.
+no new specialisation of any Numba kernel; nor do the tasks of every function of
+``softdtw_core.distributed``.
 
 Runs in a fresh interpreter, so that kernels compiled by other tests do not hide a gap.
 """
@@ -14,11 +15,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-LESSON = r"""
+# The kernels' signatures before and after a workload that follows warm_up().
+HEADER = r"""
 import json, sys
 sys.path.insert(0, ROOT)
 import numba
-from streamlit.testing.v1 import AppTest
+import numpy as np
 from softdtw_core import _dp, _fastmath, _wavefront, band, batch, costs, pairwise
 from softdtw_core.warmup import warm_up
 
@@ -36,6 +38,17 @@ def signatures():
 
 warm_up()
 before = signatures()
+"""
+
+FOOTER = r"""
+after = signatures()
+print(json.dumps({k: sorted(after[k] - before.get(k, set())) for k in after
+                  if after[k] - before.get(k, set())}))
+"""
+
+LESSON = r"""
+from streamlit.testing.v1 import AppTest
+
 small = {"src": "synthetic", "n": "12", "m": "15", "km_src": "synthetic", "km_per": "3",
          "km_len": "24", "km_iter": "2", "bc_src": "warped copies", "bc_n": "4",
          "bc_len": "20", "bc_sweep_on": "true", "bc_gammas": "0.1", "pr_iter": "3",
@@ -55,18 +68,54 @@ for variant in variants:
         if script.endswith("your_data.py"):
             at.button(key="yd_try").click().run()
         assert not at.exception, [e.value for e in at.exception]
-after = signatures()
-print(json.dumps({k: sorted(after[k] - before.get(k, set())) for k in after
-                  if after[k] - before.get(k, set())}))
 """
+
+# Every function of softdtw_core.distributed on a cluster of threads in this process, so
+# that the tasks' kernels are this process's dispatchers.
+CLUSTER_JOBS = r"""
+from distributed import Client, LocalCluster
+from softdtw_core import distributed as sdd
+
+rng = np.random.default_rng(0)
+uni = [rng.normal(size=n) for n in (20, 25, 30, 22, 21, 27)]
+multi = [rng.normal(size=(n, 2)) for n in (20, 25, 30, 22)]
+with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                  dashboard_address=":0") as cluster, Client(cluster) as client:
+    for X in (uni, multi):
+        for band in (None, 3.0):
+            for cost in ("sqeuclidean", "absolute"):
+                sdd.soft_dtw_cdist(client, X, gamma=0.1, band=band, cost=cost)
+                sdd.soft_dtw_cdist(client, X, X[:2], gamma=0.1, band=band, cost=cost,
+                                   divergence=True)
+                sdd.soft_dtw_knn(client, X, n_neighbors=2, gamma=0.1, band=band, cost=cost,
+                                 divergence=True)
+            sdd.kmeans(client, X, 2, gamma=0.1, band=band, max_iter=2, barycenter_max_iter=2,
+                       random_state=0)
+            for objective in ("softdtw", "divergence"):
+                sdd.barycenter(client, X, gamma=0.1, band=band, objective=objective,
+                               max_iter=2)
+"""
+
+
+def _compiled_after_warm_up(workload: str, pages=()) -> dict:
+    """The kernel specialisations ``workload`` compiled after ``warm_up()``, run in a
+    fresh interpreter."""
+    code = (f"ROOT = {str(ROOT)!r}\nPAGES = {list(pages)!r}\n" + HEADER + workload
+            + FOOTER)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=1200)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_pages_compile_nothing_after_the_warm_up():
     from tests.page_lists import PAGES
 
-    code = f"ROOT = {str(ROOT)!r}\nPAGES = {[p.script for p in PAGES.values()]!r}\n" + LESSON
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, timeout=1200)
-    assert out.returncode == 0, out.stderr[-3000:]
-    new = json.loads(out.stdout.strip().splitlines()[-1])
+    new = _compiled_after_warm_up(LESSON, [p.script for p in PAGES.values()])
     assert new == {}, f"kernels compiled after warm_up(): {new}"
+
+
+def test_cluster_tasks_compile_nothing_after_the_warm_up():
+    # the tasks run the serial paths (parallel=False) of the pairwise and batch kernels
+    new = _compiled_after_warm_up(CLUSTER_JOBS)
+    assert new == {}, f"kernels compiled by the cluster's tasks after warm_up(): {new}"

@@ -3,6 +3,7 @@ import pytest
 
 import softdtw_core as sd
 from softdtw_core._barycenter import Objective
+from softdtw_core._collection import LocalCollection
 
 from .conftest import fd_grad
 
@@ -26,7 +27,7 @@ def test_objective_value_and_gradient_match_definition_and_finite_differences(
     series = [rng.standard_normal((m, 2)) for m in (7, 9, 8)]
     lam = np.array([0.2, 0.5, 0.3])
     coef = lam / np.array([7, 9, 8])
-    obj = Objective(series, coef, 0.5, objective, band)
+    obj = Objective(LocalCollection(series), coef, 0.5, objective, band)
     Z = rng.standard_normal((8, 2))
     value, G = obj.value_and_grad(Z)
     expected = _manual_objective(Z, series, lam, 0.5, objective, band)
@@ -39,7 +40,7 @@ def test_objective_value_and_gradient_match_definition_and_finite_differences(
 def test_mm_step_never_increases_the_soft_dtw_objective(rng):
     series = [np.cumsum(rng.standard_normal(m)) for m in (20, 25, 30, 22)]
     coef = np.full(4, 0.25) / np.array([20, 25, 30, 22])
-    obj = Objective([s[:, None] for s in series], coef, 0.3, "softdtw", None)
+    obj = Objective(LocalCollection([s[:, None] for s in series]), coef, 0.3, "softdtw", None)
     Z = rng.standard_normal((24, 1))
     f, rs, ey = obj.mm_stats(Z)
     assert f == pytest.approx(obj.value(Z), rel=1e-10)
@@ -85,7 +86,7 @@ def test_soft_dtw_barycenter_decreases_objective_and_records_history(rng):
     )
     assert r.converged
     # the optimum is stationary: the gradient is small compared with the initial one
-    obj = Objective(list(X[:, :, None]), lam / 40, 0.1, "softdtw", None)
+    obj = Objective(LocalCollection(list(X[:, :, None])), lam / 40, 0.1, "softdtw", None)
     g0 = obj.value_and_grad(r.history[0].solution[:, None])[1]
     g1 = obj.value_and_grad(r.solution[:, None])[1]
     assert np.abs(g1).max() < 1e-3 * np.abs(g0).max()

@@ -3,6 +3,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 import softdtw_core as sd
+from softdtw_core._collection import LocalCollection
 
 
 def _planted(rng, n_per=8, length=50):
@@ -96,7 +97,7 @@ def test_empty_cluster_is_reseeded_deterministically(rng):
 def test_kmeans_plus_plus_uses_a_non_negative_dissimilarity(rng):
     X, _ = _planted(rng, n_per=4, length=30)
     km = sd.SoftDTWKMeans(3, 1.0)
-    d = km._seed_distances(list(X[:, :, None]), X[0][:, None])
+    d = km._seed_distances(LocalCollection(list(X[:, :, None])), X[0][:, None])
     raw = sd.soft_dtw_cdist(X, X[:1], 1.0)[:, 0]
     assert raw.max() < 0  # raw soft-DTW is negative here: useless as a sampling weight
     assert d.min() > -1e-6 and d[0] == pytest.approx(0.0, abs=1e-9)

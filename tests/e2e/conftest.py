@@ -66,9 +66,10 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start ``streamlit run streamlit_app.py`` on a free localhost port; yield its URL."""
+@contextlib.contextmanager
+def streamlit_server(env: dict | None = None):
+    """``streamlit run streamlit_app.py`` on a free localhost port, with ``env`` added to
+    its environment; yields its URL once healthy, kills it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = SCREENSHOTS / f"server-{port}.log"  # gitignored, beside the screenshots
@@ -81,7 +82,7 @@ def app_url():
         "--server.fileWatcherType", "none",
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env={**os.environ, **(env or {})})
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not _healthy(url):
@@ -103,6 +104,13 @@ def app_url():
                 pass
             proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app's URL, served without a Dask cluster (the variable is removed)."""
+    with streamlit_server({"SOFTDTW_DASK_SCHEDULER": ""}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,20 @@
-"""Use: upload your own series, read the report, inspect a pair's alignment and all pairs."""
+"""Use: upload your own series, read the report, inspect a pair's alignment and all pairs;
+with a Dask cluster (``SOFTDTW_DASK_SCHEDULER``), run the neighbours, the whole matrix and
+k-means on every series (:mod:`explorer.logic.cluster_jobs`)."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import clustering, formatting
+from explorer.logic import cluster_jobs, clustering, formatting
 from explorer.plots import clustering as plots
 from explorer.plots import teaching as teaching_plots
 from explorer.web import cache, jobs, sidebar, widgets
 from explorer.web.widgets import escape_markdown as md
 
 SAMPLE = "yd_sample"
+JOB_RECORD = "yd_job_record"  # the last cluster job asked for: its key, settings, upload
 # a bound widget writes its *displayed* option text to the URL: options are short words
 LAYOUTS = {"auto": "detect", "wide": "one series per row",
            "ucr": "UCR: one series per row, label first", "columns": "one series per column",
@@ -206,6 +210,164 @@ def _matrix(parsed, sel) -> None:
                      data.matrix_csv(M[np.ix_(order, order)], row_labels=names,
                                      col_labels=names, corner="series"),
                      "pairwise_matrix.csv", "yd_dl_pairs")
+    return kind
+
+
+# --------------------------------------------------------------------------- on a cluster
+
+
+def _job_settings(n_series: int) -> dict:
+    """The job widgets; returns the job and its settings."""
+    c = st.columns([2, 1, 1, 1, 1])
+    job = widgets.choice_widget(c[0].segmented_control, "Job on the cluster",
+                                list(cluster_jobs.JOBS), key="yd_job", default="neighbours",
+                                help="; ".join(f"{k}: {v}" for k, v in
+                                               cluster_jobs.JOBS.items()))
+    settings = {"job": job}
+    if job == "k-means":
+        number = widgets.number_widget
+        settings["k"] = int(number(c[1].number_input, "k (clusters)", 1,
+                                   max(1, min(20, n_series)), key="yd_job_k", default=3))
+        settings["max_iter"] = int(number(c[2].number_input, "Max iterations", 1, 50,
+                                          key="yd_job_iter", default=10))
+        settings["barycenter_max_iter"] = int(number(
+            c[3].number_input, "Barycenter steps", 1, 50, key="yd_job_bary", default=5,
+            help="L-BFGS iterations of each centre update (warm-started)."))
+        settings["seed"] = int(number(c[4].number_input, "Seed", 0, 10_000,
+                                      key="yd_job_seed", default=0))
+    return settings
+
+
+def _show_neighbours(parsed, result, key: str) -> None:
+    table = cluster_jobs.neighbour_table(parsed.names, result)
+    st.markdown(f"**The {result.indices.shape[1]} nearest series of each series** by the "
+                "divergence D_γ (the series itself left out; ties: the earlier series).")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=300)
+    widgets.download("Nearest neighbours (CSV)", data.table_csv(table), "neighbours.csv",
+                     key)
+
+
+def _show_result(parsed, result, settings: dict, current: dict) -> None:
+    names = parsed.names
+    if settings != current:
+        st.caption("Computed with earlier settings; press **Run on the cluster** again to "
+                   "update it.")
+    st.caption(f"Done in {formatting.fixed(result.seconds, 1)} s on the cluster.")
+    if isinstance(result, cluster_jobs.NeighbourResult):
+        _show_neighbours(parsed, result, "yd_dl_job_knn")
+    elif isinstance(result, cluster_jobs.MatrixResult):
+        label = "D_γ" if result.divergence else "dtw_γ"
+        sample = result.sample
+        labels = None if parsed.labels is None else np.asarray(parsed.labels)[sample]
+        widgets.plot(plots.pairwise_figure(result.sample_matrix, result.sample_order,
+                                           [names[i] for i in sample], label=label,
+                                           groups=labels,
+                                           uirevision=f"yd-job-pairs-{len(sample)}"),
+                     key="yd_job_pairs")
+        st.caption(f"The full {result.n} × {result.n} {label} matrix was computed; shown: "
+                   f"{len(sample)} evenly spaced series, in the order of their hierarchical "
+                   "clustering. The whole matrix is in the downloads (built when clicked).")
+        _show_neighbours(parsed, result.neighbours, "yd_dl_job_knn")
+        d = st.columns(2)
+        widgets.download(f"Whole {label} matrix (CSV)",
+                         lambda: cluster_jobs.matrix_csv(result.store, names),
+                         "pairwise_matrix.csv", "yd_dl_job_matrix", d[0])
+        d[1].download_button("Whole matrix (Zarr store, zip)",
+                             data=lambda: cluster_jobs.zipped_store(result.store),
+                             file_name="pairwise_matrix.zarr.zip", mime="application/zip",
+                             key="yd_dl_job_zarr", on_click="ignore",
+                             icon=":material/download:")
+    else:
+        m = st.columns(3)
+        m[0].metric("Centre updates", result.n_iter)
+        m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(result.inertia))
+        m[2].metric("Converged", "yes" if result.converged else "no")
+        widgets.plot(plots.kmeans_figure(parsed.series, result.labels, result.centers,
+                                         title=f"k-means on all {len(parsed.series)} series",
+                                         uirevision="yd-job-kmeans"), key="yd_job_kmeans")
+        widgets.download("Cluster labels (CSV)",
+                         data.table_csv({"series": list(range(len(names))),
+                                         "name": [str(v) for v in names],
+                                         "cluster": result.labels.tolist()}),
+                         "cluster_labels.csv", "yd_dl_job_labels")
+
+
+def _cluster(parsed, sel, kind: str, upload: str) -> None:
+    """The cluster jobs; ``upload`` identifies the parsed upload (a job of another one is
+    forgotten).
+
+    A job is shared like the in-process ones (:func:`explorer.web.cache.cluster_job`, on
+    its own pool): a rerun of the page (a widget changed, the page left and opened again)
+    does not stop it, the page watches it again; **Cancel** stops it and cancels its tasks
+    on the cluster, unless other students are watching the same job.
+    """
+    st.subheader("Every series, on a Dask cluster")
+    address = cluster_jobs.scheduler_address()
+    if address is None:
+        st.info(cluster_jobs.START_HELP)
+        return
+    try:
+        client = cache.dask_client(address)
+    except ConnectionError as exc:
+        st.error(str(exc))
+        return
+    threads = client.nthreads()
+    link = client.dashboard_link
+    st.markdown(f"Scheduler `{address}`: {len(threads)} workers, {sum(threads.values())} "
+                "threads" + (f" · [Dask dashboard]({link})" if link else "")
+                + f" · {len(parsed.series)} series, no cap.")
+    settings = _job_settings(len(parsed.series))
+    current = {**settings, "gamma": sel.gamma, "cost": sel.cost, "band": sel.band,
+               "kind": kind, "n": len(parsed.series)}
+    c = st.columns([1.3, 1, 4])
+    run = c[0].button("Run on the cluster", type="primary", key="yd_job_run",
+                      icon=":material/play_arrow:")
+    cancel = c[1].button("Cancel", key="yd_job_cancel", icon=":material/stop:")
+    if run:
+        job = cache.cluster_job(client, address, parsed.series, current)
+        st.session_state[JOB_RECORD] = {"key": job.key, "settings": current, "upload": upload}
+    job = _recorded_job(upload)
+    if job is not None and cancel and not job.done:
+        if not job.cancel(jobs.session_id()):
+            st.session_state.pop(JOB_RECORD)
+            st.info("You stopped watching this job: other students asked for the same one, "
+                    "so it goes on for them. Press **Run on the cluster** to watch it again.")
+            return
+        with st.spinner("Cancelling: the job stops when its next task ends…"):
+            job.wait()
+    elif cancel:
+        st.info("No job is running.")
+    if job is None:
+        return
+    computed_with = st.session_state[JOB_RECORD]["settings"]
+    try:
+        result = jobs.watch(job)
+    except jobs.JobCancelled:
+        st.session_state.pop(JOB_RECORD, None)
+        st.warning("Job cancelled: its tasks were cancelled on the cluster.")
+        return
+    except Exception:
+        st.session_state.pop(JOB_RECORD, None)
+        raise
+    _show_result(parsed, result, computed_with, current)
+
+
+def _recorded_job(upload: str):
+    """The cluster job this session last asked for on this upload, or None: none, one of
+    another file, or one the server no longer keeps (the page says so); the record goes
+    with the last two."""
+    record = st.session_state.get(JOB_RECORD)
+    if record is None:
+        return None
+    job = jobs.cluster_runner().find(record["key"]) if record["upload"] == upload else None
+    if job is None:
+        st.session_state.pop(JOB_RECORD)
+    if job is None and record["upload"] == upload:
+        limit = cache.LIMITS["cluster_jobs"]
+        st.info("The last job's result is no longer kept on the server (it keeps the last "
+                f"{limit.entries} for {limit.ttl / 60:g} minutes); press **Run on the "
+                "cluster** to compute it again.")
+    return job
 
 
 def body() -> None:
@@ -244,7 +406,8 @@ def body() -> None:
                      f"{md(offered['filename'])} (sidebar → Source → upload; k-means → "
                      "upload).")
     _alignment(parsed, sel)
-    _matrix(parsed, sel)
+    kind = _matrix(parsed, sel)
+    _cluster(parsed, sel, kind, cache.cache_key(content, filename, overrides))
 
 
 widgets.run_page(body)

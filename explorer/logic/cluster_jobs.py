@@ -1,0 +1,293 @@
+"""Jobs on a Dask cluster for the *Your data* page (no Streamlit, no Plotly).
+
+When the environment variable :data:`ENV_VAR` holds a scheduler address
+(``tcp://host:8786``), the page runs the pairwise matrix, the nearest neighbours and
+k-means on the whole upload, past its in-page caps, with :mod:`softdtw_core.distributed`
+(imported on first use: without a cluster the page never loads Dask).
+
+- :func:`scheduler_address` reads the address; :data:`START_HELP` says how to start one;
+- :func:`run_job` runs the job its settings name (:func:`run_matrix`,
+  :func:`run_neighbours`, :func:`run_kmeans`) with a ``progress(fraction, text)`` callback
+  and returns a small result for the page: the matrix itself goes to a Zarr store on disk
+  (:class:`MatrixResult` keeps its path, a clustered sample of at most
+  :data:`SAMPLE_SERIES` series and the neighbours read from it row block by row block),
+  which :func:`remove_store` deletes;
+- :func:`neighbour_table`, :func:`matrix_csv`, :func:`zipped_store`: what the page shows and
+  offers for download (the big files are built only when asked for).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer import data
+
+from .clustering import cluster_order
+
+__all__ = [
+    "ENV_VAR",
+    "JOBS",
+    "NEIGHBOURS",
+    "SAMPLE_SERIES",
+    "START_HELP",
+    "KMeansResult",
+    "MatrixResult",
+    "NeighbourResult",
+    "connect",
+    "evenly_spaced",
+    "matrix_csv",
+    "neighbour_table",
+    "new_store_directory",
+    "remove_store",
+    "run_job",
+    "run_kmeans",
+    "run_matrix",
+    "run_neighbours",
+    "scheduler_address",
+    "zipped_store",
+]
+
+ENV_VAR = "SOFTDTW_DASK_SCHEDULER"
+#: The jobs the page offers, with their labels.
+JOBS = {"neighbours": "nearest neighbours", "matrix": "pairwise matrix", "k-means": "k-means"}
+#: Neighbours listed per series (the matrix job's table, and the default of the kNN job).
+NEIGHBOURS = 5
+#: Series of the clustered sample drawn from a big matrix (the in-page matrix's cap).
+SAMPLE_SERIES = 150
+#: Rows of the stored matrix read at a time for the neighbour table.
+ROW_BLOCK = 512
+
+START_HELP = (
+    "The jobs below run on a **Dask cluster**, on every uploaded series. Start one and give "
+    f"its address to the app in the environment variable `{ENV_VAR}`:\n\n"
+    "- on one machine: `dask scheduler` (it prints `tcp://<host>:8786`), then "
+    "`dask worker tcp://<host>:8786` on every machine that should compute;\n"
+    "- or from Python: `from distributed import LocalCluster; "
+    "print(LocalCluster(n_workers=2, threads_per_worker=1).scheduler_address)`, kept "
+    "running;\n\n"
+    f"then start the app with `{ENV_VAR}=tcp://<host>:8786 streamlit run streamlit_app.py`."
+)
+
+Progress = Callable[[float, str], None] | None
+
+
+def scheduler_address(environ=None) -> str | None:
+    """The scheduler address from :data:`ENV_VAR`, or None when it is unset or blank."""
+    value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
+    return value or None
+
+
+def connect(address: str):
+    """A client of the scheduler at ``address`` (:func:`softdtw_core.distributed.connect`:
+    a ``ConnectionError`` saying what to do when it does not answer in time)."""
+    from softdtw_core import distributed
+
+    return distributed.connect(address)
+
+
+def _counter(progress: Progress, what: str, unit: str):
+    """A ``(done, total)`` callback of the library feeding ``progress(fraction, text)``."""
+    if progress is None:
+        return None
+
+    def report(done, total):
+        progress(done / max(total, 1), f"{what}: {done} of {total} {unit}")
+
+    return report
+
+
+def evenly_spaced(n: int, count: int) -> np.ndarray:
+    """At most ``count`` indices spread evenly over ``range(n)`` (all of them if fewer)."""
+    return np.unique(np.linspace(0, n - 1, min(n, count)).round().astype(np.int64))
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+@dataclass(frozen=True)
+class NeighbourResult:
+    """The ``k`` nearest series (by the soft-DTW divergence) of every series."""
+
+    distances: np.ndarray  # (N, k), ascending along rows
+    indices: np.ndarray  # (N, k)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """A pairwise matrix kept in a Zarr store, with what the page draws from it."""
+
+    store: str  # path of the Zarr store holding the (N, N) matrix
+    n: int
+    divergence: bool
+    sample: np.ndarray  # indices of the clustered sample
+    sample_matrix: np.ndarray  # the matrix restricted to the sample
+    sample_order: np.ndarray  # the sample's clustered order
+    neighbours: NeighbourResult  # read from the stored matrix
+    seconds: float
+
+
+@dataclass(frozen=True)
+class KMeansResult:
+    """Labels and centres of soft-DTW k-means on the whole upload."""
+
+    labels: np.ndarray
+    centers: np.ndarray
+    inertia: float
+    n_iter: int
+    converged: bool
+    seconds: float
+
+
+def run_neighbours(client, series, *, gamma, cost, band, n_neighbors=NEIGHBOURS,
+                   progress: Progress = None) -> NeighbourResult:
+    """The ``n_neighbors`` nearest series of each series by the divergence, on the cluster."""
+    from softdtw_core import distributed
+
+    start = time.perf_counter()
+    distances, indices = distributed.soft_dtw_knn(
+        client, series, n_neighbors=min(n_neighbors, len(series) - 1), gamma=gamma, cost=cost,
+        band=band, divergence=True, progress=_counter(progress, "Nearest neighbours", "tiles"))
+    return NeighbourResult(distances, indices, time.perf_counter() - start)
+
+
+def _stored_neighbours(store, divergence: bool, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest series of each row of a stored matrix (by the divergence, ties by
+    index, the series itself left out), reading :data:`ROW_BLOCK` rows at a time."""
+    import zarr
+
+    Z = zarr.open_array(store, mode="r")
+    n = Z.shape[0]
+    diag = None if divergence else np.array([Z[i, i] for i in range(n)])
+    distances, indices = np.empty((n, k)), np.empty((n, k), dtype=np.int64)
+    for r0 in range(0, n, ROW_BLOCK):
+        rows = np.asarray(Z[r0:r0 + ROW_BLOCK])
+        if diag is not None:  # raw values: the divergence ranks the neighbours
+            rows = rows - 0.5 * (diag[r0:r0 + len(rows), None] + diag[None, :])
+        rows[np.arange(len(rows)), np.arange(r0, r0 + len(rows))] = np.inf
+        order = np.argsort(rows, axis=1, kind="stable")[:, :k]
+        distances[r0:r0 + len(rows)] = np.take_along_axis(rows, order, axis=1)
+        indices[r0:r0 + len(rows)] = order
+    return distances, indices
+
+
+def run_matrix(client, series, *, gamma, divergence, cost, band, directory,
+               progress: Progress = None) -> MatrixResult:
+    """The whole pairwise matrix into a Zarr store under ``directory`` (created), its
+    clustered sample and the neighbour table read back from it."""
+    import zarr
+
+    from softdtw_core import distributed
+
+    start = time.perf_counter()
+    os.makedirs(directory, exist_ok=True)
+    store = os.path.join(directory, "matrix.zarr")
+    distributed.soft_dtw_cdist(client, series, gamma=gamma, cost=cost, band=band,
+                               divergence=divergence, out=store,
+                               progress=_counter(progress, "Pairwise matrix", "tiles"))
+    n = len(series)
+    sample = evenly_spaced(n, SAMPLE_SERIES)
+    M = np.asarray(zarr.open_array(store, mode="r").get_orthogonal_selection((sample, sample)))
+    k = min(NEIGHBOURS, n - 1)
+    distances, indices = (_stored_neighbours(store, divergence, k) if k > 0
+                          else (np.empty((n, 0)), np.empty((n, 0), dtype=np.int64)))
+    seconds = time.perf_counter() - start
+    return MatrixResult(store, n, divergence, sample, M, cluster_order(M, raw=not divergence),
+                        NeighbourResult(distances, indices, seconds), seconds)
+
+
+def run_kmeans(client, series, *, k, gamma, band, seed, max_iter, barycenter_max_iter,
+               progress: Progress = None) -> KMeansResult:
+    """Soft-DTW k-means (k-means++ seeding) on every series, on the cluster."""
+    from softdtw_core import distributed
+
+    start = time.perf_counter()
+    model = distributed.kmeans(
+        client, series, k, gamma=gamma, band=band, random_state=seed, max_iter=max_iter,
+        barycenter_max_iter=barycenter_max_iter,
+        progress=_counter(progress, "k-means", "assignments at most"))
+    return KMeansResult(np.asarray(model.labels_), np.asarray(model.cluster_centers_),
+                        float(model.inertia_), int(model.n_iter_), bool(model.converged_),
+                        time.perf_counter() - start)
+
+
+def run_job(client, series, settings: dict, *, progress: Progress = None):
+    """The job ``settings["job"]`` (a key of :data:`JOBS`) on every series.
+
+    ``settings`` holds ``gamma``, ``cost``, ``band``, ``kind`` (``"raw"`` or
+    ``"divergence"``: the matrix job's values) and, for k-means, ``k``, ``seed``,
+    ``max_iter`` and ``barycenter_max_iter``. A matrix job writes its store into a new
+    temporary directory, removed if the job fails or is cancelled.
+    """
+    common = {"gamma": settings["gamma"], "band": settings["band"], "progress": progress}
+    job = settings["job"]
+    if job == "neighbours":
+        return run_neighbours(client, series, cost=settings["cost"], **common)
+    if job == "matrix":
+        directory = new_store_directory()
+        try:
+            return run_matrix(client, series, divergence=settings["kind"] == "divergence",
+                              cost=settings["cost"], directory=directory, **common)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+    if job == "k-means":
+        return run_kmeans(client, series, k=settings["k"], seed=settings["seed"],
+                          max_iter=settings["max_iter"],
+                          barycenter_max_iter=settings["barycenter_max_iter"], **common)
+    raise ValueError(f"job must be one of {', '.join(map(repr, JOBS))}; got {job!r}.")
+
+
+def remove_store(result) -> None:
+    """Delete the directory of a :class:`MatrixResult`'s store (nothing for other results)."""
+    if isinstance(result, MatrixResult):
+        shutil.rmtree(os.path.dirname(result.store), ignore_errors=True)
+
+
+def new_store_directory() -> str:
+    """A fresh temporary directory for a matrix job's Zarr store."""
+    return tempfile.mkdtemp(prefix="softdtw-matrix-")
+
+
+# --------------------------------------------------------------------------- what the page shows
+
+
+def neighbour_table(names, result: NeighbourResult) -> dict:
+    """Columns of the neighbour table: each series, then its neighbours with their
+    divergences (``neighbour 1``, ``D_γ 1``, …)."""
+    names = [str(v) for v in names]
+    table = {"series": names}
+    for j in range(result.indices.shape[1]):
+        table[f"neighbour {j + 1}"] = [names[i] for i in result.indices[:, j]]
+        table[f"D_γ {j + 1}"] = result.distances[:, j]
+    return table
+
+
+def matrix_csv(store: str, names) -> bytes:
+    """The stored matrix as CSV, rows and columns named (built when downloaded)."""
+    import zarr
+
+    names = [str(v) for v in names]
+    return data.matrix_csv(np.asarray(zarr.open_array(store, mode="r")[:]), row_labels=names,
+                           col_labels=names, corner="series")
+
+
+def zipped_store(store: str) -> bytes:
+    """The Zarr store (a directory) as zip bytes: ``zarr.open_array("matrix.zarr")`` reads
+    it back once unzipped."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for root, _, files in os.walk(store):
+            for f in files:
+                path = os.path.join(root, f)
+                z.write(path, os.path.join("matrix.zarr", os.path.relpath(path, store)))
+    return buf.getvalue()
