@@ -181,7 +181,11 @@ def test_bellman_buttons_and_slider_step_through(app_url, app_page):
         app_page.get_by_role("button", name="Restart").click()
     assert step.get_attribute("aria-valuetext") == "0"
     app_page.get_by_role("button", name="Play").click()
-    app_page.get_by_text("Forward step 3 of 48").wait_for(timeout=20_000)
+    # wait on the slider's state, not on one step's text: a loaded browser may draw step 3 for
+    # too short a time to be seen (or merge it with the next)
+    app_page.wait_for_function(
+        "() => Number(document.querySelector(\"input[type='range'][aria-label^='Step (']\")"
+        "?.getAttribute('aria-valuetext')) >= 3", timeout=60_000)
     # pause: the button turns back into Play, and the step moves only when asked
     app_page.get_by_role("button", name="Pause").click()
     app_page.get_by_role("button", name="Play").wait_for()
