@@ -255,7 +255,7 @@ async def warm_server(browser, url: str) -> None:
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(f"{url}/prediction", timeout=TIMEOUT_MS)
-    await page.get_by_role("button", name="Train both models").wait_for(timeout=TIMEOUT_MS)
+    await page.get_by_role("button", name="Train the three models").wait_for(timeout=TIMEOUT_MS)
     await context.close()
 
 

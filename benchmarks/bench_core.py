@@ -29,6 +29,7 @@ import time
 from functools import partial
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import numpy as np  # noqa: E402
 

@@ -35,6 +35,7 @@ from scipy.optimize import minimize  # noqa: E402
 import softdtw_core as sd  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
 from softdtw_core._barycenter import Objective  # noqa: E402
+from softdtw_core._collection import LocalCollection  # noqa: E402
 from softdtw_core._dp import expected_alignment, forward_table, problem, tangent_alignment  # noqa: E402,I001
 from softdtw_core.costs import cost_tangent_  # noqa: E402
 from softdtw_core.second_order import hvp_from  # noqa: E402
@@ -50,7 +51,7 @@ class Counted:
     def __init__(self, series, gamma, shape):
         self.series = series
         self.coef = np.full(len(series), 1.0 / len(series)) / [len(s) for s in series]
-        self.objective = Objective(series, self.coef, gamma, "softdtw", None)
+        self.objective = Objective(LocalCollection(series), self.coef, gamma, "softdtw", None)
         self.gamma, self.shape = gamma, shape
         self.passes = 0
         self._at, self._tables = None, None
