@@ -219,8 +219,12 @@ def warm_up(stages: Iterable[str] | None = None,
 
 
 def main() -> None:
-    """``python -m softdtw_core.warmup``: every stage, printing ``<stage> <seconds>`` as
-    each one ends."""
+    """Every stage, printing ``<stage> <seconds>`` as each one ends.
+
+    From a shell: ``python -c "from softdtw_core.warmup import main; main()"`` (``python -m
+    softdtw_core.warmup`` works too, with a harmless RuntimeWarning: the package itself
+    imports this module).
+    """
     warm_up(progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
 
 

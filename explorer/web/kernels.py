@@ -4,7 +4,7 @@ On a fresh clone Numba compiles the kernels on their first call (about a minute 
 all), so the first student to open a page would wait for it. Instead the first script run
 of the server starts :class:`Warmup` (once per process):
 
-1. a child process runs ``python -m softdtw_core.warmup`` (at a lower priority), which
+1. a child process runs :func:`softdtw_core.warmup.main` (at a lower priority), which
    compiles every kernel stage by stage (:data:`softdtw_core.warmup.STAGES`, in the order
    the pages need them) into Numba's on-disk cache, on another core and without holding the
    server's GIL;
