@@ -14,7 +14,7 @@ with B = 1, 2, 4, 8 problems interleaved as lanes and with the number the packag
 (``softdtw_core._wavefront.lanes_for``). ``--no-lanes`` skips it.
 
 The n = 16 rows measure the cost of a short call, mostly Python around the kernels: small
-float64 problems take a fast path of one kernel call (``softdtw_core._dp.small_value_and_grad``).
+float64 problems take a fast path of one kernel call (``softdtw_core._small.small_value_and_grad``).
 ``--sizes 16 --no-tslearn --no-lanes`` prints only them. The load average is printed first:
 on a shared machine, rerun on an idle one before quoting a figure.
 """

@@ -9,22 +9,10 @@ what the public functions share and users never call:
   their tangents) for display, sharp soft-DTW and the hard path;
 - the calls into the vectorised anti-diagonal kernels of :mod:`._wavefront` (the fast path
   for values, E and gradients), through :func:`value` and :func:`gibbs`;
-- a per-thread :data:`workspace` of scratch buffers;
-- :func:`small_value` and :func:`small_value_and_grad`, the fast path of small
-  squared-Euclidean problems.
+- a per-thread :data:`workspace` of scratch buffers.
 
-Every function here but the fast path takes validated arrays: call :func:`problem` first.
-
-Fast path
----------
-At n = m = 16 the recursions take a few µs, and the Python around them (validation, band
-limits, diagonal layout, workspace look-ups, half a dozen kernel calls) took 25 µs more. For
-the common case (float64 C-contiguous ndarrays, the squared Euclidean cost, at most
-:data:`SMALL_MAX_CELLS` cells) :func:`small_value_and_grad` and :func:`small_value` check
-only types and shapes in Python and make one kernel call, which checks finiteness and the
-band itself and does the whole computation. Any input they do not take, or that their
-kernel flags (a non-finite entry, a band that admits no path), goes through
-:func:`problem`, whose messages are unchanged.
+Every function here takes validated arrays: call :func:`problem` first. Small
+squared-Euclidean problems skip all of it: :mod:`._small`.
 """
 
 from __future__ import annotations
@@ -45,7 +33,7 @@ from ._validation import (
     check_gamma,
     check_pair,
 )
-from .band import band_admits_path, band_limits, band_limits_checked
+from .band import band_limits_checked
 from .costs import cost_matrix_, jacobian_product_
 
 __all__ = [
@@ -58,8 +46,6 @@ __all__ = [
     "gibbs",
     "grad_x",
     "problem",
-    "small_value",
-    "small_value_and_grad",
     "tangent_alignment",
     "value",
     "wave_grad_x",
@@ -424,136 +410,3 @@ def wave_grad_x(p: Problem, w: Wave):
         wf.absolute_jacobian_product(w.Xt, w.Yrt, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
         g = Gt.T
     return g.reshape(p.x_shape)
-
-
-# --------------------------------------------------------------------------- fast path
-
-#: Largest ``n * m`` taken by :func:`small_value_and_grad`: its kernel allocates its scratch
-#: buffers on every call, which is free at these sizes (the workspace pays off above).
-SMALL_MAX_CELLS = 128 * 128
-
-_FLOAT64 = np.dtype(np.float64)
-_OK, _NOT_FINITE, _NO_PATH = 0, 1, 2
-
-
-@njit(cache=True, error_model="numpy", nogil=True, inline="always")
-def _small_setup(X, Y, radius):
-    """Status (``_NOT_FINITE`` when X or Y holds a non-finite entry, ``_NO_PATH`` when the
-    band admits no path, else ``_OK``), the band limits, X transposed (d, n) and Y reversed
-    and transposed (d, m), as the wavefront kernels take them."""
-    n, d = X.shape
-    m = Y.shape[0]
-    Xt = np.empty((d, n))
-    Yrt = np.empty((d, m))
-    for t in range(d):
-        for i in range(n):
-            Xt[t, i] = X[i, t]
-        for j in range(m):
-            Yrt[t, j] = Y[m - 1 - j, t]
-    lo, hi = band_limits(n, m, radius)
-    for v in Xt.ravel():
-        if not np.isfinite(v):
-            return _NOT_FINITE, lo, hi, Xt, Yrt
-    for v in Yrt.ravel():
-        if not np.isfinite(v):
-            return _NOT_FINITE, lo, hi, Xt, Yrt
-    if radius >= 0 and not band_admits_path(lo, hi, m):
-        return _NO_PATH, lo, hi, Xt, Yrt
-    return _OK, lo, hi, Xt, Yrt
-
-
-@njit(cache=True, error_model="numpy", nogil=True)
-def _small_value_and_grad(X, Y, gamma, radius):
-    """Value and gradient of one (n, d) vs (m, d) squared-Euclidean problem, in one call.
-
-    Returns ``(value, grad, status)`` (:func:`_small_setup`; value and grad are meaningless
-    unless the status is ``_OK``).
-    """
-    n, d = X.shape
-    m = Y.shape[0]
-    grad = np.empty((n, d))
-    status, lo, hi, Xt, Yrt = _small_setup(X, Y, radius)
-    if status != _OK:
-        return np.nan, grad, status
-    ilo, ihi, base, total = wf.diagonal_layout(n, m, lo, hi)
-    WA = np.empty(total)
-    WB = np.empty(total)
-    WC = np.empty(total)
-    v = wf.forward(Xt, Yrt, wf.NO_ARRAY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC)
-    rs = np.zeros(n)
-    eyt = np.zeros((d, n))
-    wf.backward(n, m, ilo, ihi, base, WA, WB, WC, np.empty(0), Yrt, rs, eyt, 1)
-    for i in range(n):
-        for t in range(d):
-            grad[i, t] = 2.0 * (rs[i] * X[i, t] - eyt[t, i])
-    return v, grad, _OK
-
-
-@njit(cache=True, error_model="numpy", nogil=True)
-def _small_value(X, Y, gamma, radius):
-    """``(value, status)`` of one (n, d) vs (m, d) squared-Euclidean problem, in one call."""
-    status, lo, hi, Xt, Yrt = _small_setup(X, Y, radius)
-    if status != _OK:
-        return np.nan, status
-    return wf.value(Xt, Yrt, wf.NO_ARRAY, 0, X.shape[0], Y.shape[0], gamma, lo, hi), _OK
-
-
-def _small_series(A):
-    """``A`` as the (length, d) float64 C-contiguous view the fast kernels take, or None."""
-    if type(A) is not np.ndarray or A.dtype is not _FLOAT64 or not A.flags.c_contiguous:
-        return None
-    if A.ndim == 2:
-        return A
-    if A.ndim == 1:
-        return A.reshape(A.shape[0], 1)
-    return None
-
-
-def _small_inputs(X, Y, gamma, cost, band, max_cells):
-    """``(X, Y, gamma, radius)`` as the fast kernels take them, or None when the inputs are
-    not the fast path's common case (module docstring)."""
-    if cost != "sqeuclidean" or Y is None or max_cells is not None:
-        return None
-    Xs, Ys = _small_series(X), _small_series(Y)
-    if Xs is None or Ys is None or X.ndim != Y.ndim:
-        return None
-    n, d = Xs.shape
-    cells = n * Ys.shape[0]
-    if cells == 0 or d == 0 or Ys.shape[1] != d or cells > SMALL_MAX_CELLS:
-        return None
-    kind = type(gamma)
-    if (kind is not float and kind is not np.float64) or not 0.0 <= gamma < np.inf:
-        return None
-    if band is None:
-        return Xs, Ys, float(gamma), -1.0
-    kind = type(band)
-    if (kind is not float and kind is not int) or not 0 <= band < np.inf:
-        return None
-    return Xs, Ys, float(gamma), float(band)
-
-
-def small_value_and_grad(X, Y, gamma, cost, band, max_cells):
-    """``(value, grad)`` of :func:`~softdtw_core.soft_dtw_value_and_grad` by the fast path,
-    or None when the inputs are not its common case (the caller then validates them).
-
-    The common case: X and Y float64 C-contiguous ndarrays of one shape kind ((n,) and
-    (m,), or (n, d) and (m, d)), ``cost="sqeuclidean"``, γ and the band plain numbers,
-    ``max_cells`` left to its default, and ``n * m <= SMALL_MAX_CELLS``.
-    """
-    inputs = _small_inputs(X, Y, gamma, cost, band, max_cells)
-    if inputs is None:
-        return None
-    v, grad, status = _small_value_and_grad(*inputs)
-    if status != _OK:
-        return None
-    return float(v), grad.reshape(X.shape)
-
-
-def small_value(X, Y, gamma, cost, band):
-    """dtw_γ of :func:`~softdtw_core.soft_dtw` by the fast path, or None (as
-    :func:`small_value_and_grad`)."""
-    inputs = _small_inputs(X, Y, gamma, cost, band, None)
-    if inputs is None:
-        return None
-    v, status = _small_value(*inputs)
-    return float(v) if status == _OK else None

@@ -57,11 +57,10 @@ from ._dp import (
     forward_table,
     gibbs,
     problem,
-    small_value,
-    small_value_and_grad,
     value,
     wave_grad_x,
 )
+from ._small import small_value, small_value_and_grad
 
 __all__ = [
     "SoftDTWTables",
@@ -120,7 +119,7 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     0.1227
     """
     fast = small_value(X, Y, gamma, cost, band)
-    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._dp)
+    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._small)
         return fast
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
     return value(p)
@@ -241,7 +240,7 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
     (1.0, [0.0, 2.0, 0.0])
     """
     fast = small_value_and_grad(X, Y, gamma, cost, band, max_cells)
-    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._dp)
+    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._small)
         return fast
     p = problem(
         X,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-from softdtw_core import _dp
+from softdtw_core import _small
 
 
 @pytest.mark.parametrize("shape_x,shape_y", [((4,), (5,)), ((5, 2), (3, 2)), ((1,), (4,))])
@@ -19,8 +19,8 @@ from softdtw_core import _dp
 def test_fast_path_matches_enumeration(shape_x, shape_y, gamma, band, rng):
     X = rng.normal(size=shape_x)
     Y = rng.normal(size=shape_y)
-    assert _dp.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None) is not None
-    assert _dp.small_value(X, Y, gamma, "sqeuclidean", band) is not None
+    assert _small.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None) is not None
+    assert _small.small_value(X, Y, gamma, "sqeuclidean", band) is not None
     value, grad = sd.soft_dtw_value_and_grad(X, Y, gamma, band=band)
     assert grad.shape == X.shape
     assert sd.soft_dtw(X, Y, gamma, band=band) == pytest.approx(value, rel=1e-12, abs=1e-12)
@@ -46,8 +46,8 @@ def test_fast_path_matches_enumeration(shape_x, shape_y, gamma, band, rng):
 def test_other_inputs_take_the_general_path_with_the_same_result(X, Y, kwargs):
     gamma = kwargs.pop("gamma", 0.5)
     cost = kwargs.get("cost", "sqeuclidean")
-    assert _dp.small_value_and_grad(X, Y, gamma, cost, None, None) is None
-    assert _dp.small_value(X, Y, gamma, cost, None) is None
+    assert _small.small_value_and_grad(X, Y, gamma, cost, None, None) is None
+    assert _small.small_value(X, Y, gamma, cost, None) is None
     if gamma is True:
         with pytest.raises(ValueError, match="gamma must be a real number"):
             sd.soft_dtw_value_and_grad(X, Y, gamma, **kwargs)
@@ -73,3 +73,25 @@ def test_band_without_a_path_gets_the_general_message():
         sd.soft_dtw_value_and_grad(np.ones(3), np.ones(9), 1.0, band=0.5)
     with pytest.raises(ValueError, match="admits no alignment path .* at least 2"):
         sd.soft_dtw(np.ones(3), np.ones(9), 1.0, band=0.5)
+
+
+@pytest.mark.parametrize("n,m,d", [(16, 16, 1), (17, 15, 2), (15, 33, 1), (33, 17, 3), (40, 1, 1),
+                                   (1, 40, 2), (128, 128, 1), (100, 3, 1)])
+@pytest.mark.parametrize("gamma", [0.0, 0.01, 1.0])
+@pytest.mark.parametrize("band", [None, 0, 3, 7.5])
+def test_chunked_kernel_matches_the_general_path_across_chunk_edges(n, m, d, gamma, band, rng):
+    """The fast kernel sweeps diagonals in chunks of ``CHUNK`` cells; diagonals shorter,
+    equal and longer than a chunk, bands of every width and ties at γ = 0 (a grid-valued
+    series has many) must give the general path's value and gradient."""
+    if band is not None and not (band >= abs(n - m) or min(n, m) == 1):
+        band = None if band == 0 else band + abs(n - m)
+    X = rng.normal(size=(n, d)) if d > 1 else rng.normal(size=n)
+    Y = rng.normal(size=(m, d)) if d > 1 else rng.normal(size=m)
+    if gamma == 0.0:  # many equal costs, so the tie-breaking rule decides the subgradient
+        X, Y = np.round(X), np.round(Y)
+    fast = _small.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None)
+    assert fast is not None
+    general = sd.soft_dtw_value_and_grad(X, Y, gamma, band=band, max_cells=10**9)
+    assert fast[0] == pytest.approx(general[0], rel=1e-13, abs=1e-13)
+    np.testing.assert_allclose(fast[1], general[1], rtol=1e-11, atol=1e-12)
+    assert sd.soft_dtw(X, Y, gamma, band=band) == pytest.approx(general[0], rel=1e-13, abs=1e-13)
