@@ -1,25 +1,43 @@
 """Soft-DTW Explorer: entry point (``streamlit run streamlit_app.py``).
 
 Builds the navigation from the page registry (:mod:`explorer.web.registry`; add a page
-there), starts the background warm-up of the soft-DTW kernels on the server's first run
-(:mod:`explorer.web.kernels`), draws the shared sidebar selector (:mod:`explorer.web.sidebar`)
-and runs the chosen page once the kernels it needs are ready.
+there), draws the shared sidebar selector (:mod:`explorer.web.sidebar`), starts the
+background warm-up of the soft-DTW kernels (:mod:`explorer.web.kernels`) and runs the chosen
+page once the kernels it needs are ready.
 """
 
 import streamlit as st
 
-from explorer.web import kernels, registry, sidebar, widgets
-
 st.set_page_config(page_title="Soft-DTW Explorer", page_icon=":material/timeline:",
                    layout="wide")
 
+# A session's first visit: the browser loads the chart library (Plotly, 4.7 MB of
+# JavaScript, about a second to download and evaluate on a small machine) only when the
+# first chart element reaches it. Sending an empty one now, before the imports below (a
+# second on the server's first run), lets it do that while the server works; the element
+# is removed once the page's own elements follow.
+_chart_library = None
+if not st.session_state.get("_chart_library_requested"):
+    st.session_state["_chart_library_requested"] = True
+    _chart_library = st.empty()
+    _chart_library.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}],
+                                "layout": {"height": 10}}, key="chart_library")
+
+from explorer.web import kernels, registry, sidebar, widgets  # noqa: E402
+
+if _chart_library is not None:
+    _chart_library.empty()
+
 page = st.navigation(registry.navigation())
-kernels.WARMUP.start()
+needs = registry.current(page).kernels
 try:
     sidebar.render_sidebar()
 except Exception as exc:  # a broken selection must not leave a traceback on the page
     st.error(f"Could not load the series in play: {widgets.user_message(exc)}")
     st.stop()
+if needs is not None:  # the first page needs kernels: compile them now
+    kernels.WARMUP.start()
 kernels.sidebar_status()
-kernels.require(registry.current(page).kernels)
+kernels.require(needs)
 page.run()
+kernels.WARMUP.start()  # after a page without kernels, once it is drawn (no-op otherwise)

@@ -10,7 +10,9 @@ computations of the Use pages do not run in the session's script thread: a page 
   least one: on a 2-core machine one core always stays free for the pages), each with one
   Numba thread and at a lower scheduling priority (:data:`NICENESS`, Linux), so that the
   threads drawing pages win the CPU whenever they want it. Further jobs wait in a
-  first-in, first-out queue; a watching page shows its job's place in it.
+  first-in, first-out queue; a watching page shows its job's place in it. BLAS runs on one
+  thread in the whole server (:func:`single_threaded_blas`): OpenBLAS's idle threads
+  busy-wait, at the server's priority.
 - **Shared.** Jobs are keyed by what they compute (:func:`explorer.web.cache.cache_key` of
   the function and its arguments). Submitting a key that is queued or running returns that
   job; a finished job stays in a small LRU (``LIMITS["jobs"]`` in :mod:`explorer.web.cache`)
@@ -44,6 +46,7 @@ from collections import deque
 from collections.abc import Callable
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from threadpoolctl import threadpool_limits
 
 from explorer.logic.learning import numba_threads
 
@@ -51,7 +54,7 @@ from .progress import LiveProgress
 
 __all__ = ["CLUSTER_WORKERS", "NICENESS", "WORKERS", "Job", "JobCancelled", "JobDropped",
            "JobRunner", "cluster_runner", "lower_priority", "queue_text", "runner",
-           "session_id", "watch"]
+           "session_id", "single_threaded_blas", "watch"]
 
 #: Jobs run at once: one less than the cores (at least one). ``EXPLORER_JOB_WORKERS``
 #: overrides it.
@@ -72,6 +75,21 @@ def lower_priority(niceness: int = NICENESS) -> bool:
         return True
     except (AttributeError, OSError):
         return False
+
+
+def single_threaded_blas() -> None:
+    """Run BLAS on one thread in this process (the libraries loaded so far; call it again
+    after loading another).
+
+    OpenBLAS (NumPy's and SciPy's copies) keeps a thread per core, and its idle threads
+    busy-wait for the next call. Behind the L-BFGS steps of a barycenter job, which call
+    BLAS hundreds of times a second on vectors of a few hundred numbers, one of them kept a
+    core 50-70 % busy (``perf`` on the server during ``bench_classroom.py --mode
+    fairness``): at the server's own priority, out of reach of the jobs' lower one, and
+    taken from the students' pages. The server's matrices are small; one thread loses
+    nothing.
+    """
+    threadpool_limits(1, user_api="blas")
 
 
 class JobDropped(RuntimeError):
@@ -307,6 +325,7 @@ def runner() -> JobRunner:
         if _RUNNER is None:
             from explorer.web.cache import JOB_STORE
 
+            single_threaded_blas()  # NumPy and SciPy are loaded by now (softdtw_core)
             _RUNNER = JobRunner(WORKERS, JOB_STORE)
         return _RUNNER
 

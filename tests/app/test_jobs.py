@@ -341,3 +341,15 @@ def test_watching_a_job_dropped_meanwhile_asks_for_it_again():
     at = AppTest.from_function(page, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     assert [m.value for m in at.markdown] == ["value 7"]
+
+
+def test_the_job_runner_leaves_blas_on_one_thread():
+    """OpenBLAS's idle threads busy-wait at the server's priority (jobs.single_threaded_blas):
+    once the server's runner exists, every BLAS library loaded runs one thread."""
+    import scipy.optimize  # noqa: F401  (the barycenter jobs' L-BFGS: SciPy's own OpenBLAS)
+    from threadpoolctl import threadpool_info
+
+    jobs.single_threaded_blas()
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas, "no BLAS library found"
+    assert [lib["num_threads"] for lib in blas] == [1] * len(blas)

@@ -14,6 +14,8 @@ def test_scrubbing_t_moves_the_point_and_swaps_e_without_rerun(app_url, app_page
     goto(app_page, f"{app_url}/loss?src=synthetic&gen=bumps&n=20&m=24&shift=0.2&ls_dir=point")
     assert_no_exception(app_page)
     runs = script_runs(app_page, "started")
+    # Plotly attaches the animation frames once the chart is drawn: wait for them
+    app_page.wait_for_function(f"() => {GD}._transitionData._frames.length > 0", polling=100)
     assert app_page.evaluate(f"{GD}._transitionData._frames.length") == 31
     assert app_page.evaluate(f"{GD}._fullLayout.sliders[0].active") == 15  # t = 0
     still = np.array(app_page.evaluate(f"{GD}.calcdata[1].map(p => p.y)"))  # x at t = 0

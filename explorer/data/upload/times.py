@@ -13,12 +13,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .cells import Cells
 from .errors import SeriesFileError, clip
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["read_times"]
 
@@ -27,7 +30,6 @@ _RELATIVE_WORDS = frozenset({"now", "today"})
 _EPOCH = datetime(1970, 1, 1)
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
-_PANDAS_EPOCH = pd.Timestamp(_EPOCH)
 _PANDAS_ERRORS = (ValueError, OverflowError, TypeError)
 
 
@@ -113,6 +115,8 @@ def _dates(texts: list[str]) -> tuple[np.ndarray, list[bool | None]]:
         zoned[k] = stamp.tzinfo is not None
         seconds[k] = (stamp - (_EPOCH_UTC if zoned[k] else _EPOCH)) / _SECOND
     if rest:
+        import pandas as pd  # here: pandas takes 0.4 s to import, and only dates need it
+
         try:
             parsed = pd.to_datetime(pd.Series([texts[k] for k in rest], dtype=object),
                                     errors="coerce", format="mixed")
@@ -128,16 +132,20 @@ def _dates(texts: list[str]) -> tuple[np.ndarray, list[bool | None]]:
 def _pandas_seconds(stamp: pd.Timestamp) -> float:
     """Seconds since the epoch of a pandas timestamp (to the nanosecond); NaN if out of
     range."""
+    import pandas as pd
+
     try:
         if stamp.tzinfo is not None:
             stamp = stamp.tz_convert("UTC").tz_localize(None)
-        return (stamp - _PANDAS_EPOCH) / pd.Timedelta(seconds=1)
+        return (stamp - pd.Timestamp(_EPOCH)) / pd.Timedelta(seconds=1)
     except _PANDAS_ERRORS:
         return math.nan
 
 
 def _timestamp(text: str) -> pd.Timestamp:
     """One date read by pandas; NaT when it is not one."""
+    import pandas as pd
+
     try:
         return pd.Timestamp(text)
     except _PANDAS_ERRORS:
