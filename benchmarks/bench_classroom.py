@@ -23,9 +23,10 @@ Modes (``--mode``, default ``lesson fairness``):
     Three students run long jobs back to back at the page caps (γ sweeps of six γ on 40
     series of 300 points, each with a new seed, so nothing is shared) while a fourth opens
     the Cost & DP table repeatedly (a new γ each time): its time to first chart against the
-    same when the server is idle (target ≤ 1.5×), and the server's part of it (to its last
-    message before the chart). The three busy students' browser runs in the ``SCHED_IDLE``
-    class: in a class it would be on their own machines.
+    same when the server is idle (target ≤ 1.5×), and the server's part of it (from the
+    page's websocket opening to the server's last message before the chart). The three
+    busy students' browser runs in the ``SCHED_IDLE`` class: in a class it would be on
+    their own machines.
 ``memory``
     500 reruns in one session (γ changes on the Cost & DP table), then 200 sessions opened
     and closed; the server's resident memory before and after (target: within 50 MB).
@@ -383,25 +384,26 @@ async def busy_student(browser, url: str, k: int, started: asyncio.Event,
 
 async def cost_table_times(browser, url: str, gammas) -> tuple[list[float], list[float]]:
     """Open the Cost & DP table once per γ (each a new page load and session, in one
-    browser context). Returns the seconds to its first chart, and to the last websocket
-    message the server sent before it: the server's part, which the browser's own load on
-    the machine does not delay (Playwright hears of the messages from Chromium's network
-    service, not from the page's busy main thread)."""
+    browser context). Returns the seconds to its first chart, and the server's part of
+    them: from the page's websocket opening (the browser has then loaded the front end) to
+    the last message the server sent before the chart. Playwright hears of both from
+    Chromium's network service, not from the page's main thread, so the browser's own load
+    on the machine does not delay them."""
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
-    last = [0.0]
+    marks = {"open": 0.0, "last": 0.0}
 
     def on_websocket(ws) -> None:
-        ws.on("framereceived", lambda _: last.__setitem__(0, time.perf_counter()))
+        marks["open"] = marks["last"] = time.perf_counter()
+        ws.on("framereceived", lambda _: marks.__setitem__("last", time.perf_counter()))
 
     page.on("websocket", on_websocket)
     charts, server = [], []
     for g in gammas:
         t0 = time.perf_counter()
-        last[0] = t0
         t_chart = await open_url(page, f"{url}/cost-table?gamma={g}")
         charts.append(t_chart)
-        server.append(min(last[0] - t0, t_chart))
+        server.append(min(marks["last"], t0 + t_chart) - marks["open"])
     await context.close()
     return charts, server
 
@@ -458,7 +460,7 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
     print(f"    idle: median {med(idle):.2f} s {[round(v, 2) for v in idle]}")
     print(f"    busy: median {med(busy):.2f} s {[round(v, 2) for v in busy]}")
     print(f"    ratio busy/idle: {ratio:.2f} (target <= 1.5)")
-    print("  to the server's last message before the chart (its part of the same loads):")
+    print("  the server's part: websocket open to its last message before the chart:")
     print(f"    idle: median {med(idle_server):.2f} s {[round(v, 2) for v in idle_server]}")
     print(f"    busy: median {med(busy_server):.2f} s {[round(v, 2) for v in busy_server]}")
     print(f"    ratio busy/idle: {server_ratio:.2f}")

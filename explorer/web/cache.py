@@ -46,6 +46,7 @@ from explorer.plots import loss as loss_plots
 from explorer.plots import teaching as teaching_plots
 
 from . import jobs
+from .job_process import Task
 
 __all__ = [
     "CLUSTER_JOB_STORE",
@@ -558,11 +559,7 @@ def _job(label: str, compute, *args, **kwargs) -> jobs.Job:
     """The shared job running ``compute(*args, progress=..., **kwargs)``, keyed by the
     function and its arguments (:func:`cache_key`)."""
     key = cache_key(compute.__module__, compute.__qualname__, args, kwargs)
-
-    def run(progress, publish):
-        return compute(*args, progress=progress, **kwargs)
-
-    return jobs.runner().submit(key, label, run)
+    return jobs.runner().submit(key, label, Task(compute, args, kwargs))
 
 
 def interpolation_grid(x, y, gamma, **kwargs) -> jobs.Job:
@@ -588,8 +585,8 @@ def predictors(d: learning.PredictionData, gamma, **kwargs) -> jobs.Job:
 def pairwise_matrix(series, gamma: float, divergence: bool, cost: str, band) -> jobs.Job:
     """Job: :func:`explorer.logic.clustering.pairwise_matrix`, the matrix and its order."""
     key = cache_key("pairwise_matrix", series, gamma, divergence, cost, band)
-    run = _ignore_reports(clustering.pairwise_matrix, series, gamma, divergence=divergence,
-                          cost=cost, band=band)
+    run = Task(clustering.pairwise_matrix, (series, gamma),
+               dict(divergence=divergence, cost=cost, band=band), progress_arg=None)
     return jobs.runner().submit(key, "Pairwise matrix", run)
 
 
@@ -597,10 +594,8 @@ def kmeans_run(series, true_labels, params: dict) -> jobs.Job:
     """Job: a live soft-DTW k-means run (each step published as a frame) and its DBA and
     Euclidean baselines (:func:`explorer.logic.clustering.kmeans_record`)."""
     key = cache_key("kmeans_run", series, true_labels, params)
-
-    def run(progress, publish):
-        return clustering.kmeans_record(series, true_labels, publish=publish, **params)
-
+    run = Task(clustering.kmeans_record, (series, true_labels), dict(params),
+               progress_arg=None, publish_arg="publish")
     return jobs.runner().submit(key, "k-means", run)
 
 
@@ -610,11 +605,8 @@ def tuning_run(td, gammas, *, seed: int, k: int) -> jobs.Job:
     gammas = [float(g) for g in gammas]
     budget = float(tuning.BUDGET_SECONDS)  # part of the key: it decides where a run stops
     key = cache_key("tuning_run", td.series, td.labels, td.n_folds, gammas, seed, k, budget)
-
-    def run(progress, publish):
-        return tuning.tune(td, gammas, seed=seed, k=k, budget_seconds=budget,
-                           progress=progress, on_point=publish)
-
+    run = Task(tuning.tune, (td, gammas), dict(seed=seed, k=k, budget_seconds=budget),
+               publish_arg="on_point")
     return jobs.runner().submit(key, "Tuning γ", run)
 
 
@@ -633,10 +625,3 @@ def cluster_job(client, address: str, series, settings: dict) -> jobs.Job:
 
     label = f"Cluster: {cluster_jobs.JOBS[settings['job']]}"
     return jobs.cluster_runner().submit(key, label, run)
-
-
-def _ignore_reports(compute, *args, **kwargs):
-    """``compute(*args, **kwargs)`` as a job function that reports nothing."""
-    def run(progress, publish):
-        return compute(*args, **kwargs)
-    return run

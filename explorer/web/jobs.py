@@ -7,12 +7,13 @@ computations of the Use pages do not run in the session's script thread: a page 
 :class:`Job` and watches it.
 
 - **Bounded pool.** At most :data:`WORKERS` jobs run at once (one less than the cores, at
-  least one: on a 2-core machine one core always stays free for the pages), each with one
-  Numba thread and at a lower scheduling priority (:data:`NICENESS`, Linux), so that the
-  threads drawing pages win the CPU whenever they want it. Further jobs wait in a
-  first-in, first-out queue; a watching page shows its job's place in it. BLAS runs on one
-  thread in the whole server (:func:`single_threaded_blas`): OpenBLAS's idle threads
-  busy-wait, at the server's priority.
+  least one: on a 2-core machine one core always stays free for the pages), each in a
+  worker process of its own (:mod:`explorer.web.job_process`: its Python never holds the
+  server's GIL) with one Numba thread and at a lower scheduling priority (:data:`NICENESS`,
+  Linux), so that the threads drawing pages win the CPU whenever they want it. Further
+  jobs wait in a first-in, first-out queue; a watching page shows its job's place in it.
+  BLAS runs on one thread in the whole server (:func:`single_threaded_blas`): OpenBLAS's
+  idle threads busy-wait, at the server's priority.
 - **Shared.** Jobs are keyed by what they compute (:func:`explorer.web.cache.cache_key` of
   the function and its arguments). Submitting a key that is queued or running returns that
   job; a finished job stays in a small LRU (``LIMITS["jobs"]`` in :mod:`explorer.web.cache`)
@@ -39,6 +40,7 @@ while the job runs); :func:`watch` draws both in the page (the progress in a
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -50,11 +52,14 @@ from threadpoolctl import threadpool_limits
 
 from explorer.logic.learning import numba_threads
 
+from .job_process import JobProcess
 from .progress import LiveProgress
 
-__all__ = ["CLUSTER_WORKERS", "NICENESS", "WORKERS", "Job", "JobCancelled", "JobDropped",
-           "JobRunner", "cluster_runner", "lower_priority", "queue_text", "runner",
+__all__ = ["CLUSTER_WORKERS", "NICENESS", "PROCESSES", "WORKERS", "Job", "JobCancelled",
+           "JobDropped", "JobRunner", "cluster_runner", "lower_priority", "queue_text", "runner",
            "session_id", "single_threaded_blas", "watch"]
+
+log = logging.getLogger("explorer")
 
 #: Jobs run at once: one less than the cores (at least one). ``EXPLORER_JOB_WORKERS``
 #: overrides it.
@@ -62,6 +67,9 @@ WORKERS = int(os.environ.get("EXPLORER_JOB_WORKERS", max(1, (os.cpu_count() or 2
 #: Cluster jobs followed at once (their work runs on the cluster; this server waits for it
 #: and reads small results back). ``EXPLORER_CLUSTER_JOB_WORKERS`` overrides it.
 CLUSTER_WORKERS = int(os.environ.get("EXPLORER_CLUSTER_JOB_WORKERS", 4))
+#: Whether the server's jobs run in worker processes (:mod:`explorer.web.job_process`);
+#: ``EXPLORER_JOB_PROCESSES=0`` runs them in the worker threads themselves.
+PROCESSES = os.environ.get("EXPLORER_JOB_PROCESSES", "1") != "0"
 #: Niceness added to the worker threads (Linux schedules threads one by one; elsewhere the
 #: call fails and the workers keep the server's priority).
 NICENESS = 10
@@ -199,16 +207,20 @@ class Job:
             self.frames.append(item)
             self._changed.notify_all()
 
-    def run(self) -> None:
-        """Run the computation on this thread (with one Numba thread); never raises.
+    def run(self, process: JobProcess | None = None) -> None:
+        """Run the computation in ``process`` (None: on this thread, with one Numba
+        thread); never raises.
 
         Then the job lets go of :attr:`fn` and the inputs it holds (a finished job may stay
         in a store long after; only a job dropped unrun is asked for again).
         """
         self._started.set()
         try:
-            with numba_threads(1):
-                self.result = self.fn(self._report, self._publish)
+            if process is not None:
+                self.result = process.call(self.fn, self._report, self._publish)
+            else:
+                with numba_threads(1):
+                    self.result = self.fn(self._report, self._publish)
         except Exception as exc:  # kept for the watchers, who re-raise it
             self.error = exc
         finally:
@@ -240,12 +252,16 @@ class JobRunner:
     """A first-in, first-out queue of :class:`Job` served by ``workers`` daemon threads.
 
     ``store`` (``get(key)``/``put(key, job)``, e.g. :class:`explorer.web.cache.Memo`) keeps the
-    finished jobs; queued and running ones are found by key here.
+    finished jobs; queued and running ones are found by key here. With ``processes``, each
+    thread runs its jobs in a worker process of its own (:class:`JobProcess`, started with
+    the thread); their functions must then pickle (:class:`~explorer.web.job_process.Task`).
     """
 
-    def __init__(self, workers: int, store):
+    def __init__(self, workers: int, store, *, processes: bool = False):
         self.workers = max(1, int(workers))
         self.store = store
+        self.processes = processes
+        self.worker_processes: list[JobProcess] = []
         self._pending: deque[Job] = deque()
         self._active: dict[str, Job] = {}  # queued or running, by key
         self._lock = threading.Condition()
@@ -292,6 +308,17 @@ class JobRunner:
 
     def _work(self) -> None:
         lower_priority()
+        process = None
+        if self.processes:
+            process = JobProcess(NICENESS)
+            try:
+                process.start()  # it imports the library while no job waits
+            except OSError:  # no process for this worker: its jobs run on the thread
+                log.exception("could not start a job worker process")
+                process = None
+            else:
+                with self._lock:
+                    self.worker_processes.append(process)
         while True:
             with self._lock:
                 while not self._pending:
@@ -306,7 +333,7 @@ class JobRunner:
                     self._active.pop(job.key, None)
                     job.drop()
                     continue
-            job.run()
+            job.run(process)
             with self._lock:
                 if job.error is None:
                     self.store.put(job.key, job)
@@ -326,7 +353,7 @@ def runner() -> JobRunner:
             from explorer.web.cache import JOB_STORE
 
             single_threaded_blas()  # NumPy and SciPy are loaded by now (softdtw_core)
-            _RUNNER = JobRunner(WORKERS, JOB_STORE)
+            _RUNNER = JobRunner(WORKERS, JOB_STORE, processes=PROCESSES)
         return _RUNNER
 
 

@@ -42,6 +42,8 @@ import streamlit as st
 import softdtw_core
 from softdtw_core.warmup import STAGES, warm_up
 
+from . import jobs
+
 __all__ = ["Warmup", "WARMUP", "require", "sidebar_status"]
 
 log = logging.getLogger("explorer")
@@ -84,6 +86,7 @@ class Warmup:
             for stage in self.stages[len(self.ready):]:  # what the child did not do
                 self._load(stage)
             gc.freeze()  # and so do the modules and kernels the warm-up loaded
+            jobs.runner()  # its worker processes start now, ready before the first job
         except Exception as exc:  # a page that needs the stage will meet the error itself
             log.exception("kernel warm-up failed")
             with self._changed:

@@ -6,13 +6,19 @@ is observed on purpose, never by timing.
 
 from __future__ import annotations
 
+import os
+import pickle
 import threading
+import time
+from types import SimpleNamespace
 
 import numba
+import numpy as np
 import pytest
 
 from explorer.web import cache, jobs, kernels
 from explorer.web.cache import Limit, Memo
+from explorer.web.job_process import Task, WorkerGone
 
 
 def _blocking(release: threading.Event, value, seen: list | None = None):
@@ -353,3 +359,122 @@ def test_the_job_runner_leaves_blas_on_one_thread():
     blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
     assert blas, "no BLAS library found"
     assert [lib["num_threads"] for lib in blas] == [1] * len(blas)
+
+
+# --------------------------------------------------------------------------- worker processes
+# The job functions below are module-level (the worker process imports them by name).
+
+
+def _steps(n: int, progress, publish):
+    """Report and publish n steps; return the worker's process id and a sum."""
+    for i in range(n):
+        progress(i / n, f"step {i}")
+        publish(i)
+    return os.getpid(), sum(range(n))
+
+
+def _slow_steps(n: int, delay: float, progress):
+    for i in range(n):
+        progress(i / n, f"step {i}")
+        time.sleep(delay)
+    return "finished"
+
+
+def _exit_with(code: int, progress):
+    progress(0.0, "about to die")
+    os._exit(code)
+
+
+def _refuse(progress):
+    raise ValueError("gamma must be a finite number >= 0; got -1.")
+
+
+@pytest.fixture
+def process_runner():
+    r = jobs.JobRunner(1, Memo(Limit(8)), processes=True)
+    yield r
+    for process in r.worker_processes:
+        process.stop()
+
+
+def test_a_process_runner_relays_reports_frames_and_the_result(process_runner):
+    job = process_runner.submit("steps", "Steps", Task(_steps, (5,), publish_arg="publish"))
+    assert job.wait(120)
+    assert job.error is None
+    pid, total = job.result
+    assert pid != os.getpid() and pid == process_runner.worker_processes[0].pid
+    assert total == 10
+    assert job.frames == [0, 1, 2, 3, 4]
+    assert job.reports == [(i / 5, f"step {i}") for i in range(5)]
+
+
+def test_a_cancelled_process_job_stops_at_its_next_report_and_the_worker_lives_on(
+        process_runner):
+    job = process_runner.submit("slow", "Slow", Task(_slow_steps, (400, 0.05)))
+    assert job.wait_until_started(120)
+    while not job.reports:  # it runs
+        job.wait_change(1.0)
+    assert job.cancel()
+    assert job.wait(60)
+    assert isinstance(job.error, jobs.JobCancelled)
+    assert "Slow: stopped on request" in str(job.error)
+    assert len(job.reports) < 400
+    pid = process_runner.worker_processes[0].pid
+    after = process_runner.submit("after", "After", Task(_steps, (2,), publish_arg="publish"))
+    assert after.wait(120) and after.error is None
+    assert after.result[0] == pid  # the same worker process ran it
+
+
+def test_a_worker_that_dies_fails_its_job_clearly_and_a_new_one_takes_the_next(
+        process_runner):
+    job = process_runner.submit("die", "Die", Task(_exit_with, (3,)))
+    assert job.wait(120)
+    assert isinstance(job.error, WorkerGone)
+    assert "exit code 3" in str(job.error) and "Run it again" in str(job.error)
+    with pytest.raises(WorkerGone):
+        job.value()
+    again = process_runner.submit("again", "Again", Task(_steps, (3,), publish_arg="publish"))
+    assert again.wait(120) and again.error is None
+    assert again.result == (process_runner.worker_processes[0].pid, 3)
+
+
+def test_an_error_in_a_process_job_reaches_its_watchers_with_its_message(process_runner):
+    job = process_runner.submit("refuse", "Refuse", Task(_refuse))
+    assert job.wait(120)
+    with pytest.raises(ValueError, match="gamma must be a finite number"):
+        job.value()
+
+
+def test_every_job_the_pages_submit_pickles(monkeypatch):
+    """The server runs its jobs in worker processes: each factory of explorer.web.cache must
+    hand the runner a function that pickles, and unpickled it computes the same."""
+    submitted = {}
+
+    class Capture:
+        def submit(self, key, label, fn):
+            submitted[label] = fn
+
+    monkeypatch.setattr(jobs, "runner", lambda: Capture())
+    series = [np.sin(np.linspace(0, 3, 12) + 0.2 * k) for k in range(4)]
+    cache.interpolation_grid(series[0], series[1], 1.0)
+    cache.barycenter_comparison(series, 1.0)
+    cache.barycenter_sweep(series, [0.1, 1.0])
+    cache.predictors(SimpleNamespace(name="placeholder"), 1.0)
+    cache.pairwise_matrix(series, 1.0, False, "sqeuclidean", None)
+    cache.kmeans_run(series, None, {"k": 2})
+    cache.tuning_run(SimpleNamespace(series=series, labels=[0, 0, 1, 1], n_folds=2),
+                     [0.1, 1.0], seed=0, k=1)
+    assert len(submitted) == 7
+    for label, fn in submitted.items():
+        assert isinstance(fn, Task), label
+        copy = pickle.loads(pickle.dumps(fn))
+        assert (copy.compute, copy.progress_arg, copy.publish_arg) == (
+            fn.compute, fn.progress_arg, fn.publish_arg), label
+        assert cache.cache_key(copy.args, copy.kwargs) == cache.cache_key(fn.args, fn.kwargs)
+    copy = pickle.loads(pickle.dumps(submitted["Averaging"]))
+    ours = copy(lambda *a: None, lambda item: None)
+    theirs = submitted["Averaging"](lambda *a: None, lambda item: None)
+    assert type(ours) is type(theirs) and ours.methods.keys() == theirs.methods.keys()
+    for name in ours.methods:
+        np.testing.assert_array_equal(ours.methods[name].barycenter,
+                                      theirs.methods[name].barycenter)

@@ -1,0 +1,213 @@
+"""A worker process for the server's jobs: the CPU they get is what no page wants.
+
+On one machine a class shares, a long job (a γ sweep, a k-means run) should take only the
+CPU the students' pages leave. Linux has a scheduling class for exactly that,
+``SCHED_IDLE``, but a *thread* of the server cannot use it: between two kernel calls a job
+runs Python and holds the interpreter's one lock, and a thread holding it while it waits
+for an idle CPU would stall every page of every student. A process of its own has its own
+interpreter and lock, so it can (:func:`_lower_priority`). ``bench_classroom.py --mode
+fairness`` measured the server's part of a Cost & DP table (websocket open to its last
+message) at 1.72x its idle time while three students ran γ sweeps with the jobs in a worker
+thread at niceness +10, and 1.25x with them in this process at ``SCHED_IDLE``.
+
+:class:`JobProcess` is the server's side: one worker thread of
+:class:`~explorer.web.jobs.JobRunner` owns one and starts it when the thread starts (the
+child imports the library in the background, before the first job comes), sends it a job
+function and relays what comes back: progress reports (each answered "go on" or "stop": that
+is how :meth:`Job.cancel <explorer.web.jobs.Job.cancel>` reaches the child), published
+frames, then the result or the exception. A child that dies (killed, out of memory) fails
+the job it was running with a clear message, and the next job starts a new one.
+
+A job function must pickle (a module-level function and picklable arguments):
+:class:`Task` is the form :mod:`explorer.web.cache` gives them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+__all__ = ["JobProcess", "Task", "WorkerGone", "main"]
+
+_GO, _STOP = "go", "stop"
+
+
+class WorkerGone(RuntimeError):
+    """The worker process ended while it ran a job."""
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """``compute(*args, **kwargs)`` as a job function ``task(progress, publish)`` that pickles.
+
+    ``progress_arg`` / ``publish_arg`` name the keyword arguments through which ``compute``
+    takes the job's ``progress(fraction, text)`` and ``publish(item)`` callbacks (None: it
+    takes none).
+    """
+
+    compute: Callable
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    progress_arg: str | None = "progress"
+    publish_arg: str | None = None
+
+    def __call__(self, progress, publish):
+        kwargs = dict(self.kwargs)
+        if self.progress_arg is not None:
+            kwargs[self.progress_arg] = progress
+        if self.publish_arg is not None:
+            kwargs[self.publish_arg] = publish
+        return self.compute(*self.args, **kwargs)
+
+
+def _lower_priority(niceness: int) -> str:
+    """Put this process in Linux's ``SCHED_IDLE`` class (it runs only when no other thread
+    of the machine wants the CPU), or lower its priority by ``niceness`` where that class
+    is missing; which one it got.
+
+    Threads of the server could not run there: a thread holding the GIL while it waits for
+    an idle CPU would stall every page. A process of its own can.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return "idle"
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.nice(niceness)
+        return f"nice +{niceness}"
+    except (AttributeError, OSError):
+        return "normal"
+
+
+def main() -> None:
+    """The worker process (``python -c "from explorer.web.job_process import main; main()"
+    FD NICENESS``, FD its end of a socket pair with the server): lower its priority
+    (:func:`_lower_priority`), keep
+    BLAS and Numba on one thread each, import what the jobs run, then run the job functions
+    it is sent until the connection closes.
+
+    The kernels load from Numba's on-disk cache at their first call (milliseconds each):
+    a page submits a job only once the server's warm-up has compiled the kernels it needs
+    (:func:`explorer.web.kernels.require`), so they are on disk by then.
+    """
+    conn, niceness = Connection(int(sys.argv[1])), int(sys.argv[2])
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"  # before NumPy loads: its BLAS reads them once
+    _lower_priority(niceness)
+    import numba
+
+    import explorer.logic.clustering  # noqa: F401  (what the jobs run: imported while idle)
+    import explorer.logic.learning  # noqa: F401
+    import explorer.logic.tuning  # noqa: F401
+    from explorer.web.jobs import JobCancelled
+
+    numba.set_num_threads(1)
+
+    def progress(fraction, text):
+        conn.send(("report", fraction, text))
+        if conn.recv() == _STOP:
+            raise JobCancelled(f"stopped on request ({text})")
+
+    def publish(item):
+        conn.send(("frame", item))
+
+    while True:
+        try:
+            fn = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            message = ("done", fn(progress, publish))
+        except BaseException as exc:  # sent to the server, which raises it for the watchers
+            message = ("error", exc)
+        try:
+            conn.send(message)
+        except Exception as exc:  # the result or the exception does not pickle
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class JobProcess:
+    """One worker process, used by one thread at a time (a :class:`JobRunner` worker)."""
+
+    def __init__(self, niceness: int):
+        self.niceness = niceness
+        self._process: subprocess.Popen | None = None
+        self._conn = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the process unless it runs (it then imports the library in the background).
+
+        A plain ``python -c`` child given its end of a socket pair, not
+        :mod:`multiprocessing`'s spawn, which would re-import the server's main module
+        (Streamlit's command line, or a test runner) in the child.
+        """
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                return
+            ours, theirs = socket.socketpair()
+            with ours, theirs:
+                command = [sys.executable, "-c", "from explorer.web.job_process import main; "
+                           "main()", str(theirs.fileno()), str(self.niceness)]
+                self._process = subprocess.Popen(command, pass_fds=(theirs.fileno(),),
+                                                 cwd=Path(__file__).resolve().parents[2])
+                self._conn = Connection(ours.detach())
+
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id (None before :meth:`start`)."""
+        return None if self._process is None else self._process.pid
+
+    def call(self, fn: Callable, progress: Callable, publish: Callable):
+        """Run ``fn(progress, publish)`` in the process; return its result or raise its
+        exception. When ``progress`` raises (a cancelled job), the computation stops at that
+        report and its exception is raised here."""
+        self.start()
+        conn = self._conn
+        conn.send(fn)  # a function that does not pickle raises here, before anything ran
+        stopped = None
+        while True:
+            try:
+                kind, *rest = conn.recv()
+                if kind == "report":
+                    try:
+                        progress(*rest)
+                    except Exception as exc:
+                        stopped = exc
+                    conn.send(_GO if stopped is None else _STOP)
+                    continue
+            except (EOFError, OSError) as exc:
+                raise self._gone() from exc
+            if kind == "frame":
+                publish(rest[0])
+            elif kind == "done":
+                return rest[0]
+            else:
+                raise stopped if stopped is not None else rest[0]
+
+    def _gone(self) -> WorkerGone:
+        process = self._process
+        self.stop()
+        code = None if process is None else process.returncode
+        return WorkerGone("The worker process running this computation stopped (exit code "
+                          f"{code}): the machine may be short of memory. Run it again; a new "
+                          "worker starts.")
+
+    def stop(self) -> None:
+        """End the process (a running computation is lost)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+            if self._process is not None:
+                if self._process.poll() is None:
+                    self._process.kill()
+                self._process.wait(timeout=10)
+            self._process = self._conn = None
