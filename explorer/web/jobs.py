@@ -8,10 +8,10 @@ computations of the Use pages do not run in the session's script thread: a page 
 
 - **Bounded pool.** At most :data:`WORKERS` jobs run at once (one less than the cores, at
   least one: on a 2-core machine one core always stays free for the pages), each in a
-  worker process of its own (:mod:`explorer.web.job_process`: its Python never holds the
-  server's GIL) with one Numba thread and at a lower scheduling priority (:data:`NICENESS`,
-  Linux), so that the threads drawing pages win the CPU whenever they want it. Further
-  jobs wait in a first-in, first-out queue; a watching page shows its job's place in it.
+  worker process of its own (:mod:`explorer.web.job_process`) with one Numba thread, in
+  Linux's ``SCHED_IDLE`` class (elsewhere :data:`NICENESS` lower), so that the threads
+  drawing pages win the CPU whenever they want it. Further jobs wait in a first-in,
+  first-out queue; a watching page shows its job's place in it.
   BLAS runs on one thread in the whole server (:func:`single_threaded_blas`): OpenBLAS's
   idle threads busy-wait, at the server's priority.
 - **Shared.** Jobs are keyed by what they compute (:func:`explorer.web.cache.cache_key` of
