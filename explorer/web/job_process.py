@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-__all__ = ["JobProcess", "Task", "WorkerGone", "main"]
+__all__ = ["PRIORITY", "JobProcess", "Task", "WorkerGone", "main"]
 
 _GO, _STOP = "go", "stop"
 
@@ -67,19 +67,26 @@ class Task:
         return self.compute(*self.args, **kwargs)
 
 
+#: ``EXPLORER_JOB_PRIORITY``: ``idle`` (default) or ``nice``, see :func:`_lower_priority`.
+PRIORITY = os.environ.get("EXPLORER_JOB_PRIORITY", "idle")
+
+
 def _lower_priority(niceness: int) -> str:
     """Put this process in Linux's ``SCHED_IDLE`` class (it runs only when no other thread
     of the machine wants the CPU), or lower its priority by ``niceness`` where that class
-    is missing; which one it got.
+    is missing or :data:`PRIORITY` is ``nice``; which one it got.
 
     Threads of the server could not run there: a thread holding the GIL while it waits for
-    an idle CPU would stall every page. A process of its own can.
+    an idle CPU would stall every page. A process of its own can. But a job in
+    ``SCHED_IDLE`` waits for as long as other work keeps every core busy: on a machine that
+    is never idle (other services; the test suite's two workers), ``nice`` keeps jobs moving.
     """
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        return "idle"
-    except (AttributeError, OSError):
-        pass
+    if PRIORITY == "idle":
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            return "idle"
+        except (AttributeError, OSError):
+            pass
     try:
         os.nice(niceness)
         return f"nice +{niceness}"

@@ -478,3 +478,26 @@ def test_every_job_the_pages_submit_pickles(monkeypatch):
     for name in ours.methods:
         np.testing.assert_array_equal(ours.methods[name].barycenter,
                                       theirs.methods[name].barycenter)
+
+
+def _scheduling_policy(progress):
+    return os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.parametrize("priority", ["idle", "nice"])
+def test_the_worker_process_runs_at_the_priority_it_is_given(monkeypatch, priority):
+    """EXPLORER_JOB_PRIORITY=idle: Linux's SCHED_IDLE class; nice: niceness + NICENESS."""
+    monkeypatch.setenv("EXPLORER_JOB_PRIORITY", priority)
+    r = jobs.JobRunner(1, Memo(Limit(8)), processes=True)
+    try:
+        job = r.submit("policy", "Policy", Task(_scheduling_policy))
+        assert job.wait(120) and job.error is None
+        policy, niceness = job.result
+        if priority == "idle":
+            assert policy == os.SCHED_IDLE
+        else:
+            assert policy == os.SCHED_OTHER
+            assert niceness >= os.getpriority(os.PRIO_PROCESS, 0) + jobs.NICENESS
+    finally:
+        for process in r.worker_processes:
+            process.stop()
