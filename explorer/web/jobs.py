@@ -307,6 +307,7 @@ class JobRunner:
             t.start()
 
     def _work(self) -> None:
+        lower_priority()
         process = None
         if self.processes:
             process = JobProcess(NICENESS)
@@ -318,8 +319,6 @@ class JobRunner:
             else:
                 with self._lock:
                     self.worker_processes.append(process)
-        if process is None:  # the jobs run on this thread (lowered before: the child
-            lower_priority()  # would inherit it and lower itself again)
         while True:
             with self._lock:
                 while not self._pending:
