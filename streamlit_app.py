@@ -3,7 +3,8 @@
 Builds the navigation from the page registry (:mod:`explorer.web.registry`; add a page
 there), draws the shared sidebar selector (:mod:`explorer.web.sidebar`), starts the
 background warm-up of the soft-DTW kernels (:mod:`explorer.web.kernels`) and runs the chosen
-page once the kernels it needs are ready.
+page once the kernels it needs are ready, the server's long jobs pausing meanwhile
+(:mod:`explorer.web.pausing`).
 """
 
 import streamlit as st
@@ -23,21 +24,23 @@ if not st.session_state.get("_chart_library_requested"):
     _chart_library.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}],
                                 "layout": {"height": 10}}, key="chart_library")
 
-from explorer.web import kernels, registry, sidebar, widgets  # noqa: E402
+from explorer.web import kernels, pausing, registry, sidebar, widgets  # noqa: E402
 
 if _chart_library is not None:
     _chart_library.empty()
 
-page = st.navigation(registry.navigation())
-needs = registry.current(page).kernels
-try:
-    sidebar.render_sidebar()
-except Exception as exc:  # a broken selection must not leave a traceback on the page
-    st.error(f"Could not load the series in play: {widgets.user_message(exc)}")
-    st.stop()
-if needs is not None:  # the first page needs kernels: compile them now
-    kernels.WARMUP.start()
-kernels.sidebar_status()
-kernels.require(needs)
-page.run()
-kernels.WARMUP.start()  # after a page without kernels, once it is drawn (no-op otherwise)
+# While this script runs, the server's long jobs pause (explorer.web.pausing): the page first.
+with pausing.PAUSER.page_running():
+    page = st.navigation(registry.navigation())
+    needs = registry.current(page).kernels
+    try:
+        sidebar.render_sidebar()
+    except Exception as exc:  # a broken selection must not leave a traceback on the page
+        st.error(f"Could not load the series in play: {widgets.user_message(exc)}")
+        st.stop()
+    if needs is not None:  # the first page needs kernels: compile them now
+        kernels.WARMUP.start()
+    kernels.sidebar_status()
+    kernels.require(needs)
+    page.run()
+    kernels.WARMUP.start()  # after a page without kernels, once it is drawn (no-op otherwise)

@@ -26,7 +26,9 @@ Modes (``--mode``, default ``lesson fairness``):
     same when the server is idle (target ≤ 1.5×), and the server's part of it (from the
     page's websocket opening to the server's last message before the chart). The three
     busy students' browser runs in the ``SCHED_IDLE`` class: in a class it would be on
-    their own machines.
+    their own machines. Half the idle probes come before the busy ones, half after (once
+    the server is quiet again), so that a drift of the machine's speed shows in neither;
+    the hypervisor's steal time is printed for both.
 ``memory``
     500 reruns in one session (γ changes on the Cost & DP table), then 200 sessions opened
     and closed; the server's resident memory before and after (target: within 50 MB).
@@ -141,6 +143,17 @@ class Server:
 
     def rss(self) -> int:
         return self.ps.memory_info().rss
+
+    def wait_quiet(self, timeout: float = 300, window: float = 1.0) -> None:
+        """Wait until the server (with its job worker) uses under 5 % of a core over
+        ``window`` seconds: the jobs left running are done."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            before = self.cpu()
+            time.sleep(window)
+            if self.cpu() - before < 0.05 * window:
+                return
+        raise RuntimeError(f"the server was still busy after {timeout} s")
 
     def stop(self) -> None:
         self._sampling = False
@@ -347,6 +360,16 @@ def background_chromium(directory: Path) -> str:
     return str(path)
 
 
+def steal_seconds() -> float:
+    """CPU seconds the hypervisor has taken from this machine since boot (``/proc/stat``'s
+    steal column; 0 where there is none)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def long_job_url(url: str, seed: int) -> str:
     """The Barycenters page at its caps: its comparison, then its γ sweep, are long jobs."""
     return (f"{url}/barycenters?bc_src=warped+copies&bc_n=40&bc_len=300&bc_seed={seed}"
@@ -382,30 +405,42 @@ async def busy_student(browser, url: str, k: int, started: asyncio.Event,
         await context.close()
 
 
-async def cost_table_times(browser, url: str, gammas) -> tuple[list[float], list[float]]:
-    """Open the Cost & DP table once per γ (each a new page load and session, in one
-    browser context). Returns the seconds to its first chart, and the server's part of
-    them: from the page's websocket opening (the browser has then loaded the front end) to
-    the last message the server sent before the chart. Playwright hears of both from
-    Chromium's network service, not from the page's main thread, so the browser's own load
-    on the machine does not delay them."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 950})
-    page = await context.new_page()
-    marks = {"open": 0.0, "last": 0.0}
+class CostTableProbe:
+    """The fourth student: opens the Cost & DP table once per γ, each a new page load and
+    session, in one browser context (its HTTP cache warm after the first load, as a
+    student's would be).
 
-    def on_websocket(ws) -> None:
+    :meth:`times` returns the seconds to the first chart and the server's part of them:
+    from the page's websocket opening (the browser has then loaded the front end) to the
+    last message the server sent before the chart. Playwright hears of both from Chromium's
+    network service, not from the page's main thread, so the browser's own load on the
+    machine does not delay them."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.marks = {"open": 0.0, "last": 0.0}
+
+    async def open(self, browser) -> None:
+        self.context = await browser.new_context(viewport={"width": 1400, "height": 950})
+        self.page = await self.context.new_page()
+        self.page.on("websocket", self._on_websocket)
+
+    def _on_websocket(self, ws) -> None:
+        marks = self.marks
         marks["open"] = marks["last"] = time.perf_counter()
         ws.on("framereceived", lambda _: marks.__setitem__("last", time.perf_counter()))
 
-    page.on("websocket", on_websocket)
-    charts, server = [], []
-    for g in gammas:
-        t0 = time.perf_counter()
-        t_chart = await open_url(page, f"{url}/cost-table?gamma={g}")
-        charts.append(t_chart)
-        server.append(min(marks["last"], t0 + t_chart) - marks["open"])
-    await context.close()
-    return charts, server
+    async def times(self, gammas) -> tuple[list[float], list[float]]:
+        charts, server = [], []
+        for g in gammas:
+            t0 = time.perf_counter()
+            t_chart = await open_url(self.page, f"{self.url}/cost-table?gamma={g}")
+            charts.append(t_chart)
+            server.append(min(self.marks["last"], t0 + t_chart) - self.marks["open"])
+        return charts, server
+
+    async def close(self) -> None:
+        await self.context.close()
 
 
 async def run_fairness(repeats: int, tmp: Path) -> dict:
@@ -418,17 +453,23 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
     """
     from playwright.async_api import async_playwright
 
-    options = ["0.001", "0.0015", "0.002", "0.003", "0.005", "0.007", "0.01", "0.015",
-               "0.02", "0.03", "0.05", "0.07", "0.15", "0.2", "0.3", "0.5", "0.7", "1.5"]
+    from explorer.web.sidebar import GAMMA_OPTIONS
+
+    options = [g for g in GAMMA_OPTIONS if g not in ("0", "1")]  # "1": the first visit's
     idle_g, busy_g = options[0:2 * repeats:2], options[1:2 * repeats:2]
+    half = len(idle_g) // 2
     server = Server()
     server.start()
     try:
         async with async_playwright() as p:
             browser = await start_browser(p)
             await warm_server(browser, server.url)
-            await cost_table_times(browser, server.url, ["1"])  # first visit: imports
-            idle, idle_server = await cost_table_times(browser, server.url, idle_g)
+            probe = CostTableProbe(server.url)
+            await probe.open(browser)
+            await probe.times(["1"])  # first visit: imports, the browser's cache
+            steal0, t_idle = steal_seconds(), time.perf_counter()
+            idle, idle_server = await probe.times(idle_g[:half])
+            idle_wall, steal_idle = time.perf_counter() - t_idle, steal_seconds() - steal0
             background = await p.chromium.launch(executable_path=background_chromium(tmp),
                                                  args=CHROMIUM_ARGS, headless=True)
             stop = asyncio.Event()
@@ -439,15 +480,23 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
                         for k in range(3)]
             for e in started:
                 await e.wait()
-            cpu0 = server.cpu()
+            cpu0, steal1 = server.cpu(), steal_seconds()
             t0 = time.perf_counter()
-            busy, busy_server = await cost_table_times(browser, server.url, busy_g)
+            busy, busy_server = await probe.times(busy_g)
             probe_wall = time.perf_counter() - t0
-            probe_cpu = server.cpu() - cpu0
+            probe_cpu, steal2 = server.cpu() - cpu0, steal_seconds()
             jobs_during = len(finished)
             stop.set()
             await asyncio.gather(*students, return_exceptions=True)
             await background.close()
+            await asyncio.to_thread(server.wait_quiet)  # the last jobs end: idle again
+            steal0, t_idle = steal_seconds(), time.perf_counter()
+            after, after_server = await probe.times(idle_g[half:])
+            idle_wall += time.perf_counter() - t_idle
+            steal_idle += steal_seconds() - steal0
+            idle += after
+            idle_server += after_server
+            await probe.close()
             await browser.close()
     finally:
         server.stop()
@@ -456,6 +505,7 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
     server_ratio = med(busy_server) / med(idle_server)
     print(f"\nFairness: Cost & DP table while 3 students run γ sweeps at the caps "
           f"({load_average()})")
+    print(f"  idle probes: {half} before the busy ones, {len(idle_g) - half} after")
     print("  to the first chart (page load in the browser, new session each time):")
     print(f"    idle: median {med(idle):.2f} s {[round(v, 2) for v in idle]}")
     print(f"    busy: median {med(busy):.2f} s {[round(v, 2) for v in busy]}")
@@ -467,8 +517,11 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
     print(f"  {jobs_during} long jobs finished during the {probe_wall:.0f} s of probes (the "
           f"others queued and ran back to back); the server used "
           f"{probe_cpu / probe_wall:.2f} cores meanwhile")
+    print(f"  CPU taken by the hypervisor (steal), per second: {(steal2 - steal1) / probe_wall:.2f}"
+          f" while busy, {steal_idle / idle_wall:.2f} while idle")
     return {"idle": idle, "busy": busy, "ratio": ratio, "idle_server": idle_server,
             "busy_server": busy_server, "server_ratio": server_ratio,
+            "steal_busy": (steal2 - steal1) / probe_wall, "steal_idle": steal_idle / idle_wall,
             "jobs_finished_during_probe": jobs_during, "probe_seconds": probe_wall,
             "server_cores": probe_cpu / probe_wall}
 
@@ -588,7 +641,7 @@ def main() -> None:
             if mode == "lesson":
                 out = lesson_mode(students, Path(tmp))
             elif mode == "fairness":
-                out = asyncio.run(run_fairness(3 if args.quick else 6, Path(tmp)))
+                out = asyncio.run(run_fairness(4 if args.quick else 12, Path(tmp)))
             elif mode == "memory":
                 out = asyncio.run(run_memory(60 if args.quick else 500,
                                              20 if args.quick else 200))

@@ -24,7 +24,9 @@ A job function must pickle (a module-level function and picklable arguments):
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -148,6 +150,7 @@ class JobProcess:
         self.niceness = niceness
         self._process: subprocess.Popen | None = None
         self._conn = None
+        self._paused = False
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -167,11 +170,36 @@ class JobProcess:
                 self._process = subprocess.Popen(command, pass_fds=(theirs.fileno(),),
                                                  cwd=Path(__file__).resolve().parents[2])
                 self._conn = Connection(ours.detach())
+                if self._paused:  # a replacement started while the jobs give way to pages
+                    self._signal(signal.SIGSTOP)
 
     @property
     def pid(self) -> int | None:
         """The worker process's id (None before :meth:`start`)."""
         return None if self._process is None else self._process.pid
+
+    def pause(self) -> None:
+        """Stop the process where it is (``SIGSTOP``), and any process started until
+        :meth:`resume` (:mod:`explorer.web.pausing`). A running job just takes longer."""
+        with self._lock:
+            self._paused = True
+            self._signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let the process go on (``SIGCONT``)."""
+        with self._lock:
+            self._paused = False
+            self._signal(signal.SIGCONT)
+
+    @property
+    def paused(self) -> bool:
+        """Whether :meth:`pause` holds the process."""
+        return self._paused
+
+    def _signal(self, signum: int) -> None:
+        if self._process is not None and self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):  # it ended since
+                os.kill(self._process.pid, signum)
 
     def call(self, fn: Callable, progress: Callable, publish: Callable):
         """Run ``fn(progress, publish)`` in the process; return its result or raise its

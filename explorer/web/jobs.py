@@ -28,6 +28,8 @@ computations of the Use pages do not run in the session's script thread: a page 
   starts, a running one ends at its next progress report (:class:`JobCancelled`), keeping
   the frames it published (a tuning run's finished grid points, say). A job that other
   students are watching is not stopped for them.
+- **Giving way.** While any page's script runs, the worker processes pause
+  (:mod:`explorer.web.pausing`); a page waiting for a job does not count as running.
 - **Two pools.** :func:`runner` serves the jobs computed in this process; the jobs that
   run on a Dask cluster (*Your data*, :mod:`explorer.logic.cluster_jobs`) have their own
   pool, :func:`cluster_runner` (:data:`CLUSTER_WORKERS` threads, which mostly wait for the
@@ -53,11 +55,12 @@ from threadpoolctl import threadpool_limits
 from explorer.logic.learning import numba_threads
 
 from .job_process import JobProcess
+from .pausing import PAUSER, JobPauser
 from .progress import LiveProgress
 
 __all__ = ["CLUSTER_WORKERS", "NICENESS", "PROCESSES", "WORKERS", "Job", "JobCancelled",
            "JobDropped", "JobRunner", "cluster_runner", "lower_priority", "queue_text", "runner",
-           "session_id", "single_threaded_blas", "watch"]
+           "session_id", "single_threaded_blas", "wait_until_stopped", "watch"]
 
 log = logging.getLogger("explorer")
 
@@ -254,13 +257,16 @@ class JobRunner:
     ``store`` (``get(key)``/``put(key, job)``, e.g. :class:`explorer.web.cache.Memo`) keeps the
     finished jobs; queued and running ones are found by key here. With ``processes``, each
     thread runs its jobs in a worker process of its own (:class:`JobProcess`, started with
-    the thread); their functions must then pickle (:class:`~explorer.web.job_process.Task`).
+    the thread); their functions must then pickle (:class:`~explorer.web.job_process.Task`),
+    and they pause while pages run (``pauser``, default :data:`~explorer.web.pausing.PAUSER`).
     """
 
-    def __init__(self, workers: int, store, *, processes: bool = False):
+    def __init__(self, workers: int, store, *, processes: bool = False,
+                 pauser: JobPauser | None = None):
         self.workers = max(1, int(workers))
         self.store = store
         self.processes = processes
+        self.pauser = PAUSER if pauser is None else pauser
         self.worker_processes: list[JobProcess] = []
         self._pending: deque[Job] = deque()
         self._active: dict[str, Job] = {}  # queued or running, by key
@@ -319,6 +325,7 @@ class JobRunner:
             else:
                 with self._lock:
                     self.worker_processes.append(process)
+                self.pauser.register(process)  # it gives way to pages (explorer.web.pausing)
         while True:
             with self._lock:
                 while not self._pending:
@@ -383,6 +390,13 @@ def queue_text(place: int, workers: int) -> str:
             "page stays quick; this one starts by itself.")
 
 
+def wait_until_stopped(job: Job) -> None:
+    """In a page, after :meth:`Job.cancel`: wait until the job has stopped (at its next
+    progress report), letting it run meanwhile (:mod:`explorer.web.pausing`)."""
+    with PAUSER.page_waiting():
+        job.wait()
+
+
 def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
           frame_seconds: float = 0.0, poll: float = 0.1):
     """Draw a job's place in the queue, its progress and its frames until it is done.
@@ -413,39 +427,42 @@ def watch(job: Job, *, on_frame: Callable[[object, int], None] | None = None,
     shown_at = 0.0
     job.attach(session)
     try:
-        while True:
-            done = job.done
-            place = jobs.position(job)
-            if place != place_shown:
-                place_shown = place
-                if place:
-                    bar.placeholder.info(queue_text(place, jobs.workers),
-                                         icon=":material/hourglass_top:")
-                else:
-                    bar.clear()
-            while fresh and n_reports < len(job.reports):
-                bar(*job.reports[n_reports])
-                n_reports += 1
-            if on_frame is not None and n_frames < len(job.frames):
-                wait = frame_seconds - (time.perf_counter() - shown_at)
-                if n_frames and wait > 0:  # hold the previous frame on screen
-                    time.sleep(wait)
-                on_frame(job.frames[n_frames], n_frames)
-                n_frames += 1
-                shown_at = time.perf_counter()
-                continue
-            if done and isinstance(job.error, JobDropped):  # dropped as we came: again
-                job.detach(session)
-                job = jobs.submit(job.key, job.label, job.fn)
-                job.attach(session)
-                fresh = True
-                continue
-            if done:
-                hold = frame_seconds - (time.perf_counter() - shown_at)
-                if n_frames and hold > 0:  # the last frame too stays on screen
-                    time.sleep(hold)
-                return job.value()
-            job.wait_change(poll)
+        # Watching is waiting: the jobs go on meanwhile (explorer.web.pausing). The loop's
+        # few Streamlit calls a second (progress, frames) must not pause them every time.
+        with PAUSER.page_waiting():
+            while True:
+                done = job.done
+                place = jobs.position(job)
+                if place != place_shown:
+                    place_shown = place
+                    if place:
+                        bar.placeholder.info(queue_text(place, jobs.workers),
+                                             icon=":material/hourglass_top:")
+                    else:
+                        bar.clear()
+                while fresh and n_reports < len(job.reports):
+                    bar(*job.reports[n_reports])
+                    n_reports += 1
+                if on_frame is not None and n_frames < len(job.frames):
+                    wait = frame_seconds - (time.perf_counter() - shown_at)
+                    if n_frames and wait > 0:  # hold the previous frame on screen
+                        time.sleep(wait)
+                    on_frame(job.frames[n_frames], n_frames)
+                    n_frames += 1
+                    shown_at = time.perf_counter()
+                    continue
+                if done and isinstance(job.error, JobDropped):  # dropped as we came: again
+                    job.detach(session)
+                    job = jobs.submit(job.key, job.label, job.fn)
+                    job.attach(session)
+                    fresh = True
+                    continue
+                if done:
+                    hold = frame_seconds - (time.perf_counter() - shown_at)
+                    if n_frames and hold > 0:  # the last frame too stays on screen
+                        time.sleep(hold)
+                    return job.value()
+                job.wait_change(poll)
     finally:
         job.detach(session)
         bar.clear()

@@ -43,6 +43,7 @@ import softdtw_core
 from softdtw_core.warmup import STAGES, warm_up
 
 from . import jobs
+from .pausing import PAUSER
 
 __all__ = ["Warmup", "WARMUP", "require", "sidebar_status"]
 
@@ -136,8 +137,9 @@ def require(stage: str | None) -> None:
                     "installation they are compiled to machine code once, in the background "
                     "(about a minute on a small machine); afterwards they load in seconds.",
                     show_time=True):
-        while not WARMUP.wait(stage, 0.25):  # a short wait: the student may leave the page
-            pass
+        with PAUSER.page_waiting():  # a page waiting for the compiler lets jobs go on
+            while not WARMUP.wait(stage, 0.25):  # short waits: the student may leave the page
+                pass
 
 
 def sidebar_status() -> None:

@@ -128,7 +128,7 @@ def _outcome(rec: dict, stop_clicked: bool) -> tuning.TuningResult:
                                  "of γ; other students asked for the same run, so it goes on "
                                  "for them (press **Run** to watch it again).")
         with st.spinner("Stopping after the value of γ being computed…"):
-            job.wait()
+            jobs.wait_until_stopped(job)
     try:
         return jobs.watch(job)
     except jobs.JobCancelled:

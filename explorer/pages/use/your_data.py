@@ -334,7 +334,7 @@ def _cluster(parsed, sel, kind: str, upload: str) -> None:
                     "so it goes on for them. Press **Run on the cluster** to watch it again.")
             return
         with st.spinner("Cancelling: the job stops when its next task ends…"):
-            job.wait()
+            jobs.wait_until_stopped(job)
     elif cancel:
         st.info("No job is running.")
     if job is None:
