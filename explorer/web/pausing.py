@@ -11,7 +11,7 @@ interpreter lock passing between them). The scheduler cannot see that a page is 
 drawn; this module can.
 
 So while any session's script runs, :data:`PAUSER` stops the worker processes (``SIGSTOP``)
-and lets them go on (``SIGCONT``) once no script has run for :data:`GRACE` seconds (the
+and lets them go on (``SIGCONT``) :data:`GRACE` seconds after the last one ended (the
 server then sends the last messages and the browser draws them). Two things keep jobs
 moving:
 
@@ -73,7 +73,7 @@ class JobPauser:
         self.min_run = min_run
         self.enabled = enabled
         self._running = 0
-        self._idle_since = time.monotonic()
+        self._quiet_at = time.monotonic()  # when the last page's grace period ends
         self._processes: weakref.WeakSet = weakref.WeakSet()
         self._paused = False
         self._changed = threading.Condition()
@@ -101,11 +101,11 @@ class JobPauser:
             self._changed.notify_all()
         self._start_thread()
 
-    def _leave(self) -> None:
+    def _leave(self, *, grace: bool) -> None:
         with self._changed:
             self._running -= 1
-            if self._running == 0:
-                self._idle_since = time.monotonic()
+            if grace:
+                self._quiet_at = max(self._quiet_at, time.monotonic() + self.grace)
             self._changed.notify_all()
 
     @contextlib.contextmanager
@@ -115,18 +115,19 @@ class JobPauser:
         try:
             yield
         finally:
-            self._leave()
+            self._leave(grace=True)
 
     @contextlib.contextmanager
     def page_waiting(self):
-        """Around a running page's wait for a job: the jobs go on meanwhile.
+        """Around a running page's wait for a job: the jobs go on meanwhile, at once (no
+        grace period: what the page drew so far is on its way).
 
         Outside :meth:`page_running` (a test calling a page function directly) it does
         nothing."""
         with self._changed:
             inside = self._running > 0
         if inside:
-            self._leave()
+            self._leave(grace=False)
         try:
             yield
         finally:
@@ -178,8 +179,8 @@ class JobPauser:
                 time.sleep(self.min_run)
 
     def _hold(self, start: float) -> bool:
-        """Wait until no script has run for :attr:`grace` seconds (False) or the pause has
-        lasted :attr:`max_pause` (True)."""
+        """Wait until no script runs and the last one's grace period is over (False), or
+        the pause has lasted :attr:`max_pause` (True)."""
         with self._changed:
             while True:
                 now = time.monotonic()
@@ -187,10 +188,9 @@ class JobPauser:
                 if left <= 0:
                     return True
                 if self._running == 0:
-                    quiet = now - self._idle_since
-                    if quiet >= self.grace:
+                    if now >= self._quiet_at:
                         return False
-                    left = min(left, self.grace - quiet)
+                    left = min(left, self._quiet_at - now)
                 self._changed.wait(left)
 
 
