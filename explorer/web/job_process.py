@@ -98,16 +98,18 @@ def _lower_priority(niceness: int) -> str:
 
 def main() -> None:
     """The worker process (``python -c "from explorer.web.job_process import main; main()"
-    FD NICENESS``, FD its end of a socket pair with the server): lower its priority
-    (:func:`_lower_priority`), keep
-    BLAS and Numba on one thread each, import what the jobs run, then run the job functions
-    it is sent until the connection closes.
+    FD NICENESS [warm]``, FD its end of a socket pair with the server): lower its priority
+    (:func:`_lower_priority`), keep BLAS and Numba on one thread each, import what the jobs
+    run, with ``warm`` load every kernel (:func:`softdtw_core.warmup.warm_up`), then run the
+    job functions it is sent until the connection closes.
 
-    The kernels load from Numba's on-disk cache at their first call (milliseconds each):
-    a page submits a job only once the server's warm-up has compiled the kernels it needs
-    (:func:`explorer.web.kernels.require`), so they are on disk by then.
+    The server's runner starts its workers once the server's warm-up has compiled every
+    kernel into Numba's on-disk cache, so loading them here takes a second or two, while no
+    job waits; without it the first job of each worker would pay that (the first k-means
+    frame came 1.5 s later).
     """
     conn, niceness = Connection(int(sys.argv[1])), int(sys.argv[2])
+    warm = sys.argv[3:4] == ["warm"]
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"  # before NumPy loads: its BLAS reads them once
     _lower_priority(niceness)
@@ -119,6 +121,13 @@ def main() -> None:
     from explorer.web.jobs import JobCancelled
 
     numba.set_num_threads(1)
+    if warm:
+        from softdtw_core.warmup import warm_up
+
+        try:
+            warm_up()
+        except Exception:  # a job that needs the kernel meets the error itself
+            pass
 
     def progress(fraction, text):
         conn.send(("report", fraction, text))
@@ -144,13 +153,16 @@ def main() -> None:
 
 
 class JobProcess:
-    """One worker process, used by one thread at a time (a :class:`JobRunner` worker)."""
+    """One worker process, used by one thread at a time (a :class:`JobRunner` worker);
+    with ``warm_up``, it loads every kernel before its first job (:func:`main`)."""
 
-    def __init__(self, niceness: int):
+    def __init__(self, niceness: int, *, warm_up: bool = False):
         self.niceness = niceness
+        self.warm_up = warm_up
         self._process: subprocess.Popen | None = None
         self._conn = None
         self._paused = False
+        self._busy = False  # running a job (from the job's sending to its result)
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -167,11 +179,10 @@ class JobProcess:
             with ours, theirs:
                 command = [sys.executable, "-c", "from explorer.web.job_process import main; "
                            "main()", str(theirs.fileno()), str(self.niceness)]
+                command += ["warm"] if self.warm_up else []
                 self._process = subprocess.Popen(command, pass_fds=(theirs.fileno(),),
                                                  cwd=Path(__file__).resolve().parents[2])
                 self._conn = Connection(ours.detach())
-                if self._paused:  # a replacement started while the jobs give way to pages
-                    self._signal(signal.SIGSTOP)
 
     @property
     def pid(self) -> int | None:
@@ -179,11 +190,14 @@ class JobProcess:
         return None if self._process is None else self._process.pid
 
     def pause(self) -> None:
-        """Stop the process where it is (``SIGSTOP``), and any process started until
-        :meth:`resume` (:mod:`explorer.web.pausing`). A running job just takes longer."""
+        """Stop the process where it is (``SIGSTOP``) if it runs a job, and at the start of
+        any job until :meth:`resume` (:mod:`explorer.web.pausing`); the job just takes
+        longer. A worker between jobs is left alone: it is idle, or importing the library
+        and loading the kernels once, for the next job."""
         with self._lock:
             self._paused = True
-            self._signal(signal.SIGSTOP)
+            if self._busy:
+                self._signal(signal.SIGSTOP)
 
     def resume(self) -> None:
         """Let the process go on (``SIGCONT``)."""
@@ -206,6 +220,17 @@ class JobProcess:
         exception. When ``progress`` raises (a cancelled job), the computation stops at that
         report and its exception is raised here."""
         self.start()
+        with self._lock:
+            self._busy = True
+            if self._paused:  # a job that starts while the jobs give way to pages
+                self._signal(signal.SIGSTOP)
+        try:
+            return self._relay(fn, progress, publish)
+        finally:
+            with self._lock:
+                self._busy = False
+
+    def _relay(self, fn: Callable, progress: Callable, publish: Callable):
         conn = self._conn
         conn.send(fn)  # a function that does not pickle raises here, before anything ran
         stopped = None

@@ -257,15 +257,17 @@ class JobRunner:
     ``store`` (``get(key)``/``put(key, job)``, e.g. :class:`explorer.web.cache.Memo`) keeps the
     finished jobs; queued and running ones are found by key here. With ``processes``, each
     thread runs its jobs in a worker process of its own (:class:`JobProcess`, started with
-    the thread); their functions must then pickle (:class:`~explorer.web.job_process.Task`),
-    and they pause while pages run (``pauser``, default :data:`~explorer.web.pausing.PAUSER`).
+    the thread; with ``warm_up`` it loads every kernel first); their functions must then
+    pickle (:class:`~explorer.web.job_process.Task`), and they pause while pages run
+    (``pauser``, default :data:`~explorer.web.pausing.PAUSER`).
     """
 
     def __init__(self, workers: int, store, *, processes: bool = False,
-                 pauser: JobPauser | None = None):
+                 pauser: JobPauser | None = None, warm_up: bool = False):
         self.workers = max(1, int(workers))
         self.store = store
         self.processes = processes
+        self.warm_up = warm_up
         self.pauser = PAUSER if pauser is None else pauser
         self.worker_processes: list[JobProcess] = []
         self._pending: deque[Job] = deque()
@@ -305,6 +307,12 @@ class JobRunner:
         with self._lock:
             return len(self._pending)
 
+    def start(self) -> None:
+        """Start the workers now (else the first :meth:`submit` does): their processes
+        import the library, and with ``warm_up`` load the kernels, before any job waits."""
+        with self._lock:
+            self._start_workers()
+
     def _start_workers(self) -> None:
         while len(self._threads) < self.workers:
             t = threading.Thread(target=self._work, name=f"explorer-job-{len(self._threads)}",
@@ -316,7 +324,7 @@ class JobRunner:
         lower_priority()
         process = None
         if self.processes:
-            process = JobProcess(NICENESS)
+            process = JobProcess(NICENESS, warm_up=self.warm_up)
             try:
                 process.start()  # it imports the library while no job waits
             except OSError:  # no process for this worker: its jobs run on the thread
@@ -360,7 +368,8 @@ def runner() -> JobRunner:
             from explorer.web.cache import JOB_STORE
 
             single_threaded_blas()  # NumPy and SciPy are loaded by now (softdtw_core)
-            _RUNNER = JobRunner(WORKERS, JOB_STORE, processes=PROCESSES)
+            _RUNNER = JobRunner(WORKERS, JOB_STORE, processes=PROCESSES, warm_up=True)
+            _RUNNER.start()
         return _RUNNER
 
 

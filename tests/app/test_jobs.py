@@ -501,3 +501,40 @@ def test_the_worker_process_runs_at_the_priority_it_is_given(monkeypatch, priori
     finally:
         for process in r.worker_processes:
             process.stop()
+
+
+def _kernels_loaded(progress):
+    """In the worker: how many specialisations two kernels a k-means job uses hold already."""
+    from softdtw_core import _dp, _small
+
+    return {"forward": len(_dp._forward_full.signatures),
+            "small": sum(len(getattr(_small, name).signatures) for name in dir(_small)
+                         if hasattr(getattr(_small, name), "signatures"))}
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_warm_worker_has_its_kernels_loaded_before_its_first_job(warm):
+    """The server's runner warms its workers up (the first k-means frame must not wait for
+    kernels to load); a runner without warm-up leaves them to the first call."""
+    r = jobs.JobRunner(1, Memo(Limit(8)), processes=True, warm_up=warm)
+    try:
+        r.start()  # the workers start before any job
+        job = r.submit("loaded", "Loaded", Task(_kernels_loaded))
+        assert job.wait(300) and job.error is None, job.error
+        loaded = job.result
+        if warm:
+            assert loaded["forward"] >= 1 and loaded["small"] >= 1
+        else:
+            assert loaded == {"forward": 0, "small": 0}
+    finally:
+        for process in r.worker_processes:
+            process.stop()
+
+
+def test_the_servers_runner_starts_warm_workers_at_once(monkeypatch):
+    monkeypatch.setattr(jobs, "_RUNNER", None)
+    started = []
+    monkeypatch.setattr(jobs.JobRunner, "start", lambda self: started.append(self))
+    r = jobs.runner()
+    assert started == [r] and r.warm_up and r.processes == jobs.PROCESSES
+    assert jobs.runner() is r and started == [r]  # once

@@ -180,20 +180,33 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
 
 
 @needs_proc
-def test_a_paused_worker_process_is_stopped_and_a_replacement_starts_stopped():
+def test_only_a_worker_running_a_job_is_stopped_and_a_job_starting_in_a_pause_waits(tmp_path):
+    """A worker between jobs (idle, or importing and loading kernels for the next one) is
+    left alone; a job that starts while the jobs are paused starts stopped."""
+    flag = tmp_path / "finish"
     process = JobProcess(0)
     process.start()
     try:
         pid = process.pid
         process.pause()
-        _until(lambda: _state(pid) == "T", "stopped by pause()")
-        process.stop()  # a worker that ends while paused (killed, out of memory)…
-        process.start()  # …is replaced by one that is paused too
-        assert process.pid != pid and process.paused
-        _until(lambda: _state(process.pid) == "T", "the replacement stopped")
+        assert process.paused
+        end = time.monotonic() + 0.3  # a stop would show within microseconds
+        while time.monotonic() < end:
+            assert _state(pid) != "T", "an idle worker was stopped"
+        result = []
+        relay = threading.Thread(target=lambda: result.append(process.call(
+            Task(_report_until, (str(flag),)), lambda *a: None, lambda item: None)))
+        relay.start()
+        _until(lambda: _state(pid) == "T", "the job's worker stopped as the job starts")
+        flag.touch()
+        assert relay.is_alive()  # stopped: it cannot see the flag
         process.resume()
-        _until(lambda: _state(process.pid) != "T", "running again after resume()")
+        relay.join(DEADLINE)
+        assert not relay.is_alive() and isinstance(result[0], int)
+        process.pause()  # between jobs again: left alone
+        assert _state(pid) != "T"
     finally:
+        process.resume()
         process.stop()
 
 
