@@ -28,7 +28,10 @@ Modes (``--mode``, default ``lesson fairness``):
     busy students' browser runs in the ``SCHED_IDLE`` class: in a class it would be on
     their own machines. Half the idle probes come before the busy ones, half after (once
     the server is quiet again), so that a drift of the machine's speed shows in neither;
-    the hypervisor's steal time is printed for both.
+    the hypervisor's steal time is printed for both. ``--busy one-job``: each busy student
+    runs one sweep and then stays on its page (three jobs queued and running, without the
+    new page loads between back-to-back jobs), which separates the jobs' effect from that of
+    the busy students' own page loads.
 ``memory``
     500 reruns in one session (γ changes on the Cost & DP table), then 200 sessions opened
     and closed; the server's resident memory before and after (target: within 50 MB).
@@ -378,10 +381,11 @@ def long_job_url(url: str, seed: int) -> str:
 
 
 async def busy_student(browser, url: str, k: int, started: asyncio.Event,
-                       stop: asyncio.Event, finished: list) -> None:
+                       stop: asyncio.Event, finished: list, one_job: bool = False) -> None:
     """A student running long jobs back to back until ``stop``: the Barycenters page at its
     caps with a new seed each time (nothing shared). ``started`` once the first job shows
-    its progress or its place in the queue; ``finished`` gets one entry per job done."""
+    its progress or its place in the queue; ``finished`` gets one entry per job done. With
+    ``one_job`` the student runs one sweep and then stays on its page."""
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
     seed = 100 + k
@@ -397,6 +401,8 @@ async def busy_student(browser, url: str, k: int, started: asyncio.Event,
             await asyncio.wait({drawn, stopped}, return_when=asyncio.FIRST_COMPLETED)
             if drawn.done() and drawn.exception() is None:
                 finished.append(seed)
+                if one_job:
+                    await stop.wait()
             for task in (drawn, stopped):
                 task.cancel()
             await asyncio.gather(drawn, stopped, return_exceptions=True)
@@ -443,7 +449,7 @@ class CostTableProbe:
         await self.context.close()
 
 
-async def run_fairness(repeats: int, tmp: Path) -> dict:
+async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back") -> dict:
     """The fourth student's Cost & DP table, idle and while three run long jobs.
 
     The three busy students' browser runs at the lowest priority (``SCHED_IDLE``): in a class
@@ -476,7 +482,8 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
             started = [asyncio.Event() for _ in range(3)]
             finished: list = []
             students = [asyncio.create_task(busy_student(background, server.url, k,
-                                                         started[k], stop, finished))
+                                                         started[k], stop, finished,
+                                                         one_job=busy_mode == "one-job"))
                         for k in range(3)]
             for e in started:
                 await e.wait()
@@ -503,7 +510,8 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
     med = statistics.median
     ratio = med(busy) / med(idle)
     server_ratio = med(busy_server) / med(idle_server)
-    print(f"\nFairness: Cost & DP table while 3 students run γ sweeps at the caps "
+    how = "back to back" if busy_mode == "back-to-back" else "one each, then stay on the page"
+    print(f"\nFairness: Cost & DP table while 3 students run γ sweeps at the caps ({how}) "
           f"({load_average()})")
     print(f"  idle probes: {half} before the busy ones, {len(idle_g) - half} after")
     print("  to the first chart (page load in the browser, new session each time):")
@@ -514,15 +522,16 @@ async def run_fairness(repeats: int, tmp: Path) -> dict:
     print(f"    idle: median {med(idle_server):.2f} s {[round(v, 2) for v in idle_server]}")
     print(f"    busy: median {med(busy_server):.2f} s {[round(v, 2) for v in busy_server]}")
     print(f"    ratio busy/idle: {server_ratio:.2f}")
-    print(f"  {jobs_during} long jobs finished during the {probe_wall:.0f} s of probes (the "
-          f"others queued and ran back to back); the server used "
-          f"{probe_cpu / probe_wall:.2f} cores meanwhile")
+    print(f"  {jobs_during} long jobs finished during the {probe_wall:.0f} s of probes (one runs "
+          f"at a time, the others queue); the server used {probe_cpu / probe_wall:.2f} cores "
+          "meanwhile")
     print(f"  CPU taken by the hypervisor (steal), per second: {(steal2 - steal1) / probe_wall:.2f}"
           f" while busy, {steal_idle / idle_wall:.2f} while idle")
     return {"idle": idle, "busy": busy, "ratio": ratio, "idle_server": idle_server,
             "busy_server": busy_server, "server_ratio": server_ratio,
             "steal_busy": (steal2 - steal1) / probe_wall, "steal_idle": steal_idle / idle_wall,
-            "jobs_finished_during_probe": jobs_during, "probe_seconds": probe_wall,
+            "busy_students": busy_mode, "jobs_finished_during_probe": jobs_during,
+            "probe_seconds": probe_wall,
             "server_cores": probe_cpu / probe_wall}
 
 
@@ -632,6 +641,9 @@ def main() -> None:
                         choices=["lesson", "fairness", "memory", "cold"])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
+    parser.add_argument("--busy", choices=["back-to-back", "one-job"], default="back-to-back",
+                        help="fairness: the busy students run sweeps back to back (a new page "
+                             "load after each), or one sweep each and then stay on the page")
     args = parser.parse_args()
     students = [1, 2] if args.quick else args.students
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -641,7 +653,7 @@ def main() -> None:
             if mode == "lesson":
                 out = lesson_mode(students, Path(tmp))
             elif mode == "fairness":
-                out = asyncio.run(run_fairness(4 if args.quick else 12, Path(tmp)))
+                out = asyncio.run(run_fairness(4 if args.quick else 12, Path(tmp), args.busy))
             elif mode == "memory":
                 out = asyncio.run(run_memory(60 if args.quick else 500,
                                              20 if args.quick else 200))

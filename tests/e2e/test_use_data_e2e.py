@@ -104,10 +104,12 @@ def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
     assert [int(v) for v in while_running] == sorted(int(v) for v in while_running)
     metric = app_page.locator("[data-testid='stMetricValue']").first
     last = int(metric.inner_text())
-    # the run ends on its last iteration; that frame may be drawn as the script finishes, so
-    # it need not be among those seen while running, but nothing after it is drawn
+    # the run ends on its last iteration, which the review shows; the live view may not
+    # paint that final frame before the review replaces it (the page reruns right after it,
+    # and a loaded browser skips a frame replaced at once: seen once in CI), but it never
+    # shows an iteration past it
     assert last >= 3 and last >= max(int(v) for v in while_running)
-    assert int(live[-1]["v"]) == last and all(int(e["v"]) <= last for e in live)
+    assert all(int(e["v"]) <= last for e in live)
     assert app_page.locator("[data-testid='stPlotlyChart']").count() == 2
     with rerun(app_page):
         app_page.get_by_role("button", name="Back").click()
