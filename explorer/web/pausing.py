@@ -4,11 +4,12 @@ On the 2-core machine a class shares, one worker process runs the long jobs (γ 
 k-means runs) on one core while the pages' scripts use the other. The worker is in Linux's
 ``SCHED_IDLE`` class (:mod:`explorer.web.job_process`), so a page thread wins any core it
 wants; even so, ``bench_classroom.py --mode fairness`` measured the server's part of a Cost &
-DP table at 1.25x to 1.68x its idle time while three students ran γ sweeps: the job still
-shares the machine's caches, memory bandwidth and the cores whenever the page's threads
-block for a moment (the script thread, Tornado's thread sending the messages, Python's
-interpreter lock passing between them). The scheduler cannot see that a page is being
-drawn; this module can.
+DP table at 1.25x to 1.80x its idle time while three students ran γ sweeps: the job still
+shares the machine's caches and memory bandwidth, and takes the cores whenever the page's
+threads block for a moment (the script thread, the event loop's thread sending the messages,
+Python's interpreter lock passing between them). The scheduler cannot see that a page is
+being drawn; this module can. With it, seven runs gave 1.02x to 1.59x (README, *Running it
+for a class*).
 
 So while any session's script runs, :data:`PAUSER` stops the worker processes (``SIGSTOP``)
 and lets them go on (``SIGCONT``) :data:`GRACE` seconds after the last one ended (the
@@ -23,8 +24,11 @@ moving:
   still get a fifth of their time, and a page waiting for a job without saying so
   cannot deadlock it.
 
-Pausing is per process and costs two system calls; threads cannot be paused (the jobs of a
-server run with ``EXPLORER_JOB_PROCESSES=0`` are not), nor can processes outside POSIX.
+Only a worker that runs a job is stopped (one that is idle, or importing the library for the
+next job, is left alone), and a job that starts during a pause starts stopped
+(:meth:`~explorer.web.job_process.JobProcess.pause`). Pausing is per process and costs two
+system calls; threads cannot be paused (the jobs of a server run with
+``EXPLORER_JOB_PROCESSES=0`` are not), nor can processes outside POSIX.
 ``EXPLORER_JOB_PAUSE=0`` turns it off.
 """
 
@@ -141,12 +145,6 @@ class JobPauser:
             self._processes.add(process)
             if self._paused:
                 process.pause()
-
-    def unregister(self, process) -> None:
-        """Stop pausing ``process`` (and let it go on if it is paused)."""
-        with self._changed:
-            self._processes.discard(process)
-        process.resume()
 
     def _set_paused(self, paused: bool) -> None:
         with self._changed:
