@@ -8,7 +8,7 @@ DP table at 1.25x to 1.80x its idle time while three students ran γ sweeps: the
 shares the machine's caches and memory bandwidth, and takes the cores whenever the page's
 threads block for a moment (the script thread, the event loop's thread sending the messages,
 Python's interpreter lock passing between them). The scheduler cannot see that a page is
-being drawn; this module can. With it, seven runs gave 1.02x to 1.59x (README, *Running it
+being drawn; this module can. With it, eight runs gave 1.02x to 1.59x (README, *Running it
 for a class*).
 
 So while any session's script runs, :data:`PAUSER` stops the worker processes (``SIGSTOP``)
