@@ -24,14 +24,23 @@ Modes (``--mode``, default ``lesson fairness``):
     series of 300 points, each with a new seed, so nothing is shared) while a fourth opens
     the Cost & DP table repeatedly (a new γ each time): its time to first chart against the
     same when the server is idle (target ≤ 1.5×), and the server's part of it (from the
-    page's websocket opening to the server's last message before the chart). The three
-    busy students' browser runs in the ``SCHED_IDLE`` class: in a class it would be on
-    their own machines. Half the idle probes come before the busy ones, half after (once
-    the server is quiet again), so that a drift of the machine's speed shows in neither;
-    the hypervisor's steal time is printed for both. ``--busy one-job``: each busy student
-    runs one sweep and then stays on its page (three jobs queued and running, without the
-    new page loads between back-to-back jobs), which separates the jobs' effect from that of
-    the busy students' own page loads.
+    page's websocket opening to the server's last message before the chart). In a class the
+    busy students' browsers run on their own machines; here (``--busy-clients remote``, the
+    default) they are :class:`RemoteStudent` s, which ask for their page's runs over the
+    front end's protocol and receive every message without drawing it (``--mode clients``
+    checks that the server does the same work for them as for a browser).
+    ``--busy-clients browser`` puts them in headless Chromium on this machine instead, in
+    the ``SCHED_IDLE`` class, where they still take from the fourth student's browser: an
+    upper bound. Half the idle probes come before the busy ones, half after (once the server
+    is quiet again), so that a drift of the machine's speed shows in neither; the
+    hypervisor's steal time is printed for both. ``--busy one-job``: each busy student runs
+    one sweep and then stays on its page (three jobs queued and running, without the new
+    page loads between back-to-back jobs), which separates the jobs' effect from that of the
+    busy students' own page loads.
+``clients``
+    The check behind ``fairness``'s remote students: one long-job page load at a time from a
+    browser on this machine and from a :class:`RemoteStudent`, on an idle server, and the
+    server's CPU seconds for each (its main process, and with the job worker).
 ``memory``
     500 reruns in one session (γ changes on the Cost & DP table), then 200 sessions opened
     and closed; the server's resident memory before and after (target: within 50 MB).
@@ -59,6 +68,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -411,6 +421,105 @@ async def busy_student(browser, url: str, k: int, started: asyncio.Event,
         await context.close()
 
 
+class RemoteStudent:
+    """A student whose browser runs on another machine, as in a class: what the server
+    sees of a page load, without the drawing.
+
+    :meth:`load` fetches the page's HTML and the front end's first requests (its scripts
+    and styles are in the browser's cache after the first visit), opens the session's
+    websocket, asks for the page's run with the URL's query string, as the front end does,
+    and receives every message the server sends until the run ends. The server does exactly
+    the work it does for a browser (it cannot tell); this process only reads the messages'
+    types. So the benchmark's machine does not also draw the busy students' charts, which
+    a class's server never does.
+    """
+
+    def __init__(self, url: str):
+        parts = urllib.parse.urlsplit(url)
+        self.base = f"{parts.scheme}://{parts.netloc}"
+        self.stream = f"ws://{parts.netloc}/_stcore/stream"
+        self.page_name = parts.path.strip("/")
+        self.query = parts.query
+        self.url = url
+        self.queued_or_running = asyncio.Event()
+        self.errors = 0
+        #: Elements received, by type ("plotly_chart", "progress", ...).
+        self.elements: dict[str, int] = {}
+
+    def _fetch(self) -> None:
+        for address in (self.url, f"{self.base}/_stcore/health",
+                        f"{self.base}/_stcore/host-config"):
+            with urllib.request.urlopen(address, timeout=TIMEOUT_MS / 1000) as response:
+                response.read()
+
+    def _read(self, data: bytes):
+        """The message's end-of-run status, or None; notes progress and errors."""
+        from streamlit.proto.Alert_pb2 import Alert
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = ForwardMsg()
+        msg.ParseFromString(data)
+        kind = msg.WhichOneof("type")
+        if kind == "script_finished":
+            return msg.script_finished
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            which = element.WhichOneof("type")
+            self.elements[which] = self.elements.get(which, 0) + 1
+            if which == "progress" or (which == "markdown"
+                                       and element.markdown.body.startswith("Queued:")):
+                self.queued_or_running.set()
+            elif which == "exception" or (which == "alert"
+                                          and element.alert.format == Alert.ERROR):
+                self.errors += 1
+        return None
+
+    async def load(self) -> None:
+        """Load the page and wait until its run has ended (jobs it waits for included)."""
+        import websockets
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        await asyncio.to_thread(self._fetch)
+        async with websockets.connect(self.stream, subprotocols=["streamlit"],
+                                      max_size=None, open_timeout=TIMEOUT_MS / 1000) as ws:
+            request = BackMsg()
+            request.rerun_script.query_string = self.query
+            request.rerun_script.page_name = self.page_name
+            await ws.send(request.SerializeToString())
+            while True:
+                status = self._read(await ws.recv())
+                if status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    return
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    self.errors += 1
+                    return
+
+
+async def busy_remote_student(url: str, k: int, started: asyncio.Event, stop: asyncio.Event,
+                              finished: list, errors: list, one_job: bool = False) -> None:
+    """:func:`busy_student` with its browser on another machine (:class:`RemoteStudent`)."""
+    seed = 100 + k
+    while not stop.is_set():
+        student = RemoteStudent(long_job_url(url, seed))
+        loaded = asyncio.create_task(student.load())
+        stopped = asyncio.create_task(stop.wait())
+        shown = asyncio.create_task(student.queued_or_running.wait())
+        await asyncio.wait({loaded, shown}, return_when=asyncio.FIRST_COMPLETED)
+        started.set()
+        await asyncio.wait({loaded, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if loaded.done():
+            loaded.result()  # a failed page load is the benchmark's failure
+            finished.append(seed)
+            if one_job:
+                await stop.wait()
+        for task in (loaded, stopped, shown):
+            task.cancel()  # a page still loading: the student leaves it (closes the socket)
+        await asyncio.gather(loaded, stopped, shown, return_exceptions=True)
+        errors.append(student.errors)
+        seed += 3
+
+
 class CostTableProbe:
     """The fourth student: opens the Cost & DP table once per γ, each a new page load and
     session, in one browser context (its HTTP cache warm after the first load, as a
@@ -449,13 +558,17 @@ class CostTableProbe:
         await self.context.close()
 
 
-async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back") -> dict:
+async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back",
+                       clients: str = "remote") -> dict:
     """The fourth student's Cost & DP table, idle and while three run long jobs.
 
-    The three busy students' browser runs at the lowest priority (``SCHED_IDLE``): in a class
-    their browsers are on their own machines, and here they would otherwise take the CPU
-    from the fourth student's browser, which is not what this measures. Their jobs run back
-    to back through all the probes, so the server's job pool never idles meanwhile.
+    In a class the busy students' browsers run on their own machines. With ``clients``
+    ``"remote"`` they are :class:`RemoteStudent` s: the server does all it does for a browser,
+    and this machine draws nothing for them. With ``"browser"`` they are headless Chromium
+    sessions here, at the lowest priority (``SCHED_IDLE``), which still take some of the
+    CPU and memory bandwidth the fourth student's browser draws with: the ratio of the page
+    loads is then an upper bound. Their jobs run back to back through all the probes, so the
+    server's job pool never idles meanwhile.
     """
     from playwright.async_api import async_playwright
 
@@ -466,6 +579,7 @@ async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back")
     half = len(idle_g) // 2
     server = Server()
     server.start()
+    background = None
     try:
         async with async_playwright() as p:
             browser = await start_browser(p)
@@ -476,15 +590,23 @@ async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back")
             steal0, t_idle = steal_seconds(), time.perf_counter()
             idle, idle_server = await probe.times(idle_g[:half])
             idle_wall, steal_idle = time.perf_counter() - t_idle, steal_seconds() - steal0
-            background = await p.chromium.launch(executable_path=background_chromium(tmp),
-                                                 args=CHROMIUM_ARGS, headless=True)
             stop = asyncio.Event()
             started = [asyncio.Event() for _ in range(3)]
             finished: list = []
-            students = [asyncio.create_task(busy_student(background, server.url, k,
-                                                         started[k], stop, finished,
-                                                         one_job=busy_mode == "one-job"))
-                        for k in range(3)]
+            busy_errors: list = []
+            one_job = busy_mode == "one-job"
+            if clients == "browser":
+                background = await p.chromium.launch(
+                    executable_path=background_chromium(tmp), args=CHROMIUM_ARGS,
+                    headless=True)
+                students = [asyncio.create_task(busy_student(background, server.url, k,
+                                                             started[k], stop, finished,
+                                                             one_job=one_job))
+                            for k in range(3)]
+            else:
+                students = [asyncio.create_task(busy_remote_student(
+                    server.url, k, started[k], stop, finished, busy_errors, one_job=one_job))
+                    for k in range(3)]
             for e in started:
                 await e.wait()
             cpu0, steal1 = server.cpu(), steal_seconds()
@@ -494,8 +616,9 @@ async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back")
             probe_cpu, steal2 = server.cpu() - cpu0, steal_seconds()
             jobs_during = len(finished)
             stop.set()
-            await asyncio.gather(*students, return_exceptions=True)
-            await background.close()
+            outcomes = await asyncio.gather(*students, return_exceptions=True)
+            if background is not None:
+                await background.close()
             await asyncio.to_thread(server.wait_quiet)  # the last jobs end: idle again
             steal0, t_idle = steal_seconds(), time.perf_counter()
             after, after_server = await probe.times(idle_g[half:])
@@ -511,8 +634,11 @@ async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back")
     ratio = med(busy) / med(idle)
     server_ratio = med(busy_server) / med(idle_server)
     how = "back to back" if busy_mode == "back-to-back" else "one each, then stay on the page"
-    print(f"\nFairness: Cost & DP table while 3 students run γ sweeps at the caps ({how}) "
-          f"({load_average()})")
+    where = ("their browsers elsewhere (protocol clients)" if clients == "remote"
+             else "their browsers on this machine, SCHED_IDLE")
+    failures = [f"{type(o).__name__}: {o}" for o in outcomes if isinstance(o, Exception)]
+    print(f"\nFairness: Cost & DP table while 3 students run γ sweeps at the caps ({how}; "
+          f"{where}) ({load_average()})")
     print(f"  idle probes: {half} before the busy ones, {len(idle_g) - half} after")
     print("  to the first chart (page load in the browser, new session each time):")
     print(f"    idle: median {med(idle):.2f} s {[round(v, 2) for v in idle]}")
@@ -525,14 +651,66 @@ async def run_fairness(repeats: int, tmp: Path, busy_mode: str = "back-to-back")
     print(f"  {jobs_during} long jobs finished during the {probe_wall:.0f} s of probes (one runs "
           f"at a time, the others queue); the server used {probe_cpu / probe_wall:.2f} cores "
           "meanwhile")
+    print(f"  busy students' errors shown: {sum(busy_errors)}; failed: {failures or 'none'}")
     print(f"  CPU taken by the hypervisor (steal), per second: {(steal2 - steal1) / probe_wall:.2f}"
           f" while busy, {steal_idle / idle_wall:.2f} while idle")
     return {"idle": idle, "busy": busy, "ratio": ratio, "idle_server": idle_server,
             "busy_server": busy_server, "server_ratio": server_ratio,
             "steal_busy": (steal2 - steal1) / probe_wall, "steal_idle": steal_idle / idle_wall,
-            "busy_students": busy_mode, "jobs_finished_during_probe": jobs_during,
+            "busy_students": busy_mode, "busy_clients": clients,
+            "busy_errors": sum(busy_errors), "busy_failures": failures,
+            "jobs_finished_during_probe": jobs_during,
             "probe_seconds": probe_wall,
             "server_cores": probe_cpu / probe_wall}
+
+
+async def run_clients(repeats: int) -> dict:
+    """Check :class:`RemoteStudent` against a browser: one long-job page load (the
+    Barycenters page at its caps, a new seed each time) from each in turn, on an otherwise
+    idle server; the server's CPU seconds for it (its main process, where the pages run,
+    and with the job worker) and the wall time to the end of the run. The browser's context
+    is warmed first, its scripts cached, as a busy student's is in ``fairness``."""
+    from playwright.async_api import async_playwright
+
+    server = Server()
+    server.start()
+    rows: dict[str, dict[str, list]] = {k: {"main": [], "total": [], "wall": []}
+                                        for k in ("browser", "remote")}
+    try:
+        async with async_playwright() as p:
+            browser = await start_browser(p)
+            await warm_server(browser, server.url)
+            context = await browser.new_context(viewport={"width": 1400, "height": 950})
+            page = await context.new_page()
+            await open_url(page, server.url)  # the front end's files into its cache
+            for rep in range(repeats):
+                for kind in ("browser", "remote"):
+                    url = long_job_url(server.url, 1000 + 2 * rep + (kind == "remote"))
+                    await asyncio.to_thread(server.wait_quiet)
+                    main0, total0 = sum(server.ps.cpu_times()[:2]), server.cpu()
+                    t0 = time.perf_counter()
+                    if kind == "browser":
+                        await page.goto(url, timeout=TIMEOUT_MS)
+                        await page.wait_for_function(CHARTS_DRAWN, arg=3, polling=200,
+                                                     timeout=TIMEOUT_MS)
+                    else:
+                        await RemoteStudent(url).load()
+                    rows[kind]["wall"].append(time.perf_counter() - t0)
+                    await asyncio.to_thread(server.wait_quiet)
+                    rows[kind]["main"].append(sum(server.ps.cpu_times()[:2]) - main0)
+                    rows[kind]["total"].append(server.cpu() - total0)
+            await browser.close()
+    finally:
+        server.stop()
+    med = statistics.median
+    print(f"\nA long-job page load from a browser on this machine vs a remote student "
+          f"(medians of {repeats}; {load_average()})")
+    print(f"  {'client':<9} {'server main process':>20} {'with the job worker':>20} "
+          f"{'wall':>8}")
+    for kind, r in rows.items():
+        print(f"  {kind:<9} {med(r['main']):>18.2f} s {med(r['total']):>18.2f} s "
+              f"{med(r['wall']):>6.2f} s")
+    return rows
 
 
 # --------------------------------------------------------------------------- memory
@@ -638,12 +816,16 @@ async def run_cold(tmp: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", nargs="+", default=["lesson", "fairness"],
-                        choices=["lesson", "fairness", "memory", "cold"])
+                        choices=["lesson", "fairness", "memory", "cold", "clients"])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--busy", choices=["back-to-back", "one-job"], default="back-to-back",
                         help="fairness: the busy students run sweeps back to back (a new page "
                              "load after each), or one sweep each and then stay on the page")
+    parser.add_argument("--busy-clients", choices=["remote", "browser"], default="remote",
+                        help="fairness: the busy students' browsers on other machines "
+                             "(protocol-level clients, the default), or headless Chromium on "
+                             "this machine at the lowest priority")
     args = parser.parse_args()
     students = [1, 2] if args.quick else args.students
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -653,7 +835,10 @@ def main() -> None:
             if mode == "lesson":
                 out = lesson_mode(students, Path(tmp))
             elif mode == "fairness":
-                out = asyncio.run(run_fairness(4 if args.quick else 12, Path(tmp), args.busy))
+                out = asyncio.run(run_fairness(4 if args.quick else 12, Path(tmp), args.busy,
+                                                args.busy_clients))
+            elif mode == "clients":
+                out = {"clients": asyncio.run(run_clients(2 if args.quick else 5))}
             elif mode == "memory":
                 out = asyncio.run(run_memory(60 if args.quick else 500,
                                              20 if args.quick else 200))
