@@ -12,6 +12,7 @@ the server, and can tell that a client-side interaction (a Plotly slider) ran no
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -28,21 +29,69 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"
 
-# window.__scriptRuns counts the script runs the page has seen: ``started`` (the app's
-# script state turns "running") and ``finished`` (it turns "notRunning" again). Full runs
-# and fragment runs both count.
+def _forward_msg_fields() -> dict:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    fields = ForwardMsg.DESCRIPTOR.fields_by_name
+    return {"NEW_SESSION": fields["new_session"].number,
+            "SCRIPT_FINISHED": fields["script_finished"].number,
+            "EARLY_FOR_RERUN": ForwardMsg.FINISHED_EARLY_FOR_RERUN}
+
+
+# window.__scriptRuns counts the script runs the page has seen, full runs and fragment runs:
+# ``started`` (the server's ``new_session`` message, which opens every run) and ``finished``
+# (its ``script_finished`` message, unless the run was cut short for another). They are read
+# from the websocket's messages (the top level of each ForwardMsg, a few lines of protobuf
+# decoding), not from the page: a run of a few milliseconds can come and go between two
+# renders, and the app's ``data-test-script-state`` then never shows it (seen: a Bellman step
+# run missed under load, and a test waiting for it forever). A count goes up one task and
+# two animation frames after its message, once the front end has handled it and drawn.
 SCRIPT_RUNS = """
 window.__scriptRuns = {started: 0, finished: 0};
-new MutationObserver((records) => {
-  for (const r of records) {
-    const state = r.target.getAttribute('data-test-script-state');
-    if (state === r.oldValue) continue;
-    if (state === 'running') window.__scriptRuns.started += 1;
-    else if (state === 'notRunning' && r.oldValue === 'running') window.__scriptRuns.finished += 1;
-  }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+(() => {
+  const F = FIELDS;
+  const runs = window.__scriptRuns;
+  const later = (f) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(f)));
+  const varint = (b, i) => {
+    let v = 0, scale = 1;
+    for (;;) {
+      const x = b[i++];
+      v += (x & 127) * scale;
+      if (x < 128 || i >= b.length) return [v, i];
+      scale *= 128;
+    }
+  };
+  const count = (buffer) => {
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    while (i < b.length) {
+      let key, v;
+      [key, i] = varint(b, i);
+      const field = Math.floor(key / 8), wire = key % 8;
+      if (wire === 0) {
+        [v, i] = varint(b, i);
+        if (field === F.SCRIPT_FINISHED && v !== F.EARLY_FOR_RERUN) later(() => runs.finished++);
+      } else if (wire === 2) {
+        [v, i] = varint(b, i);
+        if (field === F.NEW_SESSION) later(() => runs.started++);
+        i += v;
+      } else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return;
+    }
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (event.data instanceof ArrayBuffer) count(event.data);
+        else if (event.data instanceof Blob) event.data.arrayBuffer().then(count);
+      });
+    }
+  };
+})();
+""".replace("FIELDS", json.dumps(_forward_msg_fields()))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
