@@ -1,14 +1,27 @@
 """A worker process for the server's jobs: the CPU they get is what no page wants.
 
 On one machine a class shares, a long job (a γ sweep, a k-means run) should take only the
-CPU the students' pages leave. Linux has a scheduling class for exactly that,
-``SCHED_IDLE``, but a *thread* of the server cannot use it: between two kernel calls a job
-runs Python and holds the interpreter's one lock, and a thread holding it while it waits
-for an idle CPU would stall every page of every student. A process of its own has its own
-interpreter and lock, so it can (:func:`_lower_priority`). ``bench_classroom.py --mode
-fairness`` measured the server's part of a Cost & DP table (websocket open to its last
-message) at 1.72x its idle time while three students ran γ sweeps with the jobs in a worker
-thread at niceness +10, and 1.25x with them in this process at ``SCHED_IDLE``.
+CPU the students' pages leave. A *thread* of the server cannot be given a low enough
+priority: between two kernel calls a job runs Python and holds the interpreter's one lock,
+and a thread holding it while it waits for the CPU stalls every page of every student. A
+process of its own has its own interpreter and lock, so it can (:func:`_lower_priority`).
+``bench_classroom.py --mode fairness`` measured the server's part of a Cost & DP table
+(websocket open to its last message) at 1.72x its idle time while three students ran γ
+sweeps with the jobs in a worker thread at niceness +10, and 1.25x with them in this process
+at ``SCHED_IDLE``.
+
+Which priority (:data:`PRIORITY`): Linux's ``SCHED_IDLE`` class by default, or niceness 19
+(``EXPLORER_JOB_PRIORITY=nice``). In ``SCHED_IDLE`` a job waits for as long as other work
+keeps every core busy (the test suite's jobs timed out that way; it runs them at ``nice``).
+Since jobs stop while pages are drawn (:mod:`explorer.web.pausing`), the idle class adds no
+measurable fairness on the server's side: with the busy students' browsers elsewhere, the
+server's part of the fourth student's page was 0.89x to 1.23x its idle time over six runs at
+niceness 19 (median 1.00) and 0.84x to 1.05x over seven in ``SCHED_IDLE`` (0.99); its page
+load, in a browser on the same machine, 1.08x to 1.32x (1.14) and 0.89x to 1.17x (1.06). The
+default stays ``SCHED_IDLE`` for now because the first k-means run on a fresh server drew its
+first frame 2.6-3.2 s after the click at niceness 19 against 2.6-2.7 s (target 3 s): the
+job worker then still imports the library and loads its kernels (README, *Running it for a
+class*).
 
 :class:`JobProcess` is the server's side: one worker thread of
 :class:`~explorer.web.jobs.JobRunner` owns one and starts it when the thread starts (the
@@ -78,8 +91,8 @@ def _lower_priority(niceness: int) -> str:
     of the machine wants the CPU), or lower its priority by ``niceness`` where that class
     is missing or :data:`PRIORITY` is ``nice``; which one it got.
 
-    Threads of the server could not run there: a thread holding the GIL while it waits for
-    an idle CPU would stall every page. A process of its own can. But a job in
+    Threads of the server could not run this low: a thread holding the GIL while it waits
+    for the CPU would stall every page. A process of its own can. But a job in
     ``SCHED_IDLE`` waits for as long as other work keeps every core busy: on a machine that
     is never idle (other services; the test suite's two workers), ``nice`` keeps jobs moving.
     """

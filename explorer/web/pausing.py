@@ -1,16 +1,17 @@
 """Jobs give way to pages: the job worker processes pause while a page's script runs.
 
 On the 2-core machine a class shares, one worker process runs the long jobs (γ sweeps,
-k-means runs) on one core while the pages' scripts use the other. The worker is in Linux's
-``SCHED_IDLE`` class (:mod:`explorer.web.job_process`), so a page thread wins any core it
-wants; even so, ``bench_classroom.py --mode fairness`` measured a fourth student's Cost & DP
-table at 1.2x to 1.4x its idle time while three students ran γ sweeps (the server's part of
-it 1.16x to 1.40x): the job still shares the machine's caches and memory bandwidth, and takes
-the cores whenever the page's threads block for a moment (the script thread, the event loop's
-thread sending the messages, Python's interpreter lock passing between them). The scheduler
-cannot see that a page is being drawn; this module can. With it, five runs gave 1.03x to
-1.17x (the server's part 0.84x to 1.05x), for about a fifth fewer sweeps finished meanwhile
-(README, *Running it for a class*).
+k-means runs) on one core while the pages' scripts use the other. The worker runs at the
+lowest priority (:mod:`explorer.web.job_process`), so a page thread wins any core it wants;
+even so, ``bench_classroom.py --mode fairness`` measured a fourth student's Cost & DP table
+at 1.2x to 1.4x its idle time while three students ran γ sweeps (the server's part of it
+1.16x to 1.40x; the worker in Linux's ``SCHED_IDLE`` class): the job still shares the
+machine's caches and memory bandwidth, and takes the cores whenever the page's threads block
+for a moment (the script thread, the event loop's thread sending the messages, Python's
+interpreter lock passing between them). The scheduler cannot see that a page is being drawn;
+this module can. With it, seven runs gave 0.89x to 1.17x (the server's part 0.84x to 1.05x;
+at niceness 19, six runs: 1.08x to 1.32x, 0.89x to 1.23x), for about a fifth fewer sweeps
+finished meanwhile (README, *Running it for a class*).
 
 So while any session's script runs, :data:`PAUSER` stops the worker processes (``SIGSTOP``)
 and lets them go on (``SIGCONT``) :data:`GRACE` seconds after the last one ended (the
