@@ -10,18 +10,16 @@ process of its own has its own interpreter and lock, so it can (:func:`_lower_pr
 sweeps with the jobs in a worker thread at niceness +10, and 1.25x with them in this process
 at ``SCHED_IDLE``.
 
-Which priority (:data:`PRIORITY`): Linux's ``SCHED_IDLE`` class by default, or niceness 19
-(``EXPLORER_JOB_PRIORITY=nice``). In ``SCHED_IDLE`` a job waits for as long as other work
-keeps every core busy (the test suite's jobs timed out that way; it runs them at ``nice``).
+Which priority (:data:`PRIORITY`): niceness 19 by default. Linux's ``SCHED_IDLE`` class
+(``EXPLORER_JOB_PRIORITY=idle``) gives a job only the CPU nothing else wants, but then it
+waits for as long as other work keeps every core busy: the test suite's jobs timed out that
+way, and a teacher's notebook computing on the server would stall every student's job.
 Since jobs stop while pages are drawn (:mod:`explorer.web.pausing`), the idle class adds no
 measurable fairness on the server's side: with the busy students' browsers elsewhere, the
 server's part of the fourth student's page was 0.89x to 1.23x its idle time over six runs at
 niceness 19 (median 1.00) and 0.84x to 1.05x over seven in ``SCHED_IDLE`` (0.99); its page
-load, in a browser on the same machine, 1.08x to 1.32x (1.14) and 0.89x to 1.17x (1.06). The
-default stays ``SCHED_IDLE`` for now because the first k-means run on a fresh server drew its
-first frame 2.6-3.2 s after the click at niceness 19 against 2.6-2.7 s (target 3 s): the
-job worker then still imports the library and loads its kernels (README, *Running it for a
-class*).
+load, in a browser on the same machine, 1.08x to 1.32x (1.14) and 0.89x to 1.17x (1.06). At
+niceness 19 a job still gets under 2 % of a core that a page's thread wants.
 
 :class:`JobProcess` is the server's side: one worker thread of
 :class:`~explorer.web.jobs.JobRunner` owns one and starts it when the thread starts (the
@@ -52,6 +50,8 @@ from pathlib import Path
 __all__ = ["PRIORITY", "JobProcess", "Task", "WorkerGone", "main"]
 
 _GO, _STOP = "go", "stop"
+#: The first item of a message asking the worker to load kernel stages (between jobs).
+_WARM = "warm"
 
 
 class WorkerGone(RuntimeError):
@@ -82,19 +82,19 @@ class Task:
         return self.compute(*self.args, **kwargs)
 
 
-#: ``EXPLORER_JOB_PRIORITY``: ``idle`` (default) or ``nice``, see :func:`_lower_priority`.
-PRIORITY = os.environ.get("EXPLORER_JOB_PRIORITY", "idle")
+#: ``EXPLORER_JOB_PRIORITY``: ``nice`` (default) or ``idle``, see :func:`_lower_priority`.
+PRIORITY = os.environ.get("EXPLORER_JOB_PRIORITY", "nice")
 
 
 def _lower_priority(niceness: int) -> str:
-    """Put this process in Linux's ``SCHED_IDLE`` class (it runs only when no other thread
-    of the machine wants the CPU), or lower its priority by ``niceness`` where that class
-    is missing or :data:`PRIORITY` is ``nice``; which one it got.
+    """Lower this process's priority by ``niceness`` or, where :data:`PRIORITY` is ``idle``,
+    put it in Linux's ``SCHED_IDLE`` class (it runs only when no other thread of the machine
+    wants the CPU; the niceness where that class is missing); which one it got.
 
     Threads of the server could not run this low: a thread holding the GIL while it waits
-    for the CPU would stall every page. A process of its own can. But a job in
-    ``SCHED_IDLE`` waits for as long as other work keeps every core busy: on a machine that
-    is never idle (other services; the test suite's two workers), ``nice`` keeps jobs moving.
+    for the CPU would stall every page. A process of its own can. A job in ``SCHED_IDLE``
+    waits for as long as other work keeps every core busy (other services; the test suite's
+    two workers), hence ``nice`` by default (module docstring).
     """
     if PRIORITY == "idle":
         try:
@@ -111,18 +111,21 @@ def _lower_priority(niceness: int) -> str:
 
 def main() -> None:
     """The worker process (``python -c "from explorer.web.job_process import main; main()"
-    FD NICENESS [warm]``, FD its end of a socket pair with the server): lower its priority
+    FD NICENESS [STAGES]``, FD its end of a socket pair with the server): lower its priority
     (:func:`_lower_priority`), keep BLAS and Numba on one thread each, import what the jobs
-    run, with ``warm`` load every kernel (:func:`softdtw_core.warmup.warm_up`), then run the
-    job functions it is sent until the connection closes.
+    run, load the comma-separated kernel ``STAGES`` (:data:`softdtw_core.warmup.STAGES`),
+    then run the job functions it is sent until the connection closes, and load the stages
+    it is sent between them (``("warm", stages)``, :meth:`JobProcess.warm`).
 
-    The server's runner starts its workers once the server's warm-up has compiled every
-    kernel into Numba's on-disk cache, so loading them here takes a second or two, while no
-    job waits; without it the first job of each worker would pay that (the first k-means
-    frame came 1.5 s later).
+    The server starts its workers with its kernel warm-up, so they import the library while
+    its child process compiles the kernels, and tells them each stage once it is in Numba's
+    on-disk cache (:mod:`explorer.web.kernels`): loading one takes a fraction of a second,
+    while no job waits. Without it the first job of each worker would pay the imports and
+    the loading (the first k-means frame on a fresh server came 2.6-3.2 s after the click
+    when the workers started only after the whole warm-up, 0.4 s on a warm one).
     """
     conn, niceness = Connection(int(sys.argv[1])), int(sys.argv[2])
-    warm = sys.argv[3:4] == ["warm"]
+    stages = [s for s in (sys.argv[3] if len(sys.argv) > 3 else "").split(",") if s]
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"  # before NumPy loads: its BLAS reads them once
     _lower_priority(niceness)
@@ -132,15 +135,17 @@ def main() -> None:
     import explorer.logic.learning  # noqa: F401
     import explorer.logic.tuning  # noqa: F401
     from explorer.web.jobs import JobCancelled
+    from softdtw_core.warmup import warm_up
 
     numba.set_num_threads(1)
-    if warm:
-        from softdtw_core.warmup import warm_up
 
+    def load(stages):
         try:
-            warm_up()
+            warm_up(stages)
         except Exception:  # a job that needs the kernel meets the error itself
             pass
+
+    load(stages)
 
     def progress(fraction, text):
         conn.send(("report", fraction, text))
@@ -155,6 +160,9 @@ def main() -> None:
             fn = conn.recv()
         except (EOFError, OSError):
             return
+        if isinstance(fn, tuple) and fn[:1] == (_WARM,):
+            load(fn[1])
+            continue
         try:
             message = ("done", fn(progress, publish))
         except BaseException as exc:  # sent to the server, which raises it for the watchers
@@ -166,12 +174,14 @@ def main() -> None:
 
 
 class JobProcess:
-    """One worker process, used by one thread at a time (a :class:`JobRunner` worker);
-    with ``warm_up``, it loads every kernel before its first job (:func:`main`)."""
+    """One worker process, used by one thread at a time (a :class:`JobRunner` worker).
 
-    def __init__(self, niceness: int, *, warm_up: bool = False):
+    ``stages``: the kernel stages it loads when it starts (:meth:`warm` adds more)."""
+
+    def __init__(self, niceness: int, *, stages=()):
         self.niceness = niceness
-        self.warm_up = warm_up
+        self.stages: list[str] = list(stages)
+        self._unsent: list[str] = []  # stages asked for since the process started
         self._process: subprocess.Popen | None = None
         self._conn = None
         self._paused = False
@@ -191,11 +201,34 @@ class JobProcess:
             ours, theirs = socket.socketpair()
             with ours, theirs:
                 command = [sys.executable, "-c", "from explorer.web.job_process import main; "
-                           "main()", str(theirs.fileno()), str(self.niceness)]
-                command += ["warm"] if self.warm_up else []
+                           "main()", str(theirs.fileno()), str(self.niceness),
+                           ",".join(self.stages)]
                 self._process = subprocess.Popen(command, pass_fds=(theirs.fileno(),),
                                                  cwd=Path(__file__).resolve().parents[2])
                 self._conn = Connection(ours.detach())
+                self._unsent.clear()  # a new process loads them all at start
+
+    def warm(self, stages) -> None:
+        """Have the process load these kernel stages from Numba's on-disk cache
+        (:func:`softdtw_core.warmup.warm_up`; they must be there): at once if it runs no job,
+        else before its next job; a process started later loads them at start."""
+        with self._lock:
+            for stage in stages:
+                if stage not in self.stages:
+                    self.stages.append(stage)
+                    self._unsent.append(stage)
+            if not self._busy:
+                self._send_stages()
+
+    def _send_stages(self) -> None:
+        """Send the stages asked for since the process started (with the lock held, when no
+        job is being relayed: the messages then come before the next job)."""
+        if self._unsent and self._conn is not None:
+            try:
+                self._conn.send((_WARM, list(self._unsent)))
+            except OSError:  # it ended: the next call starts one that loads them all
+                return
+            self._unsent.clear()
 
     @property
     def pid(self) -> int | None:
@@ -234,6 +267,7 @@ class JobProcess:
         report and its exception is raised here."""
         self.start()
         with self._lock:
+            self._send_stages()
             self._busy = True
             if self._paused:  # a job that starts while the jobs give way to pages
                 self._signal(signal.SIGSTOP)

@@ -8,9 +8,10 @@ computations of the Use pages do not run in the session's script thread: a page 
 
 - **Bounded pool.** At most :data:`WORKERS` jobs run at once (one less than the cores, at
   least one: on a 2-core machine one core always stays free for the pages), each in a
-  worker process of its own (:mod:`explorer.web.job_process`) with one Numba thread, in
-  Linux's ``SCHED_IDLE`` class (elsewhere :data:`NICENESS` lower), so that the threads
-  drawing pages win the CPU whenever they want it. Further jobs wait in a first-in,
+  worker process of its own (:mod:`explorer.web.job_process`) with one Numba thread, at
+  niceness 19 (:data:`NICENESS` on top of its thread's), so that the threads drawing pages
+  win the CPU whenever they want it, and stopped while pages are drawn
+  (:mod:`explorer.web.pausing`). Further jobs wait in a first-in,
   first-out queue; a watching page shows its job's place in it.
   BLAS runs on one thread in the whole server (:func:`single_threaded_blas`): OpenBLAS's
   idle threads busy-wait, at the server's priority.
@@ -257,17 +258,17 @@ class JobRunner:
     ``store`` (``get(key)``/``put(key, job)``, e.g. :class:`explorer.web.cache.Memo`) keeps the
     finished jobs; queued and running ones are found by key here. With ``processes``, each
     thread runs its jobs in a worker process of its own (:class:`JobProcess`, started with
-    the thread; with ``warm_up`` it loads every kernel first); their functions must then
+    the thread, loading the kernel stages :meth:`warm` names); their functions must then
     pickle (:class:`~explorer.web.job_process.Task`), and they pause while pages run
     (``pauser``, default :data:`~explorer.web.pausing.PAUSER`).
     """
 
     def __init__(self, workers: int, store, *, processes: bool = False,
-                 pauser: JobPauser | None = None, warm_up: bool = False):
+                 pauser: JobPauser | None = None):
         self.workers = max(1, int(workers))
         self.store = store
         self.processes = processes
-        self.warm_up = warm_up
+        self.stages: list[str] = []  # kernel stages the worker processes load (warm)
         self.pauser = PAUSER if pauser is None else pauser
         self.worker_processes: list[JobProcess] = []
         self._pending: deque[Job] = deque()
@@ -309,9 +310,19 @@ class JobRunner:
 
     def start(self) -> None:
         """Start the workers now (else the first :meth:`submit` does): their processes
-        import the library, and with ``warm_up`` load the kernels, before any job waits."""
+        import the library before any job waits."""
         with self._lock:
             self._start_workers()
+
+    def warm(self, stages) -> None:
+        """Have every worker process, and any started later, load these kernel stages of
+        :func:`softdtw_core.warmup.warm_up` (once they are in Numba's on-disk cache): between
+        jobs, so that no job waits for them (:meth:`JobProcess.warm`)."""
+        with self._lock:
+            self.stages += [stage for stage in stages if stage not in self.stages]
+            processes = list(self.worker_processes)
+        for process in processes:
+            process.warm(stages)
 
     def _start_workers(self) -> None:
         while len(self._threads) < self.workers:
@@ -324,15 +335,17 @@ class JobRunner:
         lower_priority()
         process = None
         if self.processes:
-            process = JobProcess(NICENESS, warm_up=self.warm_up)
+            with self._lock:  # listed at once: it hears of every stage warmed from now on
+                process = JobProcess(NICENESS, stages=self.stages)
+                self.worker_processes.append(process)
             try:
                 process.start()  # it imports the library while no job waits
             except OSError:  # no process for this worker: its jobs run on the thread
                 log.exception("could not start a job worker process")
+                with self._lock:
+                    self.worker_processes.remove(process)
                 process = None
             else:
-                with self._lock:
-                    self.worker_processes.append(process)
                 self.pauser.register(process)  # it gives way to pages (explorer.web.pausing)
         while True:
             with self._lock:
@@ -368,8 +381,8 @@ def runner() -> JobRunner:
             from explorer.web.cache import JOB_STORE
 
             single_threaded_blas()  # NumPy and SciPy are loaded by now (softdtw_core)
-            _RUNNER = JobRunner(WORKERS, JOB_STORE, processes=PROCESSES, warm_up=True)
-            _RUNNER.start()
+            _RUNNER = JobRunner(WORKERS, JOB_STORE, processes=PROCESSES)
+            _RUNNER.start()  # the kernel warm-up tells it each stage (explorer.web.kernels)
         return _RUNNER
 
 

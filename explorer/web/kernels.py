@@ -9,7 +9,10 @@ of the server starts :class:`Warmup` (once per process):
    the pages need them) into Numba's on-disk cache, on another core and without holding the
    server's GIL;
 2. a thread of the server loads each stage from that cache as soon as the child reports
-   it (a fraction of a second), so the server's own dispatchers are ready;
+   it (a fraction of a second), so the server's own dispatchers are ready, and has the job
+   worker processes load it too (:meth:`explorer.web.jobs.JobRunner.warm`; they start with
+   the warm-up and import the library meanwhile, so the first k-means run does not wait
+   for them);
 3. if the child fails, the thread compiles what is left itself.
 
 Meanwhile the pages that need no kernel (the Overview) draw at once, the sidebar shows a
@@ -79,15 +82,16 @@ class Warmup:
         with self._changed:
             self.ready.append(stage)
             self._changed.notify_all()
+        jobs.runner().warm([stage])  # the job workers load it from the on-disk cache too
 
     def _run(self) -> None:
         try:
+            jobs.runner()  # its worker processes start now and import the library meanwhile
             if self.compile_command is not None:
                 self._follow_child()
             for stage in self.stages[len(self.ready):]:  # what the child did not do
                 self._load(stage)
             gc.freeze()  # and so do the modules and kernels the warm-up loaded
-            jobs.runner()  # its worker processes start now, ready before the first job
         except Exception as exc:  # a page that needs the stage will meet the error itself
             log.exception("kernel warm-up failed")
             with self._changed:

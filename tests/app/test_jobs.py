@@ -190,7 +190,29 @@ def test_job_store_hands_every_result_that_leaves_to_on_drop():
     assert dropped[-1] is a and len(dropped) == 6
 
 
-def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch):
+class _WarmedRunner:
+    """Stands for the server's job runner in the warm-up tests: records the stages it is
+    told, and when (the stages the server itself had loaded by then)."""
+
+    def __init__(self, warmup_ref: list):
+        self.told: list[tuple[str, list[str]]] = []
+        self._warmup = warmup_ref
+
+    def warm(self, stages):
+        ready = list(self._warmup[0].ready) if self._warmup else []
+        self.told += [(stage, ready) for stage in stages]
+
+
+@pytest.fixture
+def warmed_runner(monkeypatch):
+    ref: list = []
+    runner = _WarmedRunner(ref)
+    monkeypatch.setattr(jobs, "runner", lambda: runner)
+    return runner, ref
+
+
+def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch,
+                                                                      warmed_runner):
     loaded: list[list[str]] = []
     gate = threading.Event()
 
@@ -201,6 +223,8 @@ def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch)
 
     monkeypatch.setattr(kernels, "warm_up", fake_warm_up)
     warm = kernels.Warmup(None)  # no child process: the thread loads every stage itself
+    runner, ref = warmed_runner
+    ref.append(warm)
     assert not warm.is_ready("learn")
     warm.start()
     warm.start()  # idempotent
@@ -210,9 +234,13 @@ def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch)
     assert warm.wait("predictor", 30)
     assert loaded == [[s] for s in warm.stages]
     assert warm.ready == list(warm.stages) and warm.error is None
+    # the job workers hear of each stage in order, once the server has it (so it is in
+    # Numba's on-disk cache for them to load)
+    stages = list(warm.stages)
+    assert runner.told == [(stage, stages[:k + 1]) for k, stage in enumerate(stages)]
 
 
-def test_warmup_follows_the_child_process_then_loads(monkeypatch, tmp_path):
+def test_warmup_follows_the_child_process_then_loads(monkeypatch, tmp_path, warmed_runner):
     loaded: list[str] = []
     monkeypatch.setattr(kernels, "warm_up", lambda stages: loaded.extend(stages))
     script = tmp_path / "child.py"
@@ -223,9 +251,10 @@ def test_warmup_follows_the_child_process_then_loads(monkeypatch, tmp_path):
     warm.start()
     assert warm.wait("predictor", 60)  # the child stopped early: the thread did the rest
     assert loaded == list(warm.stages)
+    assert [stage for stage, _ in warmed_runner[0].told] == list(warm.stages)
 
 
-def test_warmup_error_does_not_block_the_pages(monkeypatch):
+def test_warmup_error_does_not_block_the_pages(monkeypatch, warmed_runner):
     def broken(stages):
         raise RuntimeError("no compiler")
 
@@ -512,20 +541,52 @@ def _kernels_loaded(progress):
                          if hasattr(getattr(_small, name), "signatures"))}
 
 
-@pytest.mark.parametrize("warm", [False, True])
-def test_a_warm_worker_has_its_kernels_loaded_before_its_first_job(warm):
-    """The server's runner warms its workers up (the first k-means frame must not wait for
-    kernels to load); a runner without warm-up leaves them to the first call."""
-    r = jobs.JobRunner(1, Memo(Limit(8)), processes=True, warm_up=warm)
+@pytest.mark.parametrize("when", ["never", "before the start", "after the start"])
+def test_workers_load_the_stages_they_are_told_before_the_next_job(when):
+    """The kernel warm-up tells the runner each stage (explorer.web.kernels): a worker
+    process started since loads it between jobs, one started later at its start; a runner
+    told nothing leaves the kernels to the first call."""
+    r = jobs.JobRunner(1, Memo(Limit(8)), processes=True)
     try:
+        if when == "before the start":
+            r.warm(["learn", "kmeans"])
         r.start()  # the workers start before any job
+        if when == "after the start":
+            r.warm(["learn"])
+            r.warm(["learn", "kmeans"])  # a stage told twice is loaded once
         job = r.submit("loaded", "Loaded", Task(_kernels_loaded))
         assert job.wait(300) and job.error is None, job.error
         loaded = job.result
-        if warm:
-            assert loaded["forward"] >= 1 and loaded["small"] >= 1
-        else:
+        if when == "never":
             assert loaded == {"forward": 0, "small": 0}
+        else:
+            assert loaded["forward"] >= 1 and loaded["small"] >= 1
+            assert r.stages == ["learn", "kmeans"]
+            assert [p.stages for p in r.worker_processes] == [["learn", "kmeans"]]
+    finally:
+        for process in r.worker_processes:
+            process.stop()
+
+
+def _started_with(progress):
+    """In the worker: the stages its command line named."""
+    import sys
+
+    return sys.argv[3]
+
+
+def test_a_replacement_worker_loads_every_stage_told_so_far():
+    r = jobs.JobRunner(1, Memo(Limit(8)), processes=True)
+    try:
+        r.warm(["learn"])
+        died = r.submit("exit", "Exit", Task(_exit_with, (3,)))
+        assert died.wait(300) and isinstance(died.error, WorkerGone)
+        r.warm(["kmeans"])  # while no process runs: the next one loads both at its start
+        job = r.submit("loaded", "Loaded", Task(_kernels_loaded))
+        assert job.wait(300) and job.error is None, job.error
+        assert job.result["forward"] >= 1 and job.result["small"] >= 1
+        started_with = r.submit("argv", "Argv", Task(_started_with))
+        assert started_with.wait(300) and started_with.result == "learn,kmeans"
     finally:
         for process in r.worker_processes:
             process.stop()
@@ -536,5 +597,5 @@ def test_the_servers_runner_starts_warm_workers_at_once(monkeypatch):
     started = []
     monkeypatch.setattr(jobs.JobRunner, "start", lambda self: started.append(self))
     r = jobs.runner()
-    assert started == [r] and r.warm_up and r.processes == jobs.PROCESSES
+    assert started == [r] and r.processes == jobs.PROCESSES and r.stages == []
     assert jobs.runner() is r and started == [r]  # once
