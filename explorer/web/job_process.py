@@ -117,7 +117,7 @@ def main() -> None:
     then run the job functions it is sent until the connection closes, and load the stages
     it is sent between them (``("warm", stages)``, :meth:`JobProcess.warm`).
 
-    The server starts its workers with its kernel warm-up, so they import the library while
+    The server starts its workers during its kernel warm-up, so they import the library while
     its child process compiles the kernels, and tells them each stage once it is in Numba's
     on-disk cache (:mod:`explorer.web.kernels`): loading one takes a fraction of a second,
     while no job waits. Without it the first job of each worker would pay the imports and

@@ -11,8 +11,8 @@ of the server starts :class:`Warmup` (once per process):
 2. a thread of the server loads each stage from that cache as soon as the child reports
    it (a fraction of a second), so the server's own dispatchers are ready, and has the job
    worker processes load it too (:meth:`explorer.web.jobs.JobRunner.warm`; they start with
-   the warm-up and import the library meanwhile, so the first k-means run does not wait
-   for them);
+   the first stage and import the library while the rest compiles, so the first k-means run
+   does not wait for them);
 3. if the child fails, the thread compiles what is left itself.
 
 Meanwhile the pages that need no kernel (the Overview) draw at once, the sidebar shows a
@@ -82,11 +82,13 @@ class Warmup:
         with self._changed:
             self.ready.append(stage)
             self._changed.notify_all()
-        jobs.runner().warm([stage])  # the job workers load it from the on-disk cache too
+        # The job workers load it from the on-disk cache too. The first stage starts them: they
+        # import the library while the child compiles the rest, and not earlier, when the
+        # first page is still being drawn.
+        jobs.runner().warm([stage])
 
     def _run(self) -> None:
         try:
-            jobs.runner()  # its worker processes start now and import the library meanwhile
             if self.compile_command is not None:
                 self._follow_child()
             for stage in self.stages[len(self.ready):]:  # what the child did not do
