@@ -18,7 +18,6 @@ references is on another host, and that the MathJax file it references is in the
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
@@ -34,14 +33,13 @@ def mathjax_root() -> Path:
     """The installed MathJax ``es5`` folder, or an error saying which package to install."""
     fix = f"pip install -r requirements-dev.txt (it pins {MATHJAX_DISTRIBUTION})"
     try:
-        importlib.metadata.version(MATHJAX_DISTRIBUTION)
+        files = importlib.metadata.distribution(MATHJAX_DISTRIBUTION).files or []
     except importlib.metadata.PackageNotFoundError:
         raise RuntimeError(f"MathJax for the offline docs is missing: {fix}") from None
-    spec = importlib.util.find_spec("mathjax")
-    root = Path(spec.origin).parent / "static" / "mathjax" / "es5" if spec and spec.origin else None
-    if root is None or not (root / MATHJAX_ENTRY).is_file():
+    entries = [f for f in files if f.as_posix().endswith(f"/es5/{MATHJAX_ENTRY}")]
+    if not entries:
         raise RuntimeError(f"no {MATHJAX_ENTRY} in the package {MATHJAX_DISTRIBUTION}: {fix}")
-    return root
+    return Path(entries[0].locate()).parent
 
 
 def _wanted(relative: Path) -> bool:
