@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from softdtw_core import _cache
+from softdtw_core._internal import numba_cache as _cache
 
 
 def _package(tmp_path):

@@ -32,7 +32,7 @@ def sources_digest(package_dir: Path) -> str:
 
 def refresh(package_dir: Path | None = None) -> bool:
     """Delete stale Numba cache files; return True when some were deleted."""
-    package_dir = Path(__file__).parent if package_dir is None else Path(package_dir)
+    package_dir = Path(__file__).parents[1] if package_dir is None else Path(package_dir)
     cache = package_dir / "__pycache__"
     try:
         digest = sources_digest(package_dir)
