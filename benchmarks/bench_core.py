@@ -11,10 +11,11 @@ Then the collection kernels by series length (32 series, random walks, γ = 0.1)
 cell of ``alignment_statistics`` (value, E and the gradient statistics of one series against
 all; what barycenters and k-means evaluate) and of ``soft_dtw_cdist`` (values of all pairs),
 with B = 1, 2, 4, 8 problems interleaved as lanes and with the number the package picks
-(``softdtw_core._wavefront.lanes_for``). ``--no-lanes`` skips it.
+(``softdtw_core._internal.wavefront.lanes_for``). ``--no-lanes`` skips it.
 
 The n = 16 rows measure the cost of a short call, mostly Python around the kernels: small
-float64 problems take a fast path of one kernel call (``softdtw_core._small.small_value_and_grad``).
+float64 problems take a fast path of one kernel call
+(``softdtw_core._internal.small.small_value_and_grad``).
 ``--sizes 16 --no-tslearn --no-lanes`` prints only them. The load average is printed first:
 on a shared machine, rerun on an idle one before quoting a figure.
 """
@@ -83,7 +84,8 @@ def warm_start_time():
 
 
 def lanes_table(lengths=(32, 64, 128, 275, 512, 1024), n_series=32):
-    from softdtw_core import _wavefront, batch, pairwise
+    from softdtw_core import batch, pairwise
+    from softdtw_core._internal import wavefront
 
     def one_vs_all(X):
         return batch.alignment_statistics(X[0], X, 0.1)
@@ -106,12 +108,12 @@ def lanes_table(lengths=(32, 64, 128, 275, 512, 1024), n_series=32):
         ]:
             row = []
             for lanes in (1, 2, 4, 8, None):
-                chosen = fixed(lanes) if lanes else _wavefront.lanes_for
+                chosen = fixed(lanes) if lanes else wavefront.lanes_for
                 batch.lanes_for = pairwise.lanes_for = chosen
                 row.append(best_time(partial(fn, X), min_total=0.5, repeats=3) / cells * 1e9)
-            batch.lanes_for = pairwise.lanes_for = _wavefront.lanes_for
+            batch.lanes_for = pairwise.lanes_for = wavefront.lanes_for
             print(f"{n:>6} {name:>10} | " + " ".join(f"{t:>6.2f}" for t in row[:4])
-                  + f" | {row[4]:>6.2f}  (auto B={_wavefront.lanes_for(n, full)})", flush=True)
+                  + f" | {row[4]:>6.2f}  (auto B={wavefront.lanes_for(n, full)})", flush=True)
 
 
 def main():

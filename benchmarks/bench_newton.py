@@ -34,9 +34,9 @@ from scipy.optimize import minimize  # noqa: E402
 
 import softdtw_core as sd  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
-from softdtw_core._barycenter import Objective  # noqa: E402
-from softdtw_core._collection import LocalCollection  # noqa: E402
-from softdtw_core._dp import expected_alignment, forward_table, problem, tangent_alignment  # noqa: E402,I001
+from softdtw_core._internal.barycenter_solver import Objective  # noqa: E402
+from softdtw_core._internal.collection import LocalCollection  # noqa: E402
+from softdtw_core._internal.dp import expected_alignment, forward_table, problem, tangent_alignment  # noqa: E402,I001
 from softdtw_core.costs import cost_tangent_  # noqa: E402
 from softdtw_core.second_order import hvp_from  # noqa: E402
 

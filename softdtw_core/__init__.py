@@ -66,8 +66,8 @@ Examples
 
 import importlib
 
-from . import _cache  # noqa: F401  (first: drops a stale Numba cache, see _cache.py)
-from ._validation import DEFAULT_MAX_CELLS
+from ._internal import numba_cache  # noqa: F401  (first: drops a stale Numba cache)
+from ._internal.validation import DEFAULT_MAX_CELLS
 from .band import band_mask
 from .barycenter import (
     dba_barycenter,

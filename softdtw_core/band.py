@@ -163,7 +163,7 @@ def band_mask(n: int, m: int, band=None) -> np.ndarray:
            [0, 0, 0, 1, 1, 0],
            [0, 0, 0, 0, 1, 1]])
     """
-    from ._validation import check_band
+    from ._internal.validation import check_band
 
     lo, hi = band_limits(n, m, check_band(band))
     j = np.arange(m)[None, :]

@@ -51,7 +51,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._barycenter import (
+from ._internal.barycenter_solver import (
     Objective,
     Run,
     euclidean_mean,
@@ -60,8 +60,8 @@ from ._barycenter import (
     setup,
     solve_barycenter,
 )
-from ._recorder import Recorder
-from ._validation import (
+from ._internal.recorder import Recorder
+from ._internal.validation import (
     as_dataset,
     as_series,
     check_int,

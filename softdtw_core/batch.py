@@ -26,9 +26,9 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from ._threads import parallel_launch
-from ._validation import as_dataset, as_series, check_band, check_gamma
-from ._wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
+from ._internal.threads import parallel_launch
+from ._internal.validation import as_dataset, as_series, check_band, check_gamma
+from ._internal.wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
 from .pairwise import Packed, band_width, group_lanes, pack
 

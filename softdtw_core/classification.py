@@ -57,7 +57,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._validation import (
+from ._internal.validation import (
     as_dataset,
     check_band,
     check_choice,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._validation import COST_CODES, check_cost, check_pair
+from ._internal.validation import COST_CODES, check_cost, check_pair
 
 __all__ = ["cost_jacobian_product", "cost_matrix"]
 

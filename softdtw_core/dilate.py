@@ -43,8 +43,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dp import backtrack, expected_alignment, forward_table, grad_x, problem, tangent_alignment
-from ._validation import check_int, check_unit_interval
+from ._internal.dp import (
+    backtrack,
+    expected_alignment,
+    forward_table,
+    grad_x,
+    problem,
+    tangent_alignment,
+)
+from ._internal.validation import check_int, check_unit_interval
 from .second_order import second_order_problem
 
 __all__ = [

@@ -29,7 +29,7 @@ barycenter objective and k-means are sums over series,
 
 so each chunk ``K`` of series returns its partial sums (value, gradient statistics, MM
 statistics: ``k × n × d`` numbers) and the optimiser runs on the client
-(``softdtw_core._collection``). k-means assigns chunk by chunk and updates each centre
+(``softdtw_core._internal.collection``). k-means assigns chunk by chunk and updates each centre
 from per-chunk partial sums over its members.
 
 Each task runs the Numba kernels on its worker thread only: the Dask worker threads are
@@ -81,9 +81,16 @@ from typing import NamedTuple
 import numpy as np
 from distributed import Client, as_completed
 
-from ._barycenter import check_options, solve_barycenter
-from ._dask_chunks import Input, as_input, dask_collection, load, split_by_length, task_keys
-from ._validation import (
+from ._internal.barycenter_solver import check_options, solve_barycenter
+from ._internal.dask_chunks import (
+    Input,
+    as_input,
+    dask_collection,
+    load,
+    split_by_length,
+    task_keys,
+)
+from ._internal.validation import (
     COST_CODES,
     check_band,
     check_cost,

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dp import (
+from ._internal.dp import (
     expected_alignment,
     forward_table,
     gibbs,

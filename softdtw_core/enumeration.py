@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._dp import problem
+from ._internal.dp import problem
 from .band import band_mask
 
 __all__ = [

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_dataset, check_band, check_int, check_non_negative
+from ._internal.validation import as_dataset, check_band, check_int, check_non_negative
 from .band import band_limits_checked
 from .batch import PackedCollection, alignment_statistics_packed
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_series, check_int, output_series
+from ._internal.validation import as_series, check_int, output_series
 from .barycenter import resample, softdtw_barycenter
 from .results import InterpolationResult
 

@@ -52,10 +52,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._barycenter import solve_barycenter
-from ._collection import cdist_rows
-from ._lloyd import LloydKMeans, band_of
-from ._validation import (
+from ._internal.barycenter_solver import solve_barycenter
+from ._internal.collection import cdist_rows
+from ._internal.lloyd import LloydKMeans, band_of
+from ._internal.validation import (
     as_dataset,
     check_band,
     check_choice,

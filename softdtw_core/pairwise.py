@@ -21,9 +21,9 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from ._threads import parallel_launch
-from ._validation import COST_CODES, as_dataset, check_band, check_cost, check_gamma
-from ._wavefront import NO_ARRAY, interleave, lanes_for, value_lanes
+from ._internal.threads import parallel_launch
+from ._internal.validation import COST_CODES, as_dataset, check_band, check_cost, check_gamma
+from ._internal.wavefront import NO_ARRAY, interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
 
 __all__ = ["soft_dtw_cdist"]
@@ -48,7 +48,7 @@ def _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, rad
     """out[p] = dtw_γ(A[pairs[p, 0]], B[pairs[p, 1]]) for the pairs of lane group g.
 
     Series are packed as (total, d) rows. The pairs ``gstart[g] .. gstart[g+1]-1`` have one
-    shape and run as the lanes of one wavefront pass (:mod:`softdtw_core._wavefront`).
+    shape and run as the lanes of one wavefront pass (:mod:`softdtw_core._internal.wavefront`).
     """
     d = data_a.shape[1]
     p0 = gstart[g]

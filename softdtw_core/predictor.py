@@ -54,8 +54,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
-from ._recorder import STOPPED_BY_CALLBACK, Recorder
-from ._validation import (
+from ._internal.recorder import STOPPED_BY_CALLBACK, Recorder
+from ._internal.validation import (
     as_real_array,
     check_band,
     check_choice,

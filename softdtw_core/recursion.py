@@ -50,7 +50,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._dp import (
+from ._internal.dp import (
     alignment_matrix,
     backtrack,
     expected_alignment,
@@ -60,7 +60,7 @@ from ._dp import (
     value,
     wave_grad_x,
 )
-from ._small import small_value, small_value_and_grad
+from ._internal.small import small_value, small_value_and_grad
 
 __all__ = [
     "SoftDTWTables",
@@ -119,7 +119,7 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     0.1227
     """
     fast = small_value(X, Y, gamma, cost, band)
-    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._small)
+    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._internal.small)
         return fast
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
     return value(p)
@@ -240,7 +240,7 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
     (1.0, [0.0, 2.0, 0.0])
     """
     fast = small_value_and_grad(X, Y, gamma, cost, band, max_cells)
-    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._small)
+    if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._internal.small)
         return fast
     p = problem(
         X,

@@ -60,15 +60,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dp import Problem, expected_alignment, forward_table, grad_x, problem, tangent_alignment
-from ._validation import as_real_array
+from ._internal.dp import (
+    Problem,
+    expected_alignment,
+    forward_table,
+    grad_x,
+    problem,
+    tangent_alignment,
+)
+from ._internal.validation import as_real_array
 from .costs import cost_tangent_
 
 __all__ = ["expected_alignment_jvp", "soft_dtw_hvp"]
 
 
 def second_order_problem(X, Y, gamma, cost, band, max_cells, what) -> Problem:
-    """:func:`softdtw_core._dp.problem` with Δ formed, refusing ``γ = 0``."""
+    """:func:`softdtw_core._internal.dp.problem` with Δ formed, refusing ``γ = 0``."""
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what=what)
     if p.gamma == 0.0:
         raise ValueError(

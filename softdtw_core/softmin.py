@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_gamma
+from ._internal.validation import check_gamma
 
 __all__ = ["softmin", "softmin_weights"]
 

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from softdtw_core import _collection
+from softdtw_core._internal import collection
 from softdtw_core.batch import PackedCollection
 from softdtw_core.pairwise import pack
 
@@ -28,8 +28,8 @@ TASK_KERNELS = {"softdtw_core.pairwise": ("_pairs_serial",), "softdtw_core.batch
 def warm_task_kernels() -> None:
     """Compile (or load) the serial kernels with the signatures the tasks use."""
     chunk = PackedCollection.from_packed(pack([np.zeros((3, 1)), np.ones((4, 1))]))
-    _collection.chunk_rows(chunk, False, pack([np.zeros((2, 1))]), 0.1, -1.0, True)
-    _collection.chunk_statistics(chunk, False, np.zeros((2, 1)), 0.1, -1.0, np.ones(2))
+    collection.chunk_rows(chunk, False, pack([np.zeros((2, 1))]), 0.1, -1.0, True)
+    collection.chunk_statistics(chunk, False, np.zeros((2, 1)), 0.1, -1.0, np.ones(2))
 
 
 @contextlib.contextmanager

@@ -534,11 +534,11 @@ def test_the_worker_process_runs_at_the_priority_it_is_given(monkeypatch, priori
 
 def _kernels_loaded(progress):
     """In the worker: how many specialisations two kernels a k-means job uses hold already."""
-    from softdtw_core import _dp, _small
+    from softdtw_core._internal import dp, small
 
-    return {"forward": len(_dp._forward_full.signatures),
-            "small": sum(len(getattr(_small, name).signatures) for name in dir(_small)
-                         if hasattr(getattr(_small, name), "signatures"))}
+    return {"forward": len(dp._forward_full.signatures),
+            "small": sum(len(getattr(small, name).signatures) for name in dir(small)
+                         if hasattr(getattr(small, name), "signatures"))}
 
 
 @pytest.mark.parametrize("when", ["never", "before the start", "after the start"])

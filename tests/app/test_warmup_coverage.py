@@ -21,10 +21,11 @@ import json, sys
 sys.path.insert(0, ROOT)
 import numba
 import numpy as np
-from softdtw_core import _dp, _fastmath, _wavefront, band, batch, costs, pairwise
+from softdtw_core import band, batch, costs, pairwise
+from softdtw_core._internal import dp, fastmath, wavefront
 from softdtw_core.warmup import warm_up
 
-MODULES = (_dp, _fastmath, _wavefront, band, batch, costs, pairwise)
+MODULES = (dp, fastmath, wavefront, band, batch, costs, pairwise)
 
 
 def signatures():

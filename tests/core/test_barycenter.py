@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-from softdtw_core._barycenter import Objective
-from softdtw_core._collection import LocalCollection
+from softdtw_core._internal.barycenter_solver import Objective
+from softdtw_core._internal.collection import LocalCollection
 
 from .conftest import fd_grad
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-from softdtw_core import _small
+from softdtw_core._internal import small
 
 
 @pytest.mark.parametrize("shape_x,shape_y", [((4,), (5,)), ((5, 2), (3, 2)), ((1,), (4,))])
@@ -19,8 +19,8 @@ from softdtw_core import _small
 def test_fast_path_matches_enumeration(shape_x, shape_y, gamma, band, rng):
     X = rng.normal(size=shape_x)
     Y = rng.normal(size=shape_y)
-    assert _small.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None) is not None
-    assert _small.small_value(X, Y, gamma, "sqeuclidean", band) is not None
+    assert small.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None) is not None
+    assert small.small_value(X, Y, gamma, "sqeuclidean", band) is not None
     value, grad = sd.soft_dtw_value_and_grad(X, Y, gamma, band=band)
     assert grad.shape == X.shape
     assert sd.soft_dtw(X, Y, gamma, band=band) == pytest.approx(value, rel=1e-12, abs=1e-12)
@@ -46,8 +46,8 @@ def test_fast_path_matches_enumeration(shape_x, shape_y, gamma, band, rng):
 def test_other_inputs_take_the_general_path_with_the_same_result(X, Y, kwargs):
     gamma = kwargs.pop("gamma", 0.5)
     cost = kwargs.get("cost", "sqeuclidean")
-    assert _small.small_value_and_grad(X, Y, gamma, cost, None, None) is None
-    assert _small.small_value(X, Y, gamma, cost, None) is None
+    assert small.small_value_and_grad(X, Y, gamma, cost, None, None) is None
+    assert small.small_value(X, Y, gamma, cost, None) is None
     if gamma is True:
         with pytest.raises(ValueError, match="gamma must be a real number"):
             sd.soft_dtw_value_and_grad(X, Y, gamma, **kwargs)
@@ -89,7 +89,7 @@ def test_chunked_kernel_matches_the_general_path_across_chunk_edges(n, m, d, gam
     Y = rng.normal(size=(m, d)) if d > 1 else rng.normal(size=m)
     if gamma == 0.0:  # many equal costs, so the tie-breaking rule decides the subgradient
         X, Y = np.round(X), np.round(Y)
-    fast = _small.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None)
+    fast = small.small_value_and_grad(X, Y, gamma, "sqeuclidean", band, None)
     assert fast is not None
     general = sd.soft_dtw_value_and_grad(X, Y, gamma, band=band, max_cells=10**9)
     assert fast[0] == pytest.approx(general[0], rel=1e-13, abs=1e-13)

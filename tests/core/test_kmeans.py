@@ -3,7 +3,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 import softdtw_core as sd
-from softdtw_core._collection import LocalCollection
+from softdtw_core._internal.collection import LocalCollection
 
 
 def _planted(rng, n_per=8, length=50):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-from softdtw_core import _threads, batch
+from softdtw_core import batch
+from softdtw_core._internal import threads
 
 
 def test_concurrent_launches_give_the_serial_results(rng, monkeypatch):
@@ -41,11 +42,11 @@ def test_concurrent_launches_give_the_serial_results(rng, monkeypatch):
 @pytest.mark.parametrize("layer, safe", [("workqueue", False), ("omp", True), ("tbb", True),
                                          ("threadsafe", True)])
 def test_layers_that_cannot_take_concurrent_launches_are_recognised(layer, safe):
-    assert _threads.thread_safe_layer(layer) is safe
+    assert threads.thread_safe_layer(layer) is safe
 
 
 def test_launches_are_serialised_when_the_layer_is_not_thread_safe(monkeypatch):
-    monkeypatch.setattr(_threads, "_SERIALISE", True)
-    assert _threads.parallel_launch() is _threads._LOCK
-    monkeypatch.setattr(_threads, "_SERIALISE", False)
-    assert _threads.parallel_launch() is not _threads._LOCK
+    monkeypatch.setattr(threads, "_SERIALISE", True)
+    assert threads.parallel_launch() is threads._LOCK
+    monkeypatch.setattr(threads, "_SERIALISE", False)
+    assert threads.parallel_launch() is not threads._LOCK

@@ -5,7 +5,7 @@
 - :func:`load` submits one loader task per chunk: for a NumPy input the task's recipe holds
   the chunk's packed series, for a Dask array the array's own graph, so the scheduler can
   rebuild a chunk lost with its worker (``client.scatter`` data could not be rebuilt);
-- :class:`DaskCollection` is the collection interface of ``softdtw_core._collection`` over
+- :class:`DaskCollection` is the collection interface of ``softdtw_core._internal.collection`` over
   such chunks: the barycenter optimiser and the k-means loop evaluate it as they evaluate the
   series in this process.
 """
@@ -21,9 +21,9 @@ import dask
 import dask.array as da
 import numpy as np
 
-from ._validation import as_dataset, as_series, given_without_d_axis
-from .batch import PackedCollection
-from .pairwise import Packed, pack
+from ..batch import PackedCollection
+from ..pairwise import Packed, pack
+from .validation import as_dataset, as_series, given_without_d_axis
 
 __all__ = [
     "DaskCollection",
@@ -80,7 +80,7 @@ def piece(values):
 
 class DaskCollection:
     """Series in chunks held by Dask workers (the collection interface of
-    ``softdtw_core._collection``); :func:`kmeans` and :func:`barycenter` evaluate it.
+    ``softdtw_core._internal.collection``); :func:`kmeans` and :func:`barycenter` evaluate it.
 
     ``chunks[k]`` is a future of the :class:`~softdtw_core.batch.PackedCollection` of the
     series ``bounds[k]:bounds[k+1]``. ``poll()`` runs after every map (the jobs' progress

@@ -6,7 +6,7 @@ steps the same way (:mod:`softdtw_core.results`).
 
 from __future__ import annotations
 
-from .results import OptimizationStep
+from ..results import OptimizationStep
 
 __all__ = ["STOPPED_BY_CALLBACK", "Recorder"]
 

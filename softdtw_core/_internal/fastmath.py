@@ -77,16 +77,3 @@ def log_1_to_3(s):
     p = p * t2 + 1.0
     return 2.0 * t * p + (_LN2 if big else 0.0)
 
-
-@njit(cache=True, error_model="numpy")
-def _exp_array(t, out):  # test hooks: the scalar helpers applied elementwise
-    for i in range(t.shape[0]):
-        out[i] = exp_nonpositive(t[i])
-    return out
-
-
-@njit(cache=True, error_model="numpy")
-def _log_array(s, out):
-    for i in range(s.shape[0]):
-        out[i] = log_1_to_3(s[i])
-    return out

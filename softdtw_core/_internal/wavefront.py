@@ -2,7 +2,7 @@
 
 Cells (i, j) with the same ``k = i + j`` do not depend on each other, so sweeping
 anti-diagonals makes every inner loop free of loop-carried dependencies; with the
-branch-free exp/log of :mod:`._fastmath` LLVM vectorises them. Conventions (1-based i, j):
+branch-free exp/log of :mod:`.fastmath` LLVM vectorises them. Conventions (1-based i, j):
 
 - diagonal ``k`` holds the in-band rows ``i`` in ``[ilo_k, ihi_k]``; both ends are
   non-decreasing in k and move by at most one per diagonal;
@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._fastmath import exp_nonpositive, log_1_to_3
+from .fastmath import exp_nonpositive, log_1_to_3
 
 __all__ = [
     "NO_ARRAY",

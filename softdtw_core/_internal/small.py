@@ -8,11 +8,11 @@ common case (float64 C-contiguous ndarrays, the squared Euclidean cost, at most
 only types and shapes in Python and make one kernel call, which checks finiteness and the
 band itself and does the whole computation. Any input they do not take, or that their
 kernel flags (a non-finite entry, a band that admits no path), goes through
-:func:`softdtw_core._dp.problem`, whose messages are unchanged.
+:func:`softdtw_core._internal.dp.problem`, whose messages are unchanged.
 
 Why a kernel of its own
 -----------------------
-The wavefront kernels of :mod:`._wavefront` sweep anti-diagonals (cells with the same
+The wavefront kernels of :mod:`.wavefront` sweep anti-diagonals (cells with the same
 ``k = i + j`` do not depend on each other), but LLVM only enters a vector loop for a run of
 at least 16 doubles (its vector width times its interleave count), and a 16 x 16 problem
 has no longer diagonal: every cell went through the scalar remainder loop, at ~20 ns a
@@ -35,9 +35,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._wavefront import _TINY_E, NO_ARRAY, _hardmin3_weights, _softmin3_weights
-from ._wavefront import value as wave_value
-from .band import band_admits_path, band_limits
+from ..band import band_admits_path, band_limits
+from .wavefront import _TINY_E, NO_ARRAY, _hardmin3_weights, _softmin3_weights
+from .wavefront import value as wave_value
 
 __all__ = ["CHUNK", "SMALL_MAX_CELLS", "small_value", "small_value_and_grad"]
 

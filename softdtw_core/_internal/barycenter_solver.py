@@ -1,6 +1,6 @@
 """The machinery shared by the barycenter routines (:mod:`softdtw_core.barycenter`).
 
-Everything here works on a *collection* (:mod:`softdtw_core._collection`): the series in
+Everything here works on a *collection* (:mod:`softdtw_core._internal.collection`): the series in
 this process, or chunks of them on Dask workers (:mod:`softdtw_core.distributed`), so that
 one optimiser serves both.
 
@@ -21,7 +21,11 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import minimize
 
-from ._collection import (
+from ..band import band_limits_checked
+from ..pairwise import pack
+from ..recursion import soft_dtw, soft_dtw_value_and_grad
+from ..results import BarycenterResult
+from .collection import (
     LocalCollection,
     chunk_resampled_sum,
     chunk_self_sum,
@@ -31,8 +35,8 @@ from ._collection import (
     chunk_weighted_values,
     resample,
 )
-from ._recorder import STOPPED_BY_CALLBACK, Recorder
-from ._validation import (
+from .recorder import STOPPED_BY_CALLBACK, Recorder
+from .validation import (
     as_dataset,
     as_series,
     check_band,
@@ -45,10 +49,6 @@ from ._validation import (
     median_length,
     output_series,
 )
-from .band import band_limits_checked
-from .pairwise import pack
-from .recursion import soft_dtw, soft_dtw_value_and_grad
-from .results import BarycenterResult
 
 __all__ = [
     "OBJECTIVES",

@@ -15,7 +15,7 @@ values and the rows of a pairwise matrix.
 
 - :class:`LocalCollection` is one chunk evaluated in this process with the parallel
   kernels; a sum over one partial is that partial, bit for bit.
-- ``softdtw_core._dask_chunks.DaskCollection`` keeps its chunks on Dask workers and
+- ``softdtw_core._internal.dask_chunks.DaskCollection`` keeps its chunks on Dask workers and
   runs the same chunk functions there, one task per chunk, on the worker's own thread.
 
 A collection offers ``len()``, ``lengths``, ``d``, ``series(k)`` (one series, for seeding),
@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_series, check_int
-from .batch import PackedCollection, alignment_statistics_packed
-from .pairwise import Packed, check_band_lengths, cross_values, pack, self_values
+from ..batch import PackedCollection, alignment_statistics_packed
+from ..pairwise import Packed, check_band_lengths, cross_values, pack, self_values
+from .validation import as_series, check_int
 
 __all__ = [
     "SQEUCLIDEAN",

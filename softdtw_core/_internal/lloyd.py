@@ -3,7 +3,7 @@ r"""The Lloyd loop shared by the k-means classes of :mod:`softdtw_core.kmeans`.
 :class:`LloydKMeans` alternates the assignment ``l_i = argmin_c L(x_i, c)`` and the update of
 each centre from its members, with k-means++ or random seeding and the re-seeding of empty
 clusters (the rules are in the docstring of :mod:`softdtw_core.kmeans`). It reads the
-series through a collection (:mod:`softdtw_core._collection`), so the same loop clusters
+series through a collection (:mod:`softdtw_core._internal.collection`), so the same loop clusters
 series held in this process or on Dask workers (:func:`softdtw_core.distributed.kmeans`).
 """
 
@@ -15,8 +15,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._collection import LocalCollection, cdist_rows, resample
-from ._validation import (
+from ..results import KMeansStep
+from .collection import LocalCollection, cdist_rows, resample
+from .validation import (
     as_dataset,
     as_series,
     check_band,
@@ -26,7 +27,6 @@ from ._validation import (
     given_without_d_axis,
     median_length,
 )
-from .results import KMeansStep
 
 __all__ = ["INITS", "LloydKMeans", "band_of"]
 
@@ -59,7 +59,7 @@ class LloydKMeans(TransformerMixin, ClusterMixin, BaseEstimator):
 
     Subclasses store their constructor's parameters unchanged (scikit-learn's rule: they
     are validated in ``fit``) and implement the hooks below. The loop reads the series
-    through a collection (:mod:`softdtw_core._collection`): the hooks receive it and the
+    through a collection (:mod:`softdtw_core._internal.collection`): the hooks receive it and the
     global indices of the series they concern, so the same loop runs on Dask
     (:func:`softdtw_core.distributed.kmeans`).
     """

@@ -7,12 +7,12 @@ what the public functions share and users never call:
   function and gathers what the kernels need in a :class:`Problem`;
 - the row-major kernels that keep whole tables (R, the local soft-min weights W, E and
   their tangents) for display, sharp soft-DTW and the hard path;
-- the calls into the vectorised anti-diagonal kernels of :mod:`._wavefront` (the fast path
+- the calls into the vectorised anti-diagonal kernels of :mod:`.wavefront` (the fast path
   for values, E and gradients), through :func:`value` and :func:`gibbs`;
 - a per-thread :data:`workspace` of scratch buffers.
 
 Every function here takes validated arrays: call :func:`problem` first. Small
-squared-Euclidean problems skip all of it: :mod:`._small`.
+squared-Euclidean problems skip all of it: :mod:`.small`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from . import _wavefront as wf
-from ._validation import (
+from ..band import band_limits_checked
+from ..costs import cost_matrix_, jacobian_product_
+from . import wavefront as wf
+from .validation import (
     COST_CODES,
     as_cost_matrix,
     check_band,
@@ -33,8 +35,6 @@ from ._validation import (
     check_gamma,
     check_pair,
 )
-from .band import band_limits_checked
-from .costs import cost_matrix_, jacobian_product_
 
 __all__ = [
     "Problem",
