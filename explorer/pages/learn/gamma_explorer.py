@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, teaching
-from explorer.plots import teaching as plots
-from explorer.web import cache, sidebar, widgets
+from explorer.logic import common, formatting
+from explorer.plots import gamma_explorer as plots
+from explorer.web import sidebar, widgets
+from explorer.web.cached import gamma_explorer as cached
 
 FRAME_MAX = 200  # E frames are shipped at full resolution up to 200×200
 
@@ -44,10 +45,10 @@ def body() -> None:
         help="Raw values are a soft minimum over Delannoy(n−1, m−1) paths and drop below "
              "DTW by up to γ·log(#paths); the divergence subtracts the self-similarities: "
              "it is 0 at x = y and positive between distinct series in practice.")
-    frames = cache.gamma_frames(sel.x, sel.y, sel.cost, sel.band, FRAME_MAX)
-    sw = cache.gamma_sweep(sel.x, sel.y, sel.cost, sel.band)
+    frames = cached.gamma_frames(sel.x, sel.y, sel.cost, sel.band, FRAME_MAX)
+    sw = cached.gamma_sweep(sel.x, sel.y, sel.cost, sel.band)
     active = _active_frame(frames.gammas, sel.gamma)
-    base = cache.gamma_figure(sel.x, sel.y, sel.cost, sel.band, mode, FRAME_MAX)
+    base = cached.gamma_figure(sel.x, sel.y, sel.cost, sel.band, mode, FRAME_MAX)
     fig = go.Figure(plots.with_active_frame(base, active))
     factors = frames.factors
     if factors != (1, 1):
@@ -58,7 +59,7 @@ def body() -> None:
     st.caption(f"The slider starts at the frame nearest the sidebar's γ = {sel.gamma_text}. "
                "Each frame's colour scale runs from 0 to that frame's largest E, so spread-"
                "out alignments stay visible. Number of paths: "
-               f"{teaching.delannoy_text(sel.n, sel.m)} (max entropy log #paths = "
+               f"{common.delannoy_text(sel.n, sel.m)} (max entropy log #paths = "
                f"{formatting.number(sw.log_paths, 4)} nats).")
 
     widgets.download("Curves over γ (CSV)", partial(data.table_csv, {
@@ -67,9 +68,9 @@ def body() -> None:
         "log_k_GA": sw.log_kga}), "gamma_sweep.csv", "gx_dl_sweep")
 
     st.subheader("Check: enumerate every path")
-    chk = cache.enumeration(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
+    chk = cached.enumeration(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
     if chk.truncated:
-        st.markdown(f"The pair has {teaching.delannoy_text(sel.n, sel.m)} paths, too many to "
+        st.markdown(f"The pair has {common.delannoy_text(sel.n, sel.m)} paths, too many to "
                     f"list; the check runs on the first {chk.n} points of x and {chk.m} of y "
                     f"({chk.n_paths:,} paths).")
     else:

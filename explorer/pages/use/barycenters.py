@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, learning
-from explorer.plots import learning as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import barycenters, formatting
+from explorer.plots import barycenters as plots
+from explorer.web import jobs, sidebar, widgets
+from explorer.web.cached import barycenters as cached
 
 # option values are what the URL shows (a bound widget writes its displayed text there)
 SOURCES = ["dataset", "warped copies", "upload"]
@@ -17,7 +18,7 @@ SWEEP_DEFAULT = ["0.01", "0.1", "1", "10"]
 SWEEP_MAX = 6
 
 
-def _members(col) -> learning.MemberSet:
+def _members(col) -> barycenters.MemberSet:
     src = widgets.choice_widget(
         col.segmented_control, "Series to average", SOURCES, key="bc_src", default="dataset",
         help="A class of a bundled dataset, randomly time-warped noisy copies of a known "
@@ -28,30 +29,30 @@ def _members(col) -> learning.MemberSet:
         number = widgets.number_widget
         tpl = widgets.choice_widget(a.selectbox, "Template", TEMPLATES, key="bc_tpl",
                                     default="sine")
-        n = number(b.number_input, f"Copies (2–{learning.MAX_SERIES})", 2, learning.MAX_SERIES,
-                   key="bc_n", default=20, step=1)
-        length = number(a.number_input, f"Length (8–{learning.MAX_LENGTH})", 8,
-                        learning.MAX_LENGTH, key="bc_len", default=100, step=1)
+        n = number(b.number_input, f"Copies (2–{barycenters.MAX_SERIES})", 2,
+                   barycenters.MAX_SERIES, key="bc_n", default=20, step=1)
+        length = number(a.number_input, f"Length (8–{barycenters.MAX_LENGTH})", 8,
+                        barycenters.MAX_LENGTH, key="bc_len", default=100, step=1)
         seed = number(b.number_input, "Seed", 0, 10_000, key="bc_seed", default=0, step=1)
         warp = number(a.slider, "Time warp", 0.0, 1.0, key="bc_warp", default=0.3, step=0.05)
         noise = number(b.slider, "Noise (std)", 0.0, 1.0, key="bc_noise", default=0.1,
                        step=0.01)
-        return learning.warped_members(int(n), int(length), tpl, warp, noise, int(seed))
+        return barycenters.warped_members(int(n), int(length), tpl, warp, noise, int(seed))
     if src == "upload":
-        classes = learning.class_options(up.get("labels"))
+        classes = barycenters.class_options(up.get("labels"))
         label = None
         if classes:
             label = widgets.choice_widget(col.selectbox, "Class", classes, key="bc_uclass",
                                           default=classes[0], url=False)
         col.caption(f"From {widgets.escape_markdown(up['filename'])}: {len(up['series'])} "
                     "series.")
-        return learning.uploaded_members(up, label)
+        return barycenters.uploaded_members(up, label)
     a, b, c = col.columns([2, 1.2, 1])
     ds, split = widgets.dataset_picker(a, b, prefix="bc_")
-    classes = learning.class_options(data.load_dataset(ds, split).labels)
+    classes = barycenters.class_options(data.load_dataset(ds, split).labels)
     label = widgets.choice_widget(c.selectbox, "Class", classes, key="bc_class",
                                   default=classes[0])
-    return learning.dataset_members(ds, split, label)
+    return barycenters.dataset_members(ds, split, label)
 
 
 def _display(columns: dict) -> pd.DataFrame:
@@ -99,16 +100,16 @@ def body() -> None:
                    + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
                       else "")
                    + " (sidebar). Caps: at most "
-                   f"{learning.MAX_SERIES} series of at most {learning.MAX_LENGTH} points, "
-                   f"{learning.BARYCENTER_MAX_ITER} iterations and "
-                   f"{formatting.number(learning.BUDGET_SECONDS)} s per optimiser.")
+                   f"{barycenters.MAX_SERIES} series of at most {barycenters.MAX_LENGTH} points, "
+                   f"{barycenters.BARYCENTER_MAX_ITER} iterations and "
+                   f"{formatting.number(barycenters.BUDGET_SECONDS)} s per optimiser.")
     for note in members.notes:
         st.warning(note)
     if sel.cost != "sqeuclidean":
         st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
 
-    res = jobs.watch(cache.barycenter_comparison(members.series, sel.gamma, init=init,
+    res = jobs.watch(cached.barycenter_comparison(members.series, sel.gamma, init=init,
                                                  objective=objective, band=sel.band,
                                                  template=members.template))
     m = res.methods
@@ -166,7 +167,7 @@ def body() -> None:
     elif not gtexts:
         st.info("Choose at least one γ for the sweep.")
     else:
-        sw = jobs.watch(cache.barycenter_sweep(members.series, [float(g) for g in gtexts],
+        sw = jobs.watch(cached.barycenter_sweep(members.series, [float(g) for g in gtexts],
                                                init=init, objective=objective, band=sel.band))
         widgets.plot(plots.gamma_sweep_figure(
             members.series, sw.gammas, sw.barycenters, sw.losses, channel=channel,

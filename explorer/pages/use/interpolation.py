@@ -3,9 +3,10 @@
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, learning
-from explorer.plots import learning as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import formatting, interpolation
+from explorer.plots import interpolation as plots
+from explorer.web import jobs, sidebar, widgets
+from explorer.web.cached import interpolation as cached
 
 # option values are what the URL shows (a bound widget writes its displayed text there)
 OBJECTIVES = {"raw": "softdtw", "divergence": "divergence"}  # shown -> softdtw_core name
@@ -30,14 +31,14 @@ def body() -> None:
         help="Raw soft-DTW dtw_γ (the paper) or the soft-DTW divergence D_γ, which makes the "
              "endpoints exact (X₁ = x, X₀ = y) and avoids the shrinkage of raw soft-DTW at "
              "large γ.")]
-    x, y, notes = learning.prepare_pair(sel.x, sel.y)
+    x, y, notes = interpolation.prepare_pair(sel.x, sel.y)
     channel = widgets.channel_picker(1 if x.ndim == 1 else x.shape[1], "ip_ch", c2)
     for note in notes:
         st.warning(note)
     if sel.cost != "sqeuclidean":
         st.info("Interpolation uses the squared Euclidean ground cost (it needs the gradient "
                 "of soft-DTW); the sidebar's absolute cost is not used on this page.")
-    grid = jobs.watch(cache.interpolation_grid(x, y, sel.gamma, objective=objective,
+    grid = jobs.watch(cached.interpolation_grid(x, y, sel.gamma, objective=objective,
                                                band=sel.band))
     fig = plots.interpolation_figure(
         x, y, grid.lams, grid.soft, grid.euclid, channel=channel, gamma_text=sel.gamma_text,
@@ -49,13 +50,13 @@ def body() -> None:
         + (f", band radius {formatting.number(sel.band)}" if sel.band is not None else "")
         + f". {len(grid.lams)} values of λ were solved in {formatting.fixed(grid.seconds)} s, "
         f"each starting from the previous solution (warm start; {int(grid.n_iter.sum())} "
-        f"optimiser iterations in all, at most {learning.INTERP_MAX_ITER} per λ); the slider "
+        f"optimiser iterations in all, at most {interpolation.INTERP_MAX_ITER} per λ); the slider "
         "only swaps precomputed frames. The interpolant's length is round(λ·n + (1 − λ)·m).")
-    capped = int((grid.n_iter >= learning.INTERP_MAX_ITER).sum())
+    capped = int((grid.n_iter >= interpolation.INTERP_MAX_ITER).sum())
     if capped:
         st.caption(f"{capped} of the {len(grid.lams)} values of λ stopped at the cap of "
-                   f"{learning.INTERP_MAX_ITER} iterations (their objective was still decreasing "
-                   "slowly; the curves are close to, not exactly at, a minimum).")
+                   f"{interpolation.INTERP_MAX_ITER} iterations (their objective was still "
+                   "decreasing slowly; the curves are close to, not exactly at, a minimum).")
 
     st.subheader("Downloads")
     lam_text = [formatting.fixed(lam, 2) for lam in grid.lams]

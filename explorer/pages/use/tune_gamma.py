@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, tuning
-from explorer.plots import tuning as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import formatting, tune_gamma
+from explorer.plots import tune_gamma as plots
+from explorer.web import jobs, sidebar, widgets
+from explorer.web.cached import tune_gamma as cached
 
 RECORD = "tg_record"
 APPLIED = "tg_applied"
@@ -63,18 +64,18 @@ def _data_controls():
 def _settings(supervised: bool, n_series: int) -> dict:
     c = st.columns([1, 1.3, 1.1, 1.6, 1])
     choice, number = widgets.choice_widget, widgets.number_widget
-    folds = int(number(c[0].number_input, f"Folds (2–{tuning.MAX_FOLDS})", 2, tuning.MAX_FOLDS,
-                       key="tg_folds", default=3, disabled=not supervised,
+    folds = int(number(c[0].number_input, f"Folds (2–{tune_gamma.MAX_FOLDS})", 2,
+                       tune_gamma.MAX_FOLDS, key="tg_folds", default=3, disabled=not supervised,
                        help="Stratified cross-validation: each series is predicted once, by "
                             "models that never saw it."))
     grid = choice(c[1].segmented_control, "γ grid", list(GRIDS), key="tg_grid",
                   default="suggested", help="; ".join(f"{k}: {v}" for k, v in GRIDS.items()))
-    points = int(number(c[2].number_input, f"Grid points (2–{tuning.MAX_GRID})", 2,
-                        tuning.MAX_GRID, key="tg_points", default=5,
+    points = int(number(c[2].number_input, f"Grid points (2–{tune_gamma.MAX_GRID})", 2,
+                        tune_gamma.MAX_GRID, key="tg_points", default=5,
                         disabled=grid != "suggested",
                         help="Log-spaced over two decades around the suggested γ."))
     if supervised:
-        criterion = choice(c[3].segmented_control, "Choose γ by", list(tuning.CRITERIA),
+        criterion = choice(c[3].segmented_control, "Choose γ by", list(tune_gamma.CRITERIA),
                            key="tg_crit", default="centroid",
                            help="The classifier whose cross-validated accuracy picks γ.")
         k = 0
@@ -95,25 +96,25 @@ def _settings(supervised: bool, n_series: int) -> dict:
 
 def _grid(settings: dict, series) -> list[float]:
     if settings["grid"] == "custom":
-        return tuning.parse_grid(settings["text"])
-    return [float(g) for g in cache.gamma_grid(series, settings["points"])]
+        return tune_gamma.parse_grid(settings["text"])
+    return [float(g) for g in cached.gamma_grid(series, settings["points"])]
 
 
 def _record(td, gammas, params, suggested: float) -> dict:
     """Start (or join) the tuning job; what the page keeps of it in the session."""
-    return {"job": cache.tuning_run(td, gammas, seed=params["seed"], k=params["k"]),
+    return {"job": cached.tuning_run(td, gammas, seed=params["seed"], k=params["k"]),
             "params": params, "gammas": list(gammas), "supervised": td.labels is not None,
             "names": td.names, "labels": td.labels, "classes": td.classes,
             "suggested": suggested}
 
 
-def _partial(rec: dict, message: str) -> tuning.TuningResult:
+def _partial(rec: dict, message: str) -> tune_gamma.TuningResult:
     """The grid points a stopped run finished (published as the job's frames)."""
-    return tuning.TuningResult(rec["gammas"], points=list(rec["job"].frames), complete=False,
+    return tune_gamma.TuningResult(rec["gammas"], points=list(rec["job"].frames), complete=False,
                                message=message, supervised=rec["supervised"])
 
 
-def _outcome(rec: dict, stop_clicked: bool) -> tuning.TuningResult:
+def _outcome(rec: dict, stop_clicked: bool) -> tune_gamma.TuningResult:
     """Watch the run to its end (progress bar, place in the queue), or stop it.
 
     The run is a shared job (:mod:`explorer.web.jobs`): a rerun of the page (a widget
@@ -142,7 +143,7 @@ def _apply(option: str, gamma: float, snapped: bool) -> None:
 
 
 def _apply_button(gamma: float) -> None:
-    option, snapped = tuning.nearest_option(gamma, sidebar.GAMMA_OPTIONS)
+    option, snapped = tune_gamma.nearest_option(gamma, sidebar.GAMMA_OPTIONS)
     c = st.columns([1.3, 3], vertical_alignment="center")
     c[0].button(f"Use γ = {option} on every page", type="primary", key="tg_apply",
                 icon=":material/done_all:", on_click=_apply, args=(option, gamma, snapped))
@@ -165,7 +166,7 @@ def _apply_button(gamma: float) -> None:
                      f"{formatting.number(gamma, 4)}.")
 
 
-def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int) -> None:
+def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: int) -> None:
     suggested = rec["suggested"]
     if rec["params"] != params:
         st.caption("The settings above changed since this run; press **Run** to run again. "
@@ -174,10 +175,10 @@ def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int)
         st.info("No value of γ was completed before the run stopped.")
         return
     supervised, classes = result.supervised, rec["classes"]
-    pick, why = tuning.choose(result.points, criterion=params["criterion"],
+    pick, why = tune_gamma.choose(result.points, criterion=params["criterion"],
                               supervised=supervised, reference=suggested)
     chosen = result.points[pick]
-    table = tuning.curves_table(result, classes)
+    table = tune_gamma.curves_table(result, classes)
     widgets.plot(plots.curves_figure(table, supervised=supervised, chosen=chosen.gamma,
                                      suggested=suggested, explanation=why),
                  key="tg_curves")
@@ -195,11 +196,11 @@ def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int)
     d = st.columns(4)
     if supervised:
         labels = rec["labels"]
-        cls, M = tuning.confusion(chosen, labels, params["criterion"])
+        cls, M = tune_gamma.confusion(chosen, labels, params["criterion"])
         left, right = st.columns([1, 1.4])
         with left:
             widgets.plot(plots.confusion_figure(
-                cls, M, title=f"{tuning.CRITERIA[params['criterion']]} at γ = "
+                cls, M, title=f"{tune_gamma.CRITERIA[params['criterion']]} at γ = "
                               f"{formatting.number(chosen.gamma, 4)} (out of fold)"),
                 key="tg_confusion")
         with right:
@@ -229,7 +230,7 @@ def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int)
                      "barycenters.csv", "tg_dl_bary", d[3])
 
 
-def _status(result: tuning.TuningResult) -> None:
+def _status(result: tune_gamma.TuningResult) -> None:
     """Say how the last run ended."""
     if result.complete:
         st.success(result.message)
@@ -257,17 +258,17 @@ def body() -> None:
     series, labels, names, description = _data_controls()
     supervised = labels is not None
     params = _settings(supervised, len(series))
-    td = cache.tuning_data(series, labels, names, params["folds"])
+    td = cached.tuning_data(series, labels, names, params["folds"])
     lengths = [len(s) for s in td.series]
     st.caption(f"{description} — {len(td.series)} series, length {min(lengths)}–{max(lengths)}"
                + (f", {len(td.classes)} classes, {td.n_folds}-fold cross-validation"
                   if supervised else ", no labels: soft-DTW k-means")
-               + f". Caps on this page: {tuning.MAX_SERIES} series, {tuning.MAX_LENGTH} "
-                 f"points per series, {tuning.MAX_GRID} values of γ, "
-                 f"{formatting.number(tuning.BUDGET_SECONDS)} s per run.")
+               + f". Caps on this page: {tune_gamma.MAX_SERIES} series, {tune_gamma.MAX_LENGTH} "
+                 f"points per series, {tune_gamma.MAX_GRID} values of γ, "
+                 f"{formatting.number(tune_gamma.BUDGET_SECONDS)} s per run.")
     for note in td.notes:
         st.warning(note)
-    suggestion = cache.gamma_suggestion(td.series)
+    suggestion = cached.gamma_suggestion(td.series)
     st.info(f"**Suggested γ = {formatting.number(suggestion.gamma, 4)}.** "
             f"{suggestion.explanation}", icon=":material/lightbulb:")
     gammas = _grid(params, td.series)
