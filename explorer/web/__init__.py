@@ -4,6 +4,7 @@
 - :mod:`~explorer.web.registry`: the page registry (navigation, Overview links, tests);
 - :mod:`~explorer.web.sidebar`: the series in play, the shared settings, the upload hand-off;
 - :mod:`~explorer.web.widgets`: page frame, charts, downloads, widgets bound to the URL;
+- :mod:`~explorer.web.pickers`: the collection picker of the k-means and Tune γ pages;
 - :mod:`~explorer.web.progress`: the live progress bar;
 - :mod:`~explorer.web.memo`: the caching machinery (every cache's limits, the LRU of finished
   jobs, the keys);

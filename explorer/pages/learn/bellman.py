@@ -28,19 +28,23 @@ def _stop() -> None:
         st.session_state[STOP_TIMER] = True
 
 
+#: The page's title, its introduction and its formulas (:func:`explorer.web.widgets.intro`).
+INTRO = (
+    "Bellman step-through",
+    "Soft-DTW is computed in two sweeps. The **forward** sweep fills the table R cell by "
+    "cell, each from its three neighbours above and to the left; its last cell is "
+    "dtw_γ. The **backward** sweep then starts from the bottom-right corner and fills "
+    "the expected alignment E, each cell collecting the soft-min weights that the cells "
+    "after it gave it. Step through both, or press play.",
+    r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad "
+    r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
+    r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
+)
+
+
 def body() -> None:
     sel = sidebar.selection()
-    widgets.intro(
-        "Bellman step-through",
-        "Soft-DTW is computed in two sweeps. The **forward** sweep fills the table R cell by "
-        "cell, each from its three neighbours above and to the left; its last cell is "
-        "dtw_γ. The **backward** sweep then starts from the bottom-right corner and fills "
-        "the expected alignment E, each cell collecting the soft-min weights that the cells "
-        "after it gave it. Step through both, or press play.",
-        r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad "
-        r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
-        r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
-    )
+    widgets.intro(*INTRO)
     x, cut_x = bellman.truncate(sel.x)
     y, cut_y = bellman.truncate(sel.y)
     if cut_x or cut_y:

@@ -23,22 +23,26 @@ def _active_frame(gammas: np.ndarray, gamma: float) -> int:
     return int(np.flatnonzero(pos)[k])
 
 
+#: The page's title, its introduction and its formulas (:func:`explorer.web.widgets.intro`).
+INTRO = (
+    "γ explorer",
+    "Soft-DTW puts a Gibbs probability on every alignment path A, proportional to "
+    "exp(−cost(A)/γ); E is the average alignment under that law. Small γ concentrates "
+    "all the mass on the DTW path, large γ spreads it over all paths. **Drag the γ slider "
+    "under the heatmap** (it runs in your browser) and watch E and the curves on the "
+    "right; the raw soft-DTW value goes negative for large γ, which is why the "
+    "divergence exists.",
+    r"p_\gamma(A) = \frac{e^{-\langle A, \Delta\rangle/\gamma}}{k_{GA}}, \quad "
+    r"k_{GA} = \sum_{A} e^{-\langle A, \Delta \rangle/\gamma} = e^{-\mathrm{dtw}_\gamma/"
+    r"\gamma}, \quad E = \mathbb{E}_{p_\gamma}[A], \quad D_\gamma(x,y) = "
+    r"\mathrm{dtw}_\gamma(x,y) - \tfrac12\left(\mathrm{dtw}_\gamma(x,x) + "
+    r"\mathrm{dtw}_\gamma(y,y)\right)",
+)
+
+
 def body() -> None:
     sel = sidebar.selection()
-    widgets.intro(
-        "γ explorer",
-        "Soft-DTW puts a Gibbs probability on every alignment path A, proportional to "
-        "exp(−cost(A)/γ); E is the average alignment under that law. Small γ concentrates "
-        "all the mass on the DTW path, large γ spreads it over all paths. **Drag the γ slider "
-        "under the heatmap** (it runs in your browser) and watch E and the curves on the "
-        "right; the raw soft-DTW value goes negative for large γ, which is why the "
-        "divergence exists.",
-        r"p_\gamma(A) = \frac{e^{-\langle A, \Delta\rangle/\gamma}}{k_{GA}}, \quad "
-        r"k_{GA} = \sum_{A} e^{-\langle A, \Delta \rangle/\gamma} = e^{-\mathrm{dtw}_\gamma/"
-        r"\gamma}, \quad E = \mathbb{E}_{p_\gamma}[A], \quad D_\gamma(x,y) = "
-        r"\mathrm{dtw}_\gamma(x,y) - \tfrac12\left(\mathrm{dtw}_\gamma(x,x) + "
-        r"\mathrm{dtw}_\gamma(y,y)\right)",
-    )
+    widgets.intro(*INTRO)
     mode = widgets.choice_widget(
         st.segmented_control, "Curve", ["raw", "divergence"], key="gx_mode", default="raw",
         url=False, format_func={"raw": "raw dtw_γ", "divergence": "divergence D_γ"}.get,

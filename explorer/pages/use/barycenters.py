@@ -68,57 +68,51 @@ def _display(columns: dict) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def body() -> None:
-    sel = sidebar.selection()
-    widgets.intro(
-        "Barycenters",
-        "A barycenter is the series that is closest on average to a whole set: the "
-        "point-by-point (Euclidean) mean smears features that happen at different times, "
-        "while DBA and the soft-DTW barycenter average *after* aligning. Soft-DTW makes the "
-        "objective smooth, so it is minimised with gradients (L-BFGS); the table scores "
-        "every method with the same hard DTW loss, the paper's measure. γ and the band come "
-        "from the sidebar.",
-        r"\hat{X}_\gamma = \operatorname*{argmin}_{X \in \mathbb{R}^{n \times d}} "
-        r"\sum_{j=1}^{N} \frac{1}{N m_j}\, L(X, Y_j), \qquad "
-        r"L = \mathrm{dtw}_\gamma \text{ or } D_\gamma, \qquad "
-        r"\text{score} = \sum_{j} \frac{1}{N m_j}\, \mathrm{dtw}_0(\hat X, Y_j)",
-    )
-    left, right = st.columns([3, 2])
-    members = _members(left)
-    with right:
-        a, b = st.columns(2)
-        init = widgets.choice_widget(
-            a.selectbox, "Initialisation", INITS, key="bc_init", default="euclidean",
-            help="Starting point of DBA and of the soft-DTW barycenter: the Euclidean mean, "
-                 "the medoid series, or random values (seed 0).")
-        objective = OBJECTIVES[widgets.choice_widget(
-            b.segmented_control, "Objective L", list(OBJECTIVES), key="bc_obj", default="raw",
-            help="Raw soft-DTW dtw_γ (the paper) or the divergence D_γ (no shrinkage at "
-                 "large γ).")]
-        channel = widgets.channel_picker(members.dim, "bc_ch")
-        st.caption(f"γ = {sel.gamma_text}"
-                   + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
-                      else "")
-                   + " (sidebar). Caps: at most "
-                   f"{barycenters.MAX_SERIES} series of at most {barycenters.MAX_LENGTH} points, "
-                   f"{barycenters.BARYCENTER_MAX_ITER} iterations and "
-                   f"{formatting.number(barycenters.BUDGET_SECONDS)} s per optimiser.")
-    for note in members.notes:
-        st.warning(note)
-    if sel.cost != "sqeuclidean":
-        st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
-                "of soft-DTW); the sidebar's absolute cost is not used on this page.")
+INTRO = (
+    "A barycenter is the series that is closest on average to a whole set: the "
+    "point-by-point (Euclidean) mean smears features that happen at different times, "
+    "while DBA and the soft-DTW barycenter average *after* aligning. Soft-DTW makes the "
+    "objective smooth, so it is minimised with gradients (L-BFGS); the table scores "
+    "every method with the same hard DTW loss, the paper's measure. γ and the band come "
+    "from the sidebar.")
+FORMULA = (
+    r"\hat{X}_\gamma = \operatorname*{argmin}_{X \in \mathbb{R}^{n \times d}} "
+    r"\sum_{j=1}^{N} \frac{1}{N m_j}\, L(X, Y_j), \qquad "
+    r"L = \mathrm{dtw}_\gamma \text{ or } D_\gamma, \qquad "
+    r"\text{score} = \sum_{j} \frac{1}{N m_j}\, \mathrm{dtw}_0(\hat X, Y_j)")
 
-    res = jobs.watch(cached.barycenter_comparison(members.series, sel.gamma, init=init,
-                                                 objective=objective, band=sel.band,
-                                                 template=members.template))
+
+def _method_settings(sel, members: barycenters.MemberSet) -> tuple[str, str, int]:
+    """Initialisation, objective and channel drawn; the caps in a caption."""
+    a, b = st.columns(2)
+    init = widgets.choice_widget(
+        a.selectbox, "Initialisation", INITS, key="bc_init", default="euclidean",
+        help="Starting point of DBA and of the soft-DTW barycenter: the Euclidean mean, "
+             "the medoid series, or random values (seed 0).")
+    objective = OBJECTIVES[widgets.choice_widget(
+        b.segmented_control, "Objective L", list(OBJECTIVES), key="bc_obj", default="raw",
+        help="Raw soft-DTW dtw_γ (the paper) or the divergence D_γ (no shrinkage at "
+             "large γ).")]
+    channel = widgets.channel_picker(members.dim, "bc_ch")
+    st.caption(f"γ = {sel.gamma_text}"
+               + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
+                  else "")
+               + " (sidebar). Caps: at most "
+               f"{barycenters.MAX_SERIES} series of at most {barycenters.MAX_LENGTH} points, "
+               f"{barycenters.BARYCENTER_MAX_ITER} iterations and "
+               f"{formatting.number(barycenters.BUDGET_SECONDS)} s per optimiser.")
+    return init, objective, channel
+
+
+def _comparison(res: barycenters.BarycenterComparison, members: barycenters.MemberSet,
+                gamma_text: str, channel: int) -> None:
+    """The barycenters over the members, the scores, the objective traces, the downloads."""
     m = res.methods
     st.subheader(f"{widgets.escape_markdown(members.name)}: {len(members.series)} series")
     fig = plots.barycenter_figure(
         members.series, {k: (r.name, r.barycenter) for k, r in m.items()}, channel=channel,
         template=members.template, uirevision=f"bary-{members.name}")
     widgets.plot(fig, key="bary_chart")
-
     t1, t2 = st.columns([3, 2])
     with t1:
         st.markdown("**Scores** — lower DTW loss is better; times are those of the first "
@@ -128,12 +122,11 @@ def body() -> None:
             if r.message.startswith("stopped after"):
                 st.warning(f"{r.name}: {r.message}.")
     with t2:
-        traces = {f"soft-DTW barycenter: objective at γ = {sel.gamma_text}":
+        traces = {f"soft-DTW barycenter: objective at γ = {gamma_text}":
                   (m["softdtw"].trace, m["softdtw"].phases),
                   "DBA: objective (= DTW loss)": (m["dba"].trace, m["dba"].phases)}
         widgets.plot(plots.objective_trace_figure(traces, uirevision="bary-trace"),
                      key="bary_trace")
-
     d1, d2, d3 = st.columns(3)
     widgets.download("Barycenters (CSV)",
                      data.series_to_csv([r.barycenter for r in m.values()],
@@ -141,16 +134,13 @@ def body() -> None:
                      "barycenters.csv", "bc_dl_series", d1)
     widgets.download("Scores table (CSV)", data.table_csv(res.table()),
                      "barycenter_scores.csv", "bc_dl_table", d2)
-    soft, dba = m["softdtw"], m["dba"]
-    widgets.download("Objective traces (CSV)",
-                     data.table_csv({
-                         "method": ["softdtw"] * len(soft.trace) + ["dba"] * len(dba.trace),
-                         "iteration": list(range(len(soft.trace))) + list(range(len(dba.trace))),
-                         "phase": list(soft.phases) + list(dba.phases),
-                         "objective": [float(v) for v in soft.trace]
-                         + [float(v) for v in dba.trace]}),
+    widgets.download("Objective traces (CSV)", data.table_csv(res.traces_table()),
                      "barycenter_traces.csv", "bc_dl_trace", d3)
 
+
+def _sweep(members: barycenters.MemberSet, sel, init: str, objective: str,
+           channel: int) -> None:
+    """The soft-DTW barycenter over a few γ, on demand."""
     st.subheader("γ sweep")
     st.markdown("The soft-DTW barycenter for several γ side by side, each scored with the "
                 "DTW loss: small γ follows DTW closely (sharper, can get stuck), large γ "
@@ -164,26 +154,45 @@ def body() -> None:
         max_selections=SWEEP_MAX)
     if not on:
         st.caption("Switch the sweep on to compute it (one barycenter per γ).")
-    elif not gtexts:
+        return
+    if not gtexts:
         st.info("Choose at least one γ for the sweep.")
-    else:
-        sw = jobs.watch(cached.barycenter_sweep(members.series, [float(g) for g in gtexts],
-                                               init=init, objective=objective, band=sel.band))
-        widgets.plot(plots.gamma_sweep_figure(
-            members.series, sw.gammas, sw.barycenters, sw.losses, channel=channel,
-            template=members.template, uirevision=f"sweep-{members.name}"), key="sweep_chart")
-        number = formatting.number
-        st.caption(f"Computed in {formatting.fixed(sw.seconds.sum())} s in all; iterations "
-                   "per γ: " + ", ".join(f"{number(g)}: {int(k)}"
-                                         for g, k in zip(sw.gammas, sw.n_iter)) + ".")
-        for g, msg in zip(sw.gammas, sw.messages):
-            if msg.startswith("stopped after"):
-                st.warning(f"γ = {number(g)}: {msg}.")
-        widgets.download("γ sweep barycenters (CSV)",
-                         data.series_to_csv(sw.barycenters,
-                                            names=[f"softdtw gamma={number(g)}"
-                                                   for g in sw.gammas]),
-                         "gamma_sweep.csv", "bc_dl_sweep")
+        return
+    sw = jobs.watch(cached.barycenter_sweep(members.series, [float(g) for g in gtexts],
+                                           init=init, objective=objective, band=sel.band))
+    widgets.plot(plots.gamma_sweep_figure(
+        members.series, sw.gammas, sw.barycenters, sw.losses, channel=channel,
+        template=members.template, uirevision=f"sweep-{members.name}"), key="sweep_chart")
+    number = formatting.number
+    st.caption(f"Computed in {formatting.fixed(sw.seconds.sum())} s in all; iterations "
+               "per γ: " + ", ".join(f"{number(g)}: {int(k)}"
+                                     for g, k in zip(sw.gammas, sw.n_iter)) + ".")
+    for g, msg in zip(sw.gammas, sw.messages):
+        if msg.startswith("stopped after"):
+            st.warning(f"γ = {number(g)}: {msg}.")
+    widgets.download("γ sweep barycenters (CSV)",
+                     data.series_to_csv(sw.barycenters,
+                                        names=[f"softdtw gamma={number(g)}" for g in sw.gammas]),
+                     "gamma_sweep.csv", "bc_dl_sweep")
+
+
+def body() -> None:
+    sel = sidebar.selection()
+    widgets.intro("Barycenters", INTRO, FORMULA)
+    left, right = st.columns([3, 2])
+    members = _members(left)
+    with right:
+        init, objective, channel = _method_settings(sel, members)
+    for note in members.notes:
+        st.warning(note)
+    if sel.cost != "sqeuclidean":
+        st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
+                "of soft-DTW); the sidebar's absolute cost is not used on this page.")
+    res = jobs.watch(cached.barycenter_comparison(members.series, sel.gamma, init=init,
+                                                 objective=objective, band=sel.band,
+                                                 template=members.template))
+    _comparison(res, members, sel.gamma_text, channel)
+    _sweep(members, sel, init, objective, channel)
     widgets.sharing_caption()
 
 

@@ -12,19 +12,23 @@ from explorer.web.cached import interpolation as cached
 OBJECTIVES = {"raw": "softdtw", "divergence": "divergence"}  # shown -> softdtw_core name
 
 
+#: The page's title, its introduction and its formulas (:func:`explorer.web.widgets.intro`).
+INTRO = (
+    "Interpolation",
+    "Averaging two series point by point (the Euclidean interpolation, right) blurs "
+    "features that happen at different times into two half-height ghosts. The soft-DTW "
+    "interpolation (left) is the series closest to both under soft-DTW, weighted by λ "
+    "and 1 − λ: features move in time as well as in height. **Drag the λ slider under "
+    "the plots** (it runs in your browser); x and y and γ come from the sidebar.",
+    r"X_\lambda = \operatorname*{argmin}_{X}\; \lambda\, L(X, x) + (1-\lambda)\, L(X, y), "
+    r"\qquad L = \mathrm{dtw}_\gamma \;\text{ or }\; D_\gamma, \qquad "
+    r"X^{\mathrm{Eucl}}_\lambda = \lambda x + (1 - \lambda) y",
+)
+
+
 def body() -> None:
     sel = sidebar.selection()
-    widgets.intro(
-        "Interpolation",
-        "Averaging two series point by point (the Euclidean interpolation, right) blurs "
-        "features that happen at different times into two half-height ghosts. The soft-DTW "
-        "interpolation (left) is the series closest to both under soft-DTW, weighted by λ "
-        "and 1 − λ: features move in time as well as in height. **Drag the λ slider under "
-        "the plots** (it runs in your browser); x and y and γ come from the sidebar.",
-        r"X_\lambda = \operatorname*{argmin}_{X}\; \lambda\, L(X, x) + (1-\lambda)\, L(X, y), "
-        r"\qquad L = \mathrm{dtw}_\gamma \;\text{ or }\; D_\gamma, \qquad "
-        r"X^{\mathrm{Eucl}}_\lambda = \lambda x + (1 - \lambda) y",
-    )
+    widgets.intro(*INTRO)
     c1, c2 = st.columns([2, 1])
     objective = OBJECTIVES[widgets.choice_widget(
         c1.segmented_control, "Objective L", list(OBJECTIVES), key="ip_obj", default="raw",

@@ -6,7 +6,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import formatting, kmeans
 from explorer.plots import kmeans as plots
-from explorer.web import jobs, sidebar, widgets
+from explorer.web import jobs, pickers, sidebar, widgets
 from explorer.web.cached import collection
 from explorer.web.cached import kmeans as cached
 
@@ -23,33 +23,22 @@ GAMMAS = [g for g in sidebar.GAMMA_OPTIONS if g != "0"]
 SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "from Your data"}
 
 
-def _data_controls():
-    """Source widgets; returns (series, labels, names, description)."""
-    c = st.columns([1.2, 1.4, 1, 1, 1])
-    src = widgets.choice_widget(c[0].radio, "Series", list(SOURCES), key="km_src",
-                                default="dataset", captions=list(SOURCES.values()))
-    src, up = sidebar.upload_source(src, st)
-    if src == "dataset":
-        ds, split = widgets.dataset_picker(c[1], c[2], prefix="km_", default="CBF")
-        d = data.load_dataset(ds, split)
-        return d.series, d.labels, [f"{ds}/{split} #{k}" for k in range(len(d))], \
-            f"{ds} ({split}): {d.description}"
-    if src == "synthetic":
-        sets = kmeans.SYNTHETIC_SETS
-        gen = widgets.choice_widget(c[1].selectbox, "Generator", list(sets), key="km_gen",
-                                    default="cbf",
-                                    help="; ".join(f"{k}: {v}" for k, v in sets.items()))
-        number = widgets.number_widget
-        per = int(number(c[2].number_input, "Series per class", 2, 50, key="km_per",
-                         default=10))
-        length = int(number(c[3].number_input, "Length", 16, kmeans.KMEANS_MAX_LENGTH,
-                            key="km_len", default=96, step=8))
-        dseed = int(number(c[4].number_input, "Data seed", 0, 10_000, key="km_dseed",
-                           default=0))
-        d = cached.synthetic_set(gen, per, length, dseed)
-        return d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))], d.description
-    return up["series"], up.get("labels"), up["names"], \
-        f"{widgets.escape_markdown(up['filename'])}: {len(up['series'])} uploaded series"
+def _synthetic(src: str, c) -> pickers.PickedSeries:
+    """The page's own source: a generated collection (:data:`kmeans.SYNTHETIC_SETS`)."""
+    sets = kmeans.SYNTHETIC_SETS
+    gen = widgets.choice_widget(c[1].selectbox, "Generator", list(sets), key="km_gen",
+                                default="cbf",
+                                help="; ".join(f"{k}: {v}" for k, v in sets.items()))
+    number = widgets.number_widget
+    per = int(number(c[2].number_input, "Series per class", 2, 50, key="km_per",
+                     default=10))
+    length = int(number(c[3].number_input, "Length", 16, kmeans.KMEANS_MAX_LENGTH,
+                        key="km_len", default=96, step=8))
+    dseed = int(number(c[4].number_input, "Data seed", 0, 10_000, key="km_dseed",
+                       default=0))
+    d = cached.synthetic_set(gen, per, length, dseed)
+    return pickers.PickedSeries(d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))],
+                                d.description)
 
 
 def _settings_controls(n_series: int) -> dict:
@@ -238,11 +227,12 @@ def body() -> None:
         r"c_l \leftarrow \operatorname*{argmin}_{c} \sum_{i:\, l_i = l} \frac{1}{m_i}"
         r"\,\mathrm{dtw}_\gamma(c, x_i)",
     )
-    series, labels, names, description = _data_controls()
-    coll = collection.prepare_collection(series, labels, names, kmeans.KMEANS_MAX_SERIES,
-                            kmeans.KMEANS_MAX_LENGTH)
+    picked, _ = pickers.collection_picker("km_", SOURCES, [1.2, 1.4, 1, 1, 1], default="CBF",
+                                          other=_synthetic)
+    coll = collection.prepare_collection(picked.series, picked.labels, picked.names,
+                                         kmeans.KMEANS_MAX_SERIES, kmeans.KMEANS_MAX_LENGTH)
     lengths = [len(s) for s in coll.series]
-    st.caption(f"{description} — {len(coll.series)} series, length "
+    st.caption(f"{picked.description} — {len(coll.series)} series, length "
                f"{min(lengths)}–{max(lengths)}"
                + (f", {coll.dim} channels" if coll.dim > 1 else "")
                + f". Caps on this page: {kmeans.KMEANS_MAX_SERIES} series, "
@@ -250,7 +240,7 @@ def body() -> None:
     for note in coll.notes:
         st.warning(note)
     params = _settings_controls(len(coll.series))
-    params["data"] = description
+    params["data"] = picked.description
     params["n"] = len(coll.series)
     channel = widgets.channel_picker(coll.dim, "km_channel",
                                      help="k-means uses all channels; the panels draw one.")

@@ -6,7 +6,7 @@ import streamlit as st
 from explorer import data
 from explorer.logic import formatting, tune_gamma
 from explorer.plots import tune_gamma as plots
-from explorer.web import jobs, sidebar, widgets
+from explorer.web import jobs, pickers, sidebar, widgets
 from explorer.web.cached import tune_gamma as cached
 
 RECORD = "tg_record"
@@ -38,27 +38,15 @@ curve rises), smoother losses and gradients, blurrier averages.
 """
 
 
-def _data_controls():
-    """(series, labels or None, names, description)."""
-    c = st.columns([1.2, 1.6, 1, 1.4])
-    src = widgets.choice_widget(c[0].radio, "Series", list(SOURCES), key="tg_src",
-                                default="dataset", captions=list(SOURCES.values()))
-    src, up = sidebar.upload_source(src, st)
-    if src == "dataset":
-        ds, split = widgets.dataset_picker(c[1], c[2], prefix="tg_", default="GunPoint")
-        d = data.load_dataset(ds, split)
-        series, labels = d.series, d.labels
-        names = [f"{ds}/{split} #{k}" for k in range(len(d))]
-        description = f"{ds} ({split}): {d.description}"
-    else:
-        series, labels, names = up["series"], up.get("labels"), up["names"]
-        description = (f"{widgets.escape_markdown(up['filename'])}: {len(series)} uploaded "
-                       "series" + ("" if labels is not None else ", without labels"))
+def _data_controls() -> tuple[pickers.PickedSeries, bool]:
+    """The collection, and whether to tune with its labels (when it has them)."""
+    picked, c = pickers.collection_picker("tg_", SOURCES, [1.2, 1.6, 1, 1.4],
+                                          default="GunPoint")
     use = widgets.toggle_widget(c[3].toggle, "Use the labels", key="tg_labels", default=True,
-                                disabled=labels is None,
+                                disabled=picked.labels is None,
                                 help="Off (or without labels): tune for clustering instead, "
                                      "by the silhouette of soft-DTW k-means.")
-    return series, labels if use else None, names, description
+    return picked, use and picked.labels is not None
 
 
 def _settings(supervised: bool, n_series: int) -> dict:
@@ -166,6 +154,31 @@ def _apply_button(gamma: float) -> None:
                      f"{formatting.number(gamma, 4)}.")
 
 
+def _classifier_details(rec: dict, chosen: tune_gamma.GammaPoint, table: dict,
+                        criterion: str, d) -> None:
+    """With labels: the chosen γ's confusion matrix, the curves' table, their downloads."""
+    labels = rec["labels"]
+    cls, M = tune_gamma.confusion(chosen, labels, criterion)
+    left, right = st.columns([1, 1.4])
+    with left:
+        widgets.plot(plots.confusion_figure(
+            cls, M, title=f"{tune_gamma.CRITERIA[criterion]} at γ = "
+                          f"{formatting.number(chosen.gamma, 4)} (out of fold)"),
+            key="tg_confusion")
+    with right:
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    widgets.download("Confusion matrix (CSV)",
+                     data.matrix_csv(M, row_labels=[f"true {c}" for c in cls],
+                                     col_labels=[f"predicted {c}" for c in cls],
+                                     corner="class"),
+                     "confusion_matrix.csv", "tg_dl_confusion", d[1])
+    widgets.download("Out-of-fold predictions (CSV)", data.table_csv({
+        "series": rec["names"], "true label": [str(v) for v in labels],
+        "nearest centroid": [str(v) for v in chosen.centroid_predictions],
+        "1-NN": [str(v) for v in chosen.nn_predictions]}),
+        "predictions.csv", "tg_dl_predictions", d[2])
+
+
 def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: int) -> None:
     suggested = rec["suggested"]
     if rec["params"] != params:
@@ -176,7 +189,7 @@ def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: 
         return
     supervised, classes = result.supervised, rec["classes"]
     pick, why = tune_gamma.choose(result.points, criterion=params["criterion"],
-                              supervised=supervised, reference=suggested)
+                                  supervised=supervised, reference=suggested)
     chosen = result.points[pick]
     table = tune_gamma.curves_table(result, classes)
     widgets.plot(plots.curves_figure(table, supervised=supervised, chosen=chosen.gamma,
@@ -195,26 +208,7 @@ def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: 
                                           channel=channel), key="tg_bary")
     d = st.columns(4)
     if supervised:
-        labels = rec["labels"]
-        cls, M = tune_gamma.confusion(chosen, labels, params["criterion"])
-        left, right = st.columns([1, 1.4])
-        with left:
-            widgets.plot(plots.confusion_figure(
-                cls, M, title=f"{tune_gamma.CRITERIA[params['criterion']]} at γ = "
-                              f"{formatting.number(chosen.gamma, 4)} (out of fold)"),
-                key="tg_confusion")
-        with right:
-            st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-        widgets.download("Confusion matrix (CSV)",
-                         data.matrix_csv(M, row_labels=[f"true {c}" for c in cls],
-                                         col_labels=[f"predicted {c}" for c in cls],
-                                         corner="class"),
-                         "confusion_matrix.csv", "tg_dl_confusion", d[1])
-        widgets.download("Out-of-fold predictions (CSV)", data.table_csv({
-            "series": rec["names"], "true label": [str(v) for v in labels],
-            "nearest centroid": [str(v) for v in chosen.centroid_predictions],
-            "1-NN": [str(v) for v in chosen.nn_predictions]}),
-            "predictions.csv", "tg_dl_predictions", d[2])
+        _classifier_details(rec, chosen, table, params["criterion"], d)
     else:
         st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
         widgets.download("Cluster labels (CSV)", data.table_csv({
@@ -255,8 +249,9 @@ def body() -> None:
     with st.expander("Questions about γ: which value, how it scales, why values go negative",
                      icon=":material/help:"):
         st.markdown(FAQ)
-    series, labels, names, description = _data_controls()
-    supervised = labels is not None
+    picked, supervised = _data_controls()
+    series, names, description = picked.series, picked.names, picked.description
+    labels = picked.labels if supervised else None
     params = _settings(supervised, len(series))
     td = cached.tuning_data(series, labels, names, params["folds"])
     lengths = [len(s) for s in td.series]

@@ -151,8 +151,8 @@ def _alignment(parsed, sel) -> None:
     with left:
         st.markdown("**Cost matrix Δ** with the hard DTW path (white)")
         widgets.plot(cost_table_plots.cost_figure(x, y, t.cost, path=path, clickable=False,
-                                                cost_label="Δ", height=560,
-                                                uirevision=f"yd-cost-{len(x)}-{len(y)}"),
+                                                  cost_label="Δ", height=560,
+                                                  uirevision=f"yd-cost-{len(x)}-{len(y)}"),
                      key="yd_cost")
     with right:
         st.markdown(f"**Expected alignment E** at γ = {sel.gamma_text} (dotted: the hard path)")
@@ -163,8 +163,14 @@ def _alignment(parsed, sel) -> None:
     widgets.plot(plots.match_lines_figure(x, y, t.E, channel=channel,
                                           names=(names[i], names[j]),
                                           uirevision=f"yd-match-{i}-{j}"), key="yd_match")
-    rl = [f"i={k + 1}" for k in range(len(x))]
-    cl = [f"j={k + 1}" for k in range(len(y))]
+    _pair_downloads(t, path)
+
+
+def _pair_downloads(t, path) -> None:
+    """Δ, E (1-based cells) and the hard path of the pair view, as CSV."""
+    n, m = t.cost.shape
+    rl = [f"i={k + 1}" for k in range(n)]
+    cl = [f"j={k + 1}" for k in range(m)]
     d = st.columns(3)
     widgets.download("Δ (CSV)", data.matrix_csv(t.cost, row_labels=rl, col_labels=cl),
                      "cost_matrix.csv", "yd_dl_cost", d[0])
@@ -183,7 +189,8 @@ def _matrix(parsed, sel) -> None:
         help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), zero "
              "on the diagonal.")
     coll = collection.prepare_collection(parsed.series, parsed.labels, parsed.names,
-                            your_data.MATRIX_MAX_SERIES, your_data.MATRIX_MAX_LENGTH)
+                                         your_data.MATRIX_MAX_SERIES,
+                                         your_data.MATRIX_MAX_LENGTH)
     for note in coll.notes:
         st.warning(note)
     band = sel.band
