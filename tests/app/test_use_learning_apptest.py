@@ -352,6 +352,24 @@ def test_barycenters_downloads(media):
     assert trace_rows[1].startswith("softdtw,0,init,")
 
 
+
+def test_barycenter_traces_table_lists_every_iteration_of_each_method():
+    def run(name, trace, phases):
+        return barycenters.MethodResult(name, np.zeros(3), 0.0, 0.0, trace=np.array(trace),
+                                        phases=phases)
+
+    res = barycenters.BarycenterComparison(
+        {"euclidean": run("Euclidean mean", [], ()),
+         "dba": run("DBA", [5.0, 4.0], ("init", "mm")),
+         "softdtw": run("soft-DTW", [3.0, 2.5, 2.0], ("init", "lbfgs", "lbfgs"))},
+        gamma=0.1, init="euclidean", objective="softdtw")
+    assert res.traces_table() == {
+        "method": ["softdtw"] * 3 + ["dba"] * 2, "iteration": [0, 1, 2, 0, 1],
+        "phase": ["init", "lbfgs", "lbfgs", "init", "mm"],
+        "objective": [3.0, 2.5, 2.0, 5.0, 4.0]}
+    assert res.traces_table(("dba",))["method"] == ["dba", "dba"]
+
+
 # --------------------------------------------------------------------------- prediction
 
 PRED_SMALL = {"pr_ds": "ItalyPowerDemand", "pr_iter": 15, "pr_hidden": 10}
