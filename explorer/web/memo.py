@@ -43,8 +43,6 @@ from dataclasses import dataclass, fields, is_dataclass
 import numpy as np
 import streamlit as st
 
-from explorer.logic.your_data import remove_store
-
 __all__ = [
     "CLUSTER_JOB_STORE",
     "JOB_STORE",
@@ -264,6 +262,10 @@ class Memo:
 
 
 def _remove_cluster_files(job) -> None:
+    # imported here: the server's start-up (which imports this module) does not load
+    # the Your data page's logic and SciPy's clustering
+    from explorer.logic.your_data import remove_store
+
     remove_store(job.result)
 
 
