@@ -102,6 +102,15 @@ def test_the_explorer_has_no_import_cycle():
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 
 
+@pytest.mark.parametrize("leaf", ["explorer.web.memo", "explorer.web.job_types"])
+def test_the_job_and_cache_machinery_imports_nothing_else_of_the_web_layer(leaf):
+    """The caching machinery and the jobs' shared types are what the rest of the web layer
+    builds on: they import no module of it (so no loop can pass through them)."""
+    edges = graph(sources())
+    assert not {m for m in edges[leaf] if m.startswith("explorer.web")}, edges[leaf]
+    assert not {m for m in edges[leaf] if m.startswith("explorer.pages")}
+
+
 @pytest.mark.parametrize("module, planted", [
     # an import inside a function (the old cache.py <-> jobs.py loop)
     ("explorer.web.memo", "\ndef f():\n    from explorer.web import jobs\n"),
