@@ -28,8 +28,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import softdtw_core as sd  # noqa: E402
 from explorer.data import cylinder_bell_funnel  # noqa: E402
-from explorer.logic import clustering  # noqa: E402
-from explorer.plots import clustering as plots  # noqa: E402
+from explorer.logic import collection, kmeans  # noqa: E402
+from explorer.plots import kmeans as plots  # noqa: E402
 from explorer.web import registry, sidebar  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
@@ -44,7 +44,7 @@ def data():
 
 
 def library_iterations(X, gamma: float, seed: int):
-    model = clustering.make_kmeans("soft-DTW", K, gamma=gamma, seed=seed, max_iter=MAX_ITER)
+    model = kmeans.make_kmeans("soft-DTW", K, gamma=gamma, seed=seed, max_iter=MAX_ITER)
     compute, draw = [], []
     prev = None
     t = time.perf_counter()
@@ -107,7 +107,7 @@ def main() -> None:
         t0 = time.perf_counter()
         M = sd.soft_dtw_cdist(Xs, gamma=0.1)
         t1 = time.perf_counter()
-        clustering.cluster_order(M)
+        collection.cluster_order(M)
         t2 = time.perf_counter()
         print(f"Your data: pairwise matrix of {n} series of length 128: {t1 - t0:.2f} s, "
               f"clustered ordering {1000 * (t2 - t1):.1f} ms")

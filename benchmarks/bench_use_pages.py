@@ -3,8 +3,8 @@
 ``python benchmarks/bench_use_pages.py`` prints one table. The issue's budget: the barycenter
 of 30 series of length 150 at γ = 0.1 *shown* in ≤ 2 s. Measured here:
 
-- the computations alone (:mod:`explorer.logic.learning`, which never caches; Numba
-  kernels already compiled), median of ``REPEATS`` runs;
+- the computations alone (:mod:`explorer.logic.interpolation`, ``barycenters`` and
+  ``prediction``, which never cache; Numba kernels already compiled), median of ``REPEATS`` runs;
 - the Barycenters page rendered by AppTest on that set (30 warped copies of length 150,
   γ = 0.1): first render with an empty memo (what a visitor waits for after changing a
   setting: the three methods, the scores, both figures), and a rerun on a memo hit;
@@ -29,8 +29,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import softdtw_core as sd  # noqa: E402
 from explorer.data import load_dataset, warped_copies  # noqa: E402
-from explorer.logic import learning  # noqa: E402
-from explorer.web import cache, registry  # noqa: E402
+from explorer.logic import barycenters, common, interpolation, prediction  # noqa: E402
+from explorer.web import memo, registry  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 REPEATS = 5
@@ -50,7 +50,7 @@ def page_times(page: str, query: dict, repeats: int = REPEATS) -> tuple[float, f
     """(first render with an empty memo, rerun on a memo hit), medians over repeats."""
     first, rerun = [], []
     for _ in range(repeats):
-        cache.clear_memo()
+        memo.clear_memo()
         at = AppTest.from_file(APP, default_timeout=300)
         at.query_params = dict(query)
         at.switch_page(page)
@@ -73,29 +73,29 @@ def main() -> None:
     warm.query_params = {"bc_src": "warped copies", "bc_n": "3", "bc_len": "20"}
     warm.switch_page(registry.page("barycenters").script)
     warm.run()
-    learning.interpolation_grid(gp[0][:20], gp[1][:20], 0.1, steps=3)
+    interpolation.interpolation_grid(gp[0][:20], gp[1][:20], 0.1, steps=3)
 
     rows = []
-    with learning.numba_threads(1):
+    with common.numba_threads(1):
         rows.append(("soft-DTW barycenter alone, 30 × 150, γ = 0.1",
                      median_time(lambda: sd.softdtw_barycenter(X, 0.1, max_iter=200))))
     rows.append(("compute: Euclidean + DBA + soft-DTW + DTW losses, 30 × 150",
-                 median_time(lambda: learning.barycenter_comparison(X, 0.1))))
+                 median_time(lambda: barycenters.barycenter_comparison(X, 0.1))))
     first, rerun = page_times(registry.page("barycenters").script, BARY_QUERY)
     rows.append(("Barycenters page, 30 × 150, γ = 0.1: first render", first))
     rows.append(("Barycenters page, same inputs: rerun (memo hit)", rerun))
     rows.append(("compute: γ sweep 0.01, 0.1, 1, 10 on 30 × 150",
-                 median_time(lambda: learning.barycenter_sweep(X, [0.01, 0.1, 1, 10]),
+                 median_time(lambda: barycenters.barycenter_sweep(X, [0.01, 0.1, 1, 10]),
                              repeats=3)))
     rows.append(("compute: interpolation, 21 λ, GunPoint #0/#1 (150), γ = 0.1",
-                 median_time(lambda: learning.interpolation_grid(gp[0], gp[1], 0.1),
+                 median_time(lambda: interpolation.interpolation_grid(gp[0], gp[1], 0.1),
                              repeats=3)))
     first, rerun = page_times(registry.page("interpolation").script, {}, repeats=3)
     rows.append(("Interpolation page (GunPoint default): first render", first))
     rows.append(("Interpolation page: rerun (memo hit)", rerun))
-    d = learning.prediction_data("GunPoint", 0.6)
+    d = prediction.prediction_data("GunPoint", 0.6)
     rows.append(("compute: train both predictors, GunPoint, 100 iterations",
-                 median_time(lambda: learning.train_predictors(d, 0.1, max_iter=100),
+                 median_time(lambda: prediction.train_predictors(d, 0.1, max_iter=100),
                              repeats=3)))
 
     load = os.getloadavg()

@@ -35,7 +35,7 @@ RULES = [
 
 
 def module_name(path: Path) -> str:
-    """``explorer/web/cache.py`` -> ``explorer.web.cache`` (``__init__`` -> its package)."""
+    """``explorer/web/memo.py`` -> ``explorer.web.memo`` (``__init__`` -> its package)."""
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -89,15 +89,15 @@ def test_every_module_imports_only_downwards():
 
 
 @pytest.mark.parametrize("module, source, broken", [
-    ("explorer.logic.teaching", "import streamlit as st", "only explorer.web"),
-    ("explorer.logic.teaching", "def f():\n    import plotly.graph_objects as go",
+    ("explorer.logic.cost_table", "import streamlit as st", "only explorer.web"),
+    ("explorer.logic.bellman", "def f():\n    import plotly.graph_objects as go",
      "logic and data are pure"),
-    ("explorer.logic.teaching", "from explorer.plots import style", "logic and data are pure"),
-    ("explorer.logic.teaching", "from ..web import cache", "logic and data are pure"),
+    ("explorer.logic.kmeans", "from explorer.plots import style", "logic and data are pure"),
+    ("explorer.logic.common", "from ..web import memo", "logic and data are pure"),
     ("explorer.data.export", "from explorer.logic import formatting", "bottom layer"),
     ("explorer.plots.style", "from explorer import web", "figure builders"),
     ("explorer.plots.style", "from streamlit import cache_data", "only explorer.web"),
-    ("explorer.web.cache", "from explorer.pages import home", "never imports them"),
+    ("explorer.web.cached.kmeans", "from explorer.pages import home", "never imports them"),
     ("softdtw_core.recursion", "import explorer.data", "no UI"),
     ("softdtw_core.recursion", "from plotly import io", "no UI"),
 ])
@@ -107,11 +107,11 @@ def test_the_check_catches_an_upward_import(module, source, broken):
 
 
 @pytest.mark.parametrize("module, source", [
-    ("explorer.web.cache", "import streamlit as st\nfrom explorer.plots import teaching"),
+    ("explorer.web.cached.loss", "import streamlit as st\nfrom explorer.plots import loss"),
     ("explorer.pages.home", "from explorer.web import registry"),
     ("streamlit_app", "import streamlit as st"),
-    ("explorer.plots.style", "from explorer.logic.teaching import block_average"),
-    ("explorer.logic.teaching", "from . import formatting\nimport softdtw_core as sd"),
+    ("explorer.plots.style", "from explorer.logic.common import block_average"),
+    ("explorer.logic.gamma_explorer", "from . import formatting\nimport softdtw_core as sd"),
     ("explorer.data", "from .export import series_to_csv"),
 ])
 def test_the_check_allows_a_downward_import(module, source):
@@ -119,9 +119,10 @@ def test_the_check_allows_a_downward_import(module, source):
 
 
 def test_relative_imports_are_resolved():
-    assert imports("explorer.logic.teaching", "from . import formatting") == [
+    assert imports("explorer.logic.softmin", "from . import formatting") == [
         (1, {"explorer.logic", "explorer.logic.formatting"})]
-    assert "explorer.web.cache" in imports("explorer.plots.style", "from ..web import cache")[0][1]
+    assert "explorer.web.memo" in imports("explorer.plots.style", "from ..web import memo")[0][1]
+    assert "explorer.web.memo" in imports("explorer.web.cached.loss", "from ..memo import x")[0][1]
     assert "explorer.data.export" in imports("explorer.data", "from .export import x",
                                              is_package=True)[0][1]
 
@@ -130,7 +131,7 @@ def test_the_pure_layers_load_without_streamlit():
     modules = sorted(module_name(p) for p in project_modules()
                      if module_name(p).startswith(("explorer.logic", "explorer.plots",
                                                    "explorer.data", "softdtw_core")))
-    assert "explorer.plots.teaching" in modules and "explorer.logic.learning" in modules
+    assert "explorer.plots.cost_table" in modules and "explorer.logic.barycenters" in modules
     code = ("import importlib, sys\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module(name)\n"

@@ -29,7 +29,7 @@ import numpy as np
 import softdtw_core as sd
 
 from . import formatting
-from .teaching import block_average
+from .common import block_average
 
 __all__ = [
     "CURVE_GAMMAS",

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from explorer.logic import formatting, teaching
-from explorer.plots import teaching as plots
+from explorer.logic import common, formatting
+from explorer.plots import style
 from explorer.web import registry, sidebar, widgets
 
 
@@ -25,8 +25,8 @@ def body() -> None:
     st.markdown(f"**x** = {widgets.escape_markdown(sel.x_name)} (n = {sel.n}) · "
                 f"**y** = {widgets.escape_markdown(sel.y_name)} (m = {sel.m})"
                 + (f" · {sel.dim} channels" if sel.dim > 1 else ""))
-    widgets.plot(plots.series_figure(sel.x, sel.y), key="home_series")
-    st.caption(f"{teaching.delannoy_text(sel.n, sel.m)} alignment paths between them; "
+    widgets.plot(style.series_figure(sel.x, sel.y), key="home_series")
+    st.caption(f"{common.delannoy_text(sel.n, sel.m)} alignment paths between them; "
                f"γ = {sel.gamma_text}, cost = {sel.cost}"
                + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
                   else "") + ".")

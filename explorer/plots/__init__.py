@@ -1,8 +1,12 @@
 """Plotly figure builders: arrays in, ``go.Figure`` out (no Streamlit).
 
-- :mod:`~explorer.plots.style`: palette, colour scales, template and shared helpers;
-- :mod:`~explorer.plots.teaching`: the Learn pages' figures;
-- :mod:`~explorer.plots.loss`: the figures of the Learn page *DTW as a loss*;
-- :mod:`~explorer.plots.clustering`: the k-means and Your data pages' figures;
-- :mod:`~explorer.plots.learning`: the Interpolation, Barycenters and Prediction figures.
+One module per page family, named as the page is (``pages/use/kmeans.py`` →
+``plots/kmeans.py``): :mod:`~explorer.plots.cost_table`, :mod:`~explorer.plots.bellman`,
+:mod:`~explorer.plots.softmin`, :mod:`~explorer.plots.gamma_explorer`,
+:mod:`~explorer.plots.loss` (Learn); :mod:`~explorer.plots.interpolation`,
+:mod:`~explorer.plots.barycenters`, :mod:`~explorer.plots.kmeans`,
+:mod:`~explorer.plots.prediction`, :mod:`~explorer.plots.tune_gamma`,
+:mod:`~explorer.plots.your_data` (Use). The neutral module every family uses:
+:mod:`~explorer.plots.style` (palette, colour scales, template, shared traces and helpers,
+the plain figure of two series).
 """

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from explorer.logic import formatting
 
+from .cost_table import cost_figure
 from .style import (
     E_SCALE,
     X_COLOUR,
@@ -27,7 +28,6 @@ from .style import (
     play_button,
     safe,
 )
-from .teaching import cost_figure
 
 __all__ = [
     "DTW_COLOUR",

@@ -27,9 +27,12 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from explorer.logic.teaching import block_average
+from explorer.logic.common import block_average
 
 __all__ = [
+    "CLUSTER_COLOURS",
+    "LEGEND_ABOVE",
+    "METHOD_COLOURS",
     "COST_SCALE",
     "E_OVERLAY_SCALE",
     "E_SCALE",
@@ -47,11 +50,13 @@ __all__ = [
     "finish",
     "frame_slider",
     "joined",
+    "line_trace",
     "n_channels",
     "play_button",
     "reduced_note",
     "rgba",
     "safe",
+    "series_figure",
 ]
 
 _MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
@@ -186,3 +191,53 @@ def play_button(label: str, frame_ms: int, **placement) -> dict:
                      "args": [None, {"frame": {"duration": frame_ms, "redraw": True},
                                      "fromcurrent": True, "transition": {"duration": 0}}]}],
     }
+
+
+#: One colour per cluster (k-means, Your data) or class (Tune γ).
+CLUSTER_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+                   "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+#: One colour per averaging method or training loss (Interpolation, Barycenters, Prediction).
+METHOD_COLOURS = {
+    "euclidean": "#2ca02c",
+    "dba": "#1f77b4",
+    "softdtw": "#d62728",
+    "dilate": "#ff7f0e",
+    "template": "#222222",
+}
+
+#: A horizontal legend above the plot, with a fixed width per entry (Plotly otherwise
+#: measures the entries before the web font has loaded and can clip the last one).
+LEGEND_ABOVE = {"orientation": "h", "x": 0.0, "y": 1.1, "yanchor": "bottom",
+                "entrywidth": 185, "entrywidthmode": "pixels"}
+
+
+def line_trace(s, *, name, colour, width=2.5, dash="solid", start=0, showlegend=True,
+               opacity=1.0, channel=0, legendgroup=None, xaxis_name="t") -> go.Scatter:
+    """Channel ``channel`` of series ``s`` as a line over its time index (from ``start``)."""
+    v = channel_of(s, channel)
+    return go.Scatter(
+        x=np.arange(start, start + len(v), dtype=np.int32), y=f32(v), mode="lines",
+        name=name, line={"color": colour, "width": width, "dash": dash}, opacity=opacity,
+        showlegend=showlegend, legendgroup=legendgroup,
+        hovertemplate=f"{name}<br>{xaxis_name}=%{{x}}<br>value=%{{y:.4g}}<extra></extra>",
+    )
+
+
+def series_figure(x, y, *, names=("x", "y"), uirevision: str = "series",
+                  height: int = 300) -> go.Figure:
+    """The two series in play over their time index (one line per channel)."""
+    fig = go.Figure()
+    for s, name, colour in ((x, names[0], X_COLOUR), (y, names[1], Y_COLOUR)):
+        d = n_channels(s)
+        for k in range(d):
+            fig.add_trace(go.Scatter(
+                x=np.arange(len(s), dtype=np.int32), y=f32(channel_of(s, k)), mode="lines",
+                name=name if d == 1 else f"{name} ch {k}",
+                line={"color": colour, "width": 2 if d == 1 else 1,
+                      "dash": "solid" if k == 0 else ["dot", "dash", "dashdot", "longdash",
+                                                      "longdashdot"][(k - 1) % 5]},
+            ))
+    fig.update_xaxes(title_text="time index")
+    finish(fig, height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            uirevision=uirevision, legend={"orientation": "h", "y": 1.1})
+    return fig

@@ -30,7 +30,7 @@ frames, then the result or the exception. A child that dies (killed, out of memo
 the job it was running with a clear message, and the next job starts a new one.
 
 A job function must pickle (a module-level function and picklable arguments):
-:class:`Task` is the form :mod:`explorer.web.cache` gives them.
+:class:`~explorer.web.job_types.Task` is the form :mod:`explorer.web.cached` gives them.
 """
 
 from __future__ import annotations
@@ -43,43 +43,16 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-__all__ = ["PRIORITY", "JobProcess", "Task", "WorkerGone", "main"]
+from .job_types import JobCancelled, WorkerGone
+
+__all__ = ["PRIORITY", "JobProcess", "main"]
 
 _GO, _STOP = "go", "stop"
 #: The first item of a message asking the worker to load kernel stages (between jobs).
 _WARM = "warm"
-
-
-class WorkerGone(RuntimeError):
-    """The worker process ended while it ran a job."""
-
-
-@dataclass(frozen=True, eq=False)
-class Task:
-    """``compute(*args, **kwargs)`` as a job function ``task(progress, publish)`` that pickles.
-
-    ``progress_arg`` / ``publish_arg`` name the keyword arguments through which ``compute``
-    takes the job's ``progress(fraction, text)`` and ``publish(item)`` callbacks (None: it
-    takes none).
-    """
-
-    compute: Callable
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-    progress_arg: str | None = "progress"
-    publish_arg: str | None = None
-
-    def __call__(self, progress, publish):
-        kwargs = dict(self.kwargs)
-        if self.progress_arg is not None:
-            kwargs[self.progress_arg] = progress
-        if self.publish_arg is not None:
-            kwargs[self.publish_arg] = publish
-        return self.compute(*self.args, **kwargs)
 
 
 #: ``EXPLORER_JOB_PRIORITY``: ``nice`` (default) or ``idle``, see :func:`_lower_priority`.
@@ -131,10 +104,12 @@ def main() -> None:
     _lower_priority(niceness)
     import numba
 
-    import explorer.logic.clustering  # noqa: F401  (what the jobs run: imported while idle)
-    import explorer.logic.learning  # noqa: F401
-    import explorer.logic.tuning  # noqa: F401
-    from explorer.web.jobs import JobCancelled
+    import explorer.logic.barycenters  # noqa: F401  (what the jobs run: imported while idle)
+    import explorer.logic.interpolation  # noqa: F401
+    import explorer.logic.kmeans  # noqa: F401
+    import explorer.logic.prediction  # noqa: F401
+    import explorer.logic.tune_gamma  # noqa: F401
+    import explorer.logic.your_data  # noqa: F401
     from softdtw_core.warmup import warm_up
 
     numba.set_num_threads(1)

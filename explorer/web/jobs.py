@@ -15,11 +15,12 @@ computations of the Use pages do not run in the session's script thread: a page 
   first-out queue; a watching page shows its job's place in it.
   BLAS runs on one thread in the whole server (:func:`single_threaded_blas`): OpenBLAS's
   idle threads busy-wait, at the server's priority.
-- **Shared.** Jobs are keyed by what they compute (:func:`explorer.web.cache.cache_key` of
-  the function and its arguments). Submitting a key that is queued or running returns that
-  job; a finished job stays in a small LRU (``LIMITS["jobs"]`` in :mod:`explorer.web.cache`)
-  so the next student gets the result at once, and a run that records frames (the live
-  k-means) replays them. A job that failed is not kept: the next submission runs it again.
+- **Shared.** Jobs are keyed by what they compute (:func:`explorer.web.memo.cache_key` of
+  the function and its arguments; :func:`submit_task`). Submitting a key that is queued or
+  running returns that job; a finished job stays in a small LRU (``LIMITS["jobs"]`` in
+  :mod:`explorer.web.memo`) so the next student gets the result at once, and a run that
+  records frames (the live k-means) replays them. A job that failed is not kept: the next
+  submission runs it again.
 - **Detached.** A job does not belong to a session: a student who leaves the page does not
   stop a running job, and coming back (or another student asking for it) picks it up where
   it is. A *queued* job that every watcher has left (a student changing the settings while
@@ -32,7 +33,7 @@ computations of the Use pages do not run in the session's script thread: a page 
 - **Giving way.** While any page's script runs, the worker processes pause
   (:mod:`explorer.web.pausing`); a page waiting for a job does not count as running.
 - **Two pools.** :func:`runner` serves the jobs computed in this process; the jobs that
-  run on a Dask cluster (*Your data*, :mod:`explorer.logic.cluster_jobs`) have their own
+  run on a Dask cluster (*Your data*, :mod:`explorer.logic.your_data`) have their own
   pool, :func:`cluster_runner` (:data:`CLUSTER_WORKERS` threads, which mostly wait for the
   cluster), so that they never hold up the in-process jobs, nor these them.
 
@@ -53,15 +54,17 @@ from collections.abc import Callable
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from threadpoolctl import threadpool_limits
 
-from explorer.logic.learning import numba_threads
+from explorer.logic.common import numba_threads
 
 from .job_process import JobProcess
+from .job_types import JobCancelled, JobDropped, Task
+from .memo import CLUSTER_JOB_STORE, JOB_STORE, cache_key
 from .pausing import PAUSER, JobPauser
 from .progress import LiveProgress
 
 __all__ = ["CLUSTER_WORKERS", "NICENESS", "PROCESSES", "WORKERS", "Job", "JobCancelled",
            "JobDropped", "JobRunner", "cluster_runner", "lower_priority", "queue_text", "runner",
-           "session_id", "single_threaded_blas", "wait_until_stopped", "watch"]
+           "session_id", "single_threaded_blas", "submit_task", "wait_until_stopped", "watch"]
 
 log = logging.getLogger("explorer")
 
@@ -104,14 +107,6 @@ def single_threaded_blas() -> None:
     threadpool_limits(1, user_api="blas")
 
 
-class JobDropped(RuntimeError):
-    """A queued job was dropped because every page watching it had gone."""
-
-
-class JobCancelled(RuntimeError):
-    """A job was stopped on request (:meth:`Job.cancel`) before it finished."""
-
-
 class Job:
     """One computation, ``fn(progress, publish)``, and what it reported.
 
@@ -140,6 +135,10 @@ class Job:
     @property
     def done(self) -> bool:
         return self._done.is_set()
+
+    def memo_parts(self) -> list:
+        """What a finished job holds, for :func:`explorer.web.memo.nbytes`."""
+        return [self.result, self.frames, self.reports]
 
     def attach(self, session=None) -> None:
         """A page (of ``session``) starts watching the job."""
@@ -255,11 +254,11 @@ class Job:
 class JobRunner:
     """A first-in, first-out queue of :class:`Job` served by ``workers`` daemon threads.
 
-    ``store`` (``get(key)``/``put(key, job)``, e.g. :class:`explorer.web.cache.Memo`) keeps the
+    ``store`` (``get(key)``/``put(key, job)``, e.g. :class:`explorer.web.memo.Memo`) keeps the
     finished jobs; queued and running ones are found by key here. With ``processes``, each
     thread runs its jobs in a worker process of its own (:class:`JobProcess`, started with
     the thread, loading the kernel stages :meth:`warm` names); their functions must then
-    pickle (:class:`~explorer.web.job_process.Task`), and they pause while pages run
+    pickle (:class:`~explorer.web.job_types.Task`), and they pause while pages run
     (``pauser``, default :data:`~explorer.web.pausing.PAUSER`).
     """
 
@@ -374,12 +373,11 @@ _RUNNER_LOCK = threading.Lock()
 
 
 def runner() -> JobRunner:
-    """The server's job runner (created on first use, its finished jobs in the cache's LRU)."""
+    """The server's job runner (created on first use, its finished jobs in
+    :data:`explorer.web.memo.JOB_STORE`)."""
     global _RUNNER
     with _RUNNER_LOCK:
         if _RUNNER is None:
-            from explorer.web.cache import JOB_STORE
-
             single_threaded_blas()  # NumPy and SciPy are loaded by now (softdtw_core)
             _RUNNER = JobRunner(WORKERS, JOB_STORE, processes=PROCESSES)
             _RUNNER.start()  # the kernel warm-up tells it each stage (explorer.web.kernels)
@@ -388,14 +386,19 @@ def runner() -> JobRunner:
 
 def cluster_runner() -> JobRunner:
     """The runner of the jobs on a Dask cluster (created on first use, its finished jobs
-    in ``CLUSTER_JOB_STORE`` of :mod:`explorer.web.cache`)."""
+    in ``CLUSTER_JOB_STORE`` of :mod:`explorer.web.memo`)."""
     global _CLUSTER_RUNNER
     with _RUNNER_LOCK:
         if _CLUSTER_RUNNER is None:
-            from explorer.web.cache import CLUSTER_JOB_STORE
-
             _CLUSTER_RUNNER = JobRunner(CLUSTER_WORKERS, CLUSTER_JOB_STORE)
         return _CLUSTER_RUNNER
+
+
+def submit_task(label: str, compute: Callable, *args, **kwargs) -> Job:
+    """The shared job running ``compute(*args, progress=..., **kwargs)`` on :func:`runner`,
+    keyed by the function and its arguments (:func:`~explorer.web.memo.cache_key`)."""
+    key = cache_key(compute.__module__, compute.__qualname__, args, kwargs)
+    return runner().submit(key, label, Task(compute, args, kwargs))
 
 
 def session_id() -> str | None:

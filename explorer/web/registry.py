@@ -1,8 +1,42 @@
 """The page registry: every page of the explorer, once.
 
 ``streamlit_app.py`` builds the navigation from :data:`PAGES`, the Overview page links to
-the pages from it, and the tests take their page lists from it. To add a page, write its
-script under ``explorer/pages/<section>/`` and add one :class:`PageInfo` here.
+the pages from it, and the tests take their page lists from it.
+
+Recipe for a new page
+---------------------
+A page is a *family* of files named as the page is. For a page ``foo`` in the Use section
+(``tests/test_page_recipe.py`` checks steps 1-4 and 6 for every registered page):
+
+1. ``explorer/pages/use/foo.py``: the page script. Widgets, then one call per computation
+   and one per figure, then layout; no function over 60 lines
+   (``tests/test_explorer_function_length.py``). Shared widgets live in
+   :mod:`explorer.web.widgets`, :mod:`explorer.web.sidebar` and :mod:`explorer.web.pickers`.
+2. ``explorer/logic/foo.py``: its computations, pure (no Streamlit, no Plotly, no caching),
+   with the page's caps as constants and a ``progress(fraction, text)`` callback for long
+   ones (:mod:`explorer.logic.common`).
+3. ``explorer/plots/foo.py``: its figures, arrays in, ``go.Figure`` out, in the look of
+   :mod:`explorer.plots.style` (palette, :func:`~explorer.plots.style.finish`).
+4. ``explorer/web/cached/foo.py`` if the page caches a result or runs a long computation:
+   its cached entry points, ``@memo.cached("foo_...")`` around a logic function, or a
+   shared job (:func:`explorer.web.jobs.submit_task`); and, in ``explorer/web/memo.py``,
+   one :class:`~explorer.web.memo.Limit` per cache in :data:`~explorer.web.memo.LIMITS`.
+   A job's logic module is also imported by the worker processes while idle
+   (:func:`explorer.web.job_process.main`).
+5. Tests: its logic against independent truths and its figures in ``tests/app/``, the page
+   through AppTest (``tests/app/conftest.py``: ``open_page("foo")``); the page lists of the
+   tests (``tests/page_lists.py``) follow the registry.
+6. One :class:`PageInfo` in :data:`PAGES` below: section, script, title, icon, address, the
+   Overview's line, the kernel stage it needs; ``family="bar"`` only if it has no modules of
+   its own and draws with page ``bar``'s (``family=None``: with the neutral modules only, as
+   the Overview does).
+
+Helpers that several families share go to the neutral modules (:data:`NEUTRAL`), never to
+one family's module: :mod:`explorer.logic.common` (threads, progress, caps, block
+averaging), :mod:`explorer.logic.collection`, :mod:`explorer.logic.formatting`,
+:mod:`explorer.plots.style`, :mod:`explorer.web.cached.collection`. A page may call another
+family's module when it draws that family's result (the Bellman page's tables are the Cost
+& DP table's). The same recipe, with a worked example, is in ``docs/guides/new-page.md``.
 """
 
 from __future__ import annotations
@@ -12,7 +46,7 @@ from pathlib import PurePosixPath
 
 import streamlit as st
 
-__all__ = ["PAGES", "PageInfo", "current", "navigation", "page", "sections"]
+__all__ = ["NEUTRAL", "PAGES", "PageInfo", "current", "navigation", "page", "sections"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,11 @@ class PageInfo:
     kernels : str or None
         The stage of :data:`softdtw_core.warmup.STAGES` the page needs before it runs (the
         stages load in order, so it waits for the earlier ones too); None: no kernel.
+    family : str or None
+        The page family whose modules (``logic/``, ``plots/``, ``web/cached/``) serve the
+        page: by default its own, named after its script (:attr:`name`); another page's name
+        for a page that has none of its own; None for a page that draws with the neutral
+        modules (:data:`NEUTRAL`) only.
     """
 
     section: str
@@ -48,6 +87,11 @@ class PageInfo:
     description: str
     default: bool = False
     kernels: str | None = "learn"
+    family: str | None = ""
+
+    def __post_init__(self):
+        if self.family == "":
+            object.__setattr__(self, "family", self.name)
 
     @property
     def name(self) -> str:
@@ -58,7 +102,7 @@ class PageInfo:
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("", "explorer/pages/home.py", "Overview", ":material/home:", "overview",
              "Overview: what soft-DTW is, where to start, and the two series in play",
-             default=True, kernels=None),
+             default=True, kernels=None, family=None),
     PageInfo("Learn", "explorer/pages/learn/cost_table.py", "Cost & DP table",
              ":material/grid_on:", "cost-table",
              "Cost & DP table: Δ, R, the optimal path and the expected alignment; click a "
@@ -99,6 +143,15 @@ PAGES: tuple[PageInfo, ...] = (
              "Your data: upload your own series, inspect a pair's alignment and all pairs",
              kernels="pairwise"),
 )
+
+
+#: The modules no page family owns, by folder under ``explorer/``: helpers every family may
+#: use (recipe above).
+NEUTRAL: dict[str, tuple[str, ...]] = {
+    "logic": ("common", "collection", "formatting"),
+    "plots": ("style",),
+    "web/cached": ("collection",),
+}
 
 
 def current(page) -> PageInfo:

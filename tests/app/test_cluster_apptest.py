@@ -15,8 +15,8 @@ import pytest
 
 import softdtw_core as sd
 from explorer.data import parse_series_file, series_to_csv
-from explorer.logic import cluster_jobs, clustering
-from explorer.web import cache, jobs
+from explorer.logic import collection, your_data
+from explorer.web import jobs, memo
 
 from ..dask_cluster import cluster_process
 from .conftest import assert_clean, assert_matrix, charts, downloaded, open_page, trace
@@ -34,13 +34,13 @@ def address():
 
 @pytest.fixture(scope="module")
 def sample():
-    return parse_series_file(clustering.sample_csv(), "soft-dtw-sample.csv")
+    return parse_series_file(your_data.sample_csv(), "soft-dtw-sample.csv")
 
 
 @pytest.fixture(autouse=True)
 def no_finished_cluster_jobs():
     """Each test starts without the cluster jobs that earlier ones finished."""
-    cache.CLUSTER_JOB_STORE.clear()
+    memo.CLUSTER_JOB_STORE.clear()
 
 
 def _with_sample(query=None, state=None):
@@ -50,17 +50,17 @@ def _with_sample(query=None, state=None):
 
 
 def test_without_an_address_the_page_says_how_to_start_a_cluster(monkeypatch):
-    monkeypatch.delenv(cluster_jobs.ENV_VAR, raising=False)
+    monkeypatch.delenv(your_data.ENV_VAR, raising=False)
     at = _with_sample()
     assert_clean(at)
     assert "Every series, on a Dask cluster" in [h.value for h in at.subheader]
-    help_text = [i.value for i in at.info if cluster_jobs.ENV_VAR in i.value]
+    help_text = [i.value for i in at.info if your_data.ENV_VAR in i.value]
     assert help_text and "dask scheduler" in help_text[0] and "dask worker" in help_text[0]
     assert not [b for b in at.button if b.key == "yd_job_run"]
 
 
 def test_nearest_neighbours_and_kmeans_on_the_cluster(monkeypatch, address, sample, media):
-    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    monkeypatch.setenv(your_data.ENV_VAR, address)
     at = _with_sample({"yd_job_k": 2, "yd_job_iter": 3, "yd_job_bary": 4, "yd_job_seed": 1})
     assert_clean(at)
     assert any(address in m.value and "Dask dashboard" in m.value for m in at.markdown)
@@ -93,12 +93,12 @@ def test_nearest_neighbours_and_kmeans_on_the_cluster(monkeypatch, address, samp
 
 
 def test_the_whole_matrix_on_the_cluster(monkeypatch, address, sample):
-    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    monkeypatch.setenv(your_data.ENV_VAR, address)
     at = _with_sample({"yd_job": "matrix", "yd_kind": "divergence"})
     at.button(key="yd_job_run").click().run()
     assert_clean(at)
     D = sd.soft_dtw_cdist(sample.series, gamma=GAMMA, divergence=True)
-    order = clustering.cluster_order(D, raw=False)
+    order = collection.cluster_order(D, raw=False)
     assert_matrix(trace(charts(at)[-1], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
     record = at.session_state["yd_job_record"]
     result = jobs.cluster_runner().find(record["key"]).value()
@@ -106,7 +106,7 @@ def test_the_whole_matrix_on_the_cluster(monkeypatch, address, sample):
     # the whole-matrix downloads are built on click (the browser test clicks one): here,
     # what they would serve
     assert {b.key for b in at.get("download_button")} >= {"yd_dl_job_matrix", "yd_dl_job_zarr"}
-    text = cluster_jobs.matrix_csv(result.store, sample.names).decode()
+    text = your_data.matrix_csv(result.store, sample.names).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][1:] == list(sample.names)
     np.testing.assert_allclose([[float(v) for v in r[1:]] for r in rows[1:]], D, rtol=1e-12,
@@ -121,20 +121,20 @@ def test_the_whole_matrix_on_the_cluster(monkeypatch, address, sample):
     at.run()
     assert_clean(at)
     assert "yd_job_record" not in at.session_state and store.is_dir()
-    cache.CLUSTER_JOB_STORE.clear()
+    memo.CLUSTER_JOB_STORE.clear()
     assert not store.parent.exists()
 
 
 def test_students_with_the_same_upload_and_settings_share_one_job(monkeypatch, address):
-    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    monkeypatch.setenv(your_data.ENV_VAR, address)
     calls = []
-    run_job = cluster_jobs.run_job
+    run_job = your_data.run_job
 
     def spy(client, series, settings, **kwargs):
         calls.append(settings["job"])
         return run_job(client, series, settings, **kwargs)
 
-    monkeypatch.setattr(cluster_jobs, "run_job", spy)
+    monkeypatch.setattr(your_data, "run_job", spy)
     tables = []
     for _ in range(2):  # two students, the same file and settings
         at = _with_sample()
@@ -150,7 +150,7 @@ def test_a_matrix_job_that_stops_leaves_no_store_behind(address, sample, monkeyp
     from distributed import Client
 
     directory = tmp_path / "matrix job"
-    monkeypatch.setattr(cluster_jobs, "new_store_directory", lambda: str(directory))
+    monkeypatch.setattr(your_data, "new_store_directory", lambda: str(directory))
     existed = []
 
     def stop(fraction, text):  # as a cancelled job's progress does
@@ -161,7 +161,7 @@ def test_a_matrix_job_that_stops_leaves_no_store_behind(address, sample, monkeyp
                 "kind": "raw"}
     with Client(address, set_as_default=False, timeout=30) as client, pytest.raises(
             jobs.JobCancelled):
-        cluster_jobs.run_job(client, sample.series, settings, progress=stop)
+        your_data.run_job(client, sample.series, settings, progress=stop)
     assert existed == [True] and not directory.exists()
 
 
@@ -176,7 +176,7 @@ def _reporting_until(gate: threading.Event):
 
 
 def test_cancel_stops_a_job_unless_other_students_watch_it(monkeypatch, address):
-    monkeypatch.setenv(cluster_jobs.ENV_VAR, address)
+    monkeypatch.setenv(your_data.ENV_VAR, address)
     at = _with_sample()
     at.button(key="yd_job_run").click().run()  # a job of this upload: its record
     record = at.session_state["yd_job_record"]
@@ -214,7 +214,7 @@ def test_cancel_stops_a_job_unless_other_students_watch_it(monkeypatch, address)
 
 
 def test_a_scheduler_that_does_not_answer_gives_a_message(monkeypatch):
-    monkeypatch.setenv(cluster_jobs.ENV_VAR, "tcp://127.0.0.1:9")
+    monkeypatch.setenv(your_data.ENV_VAR, "tcp://127.0.0.1:9")
     at = _with_sample()
     assert not at.exception
     assert any("No Dask scheduler answered at 'tcp://127.0.0.1:9'" in e.value

@@ -1,5 +1,6 @@
-"""explorer.logic.clustering: adjusted Rand index (against scikit-learn), clustered ordering,
-caps, k-means helpers; explorer.plots.clustering: figures carry the arrays they are given."""
+"""explorer.logic.kmeans and explorer.logic.collection: adjusted Rand index (against
+scikit-learn), clustered ordering, caps, k-means helpers; explorer.plots.kmeans and
+explorer.plots.your_data: figures carry the arrays they are given."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from sklearn.metrics import adjusted_rand_score
 
 import softdtw_core as sd
 from explorer.data import cylinder_bell_funnel, warped_copies
-from explorer.logic import clustering
-from explorer.plots import clustering as plots
+from explorer.logic import collection, kmeans
+from explorer.plots import kmeans as kmeans_plots
+from explorer.plots import your_data as plots
 
 from .conftest import decode
 
@@ -23,7 +25,7 @@ def test_ari_matches_sklearn_on_random_labelings(seed):
     n = int(rng.integers(2, 80))
     a = rng.integers(0, int(rng.integers(1, 6)), n)
     b = rng.integers(0, int(rng.integers(1, 7)), n)
-    assert clustering.adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b),
+    assert kmeans.adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b),
                                                                abs=1e-12)
 
 
@@ -37,20 +39,20 @@ def test_ari_matches_sklearn_on_random_labelings(seed):
     (["a", "a", "b", "c"], [1, 1, 2, 2]),    # string labels
 ])
 def test_ari_edge_cases_match_sklearn(a, b):
-    assert clustering.adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b),
+    assert kmeans.adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b),
                                                                abs=1e-12)
 
 
 def test_ari_refuses_different_lengths():
     with pytest.raises(ValueError, match="same items"):
-        clustering.adjusted_rand_index([0, 1], [0, 1, 1])
+        kmeans.adjusted_rand_index([0, 1], [0, 1, 1])
 
 
 def test_dissimilarity_from_raw_values_is_the_clipped_divergence():
     X = list(warped_copies(3, 30, templates=("sine", "square"), seed=1).series)
     raw = sd.soft_dtw_cdist(X, gamma=1.0)
     div = sd.soft_dtw_cdist(X, gamma=1.0, divergence=True)
-    D = clustering.dissimilarity(raw)
+    D = collection.dissimilarity(raw)
     assert np.all(np.diag(raw) < 0)  # raw values are not dissimilarities
     np.testing.assert_allclose(D, np.clip(div, 0, None), atol=1e-9)
     assert np.all(D >= 0) and np.all(np.diag(D) == 0)
@@ -64,32 +66,32 @@ def test_cluster_order_groups_the_classes():
     X = [ds.series[k] for k in perm]
     labels = ds.labels[perm]
     M = sd.soft_dtw_cdist(X, gamma=0.1)
-    order = clustering.cluster_order(M)
+    order = collection.cluster_order(M)
     assert sorted(order.tolist()) == list(range(len(X)))
     ordered = labels[order]
     # each class is one contiguous block: exactly two class boundaries along the order
     assert int(np.count_nonzero(ordered[1:] != ordered[:-1])) == 2
     # the same order from the divergence matrix given as a dissimilarity
     div = sd.soft_dtw_cdist(X, gamma=0.1, divergence=True)
-    np.testing.assert_array_equal(clustering.cluster_order(div, raw=False), order)
+    np.testing.assert_array_equal(collection.cluster_order(div, raw=False), order)
 
 
 @pytest.mark.parametrize("n", [1, 2])
 def test_cluster_order_tiny(n):
-    assert clustering.cluster_order(np.zeros((n, n))).tolist() == list(range(n))
+    assert collection.cluster_order(np.zeros((n, n))).tolist() == list(range(n))
 
 
 def test_cluster_order_refuses_bad_matrices():
     with pytest.raises(ValueError, match="square"):
-        clustering.cluster_order(np.zeros((2, 3)))
+        collection.cluster_order(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="non-finite"):
-        clustering.cluster_order(np.array([[0.0, np.inf], [np.inf, 0.0]]))
+        collection.cluster_order(np.array([[0.0, np.inf], [np.inf, 0.0]]))
 
 
 def test_prepare_collection_caps_and_says_so():
     series = [np.arange(n, dtype=float) for n in (10, 50, 300, 20, 400)] * 4
     labels = np.arange(20) % 3
-    c = clustering.prepare_collection(series, labels, [f"s{k}" for k in range(20)],
+    c = collection.prepare_collection(series, labels, [f"s{k}" for k in range(20)],
                                     max_series=7, max_length=100)
     assert len(c.series) == 7 == len(c.names) == len(c.labels) == len(c.index)
     assert c.index[0] == 0 and c.index[-1] == 19
@@ -106,38 +108,38 @@ def test_prepare_collection_caps_and_says_so():
 
 def test_prepare_collection_keeps_small_collections_untouched():
     X = cylinder_bell_funnel(2, 32, seed=0).series
-    c = clustering.prepare_collection(X, max_series=10, max_length=100)
+    c = collection.prepare_collection(X, max_series=10, max_length=100)
     assert c.notes == () and c.labels is None and c.equal_length and c.dim == 1
     for a, b in zip(c.series, X):
         np.testing.assert_array_equal(a, b)
 
 
 def test_label_changes():
-    assert clustering.label_changes(None, [0, 1]) == 0
-    assert clustering.label_changes([0, 1, 1, 2], [0, 2, 1, 0]) == 2
+    assert kmeans.label_changes(None, [0, 1]) == 0
+    assert kmeans.label_changes([0, 1, 1, 2], [0, 2, 1, 0]) == 2
 
 
 def test_make_kmeans_matches_the_library_and_refuses_unknown_methods():
     X = cylinder_bell_funnel(5, 40, seed=2).series
-    ours = clustering.make_kmeans("soft-DTW", 3, gamma=0.5, init="random", seed=4, max_iter=3,
+    ours = kmeans.make_kmeans("soft-DTW", 3, gamma=0.5, init="random", seed=4, max_iter=3,
                                 barycenter_max_iter=4).fit(X)
     ref = sd.SoftDTWKMeans(3, 0.5, init="random", random_state=4, max_iter=3,
                            barycenter_max_iter=4).fit(X)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     with pytest.raises(ValueError, match="method must be one of"):
-        clustering.make_kmeans("median", 2)
+        kmeans.make_kmeans("median", 2)
 
 
 def test_run_baselines_scores_and_variable_lengths():
     ds = cylinder_bell_funnel(5, 40, seed=2)
-    rows = clustering.run_baselines(ds.series, 3, true_labels=ds.labels, seed=1, max_iter=5)
+    rows = kmeans.run_baselines(ds.series, 3, true_labels=ds.labels, seed=1, max_iter=5)
     assert [r.method for r in rows] == ["DBA", "Euclidean"]
     dba = sd.DBAKMeans(3, random_state=1, max_iter=5).fit(ds.series)
     np.testing.assert_array_equal(rows[0].labels, dba.labels_)
     assert rows[0].dtw_inertia == pytest.approx(sd.dtw_inertia(ds.series, dba.cluster_centers_))
     assert rows[0].ari == pytest.approx(adjusted_rand_score(ds.labels, dba.labels_))
     ragged = [np.sin(np.linspace(0, 3, n)) for n in (20, 25, 30, 22)]
-    rows = clustering.run_baselines(ragged, 2, seed=0)
+    rows = kmeans.run_baselines(ragged, 2, seed=0)
     assert rows[0].labels is not None and rows[0].ari is None
     assert rows[1].labels is None and "one length" in rows[1].note
 
@@ -148,7 +150,7 @@ def test_kmeans_figure_draws_centres_and_moved_series():
     C = np.stack([X[0], X[1], X[2]])
     moved = np.zeros(12, bool)
     moved[[4, 5]] = True
-    fig = json.loads(plots.kmeans_figure(X, labels, C, moved=moved, max_members=2).to_json())
+    fig = json.loads(kmeans_plots.kmeans_figure(X, labels, C, moved=moved, max_members=2).to_json())
     names = [t["name"] for t in fig["data"]]
     assert names == [f"{kind} {c}" for c in range(3) for kind in ("members", "moved into",
                                                                   "centre")]
@@ -165,7 +167,7 @@ def test_kmeans_figure_draws_centres_and_moved_series():
 def test_pairwise_figure_is_ordered_and_match_lines_follow_E():
     X = list(warped_copies(2, 20, templates=("sine", "square"), seed=0).series)
     M = sd.soft_dtw_cdist(X, gamma=0.1)
-    order = clustering.cluster_order(M)
+    order = collection.cluster_order(M)
     spec = json.loads(plots.pairwise_figure(M, order, [f"s{k}" for k in range(4)]).to_json())
     np.testing.assert_allclose(decode(spec["data"][0]["z"]), M[np.ix_(order, order)],
                                rtol=1e-6)

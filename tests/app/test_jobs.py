@@ -16,9 +16,17 @@ import numba
 import numpy as np
 import pytest
 
-from explorer.web import cache, jobs, kernels
-from explorer.web.cache import Limit, Memo
-from explorer.web.job_process import Task, WorkerGone
+from explorer.web import jobs, kernels, memo
+from explorer.web.cached import (
+    barycenters,
+    interpolation,
+    kmeans,
+    prediction,
+    tune_gamma,
+    your_data,
+)
+from explorer.web.job_types import Task, WorkerGone
+from explorer.web.memo import Limit, Memo
 
 
 def _blocking(release: threading.Event, value, seen: list | None = None):
@@ -161,7 +169,7 @@ def test_job_store_holds_finished_jobs_within_its_byte_limit():
         job = runner.submit(f"m{k}", "M", lambda progress, publish: np.zeros(5000))  # 40 kB
         assert job.wait(30)
     assert store.bytes <= 100_000 and len(store) == 2  # the two most recent
-    assert cache.nbytes(store.get("m4")) > 40_000
+    assert memo.nbytes(store.get("m4")) > 40_000
 
 
 def test_job_store_hands_every_result_that_leaves_to_on_drop():
@@ -301,18 +309,18 @@ def test_a_page_shows_its_place_in_the_queue(fresh_runner, monkeypatch):
 
 
 def test_kmeans_runs_with_the_same_settings_share_one_computation(fresh_runner, monkeypatch):
-    from explorer.logic import clustering
+    from explorer.logic import kmeans as logic_kmeans
 
     from .conftest import assert_clean, open_page
 
     calls = []
-    record = clustering.kmeans_record
+    record = logic_kmeans.kmeans_record
 
     def spy(*args, **kwargs):
         calls.append(kwargs["k"])
         return record(*args, **kwargs)
 
-    monkeypatch.setattr(clustering, "kmeans_record", spy)
+    monkeypatch.setattr(logic_kmeans, "kmeans_record", spy)
     labels = []
     for _ in range(2):  # two students, same data and settings
         at = open_page("kmeans", KM_SMALL)
@@ -364,7 +372,7 @@ def test_watching_a_job_dropped_meanwhile_asks_for_it_again():
         import streamlit as st
 
         from explorer.web import jobs
-        from explorer.web.cache import Limit, Memo
+        from explorer.web.memo import Limit, Memo
 
         runner = jobs.JobRunner(1, Memo(Limit(4)))
         jobs._RUNNER = runner
@@ -475,7 +483,7 @@ def test_an_error_in_a_process_job_reaches_its_watchers_with_its_message(process
 
 
 def test_every_job_the_pages_submit_pickles(monkeypatch):
-    """The server runs its jobs in worker processes: each factory of explorer.web.cache must
+    """The server runs its jobs in worker processes: each job factory of explorer.web.cached must
     hand the runner a function that pickles, and unpickled it computes the same."""
     submitted = {}
 
@@ -485,21 +493,21 @@ def test_every_job_the_pages_submit_pickles(monkeypatch):
 
     monkeypatch.setattr(jobs, "runner", lambda: Capture())
     series = [np.sin(np.linspace(0, 3, 12) + 0.2 * k) for k in range(4)]
-    cache.interpolation_grid(series[0], series[1], 1.0)
-    cache.barycenter_comparison(series, 1.0)
-    cache.barycenter_sweep(series, [0.1, 1.0])
-    cache.predictors(SimpleNamespace(name="placeholder"), 1.0)
-    cache.pairwise_matrix(series, 1.0, False, "sqeuclidean", None)
-    cache.kmeans_run(series, None, {"k": 2})
-    cache.tuning_run(SimpleNamespace(series=series, labels=[0, 0, 1, 1], n_folds=2),
-                     [0.1, 1.0], seed=0, k=1)
+    interpolation.interpolation_grid(series[0], series[1], 1.0)
+    barycenters.barycenter_comparison(series, 1.0)
+    barycenters.barycenter_sweep(series, [0.1, 1.0])
+    prediction.predictors(SimpleNamespace(name="placeholder"), 1.0)
+    your_data.pairwise_matrix(series, 1.0, False, "sqeuclidean", None)
+    kmeans.kmeans_run(series, None, {"k": 2})
+    tune_gamma.tuning_run(SimpleNamespace(series=series, labels=[0, 0, 1, 1], n_folds=2),
+                          [0.1, 1.0], seed=0, k=1)
     assert len(submitted) == 7
     for label, fn in submitted.items():
         assert isinstance(fn, Task), label
         copy = pickle.loads(pickle.dumps(fn))
         assert (copy.compute, copy.progress_arg, copy.publish_arg) == (
             fn.compute, fn.progress_arg, fn.publish_arg), label
-        assert cache.cache_key(copy.args, copy.kwargs) == cache.cache_key(fn.args, fn.kwargs)
+        assert memo.cache_key(copy.args, copy.kwargs) == memo.cache_key(fn.args, fn.kwargs)
     copy = pickle.loads(pickle.dumps(submitted["Averaging"]))
     ours = copy(lambda *a: None, lambda item: None)
     theirs = submitted["Averaging"](lambda *a: None, lambda item: None)

@@ -7,8 +7,8 @@ import pytest
 
 import softdtw_core as sd
 from explorer.data import load_dataset
-from explorer.logic import teaching
-from explorer.plots import teaching as plots
+from explorer.logic import bellman, gamma_explorer, softmin
+from explorer.plots import gamma_explorer as plots
 from explorer.web import registry, sidebar, widgets
 
 from ..page_lists import PAIR_PAGES, WAIT_FOR_AN_ACTION
@@ -207,7 +207,7 @@ def test_bellman_step_through_fills_r_then_e():
     assert_clean(at)
     sel = at.session_state["_selection"]
     t = sd.soft_dtw_tables(sel.x, sel.y, 1.0)
-    F = len(teaching.forward_cells(t))
+    F = len(bellman.forward_cells(t))
     assert F == 35
     at.button(key="bell_next").click().run()
     assert at.slider(key="bell_step").value == 1
@@ -245,7 +245,7 @@ def test_softmin_numbers_match_the_core():
     current = [t for t in quad["data"] if "sidebar" in t.get("name", "")]
     assert len(current) == 1
     t = decode(current[0]["x"]).astype(np.float64)
-    _, soft, _, _ = teaching.softmin_curves(t, (-2.0, 0.2, 2.4), (0.6, 0.0, 0.9), 0.5)
+    _, soft, _, _ = softmin.softmin_curves(t, (-2.0, 0.2, 2.4), (0.6, 0.0, 0.9), 0.5)
     np.testing.assert_allclose(decode(current[0]["y"]), soft, rtol=1e-5, atol=1e-5)
 
 
@@ -254,7 +254,7 @@ def test_gamma_explorer_frames_equal_the_core():
     assert_clean(at)
     sel = at.session_state["_selection"]
     spec = charts(at)[0]
-    gammas = teaching.frame_gammas()
+    gammas = gamma_explorer.frame_gammas()
     frames = spec["frames"]
     assert len(frames) == len(gammas) == 17
     for frame, g in zip(frames, gammas):

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from explorer.web import jobs
-from explorer.web.cache import Limit, Memo
-from explorer.web.job_process import JobProcess, Task
+from explorer.web.job_process import JobProcess
+from explorer.web.job_types import Task
+from explorer.web.memo import Limit, Memo
 from explorer.web.pausing import JobPauser
 
 DEADLINE = 60.0

@@ -1,5 +1,5 @@
 """The Tune γ page under AppTest: the suggestion and grid against softdtw_core, a small run
-against explorer.logic.tuning, downloads, handing γ to the sidebar, stops, bad input."""
+against explorer.logic.tune_gamma, downloads, handing γ to the sidebar, stops, bad input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import softdtw_core as sd
 from explorer.data import load_dataset, parse_series_file
-from explorer.logic import formatting, tuning
+from explorer.logic import formatting, tune_gamma
 from explorer.web import jobs, sidebar
 
 from .conftest import assert_clean, decode, downloaded, open_page
@@ -55,15 +55,15 @@ def test_a_small_run_end_to_end(media):
     assert_clean(at)
     assert at.success[0].value.startswith("All 3 values of γ done")
     d = load_dataset("Chinatown", "train")
-    td = tuning.prepare(d.series, d.labels, n_folds=2)
+    td = tune_gamma.prepare(d.series, d.labels, n_folds=2)
     gammas = sd.gamma_grid(td.series, 3)
-    expected = tuning.tune(td, gammas, seed=0)
+    expected = tune_gamma.tune(td, gammas, seed=0)
     spec = _spec(at, "tg_curves")
     traces = {t["name"]: t for t in spec["data"]}
-    for name, values in tuning.curves_table(expected, td.classes).items():
+    for name, values in tune_gamma.curves_table(expected, td.classes).items():
         if name not in ("gamma", "seconds"):
             np.testing.assert_allclose(decode(traces[name]["y"]), values, rtol=1e-5)
-    pick, why = tuning.choose(expected.points, reference=sd.suggest_gamma(td.series).gamma)
+    pick, why = tune_gamma.choose(expected.points, reference=sd.suggest_gamma(td.series).gamma)
     assert spec["layout"]["title"]["text"] == why
     assert f"**Chosen:** {why}" in [m.value for m in at.markdown]
     assert len(at.get("plotly_chart")) == 3  # curves, barycenters, confusion matrix
@@ -104,7 +104,7 @@ def _apply(at):
 
 def test_a_run_out_of_time_says_so_and_keeps_its_points(monkeypatch):
     at = open_page("tune_gamma", SMALL)
-    monkeypatch.setattr(tuning, "BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(tune_gamma, "BUDGET_SECONDS", 0.0)
     at.button(key="tg_run").click().run()
     assert_clean(at)
     assert at.warning[0].value.startswith("Time budget of 0 s spent after 1 of 3 values of γ")

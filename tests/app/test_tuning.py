@@ -1,5 +1,5 @@
-"""explorer.logic.tuning against the estimators and by-hand computations; the figures of
-explorer.plots.tuning carry the numbers they are given."""
+"""explorer.logic.tune_gamma against the estimators and by-hand computations; the figures of
+explorer.plots.tune_gamma carry the numbers they are given."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 import softdtw_core as sd
-from explorer.logic import tuning
-from explorer.plots import tuning as plots
+from explorer.logic import tune_gamma
+from explorer.plots import tune_gamma as plots
 from explorer.web.sidebar import GAMMA_OPTIONS
 
 from ..core.conftest import bumps_and_steps
@@ -27,9 +27,9 @@ def shapes():
 @pytest.fixture(scope="module")
 def run(shapes):
     X, y = shapes
-    td = tuning.prepare(X, y, n_folds=3)
+    td = tune_gamma.prepare(X, y, n_folds=3)
     calls = []
-    result = tuning.tune(td, [0.01, 0.3], seed=1, progress=lambda f, t: calls.append((f, t)))
+    result = tune_gamma.tune(td, [0.01, 0.3], seed=1, progress=lambda f, t: calls.append((f, t)))
     return td, result, calls
 
 
@@ -39,7 +39,7 @@ def test_accuracies_are_those_of_the_estimators_on_the_same_folds(shapes, run):
     cv = StratifiedKFold(3, shuffle=True, random_state=1)
     for point in result.points:
         nc = sd.SoftDTWNearestCentroid(point.gamma, barycenter_params={
-            "max_iter": tuning.BARYCENTER_MAX_ITER})
+            "max_iter": tune_gamma.BARYCENTER_MAX_ITER})
         pred = cross_val_predict(nc, X, y, cv=cv)
         assert point.centroid_predictions.tolist() == pred.tolist()
         assert point.centroid_accuracy == pytest.approx(np.mean(pred == y))
@@ -68,21 +68,21 @@ def test_progress_is_reported_between_points_and_the_run_says_it_is_complete(run
 
 def test_stop_request_budget_and_points_as_they_come(shapes):
     X, y = shapes
-    td = tuning.prepare(X, y, n_folds=2)
+    td = tune_gamma.prepare(X, y, n_folds=2)
     seen = []
-    stopped = tuning.tune(td, [0.01, 0.1, 1.0], should_stop=lambda: len(seen) >= 1,
+    stopped = tune_gamma.tune(td, [0.01, 0.1, 1.0], should_stop=lambda: len(seen) >= 1,
                           on_point=seen.append)
     assert len(stopped.points) == 1 and seen == stopped.points and not stopped.complete
     assert stopped.message == "Stopped by request after 1 of 3 values of γ."
-    budget = tuning.tune(td, [0.01, 0.1, 1.0], budget_seconds=0.0)
+    budget = tune_gamma.tune(td, [0.01, 0.1, 1.0], budget_seconds=0.0)
     assert len(budget.points) == 1 and not budget.complete
     assert budget.message.startswith("Time budget of 0 s spent after 1 of 3 values of γ")
 
 
 def test_without_labels_kmeans_inertia_and_a_hand_computed_silhouette(shapes):
     X, _ = shapes
-    td = tuning.prepare(X, None, n_folds=3)
-    point = tuning.tune(td, [0.1], k=2, seed=0).points[0]
+    td = tune_gamma.prepare(X, None, n_folds=3)
+    point = tune_gamma.tune(td, [0.1], k=2, seed=0).points[0]
     model = sd.SoftDTWKMeans(2, 0.1, assignment="divergence", random_state=0, max_iter=10,
                              barycenter_max_iter=10).fit(X)
     assert point.kmeans_inertia == pytest.approx(model.dtw_inertia_)
@@ -107,44 +107,44 @@ def test_without_labels_kmeans_inertia_and_a_hand_computed_silhouette(shapes):
 ])
 def test_labels_that_forbid_cross_validation_are_refused(shapes, labels, match):
     with pytest.raises(ValueError, match=match):
-        tuning.prepare(shapes[0], labels, n_folds=3)
+        tune_gamma.prepare(shapes[0], labels, n_folds=3)
 
 
 def test_folds_are_lowered_to_the_smallest_class_and_caps_apply():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((10, 20))
-    td = tuning.prepare(X, ["a"] * 7 + ["b"] * 3, n_folds=5)
+    td = tune_gamma.prepare(X, ["a"] * 7 + ["b"] * 3, n_folds=5)
     assert td.n_folds == 3 and "class 'b' has only 3 series: 3 folds are used" in td.notes[0]
     with pytest.raises(ValueError, match="folds must be between 2"):
-        tuning.prepare(X, None, n_folds=1)
-    big = tuning.prepare(rng.standard_normal((130, 200)), None, max_series=120, max_length=150)
+        tune_gamma.prepare(X, None, n_folds=1)
+    big = tune_gamma.prepare(rng.standard_normal((130, 200)), None, max_series=120, max_length=150)
     assert len(big.series) == 120 and {len(s) for s in big.series} == {150}
     assert len(big.notes) == 2
     with pytest.raises(ValueError, match="at least two series"):
-        tuning.prepare(X[:1], None)
+        tune_gamma.prepare(X[:1], None)
 
 
 def test_parse_grid():
-    assert tuning.parse_grid(" 1, 0.1;0.01  0.1 ") == [0.01, 0.1, 1.0]
+    assert tune_gamma.parse_grid(" 1, 0.1;0.01  0.1 ") == [0.01, 0.1, 1.0]
     for text, match in [("", "empty"), ("0.1, x", "'x' in the γ grid is not a number"),
                         ("-1", "negative"), ("0", "logarithmic"), ("inf", "not a finite"),
-                        (", ".join(str(k + 1) for k in range(tuning.MAX_GRID + 1)),
+                        (", ".join(str(k + 1) for k in range(tune_gamma.MAX_GRID + 1)),
                          "at most 12")]:
         with pytest.raises(ValueError, match=match):
-            tuning.parse_grid(text)
+            tune_gamma.parse_grid(text)
 
 
 def test_choose_breaks_ties_towards_the_reference(run):
     _, result, _ = run
     a, b = result.points
-    pts = [tuning.GammaPoint(g, 0.0, a.centers, 0.0, centroid_accuracy=acc, nn_accuracy=1 - acc)
+    pts = [tune_gamma.GammaPoint(g, 0.0, a.centers, 0.0, centroid_accuracy=acc, nn_accuracy=1 - acc)
            for g, acc in [(0.01, 0.9), (0.1, 0.95), (1.0, 0.95), (10.0, 0.5)]]
-    assert tuning.choose(pts, reference=0.8) == (
+    assert tune_gamma.choose(pts, reference=0.8) == (
         2, "γ = 1 has the highest cross-validated nearest centroid accuracy (0.95); 2 values "
            "tie, the one closest to the suggested γ is kept.")
-    assert tuning.choose(pts)[0] == 1
-    assert tuning.choose(pts, criterion="1-NN")[0] == 3
-    cls, M = tuning.confusion(a, run[0].labels)
+    assert tune_gamma.choose(pts)[0] == 1
+    assert tune_gamma.choose(pts, criterion="1-NN")[0] == 3
+    cls, M = tune_gamma.confusion(a, run[0].labels)
     assert cls.tolist() == ["bump", "step"] and M.sum() == 12
     assert np.trace(M) == round(a.centroid_accuracy * 12)
 
@@ -153,12 +153,12 @@ def test_choose_breaks_ties_towards_the_reference(run):
     (0.2817, "0.3", True), (0.1, "0.1", False), (1e-5, "0.001", True), (5000.0, "100", True),
 ])
 def test_nearest_option_on_a_log_scale(gamma, option, snapped):
-    assert tuning.nearest_option(gamma, GAMMA_OPTIONS) == (option, snapped)
+    assert tune_gamma.nearest_option(gamma, GAMMA_OPTIONS) == (option, snapped)
 
 
 def test_figures_carry_the_curves_and_the_choice(run):
     td, result, _ = run
-    table = tuning.curves_table(result, td.classes)
+    table = tune_gamma.curves_table(result, td.classes)
     assert list(table)[:4] == ["gamma", "nearest centroid accuracy (CV)", "1-NN accuracy (CV)",
                                "barycenter DTW loss, class bump"]
     fig = plots.curves_figure(table, supervised=True, chosen=0.3, suggested=0.05,

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
 from explorer.data import load_dataset, parse_series_file, series_to_csv, warped_copies
-from explorer.logic import clustering
+from explorer.logic import collection, kmeans, your_data
 from explorer.web import sidebar, widgets
 
 from .conftest import PAGES, assert_clean, assert_matrix, charts, decode, open_page, trace
@@ -118,11 +118,11 @@ def test_kmeans_run_records_the_library_iterations():
     table = at.dataframe[0].value
     assert list(table["method"]) == ["soft-DTW (γ = 1)", "DBA", "Euclidean"]
     assert table["adjusted Rand index"][0] == pytest.approx(
-        clustering.adjusted_rand_index(X.labels, fitted.labels_))
+        kmeans.adjusted_rand_index(X.labels, fitted.labels_))
     dba = sd.DBAKMeans(3, init="random", random_state=2, max_iter=4).fit(X.series)
     assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][1] == pytest.approx(dba.dtw_inertia_)
     assert table["adjusted Rand index"][1] == pytest.approx(
-        clustering.adjusted_rand_index(X.labels, dba.labels_))
+        kmeans.adjusted_rand_index(X.labels, dba.labels_))
     assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][0] == pytest.approx(
         sd.dtw_inertia(X.series, fitted.cluster_centers_))
     # step back through the record, then use the slider
@@ -221,7 +221,7 @@ def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
     assert decode(hard["y"]).astype(int).tolist() == [p[0] for p in path]
     assert at.metric[1].value == f"{t.value:.6g}"
     M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
-    order = clustering.cluster_order(M)
+    order = collection.cluster_order(M)
     assert specs[3]["layout"]["meta"]["order"] == order.tolist()
     assert_matrix(trace(specs[3], "dtw_γ")["z"], M[np.ix_(order, order)], rtol=1e-5)
 
@@ -359,9 +359,9 @@ def test_divergence_matrix_single_series_and_url():
     at.button(key="yd_try").click().run()
     assert_clean(at)
     assert at.number_input(key="yd_i").value == 2
-    parsed = parse_series_file(clustering.sample_csv(), "soft-dtw-sample.csv")
+    parsed = parse_series_file(your_data.sample_csv(), "soft-dtw-sample.csv")
     D = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)
-    order = clustering.cluster_order(D, raw=False)
+    order = collection.cluster_order(D, raw=False)
     assert_matrix(trace(charts(at)[3], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
     # a file with one series: the pair is the series with itself, the matrix is 1 × 1
     name = "single_column.txt"

@@ -14,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
 from explorer.data import load_dataset, parse_series_file, sine_pair, warped_copies
-from explorer.logic import learning
-from explorer.web import cache, sidebar
+from explorer.logic import barycenters, common, interpolation, prediction
+from explorer.web import memo, sidebar
+from explorer.web.cached import barycenters as cached
 from explorer.web.progress import LiveProgress
 
 from .conftest import assert_clean, decode, downloaded, open_page
@@ -69,7 +70,7 @@ def test_interpolation_default_page():
     assert_clean(at)
     assert at.title[0].value == "Interpolation" and at.latex
     spec = specs(at)["interp_chart"]
-    assert len(spec["frames"]) == learning.LAMBDA_STEPS
+    assert len(spec["frames"]) == interpolation.LAMBDA_STEPS
     slider = spec["layout"]["sliders"][0]
     assert [s["label"] for s in slider["steps"]][:3] == ["0.00", "0.05", "0.10"]
     assert slider["steps"][slider["active"]]["label"] == "0.50"
@@ -84,9 +85,9 @@ def test_interpolation_frames_are_the_libraries_path():
     assert_clean(at)
     spec = specs(at)["interp_chart"]
     x, y = small_pair()
-    lams = np.linspace(0, 1, learning.LAMBDA_STEPS)
-    with learning.numba_threads(1):
-        path = sd.interpolation_path(x, y, lams, 0.1, max_iter=learning.INTERP_MAX_ITER)
+    lams = np.linspace(0, 1, interpolation.LAMBDA_STEPS)
+    with common.numba_threads(1):
+        path = sd.interpolation_path(x, y, lams, 0.1, max_iter=interpolation.INTERP_MAX_ITER)
     for k in (0, 7, 10, 20):
         f = frame(spec, f"{lams[k]:.2f}")
         soft, eucl = f["data"]
@@ -114,7 +115,7 @@ def test_interpolation_objective_and_gamma_widgets():
     assert_clean(at)
     spec = specs(at)["interp_chart"]
     assert "γ = 1" in spec["layout"]["annotations"][0]["text"]
-    with learning.numba_threads(1):
+    with common.numba_threads(1):
         ref = sd.interpolate(x, y, 0.0, 1.0, objective="divergence")
     np.testing.assert_allclose(ys(frame(spec, "0.00")["data"][0]), ref.solution, atol=1e-4)
 
@@ -124,7 +125,7 @@ def test_interpolation_caps_long_series():
     assert not at.exception and not at.error
     assert any("resampled to 150" in w.value for w in at.warning)
     spec = specs(at)["interp_chart"]
-    assert all(len(ys(f["data"][0])) <= learning.INTERP_MAX_LENGTH for f in spec["frames"])
+    assert all(len(ys(f["data"][0])) <= interpolation.INTERP_MAX_LENGTH for f in spec["frames"])
 
 
 def test_interpolation_multivariate_channel():
@@ -163,15 +164,15 @@ def test_interpolation_bad_inputs_show_a_message():
 def test_interpolation_downloads(media):
     at = open_page("interpolation", SMALL_PAIR)
     parsed = parse_series_file(downloaded(at, media, "ip_dl_series"), "interpolants.csv")
-    assert len(parsed.series) == 2 * learning.LAMBDA_STEPS
+    assert len(parsed.series) == 2 * interpolation.LAMBDA_STEPS
     assert parsed.names[0] == "softdtw lambda=0.00"
-    assert parsed.names[learning.LAMBDA_STEPS] == "euclidean lambda=0.00"
+    assert parsed.names[interpolation.LAMBDA_STEPS] == "euclidean lambda=0.00"
     spec = specs(at)["interp_chart"]
     np.testing.assert_allclose(np.ravel(parsed.series[10]),
                                ys(frame(spec, "0.50")["data"][0]), atol=1e-5)
     table = downloaded(at, media, "ip_dl_table").decode().splitlines()
     assert table[0] == "lambda,objective,iterations,length"
-    assert len(table) == learning.LAMBDA_STEPS + 1
+    assert len(table) == interpolation.LAMBDA_STEPS + 1
 
 
 # --------------------------------------------------------------------------- barycenters
@@ -189,10 +190,10 @@ def test_barycenters_default_page_matches_the_library():
     members = _members_gunpoint_class1()
     spec = specs(at)["bary_chart"]
     assert traces(spec, f"members ({len(members)})")
-    with learning.numba_threads(1):
+    with common.numba_threads(1):
         ref = sd.softdtw_barycenter(members, 0.1, init="euclidean", objective="softdtw",
-                                    max_iter=learning.BARYCENTER_MAX_ITER, random_state=0)
-        dba = sd.dba_barycenter(members, max_iter=learning.BARYCENTER_MAX_ITER, random_state=0)
+                                    max_iter=barycenters.BARYCENTER_MAX_ITER, random_state=0)
+        dba = sd.dba_barycenter(members, max_iter=barycenters.BARYCENTER_MAX_ITER, random_state=0)
     soft = ys(traces(spec, "soft-DTW (γ = 0.1)")[0])
     np.testing.assert_allclose(soft, ref.solution, atol=1e-4)
     np.testing.assert_allclose(ys(traces(spec, "DBA")[0]), dba.solution, atol=1e-4)
@@ -225,9 +226,9 @@ def test_barycenters_warped_copies_objective_and_init():
     assert list(table["method"])[-1] == "true template (reference)"
     at.segmented_control(key="bc_obj").set_value("divergence").run()
     assert_clean(at)
-    with learning.numba_threads(1):
+    with common.numba_threads(1):
         ref = sd.softdtw_barycenter(ds.series, 0.1, objective="divergence",
-                                    max_iter=learning.BARYCENTER_MAX_ITER, random_state=0)
+                                    max_iter=barycenters.BARYCENTER_MAX_ITER, random_state=0)
     np.testing.assert_allclose(ys(traces(specs(at)["bary_chart"], "soft-DTW (γ = 0.1)")[0]),
                                ref.solution, atol=1e-4)
     for init in ("medoid", "random"):
@@ -258,8 +259,8 @@ def test_barycenters_cap_on_the_number_of_series():
     at = open_page("barycenters", {"bc_ds": "CBF", "bc_split": "test", "bc_class": "2",
                                    "gamma": "1"})
     assert_clean(at)
-    assert any(f"first {learning.MAX_SERIES}" in w.value for w in at.warning)
-    assert traces(specs(at)["bary_chart"], f"members ({learning.MAX_SERIES})")
+    assert any(f"first {barycenters.MAX_SERIES}" in w.value for w in at.warning)
+    assert traces(specs(at)["bary_chart"], f"members ({barycenters.MAX_SERIES})")
 
 
 def test_barycenters_gamma_sweep():
@@ -272,8 +273,8 @@ def test_barycenters_gamma_sweep():
     barys = traces(spec, "soft-DTW barycenter")
     assert len(barys) == 2
     ds = warped_copies(6, 40, templates=("sine",), warp=0.3, noise=0.1, seed=0)
-    with learning.numba_threads(1):
-        ref = sd.softdtw_barycenter(ds.series, 1.0, max_iter=learning.BARYCENTER_MAX_ITER,
+    with common.numba_threads(1):
+        ref = sd.softdtw_barycenter(ds.series, 1.0, max_iter=barycenters.BARYCENTER_MAX_ITER,
                                     random_state=0)
     np.testing.assert_allclose(ys(barys[1]), ref.solution, atol=1e-4)
     titles = [a["text"] for a in spec["layout"]["annotations"]]
@@ -351,6 +352,24 @@ def test_barycenters_downloads(media):
     assert trace_rows[1].startswith("softdtw,0,init,")
 
 
+
+def test_barycenter_traces_table_lists_every_iteration_of_each_method():
+    def run(name, trace, phases):
+        return barycenters.MethodResult(name, np.zeros(3), 0.0, 0.0, trace=np.array(trace),
+                                        phases=phases)
+
+    res = barycenters.BarycenterComparison(
+        {"euclidean": run("Euclidean mean", [], ()),
+         "dba": run("DBA", [5.0, 4.0], ("init", "mm")),
+         "softdtw": run("soft-DTW", [3.0, 2.5, 2.0], ("init", "lbfgs", "lbfgs"))},
+        gamma=0.1, init="euclidean", objective="softdtw")
+    assert res.traces_table() == {
+        "method": ["softdtw"] * 3 + ["dba"] * 2, "iteration": [0, 1, 2, 0, 1],
+        "phase": ["init", "lbfgs", "lbfgs", "init", "mm"],
+        "objective": [3.0, 2.5, 2.0, 5.0, 4.0]}
+    assert res.traces_table(("dba",))["method"] == ["dba", "dba"]
+
+
 # --------------------------------------------------------------------------- prediction
 
 PRED_SMALL = {"pr_ds": "ItalyPowerDemand", "pr_iter": 15, "pr_hidden": 10}
@@ -369,7 +388,7 @@ def test_prediction_trains_on_button_press_and_keeps_results(media):
     assert list(table.columns[:4]) == ["training loss", "DTW test loss", "Euclidean test loss",
                                        "TDI test loss"]
     # the same training outside the app gives the same test losses and predictions
-    d = learning.prediction_data("ItalyPowerDemand", 0.6)
+    d = prediction.prediction_data("ItalyPowerDemand", 0.6)
     eu = sd.MLPPredictor((10,), loss="euclidean", max_iter=15, random_state=0)
     eu.fit(d.train_in, d.train_out)
     soft = sd.MLPPredictor((10,), loss="softdtw", gamma=0.1, max_iter=15, random_state=0)
@@ -417,7 +436,7 @@ def test_prediction_progress_bar_follows_the_training(monkeypatch):
         draw(self, fraction, text)
 
     monkeypatch.setattr(LiveProgress, "draw", record)
-    cache.clear_memo()  # trained by an earlier test: the shared result would draw no bar
+    memo.clear_memo()  # trained by an earlier test: the shared result would draw no bar
     at = open_page("prediction", PRED_SMALL)
     assert not drawn  # nothing trains before the button
     at.button(key="pr_run").click().run()
@@ -456,7 +475,7 @@ def test_prediction_bad_url_and_caps():
     assert "PickupGestureWiimoteZ" not in at.selectbox(key="pr_ds").options
     at = open_page("prediction", {"pr_ds": "CBF"})  # 900 test series: capped
     assert_clean(at)
-    assert any(f"first {learning.PRED_MAX_TEST}" in w.value for w in at.warning)
+    assert any(f"first {prediction.PRED_MAX_TEST}" in w.value for w in at.warning)
 
 
 # --------------------------------------------------------------------------- logic and memo
@@ -464,19 +483,20 @@ def test_prediction_bad_url_and_caps():
 
 def test_jobs_report_progress_and_are_shared():
     ds = warped_copies(4, 30, seed=3)
-    cache.clear_memo()
-    job = cache.barycenter_comparison(ds.series, 0.5)
-    assert cache.barycenter_comparison(ds.series, 0.5) is job  # queued or running: shared
+    memo.clear_memo()
+    job = cached.barycenter_comparison(ds.series, 0.5)
+    assert cached.barycenter_comparison(ds.series, 0.5) is job  # queued or running: shared
     assert job.wait(300)
     res = job.value()
     fractions = [f for f, _ in job.reports]
     assert fractions and fractions[-1] == 1.0 and fractions == sorted(fractions)
-    assert cache.barycenter_comparison(ds.series, 0.5) is job  # finished: from the store
-    other = cache.barycenter_comparison(ds.series, 0.5, objective="divergence")
+    assert cached.barycenter_comparison(ds.series, 0.5) is job  # finished: from the store
+    other = cached.barycenter_comparison(ds.series, 0.5, objective="divergence")
     assert other is not job
     # the logic itself never caches: the same call computes (and reports) again
     fresh: list[float] = []
-    direct = learning.barycenter_comparison(ds.series, 0.5, progress=lambda f, t: fresh.append(f))
+    direct = barycenters.barycenter_comparison(ds.series, 0.5,
+                                               progress=lambda f, t: fresh.append(f))
     assert direct is not res and fresh == fractions
     np.testing.assert_array_equal(direct.methods["softdtw"].barycenter,
                                   res.methods["softdtw"].barycenter)
@@ -484,43 +504,43 @@ def test_jobs_report_progress_and_are_shared():
 
 def test_memo_is_a_bounded_lru():
     now = [0.0]
-    memo = cache.Memo(cache.Limit(2, max_bytes=10_000, ttl=60.0), clock=lambda: now[0])
-    memo.put("a", 1)
-    memo.put("b", 2)
-    assert memo.get("a") == 1  # "a" is now the most recent
-    memo.put("c", 3)
-    assert "b" not in memo and memo.get("a") == 1 and memo.get("c") == 3
+    lru = memo.Memo(memo.Limit(2, max_bytes=10_000, ttl=60.0), clock=lambda: now[0])
+    lru.put("a", 1)
+    lru.put("b", 2)
+    assert lru.get("a") == 1  # "a" is now the most recent
+    lru.put("c", 3)
+    assert "b" not in lru and lru.get("a") == 1 and lru.get("c") == 3
     # bytes: a big entry pushes the older ones out, one over the cap is not kept at all
-    memo.put("big", np.zeros(1000))  # 8 kB
-    assert len(memo) == 2 and memo.get("c") == 3 and memo.get("a") is None
-    assert memo.bytes <= 10_000
-    memo.put("huge", np.zeros(2000))
-    assert "huge" not in memo and memo.get("big") is not None
+    lru.put("big", np.zeros(1000))  # 8 kB
+    assert len(lru) == 2 and lru.get("c") == 3 and lru.get("a") is None
+    assert lru.bytes <= 10_000
+    lru.put("huge", np.zeros(2000))
+    assert "huge" not in lru and lru.get("big") is not None
     # time to live: entries older than 60 s go
     now[0] = 61.0
-    assert memo.get("big") is None and len(memo) == 0 and memo.bytes == 0
-    assert cache.cache_key([np.arange(3.0)], {"g": 0.1}) == cache.cache_key(
+    assert lru.get("big") is None and len(lru) == 0 and lru.bytes == 0
+    assert memo.cache_key([np.arange(3.0)], {"g": 0.1}) == memo.cache_key(
         [np.arange(3.0)], {"g": 0.1})
-    assert cache.cache_key(np.arange(3.0)) != cache.cache_key(np.arange(3))  # dtype counts
-    assert cache.cache_key(np.arange(3.0)) != cache.cache_key(np.arange(3.0) + 1e-12)
+    assert memo.cache_key(np.arange(3.0)) != memo.cache_key(np.arange(3))  # dtype counts
+    assert memo.cache_key(np.arange(3.0)) != memo.cache_key(np.arange(3.0) + 1e-12)
 
 
 def test_every_cache_has_its_limits():
-    assert set(cache.LIMITS) >= {"tables", "jobs", "parse_upload"}
-    for name, limit in cache.LIMITS.items():
+    assert set(memo.LIMITS) >= {"tables", "jobs", "parse_upload"}
+    for name, limit in memo.LIMITS.items():
         assert limit.entries >= 1 and 0 < limit.ttl <= 24 * 3600, name
-    assert cache.JOB_STORE.limit is cache.LIMITS["jobs"]
-    assert cache.LIMITS["jobs"].max_bytes is not None
+    assert memo.JOB_STORE.limit is memo.LIMITS["jobs"]
+    assert memo.LIMITS["jobs"].max_bytes is not None
 
 
 def test_time_budget_stops_an_optimiser_with_a_message():
     ds = warped_copies(4, 30, seed=4)
-    res = learning.barycenter_comparison(ds.series, 0.01, budget=0.0)
+    res = barycenters.barycenter_comparison(ds.series, 0.01, budget=0.0)
     assert res.methods["softdtw"].message.startswith("stopped after the 0 s budget")
     assert not res.methods["softdtw"].converged
 
 
 def test_cap_series_messages():
-    items, notes = learning.cap_series([np.arange(500.0)] * 50, max_series=10, max_length=100)
+    items, notes = common.cap_series([np.arange(500.0)] * 50, max_series=10, max_length=100)
     assert len(items) == 10 and all(len(s) == 100 for s in items)
     assert "first 10" in notes[0] and "resampled to 100" in notes[1]

@@ -15,7 +15,7 @@ import pytest
 
 import softdtw_core as sd
 from explorer.data import parse_series_file, series_to_csv, warped_copies
-from explorer.logic import cluster_jobs
+from explorer.logic import your_data
 
 from ..dask_cluster import cluster_process
 from .conftest import assert_no_exception, goto, rerun, streamlit_server, wait_for_app
@@ -43,7 +43,7 @@ def cluster_address():
 
 @pytest.fixture(scope="module")
 def cluster_app_url(cluster_address):
-    with streamlit_server({cluster_jobs.ENV_VAR: cluster_address}) as url:
+    with streamlit_server({your_data.ENV_VAR: cluster_address}) as url:
         yield url
 
 

@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from explorer.logic import formatting, teaching
-from explorer.plots import teaching as plots
-from explorer.web import cache, sidebar, widgets
+from explorer.logic import bellman, formatting
+from explorer.plots import bellman as plots
+from explorer.web import sidebar, widgets
+from explorer.web.cached import cost_table
 
 STEP = "bell_step"
 PLAYING = "bell_playing"
@@ -27,34 +28,38 @@ def _stop() -> None:
         st.session_state[STOP_TIMER] = True
 
 
+#: The page's title, its introduction and its formulas (:func:`explorer.web.widgets.intro`).
+INTRO = (
+    "Bellman step-through",
+    "Soft-DTW is computed in two sweeps. The **forward** sweep fills the table R cell by "
+    "cell, each from its three neighbours above and to the left; its last cell is "
+    "dtw_γ. The **backward** sweep then starts from the bottom-right corner and fills "
+    "the expected alignment E, each cell collecting the soft-min weights that the cells "
+    "after it gave it. Step through both, or press play.",
+    r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad "
+    r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
+    r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
+)
+
+
 def body() -> None:
     sel = sidebar.selection()
-    widgets.intro(
-        "Bellman step-through",
-        "Soft-DTW is computed in two sweeps. The **forward** sweep fills the table R cell by "
-        "cell, each from its three neighbours above and to the left; its last cell is "
-        "dtw_γ. The **backward** sweep then starts from the bottom-right corner and fills "
-        "the expected alignment E, each cell collecting the soft-min weights that the cells "
-        "after it gave it. Step through both, or press play.",
-        r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad "
-        r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
-        r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
-    )
-    x, cut_x = teaching.truncate(sel.x)
-    y, cut_y = teaching.truncate(sel.y)
+    widgets.intro(*INTRO)
+    x, cut_x = bellman.truncate(sel.x)
+    y, cut_y = bellman.truncate(sel.y)
     if cut_x or cut_y:
-        st.info(f"This page works on at most {teaching.MAX_STEP_LENGTH} points per series so "
+        st.info(f"This page works on at most {bellman.MAX_STEP_LENGTH} points per series so "
                 f"that every number fits in its cell: using the first {len(x)} points of x "
                 f"(of {sel.n}) and the first {len(y)} of y (of {sel.m}).")
     band = sel.band
     if band is not None:
         try:
-            cache.tables(x, y, sel.gamma, sel.cost, band)
+            cost_table.tables(x, y, sel.gamma, sel.cost, band)
         except ValueError as exc:
             st.warning(f"The band is dropped on the truncated series: {exc}")
             band = None
-    t = cache.tables(x, y, sel.gamma, sel.cost, band)
-    F = len(teaching.forward_cells(t))
+    t = cost_table.tables(x, y, sel.gamma, sel.cost, band)
+    F = len(bellman.forward_cells(t))
     total = 2 * F
     cur = st.session_state.get(STEP, 0)
     if not isinstance(cur, int) or not 0 <= cur <= total:
@@ -94,7 +99,7 @@ def body() -> None:
 
 
 def _show_step(t, step: int, F: int, sel) -> None:
-    R_shown, E_shown, phase, cell = teaching.step_tables(t, step)
+    R_shown, E_shown, phase, cell = bellman.step_tables(t, step)
     finite = t.R[np.isfinite(t.R)]
     widgets.plot(plots.step_figure(R_shown, E_shown, cell=cell, phase=phase,
                                    r_range=(float(finite.min()), float(finite.max()))),
@@ -108,7 +113,7 @@ def _show_step(t, step: int, F: int, sel) -> None:
     i, j = cell
     tex, fixed = formatting.tex, formatting.fixed
     if phase == "forward":
-        u = teaching.bellman_update(t, i, j, sel.gamma)
+        u = bellman.bellman_update(t, i, j, sel.gamma)
         op = r"\min" if sel.gamma == 0 else r"\min{}^{\gamma}"
         st.markdown(f"**Forward step {step} of {F}: cell ({i}, {j})**"
                     + (f" — last cell: dtw_γ = r_{n},{m} = {formatting.number(u.result)}"
@@ -122,7 +127,7 @@ def _show_step(t, step: int, F: int, sel) -> None:
                    + ", ".join(fixed(w, 3) for w in u.weights)
                    + "); stored for the backward sweep.")
     else:
-        b = teaching.backward_update(t, i, j)
+        b = bellman.backward_update(t, i, j)
         k = step - F
         st.markdown(f"**Backward step {k} of {F}: cell ({i}, {j})**"
                     + (" — all of E is filled; it sums the alignment matrices weighted by "

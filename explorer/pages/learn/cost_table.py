@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, teaching
-from explorer.plots import teaching as plots
-from explorer.web import cache, sidebar, widgets
+from explorer.logic import bellman, common, formatting
+from explorer.plots import cost_table as plots
+from explorer.web import sidebar, widgets
+from explorer.web.cached import cost_table as cached
 
 COST_CHART = "cost_chart"
 DP_CHART = "dp_chart"
@@ -39,13 +40,13 @@ def body() -> None:
         r"r_{i,j-1}\right), \qquad \min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} "
         r"e^{-a_k/\gamma}, \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}",
     )
-    t = cache.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
-    path, dtw = cache.optimal_path(sel.x, sel.y, sel.cost, sel.band)
+    t = cached.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
+    path, dtw = cached.optimal_path(sel.x, sel.y, sel.cost, sel.band)
     n, m = sel.n, sel.m
 
     c = st.columns(4)
     c[0].metric("Sizes n × m", f"{n} × {m}")
-    c[1].metric("Alignment paths Delannoy(n−1, m−1)", teaching.delannoy_text(n, m))
+    c[1].metric("Alignment paths Delannoy(n−1, m−1)", common.delannoy_text(n, m))
     c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(t.value))
     c[3].metric("DTW (γ = 0, cost of A*)", formatting.number(dtw))
 
@@ -62,7 +63,7 @@ def body() -> None:
     ci = o[2].number_input("Cell i", 1, n, step=1, key="cell_i")
     cj = o[3].number_input("Cell j", 1, m, step=1, key="cell_j")
 
-    fig, fig_r = cache.cost_table_figures(sel.x, sel.y, sel.gamma, sel.cost, sel.band, show_path,
+    fig, fig_r = cached.cost_table_figures(sel.x, sel.y, sel.gamma, sel.cost, sel.band, show_path,
                                           show_E, (int(ci), int(cj)))
     left, right = st.columns([1.15, 1])
     with left:
@@ -107,7 +108,7 @@ def _downloads(t, path, sel) -> None:
 
 def _update_panel(t, i: int, j: int, sel) -> None:
     st.subheader(f"Bellman update of cell ({i}, {j})")
-    u = teaching.bellman_update(t, i, j, sel.gamma)
+    u = bellman.bellman_update(t, i, j, sel.gamma)
     if not u.in_band:
         st.info(f"Cell ({i}, {j}) lies outside the Sakoe–Chiba band (radius "
                 f"{formatting.number(sel.band)}): "
@@ -127,7 +128,7 @@ def _update_panel(t, i: int, j: int, sel) -> None:
     rows = [
         {"predecessor": name, "cell": f"({p[0]}, {p[1]})", "r value": v,
          "soft-min weight": w}
-        for name, p, v, w in zip(teaching.PRED_NAMES, u.predecessors, u.values, u.weights)
+        for name, p, v, w in zip(bellman.PRED_NAMES, u.predecessors, u.values, u.weights)
     ]
     left, right = st.columns([3, 2])
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",

@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, teaching
-from explorer.plots import teaching as plots
-from explorer.web import cache, sidebar, widgets
+from explorer.logic import common, formatting
+from explorer.plots import gamma_explorer as plots
+from explorer.web import sidebar, widgets
+from explorer.web.cached import gamma_explorer as cached
 
 FRAME_MAX = 200  # E frames are shipped at full resolution up to 200×200
 
@@ -22,32 +23,36 @@ def _active_frame(gammas: np.ndarray, gamma: float) -> int:
     return int(np.flatnonzero(pos)[k])
 
 
+#: The page's title, its introduction and its formulas (:func:`explorer.web.widgets.intro`).
+INTRO = (
+    "γ explorer",
+    "Soft-DTW puts a Gibbs probability on every alignment path A, proportional to "
+    "exp(−cost(A)/γ); E is the average alignment under that law. Small γ concentrates "
+    "all the mass on the DTW path, large γ spreads it over all paths. **Drag the γ slider "
+    "under the heatmap** (it runs in your browser) and watch E and the curves on the "
+    "right; the raw soft-DTW value goes negative for large γ, which is why the "
+    "divergence exists.",
+    r"p_\gamma(A) = \frac{e^{-\langle A, \Delta\rangle/\gamma}}{k_{GA}}, \quad "
+    r"k_{GA} = \sum_{A} e^{-\langle A, \Delta \rangle/\gamma} = e^{-\mathrm{dtw}_\gamma/"
+    r"\gamma}, \quad E = \mathbb{E}_{p_\gamma}[A], \quad D_\gamma(x,y) = "
+    r"\mathrm{dtw}_\gamma(x,y) - \tfrac12\left(\mathrm{dtw}_\gamma(x,x) + "
+    r"\mathrm{dtw}_\gamma(y,y)\right)",
+)
+
+
 def body() -> None:
     sel = sidebar.selection()
-    widgets.intro(
-        "γ explorer",
-        "Soft-DTW puts a Gibbs probability on every alignment path A, proportional to "
-        "exp(−cost(A)/γ); E is the average alignment under that law. Small γ concentrates "
-        "all the mass on the DTW path, large γ spreads it over all paths. **Drag the γ slider "
-        "under the heatmap** (it runs in your browser) and watch E and the curves on the "
-        "right; the raw soft-DTW value goes negative for large γ, which is why the "
-        "divergence exists.",
-        r"p_\gamma(A) = \frac{e^{-\langle A, \Delta\rangle/\gamma}}{k_{GA}}, \quad "
-        r"k_{GA} = \sum_{A} e^{-\langle A, \Delta \rangle/\gamma} = e^{-\mathrm{dtw}_\gamma/"
-        r"\gamma}, \quad E = \mathbb{E}_{p_\gamma}[A], \quad D_\gamma(x,y) = "
-        r"\mathrm{dtw}_\gamma(x,y) - \tfrac12\left(\mathrm{dtw}_\gamma(x,x) + "
-        r"\mathrm{dtw}_\gamma(y,y)\right)",
-    )
+    widgets.intro(*INTRO)
     mode = widgets.choice_widget(
         st.segmented_control, "Curve", ["raw", "divergence"], key="gx_mode", default="raw",
         url=False, format_func={"raw": "raw dtw_γ", "divergence": "divergence D_γ"}.get,
         help="Raw values are a soft minimum over Delannoy(n−1, m−1) paths and drop below "
              "DTW by up to γ·log(#paths); the divergence subtracts the self-similarities: "
              "it is 0 at x = y and positive between distinct series in practice.")
-    frames = cache.gamma_frames(sel.x, sel.y, sel.cost, sel.band, FRAME_MAX)
-    sw = cache.gamma_sweep(sel.x, sel.y, sel.cost, sel.band)
+    frames = cached.gamma_frames(sel.x, sel.y, sel.cost, sel.band, FRAME_MAX)
+    sw = cached.gamma_sweep(sel.x, sel.y, sel.cost, sel.band)
     active = _active_frame(frames.gammas, sel.gamma)
-    base = cache.gamma_figure(sel.x, sel.y, sel.cost, sel.band, mode, FRAME_MAX)
+    base = cached.gamma_figure(sel.x, sel.y, sel.cost, sel.band, mode, FRAME_MAX)
     fig = go.Figure(plots.with_active_frame(base, active))
     factors = frames.factors
     if factors != (1, 1):
@@ -58,7 +63,7 @@ def body() -> None:
     st.caption(f"The slider starts at the frame nearest the sidebar's γ = {sel.gamma_text}. "
                "Each frame's colour scale runs from 0 to that frame's largest E, so spread-"
                "out alignments stay visible. Number of paths: "
-               f"{teaching.delannoy_text(sel.n, sel.m)} (max entropy log #paths = "
+               f"{common.delannoy_text(sel.n, sel.m)} (max entropy log #paths = "
                f"{formatting.number(sw.log_paths, 4)} nats).")
 
     widgets.download("Curves over γ (CSV)", partial(data.table_csv, {
@@ -67,9 +72,9 @@ def body() -> None:
         "log_k_GA": sw.log_kga}), "gamma_sweep.csv", "gx_dl_sweep")
 
     st.subheader("Check: enumerate every path")
-    chk = cache.enumeration(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
+    chk = cached.enumeration(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
     if chk.truncated:
-        st.markdown(f"The pair has {teaching.delannoy_text(sel.n, sel.m)} paths, too many to "
+        st.markdown(f"The pair has {common.delannoy_text(sel.n, sel.m)} paths, too many to "
                     f"list; the check runs on the first {chk.n} points of x and {chk.m} of y "
                     f"({chk.n_paths:,} paths).")
     else:

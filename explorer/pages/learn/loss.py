@@ -10,7 +10,8 @@ from explorer import data
 from explorer.logic import formatting
 from explorer.logic import loss as logic
 from explorer.plots import loss as plots
-from explorer.web import cache, sidebar, widgets
+from explorer.web import sidebar, widgets
+from explorer.web.cached import loss as cached
 
 
 def _line(sel, x, y, channel) -> None:
@@ -47,8 +48,8 @@ def _line(sel, x, y, channel) -> None:
                 "xᵢ(t) = yⱼ, so even soft-DTW's slope jumps there; choose the squared "
                 "Euclidean cost in the sidebar to see the smoothing alone.")
     args = (x, y, kind, point, channel, sel.gamma, sel.cost, sel.band)
-    scan, frames = cache.loss_scan(*args), cache.loss_frames(*args)
-    widgets.plot(plots.figure_from_dict(cache.loss_line_figure(*args)), key="loss_line")
+    scan, frames = cached.loss_scan(*args), cached.loss_frames(*args)
+    widgets.plot(plots.figure_from_dict(cached.loss_line_figure(*args)), key="loss_line")
     if frames.factors != (1, 1):
         st.caption(f"E is block-averaged by {frames.factors[0]}×{frames.factors[1]} for "
                    "display; the curves use the full tables.")
@@ -99,7 +100,7 @@ def _switches(sel, line, scan) -> None:
         url=False, format_func=lambda k: f"t = {formatting.number(scan.switches[k].t, 6)} "
                                          f"(slope jump {formatting.number(table['jump'][k], 3)})")
     switch = scan.switches[choice]
-    widgets.plot(plots.figure_from_dict(cache.loss_switch_figure(*line, sel.cost, sel.band,
+    widgets.plot(plots.figure_from_dict(cached.loss_switch_figure(*line, sel.cost, sel.band,
                                                                  choice)), key="loss_switch")
     st.caption(f"Δ at t = {formatting.number(switch.t, 8)}, where both paths cost "
                f"{formatting.number(switch.value, 8)}: the optimal path just before (white) "
@@ -118,8 +119,8 @@ def _gradient(sel, x, y, channel) -> None:
         "Both fields are drawn with the same longest arrow (the CSV has the values).")
     st.latex(r"-\nabla_x \mathrm{dtw}_\gamma(x, y) = -2\big(\mathrm{diag}(E\mathbf{1})\,x - "
              r"E\,y\big), \qquad -\nabla_x \lVert x - y\rVert^2 = -2\,(x - y)")
-    view = cache.loss_gradient(x, y, sel.gamma, sel.cost, sel.band)
-    arrows, pulls = cache.loss_gradient_figures(x, y, sel.gamma, sel.cost, sel.band, channel,
+    view = cached.loss_gradient(x, y, sel.gamma, sel.cost, sel.band)
+    arrows, pulls = cached.loss_gradient_figures(x, y, sel.gamma, sel.cost, sel.band, channel,
                                                 f"γ = {sel.gamma_text}")
     widgets.plot(plots.figure_from_dict(arrows), key="loss_grad")
     if view.resampled:
@@ -159,14 +160,14 @@ def _descent(sel, x, y, channel) -> None:
         c[2].number_input, f"Steps (≤ {logic.MAX_DESCENT_STEPS})", 1, logic.MAX_DESCENT_STEPS,
         key="ls_steps", default=60, step=10))
     gammas = tuple(sorted(float(g) for g in chosen))
-    desc = cache.loss_descent(x, y, gammas, eta, steps, sel.cost, sel.band)
+    desc = cached.loss_descent(x, y, gammas, eta, steps, sel.cost, sel.band)
     if desc.start_resampled:
         st.caption(f"x ({len(x)} points) is linearly resampled to y's {len(y)} points, so "
                    "that the Euclidean loss is defined.")
     for name, k in desc.diverged.items():
         st.warning(f"{desc.labels[name]}: the iterates blew up at step {k}; choose a smaller "
                    "step size η.")
-    widgets.plot(plots.figure_from_dict(cache.loss_descent_figure(
+    widgets.plot(plots.figure_from_dict(cached.loss_descent_figure(
         x, y, gammas, eta, steps, sel.cost, sel.band, channel)), key="loss_descent")
     final = {"loss": [desc.labels[n] for n in desc.names],
              "steps done": [len(desc.iterates[n]) - 1 for n in desc.names],

@@ -4,8 +4,8 @@ import numpy as np
 import streamlit as st
 
 import softdtw_core as sd
-from explorer.logic import formatting, teaching
-from explorer.plots import teaching as plots
+from explorer.logic import formatting, softmin
+from explorer.plots import softmin as plots
 from explorer.web import sidebar, widgets
 
 CENTERS = (-2.0, 0.2, 2.4)
@@ -36,8 +36,8 @@ def body() -> None:
                     f"them off, more as γ grows. Thick red: the sidebar's γ = "
                     f"{sel.gamma_text}.")
         t = np.linspace(-4.5, 4.5, 601)
-        F, _, hard, _ = teaching.softmin_curves(t, CENTERS, OFFSETS, 0.0)
-        curves = {g: teaching.softmin_curves(t, CENTERS, OFFSETS, g)[1]
+        F, _, hard, _ = softmin.softmin_curves(t, CENTERS, OFFSETS, 0.0)
+        curves = {g: softmin.softmin_curves(t, CENTERS, OFFSETS, g)[1]
                   for g in sorted(set(COMPARE_GAMMAS) | {gamma}) if g > 0}
         widgets.plot(plots.softmin_quadratics_figure(t, F, curves, hard, gamma),
                      key="quad_chart")

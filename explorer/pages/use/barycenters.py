@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, learning
-from explorer.plots import learning as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import barycenters, formatting
+from explorer.plots import barycenters as plots
+from explorer.web import jobs, sidebar, widgets
+from explorer.web.cached import barycenters as cached
 
 # option values are what the URL shows (a bound widget writes its displayed text there)
 SOURCES = ["dataset", "warped copies", "upload"]
@@ -17,7 +18,7 @@ SWEEP_DEFAULT = ["0.01", "0.1", "1", "10"]
 SWEEP_MAX = 6
 
 
-def _members(col) -> learning.MemberSet:
+def _members(col) -> barycenters.MemberSet:
     src = widgets.choice_widget(
         col.segmented_control, "Series to average", SOURCES, key="bc_src", default="dataset",
         help="A class of a bundled dataset, randomly time-warped noisy copies of a known "
@@ -28,30 +29,30 @@ def _members(col) -> learning.MemberSet:
         number = widgets.number_widget
         tpl = widgets.choice_widget(a.selectbox, "Template", TEMPLATES, key="bc_tpl",
                                     default="sine")
-        n = number(b.number_input, f"Copies (2–{learning.MAX_SERIES})", 2, learning.MAX_SERIES,
-                   key="bc_n", default=20, step=1)
-        length = number(a.number_input, f"Length (8–{learning.MAX_LENGTH})", 8,
-                        learning.MAX_LENGTH, key="bc_len", default=100, step=1)
+        n = number(b.number_input, f"Copies (2–{barycenters.MAX_SERIES})", 2,
+                   barycenters.MAX_SERIES, key="bc_n", default=20, step=1)
+        length = number(a.number_input, f"Length (8–{barycenters.MAX_LENGTH})", 8,
+                        barycenters.MAX_LENGTH, key="bc_len", default=100, step=1)
         seed = number(b.number_input, "Seed", 0, 10_000, key="bc_seed", default=0, step=1)
         warp = number(a.slider, "Time warp", 0.0, 1.0, key="bc_warp", default=0.3, step=0.05)
         noise = number(b.slider, "Noise (std)", 0.0, 1.0, key="bc_noise", default=0.1,
                        step=0.01)
-        return learning.warped_members(int(n), int(length), tpl, warp, noise, int(seed))
+        return barycenters.warped_members(int(n), int(length), tpl, warp, noise, int(seed))
     if src == "upload":
-        classes = learning.class_options(up.get("labels"))
+        classes = barycenters.class_options(up.get("labels"))
         label = None
         if classes:
             label = widgets.choice_widget(col.selectbox, "Class", classes, key="bc_uclass",
                                           default=classes[0], url=False)
         col.caption(f"From {widgets.escape_markdown(up['filename'])}: {len(up['series'])} "
                     "series.")
-        return learning.uploaded_members(up, label)
+        return barycenters.uploaded_members(up, label)
     a, b, c = col.columns([2, 1.2, 1])
     ds, split = widgets.dataset_picker(a, b, prefix="bc_")
-    classes = learning.class_options(data.load_dataset(ds, split).labels)
+    classes = barycenters.class_options(data.load_dataset(ds, split).labels)
     label = widgets.choice_widget(c.selectbox, "Class", classes, key="bc_class",
                                   default=classes[0])
-    return learning.dataset_members(ds, split, label)
+    return barycenters.dataset_members(ds, split, label)
 
 
 def _display(columns: dict) -> pd.DataFrame:
@@ -67,57 +68,51 @@ def _display(columns: dict) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def body() -> None:
-    sel = sidebar.selection()
-    widgets.intro(
-        "Barycenters",
-        "A barycenter is the series that is closest on average to a whole set: the "
-        "point-by-point (Euclidean) mean smears features that happen at different times, "
-        "while DBA and the soft-DTW barycenter average *after* aligning. Soft-DTW makes the "
-        "objective smooth, so it is minimised with gradients (L-BFGS); the table scores "
-        "every method with the same hard DTW loss, the paper's measure. γ and the band come "
-        "from the sidebar.",
-        r"\hat{X}_\gamma = \operatorname*{argmin}_{X \in \mathbb{R}^{n \times d}} "
-        r"\sum_{j=1}^{N} \frac{1}{N m_j}\, L(X, Y_j), \qquad "
-        r"L = \mathrm{dtw}_\gamma \text{ or } D_\gamma, \qquad "
-        r"\text{score} = \sum_{j} \frac{1}{N m_j}\, \mathrm{dtw}_0(\hat X, Y_j)",
-    )
-    left, right = st.columns([3, 2])
-    members = _members(left)
-    with right:
-        a, b = st.columns(2)
-        init = widgets.choice_widget(
-            a.selectbox, "Initialisation", INITS, key="bc_init", default="euclidean",
-            help="Starting point of DBA and of the soft-DTW barycenter: the Euclidean mean, "
-                 "the medoid series, or random values (seed 0).")
-        objective = OBJECTIVES[widgets.choice_widget(
-            b.segmented_control, "Objective L", list(OBJECTIVES), key="bc_obj", default="raw",
-            help="Raw soft-DTW dtw_γ (the paper) or the divergence D_γ (no shrinkage at "
-                 "large γ).")]
-        channel = widgets.channel_picker(members.dim, "bc_ch")
-        st.caption(f"γ = {sel.gamma_text}"
-                   + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
-                      else "")
-                   + " (sidebar). Caps: at most "
-                   f"{learning.MAX_SERIES} series of at most {learning.MAX_LENGTH} points, "
-                   f"{learning.BARYCENTER_MAX_ITER} iterations and "
-                   f"{formatting.number(learning.BUDGET_SECONDS)} s per optimiser.")
-    for note in members.notes:
-        st.warning(note)
-    if sel.cost != "sqeuclidean":
-        st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
-                "of soft-DTW); the sidebar's absolute cost is not used on this page.")
+INTRO = (
+    "A barycenter is the series that is closest on average to a whole set: the "
+    "point-by-point (Euclidean) mean smears features that happen at different times, "
+    "while DBA and the soft-DTW barycenter average *after* aligning. Soft-DTW makes the "
+    "objective smooth, so it is minimised with gradients (L-BFGS); the table scores "
+    "every method with the same hard DTW loss, the paper's measure. γ and the band come "
+    "from the sidebar.")
+FORMULA = (
+    r"\hat{X}_\gamma = \operatorname*{argmin}_{X \in \mathbb{R}^{n \times d}} "
+    r"\sum_{j=1}^{N} \frac{1}{N m_j}\, L(X, Y_j), \qquad "
+    r"L = \mathrm{dtw}_\gamma \text{ or } D_\gamma, \qquad "
+    r"\text{score} = \sum_{j} \frac{1}{N m_j}\, \mathrm{dtw}_0(\hat X, Y_j)")
 
-    res = jobs.watch(cache.barycenter_comparison(members.series, sel.gamma, init=init,
-                                                 objective=objective, band=sel.band,
-                                                 template=members.template))
+
+def _method_settings(sel, members: barycenters.MemberSet) -> tuple[str, str, int]:
+    """Initialisation, objective and channel drawn; the caps in a caption."""
+    a, b = st.columns(2)
+    init = widgets.choice_widget(
+        a.selectbox, "Initialisation", INITS, key="bc_init", default="euclidean",
+        help="Starting point of DBA and of the soft-DTW barycenter: the Euclidean mean, "
+             "the medoid series, or random values (seed 0).")
+    objective = OBJECTIVES[widgets.choice_widget(
+        b.segmented_control, "Objective L", list(OBJECTIVES), key="bc_obj", default="raw",
+        help="Raw soft-DTW dtw_γ (the paper) or the divergence D_γ (no shrinkage at "
+             "large γ).")]
+    channel = widgets.channel_picker(members.dim, "bc_ch")
+    st.caption(f"γ = {sel.gamma_text}"
+               + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
+                  else "")
+               + " (sidebar). Caps: at most "
+               f"{barycenters.MAX_SERIES} series of at most {barycenters.MAX_LENGTH} points, "
+               f"{barycenters.BARYCENTER_MAX_ITER} iterations and "
+               f"{formatting.number(barycenters.BUDGET_SECONDS)} s per optimiser.")
+    return init, objective, channel
+
+
+def _comparison(res: barycenters.BarycenterComparison, members: barycenters.MemberSet,
+                gamma_text: str, channel: int) -> None:
+    """The barycenters over the members, the scores, the objective traces, the downloads."""
     m = res.methods
     st.subheader(f"{widgets.escape_markdown(members.name)}: {len(members.series)} series")
     fig = plots.barycenter_figure(
         members.series, {k: (r.name, r.barycenter) for k, r in m.items()}, channel=channel,
         template=members.template, uirevision=f"bary-{members.name}")
     widgets.plot(fig, key="bary_chart")
-
     t1, t2 = st.columns([3, 2])
     with t1:
         st.markdown("**Scores** — lower DTW loss is better; times are those of the first "
@@ -127,12 +122,11 @@ def body() -> None:
             if r.message.startswith("stopped after"):
                 st.warning(f"{r.name}: {r.message}.")
     with t2:
-        traces = {f"soft-DTW barycenter: objective at γ = {sel.gamma_text}":
+        traces = {f"soft-DTW barycenter: objective at γ = {gamma_text}":
                   (m["softdtw"].trace, m["softdtw"].phases),
                   "DBA: objective (= DTW loss)": (m["dba"].trace, m["dba"].phases)}
         widgets.plot(plots.objective_trace_figure(traces, uirevision="bary-trace"),
                      key="bary_trace")
-
     d1, d2, d3 = st.columns(3)
     widgets.download("Barycenters (CSV)",
                      data.series_to_csv([r.barycenter for r in m.values()],
@@ -140,16 +134,13 @@ def body() -> None:
                      "barycenters.csv", "bc_dl_series", d1)
     widgets.download("Scores table (CSV)", data.table_csv(res.table()),
                      "barycenter_scores.csv", "bc_dl_table", d2)
-    soft, dba = m["softdtw"], m["dba"]
-    widgets.download("Objective traces (CSV)",
-                     data.table_csv({
-                         "method": ["softdtw"] * len(soft.trace) + ["dba"] * len(dba.trace),
-                         "iteration": list(range(len(soft.trace))) + list(range(len(dba.trace))),
-                         "phase": list(soft.phases) + list(dba.phases),
-                         "objective": [float(v) for v in soft.trace]
-                         + [float(v) for v in dba.trace]}),
+    widgets.download("Objective traces (CSV)", data.table_csv(res.traces_table()),
                      "barycenter_traces.csv", "bc_dl_trace", d3)
 
+
+def _sweep(members: barycenters.MemberSet, sel, init: str, objective: str,
+           channel: int) -> None:
+    """The soft-DTW barycenter over a few γ, on demand."""
     st.subheader("γ sweep")
     st.markdown("The soft-DTW barycenter for several γ side by side, each scored with the "
                 "DTW loss: small γ follows DTW closely (sharper, can get stuck), large γ "
@@ -163,26 +154,45 @@ def body() -> None:
         max_selections=SWEEP_MAX)
     if not on:
         st.caption("Switch the sweep on to compute it (one barycenter per γ).")
-    elif not gtexts:
+        return
+    if not gtexts:
         st.info("Choose at least one γ for the sweep.")
-    else:
-        sw = jobs.watch(cache.barycenter_sweep(members.series, [float(g) for g in gtexts],
-                                               init=init, objective=objective, band=sel.band))
-        widgets.plot(plots.gamma_sweep_figure(
-            members.series, sw.gammas, sw.barycenters, sw.losses, channel=channel,
-            template=members.template, uirevision=f"sweep-{members.name}"), key="sweep_chart")
-        number = formatting.number
-        st.caption(f"Computed in {formatting.fixed(sw.seconds.sum())} s in all; iterations "
-                   "per γ: " + ", ".join(f"{number(g)}: {int(k)}"
-                                         for g, k in zip(sw.gammas, sw.n_iter)) + ".")
-        for g, msg in zip(sw.gammas, sw.messages):
-            if msg.startswith("stopped after"):
-                st.warning(f"γ = {number(g)}: {msg}.")
-        widgets.download("γ sweep barycenters (CSV)",
-                         data.series_to_csv(sw.barycenters,
-                                            names=[f"softdtw gamma={number(g)}"
-                                                   for g in sw.gammas]),
-                         "gamma_sweep.csv", "bc_dl_sweep")
+        return
+    sw = jobs.watch(cached.barycenter_sweep(members.series, [float(g) for g in gtexts],
+                                           init=init, objective=objective, band=sel.band))
+    widgets.plot(plots.gamma_sweep_figure(
+        members.series, sw.gammas, sw.barycenters, sw.losses, channel=channel,
+        template=members.template, uirevision=f"sweep-{members.name}"), key="sweep_chart")
+    number = formatting.number
+    st.caption(f"Computed in {formatting.fixed(sw.seconds.sum())} s in all; iterations "
+               "per γ: " + ", ".join(f"{number(g)}: {int(k)}"
+                                     for g, k in zip(sw.gammas, sw.n_iter)) + ".")
+    for g, msg in zip(sw.gammas, sw.messages):
+        if msg.startswith("stopped after"):
+            st.warning(f"γ = {number(g)}: {msg}.")
+    widgets.download("γ sweep barycenters (CSV)",
+                     data.series_to_csv(sw.barycenters,
+                                        names=[f"softdtw gamma={number(g)}" for g in sw.gammas]),
+                     "gamma_sweep.csv", "bc_dl_sweep")
+
+
+def body() -> None:
+    sel = sidebar.selection()
+    widgets.intro("Barycenters", INTRO, FORMULA)
+    left, right = st.columns([3, 2])
+    members = _members(left)
+    with right:
+        init, objective, channel = _method_settings(sel, members)
+    for note in members.notes:
+        st.warning(note)
+    if sel.cost != "sqeuclidean":
+        st.info("Barycenters use the squared Euclidean ground cost (they need the gradient "
+                "of soft-DTW); the sidebar's absolute cost is not used on this page.")
+    res = jobs.watch(cached.barycenter_comparison(members.series, sel.gamma, init=init,
+                                                 objective=objective, band=sel.band,
+                                                 template=members.template))
+    _comparison(res, members, sel.gamma_text, channel)
+    _sweep(members, sel, init, objective, channel)
     widgets.sharing_caption()
 
 

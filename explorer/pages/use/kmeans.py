@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import clustering, formatting
-from explorer.plots import clustering as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import formatting, kmeans
+from explorer.plots import kmeans as plots
+from explorer.web import jobs, pickers, sidebar, widgets
+from explorer.web.cached import collection
+from explorer.web.cached import kmeans as cached
 
 RECORD = "km_record"
 STEP = "km_step"
@@ -21,33 +23,22 @@ GAMMAS = [g for g in sidebar.GAMMA_OPTIONS if g != "0"]
 SOURCES = {"dataset": "bundled UCR/UEA", "synthetic": "generated", "upload": "from Your data"}
 
 
-def _data_controls():
-    """Source widgets; returns (series, labels, names, description)."""
-    c = st.columns([1.2, 1.4, 1, 1, 1])
-    src = widgets.choice_widget(c[0].radio, "Series", list(SOURCES), key="km_src",
-                                default="dataset", captions=list(SOURCES.values()))
-    src, up = sidebar.upload_source(src, st)
-    if src == "dataset":
-        ds, split = widgets.dataset_picker(c[1], c[2], prefix="km_", default="CBF")
-        d = data.load_dataset(ds, split)
-        return d.series, d.labels, [f"{ds}/{split} #{k}" for k in range(len(d))], \
-            f"{ds} ({split}): {d.description}"
-    if src == "synthetic":
-        sets = clustering.SYNTHETIC_SETS
-        gen = widgets.choice_widget(c[1].selectbox, "Generator", list(sets), key="km_gen",
-                                    default="cbf",
-                                    help="; ".join(f"{k}: {v}" for k, v in sets.items()))
-        number = widgets.number_widget
-        per = int(number(c[2].number_input, "Series per class", 2, 50, key="km_per",
-                         default=10))
-        length = int(number(c[3].number_input, "Length", 16, clustering.KMEANS_MAX_LENGTH,
-                            key="km_len", default=96, step=8))
-        dseed = int(number(c[4].number_input, "Data seed", 0, 10_000, key="km_dseed",
-                           default=0))
-        d = cache.synthetic_set(gen, per, length, dseed)
-        return d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))], d.description
-    return up["series"], up.get("labels"), up["names"], \
-        f"{widgets.escape_markdown(up['filename'])}: {len(up['series'])} uploaded series"
+def _synthetic(src: str, c) -> pickers.PickedSeries:
+    """The page's own source: a generated collection (:data:`kmeans.SYNTHETIC_SETS`)."""
+    sets = kmeans.SYNTHETIC_SETS
+    gen = widgets.choice_widget(c[1].selectbox, "Generator", list(sets), key="km_gen",
+                                default="cbf",
+                                help="; ".join(f"{k}: {v}" for k, v in sets.items()))
+    number = widgets.number_widget
+    per = int(number(c[2].number_input, "Series per class", 2, 50, key="km_per",
+                     default=10))
+    length = int(number(c[3].number_input, "Length", 16, kmeans.KMEANS_MAX_LENGTH,
+                        key="km_len", default=96, step=8))
+    dseed = int(number(c[4].number_input, "Data seed", 0, 10_000, key="km_dseed",
+                       default=0))
+    d = cached.synthetic_set(gen, per, length, dseed)
+    return pickers.PickedSeries(d.series, d.labels, [f"{gen} #{k}" for k in range(len(d))],
+                                d.description)
 
 
 def _settings_controls(n_series: int) -> dict:
@@ -103,7 +94,7 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
 
 def _run_live(coll, true_labels, params: dict, channel: int) -> None:
     """Start (or join) the shared run of these settings and follow it."""
-    job = cache.kmeans_run(coll.series, true_labels, {k: params[k] for k in RUN_PARAMS})
+    job = cached.kmeans_run(coll.series, true_labels, {k: params[k] for k in RUN_PARAMS})
     rec = {"params": params, "series": coll.series, "labels_true": true_labels,
            "names": coll.names, "job": job.key, "steps": [], "done": False}
     st.session_state[RECORD] = rec  # kept even if the student leaves while it runs
@@ -178,8 +169,8 @@ def _comparison(rec: dict, shown: dict) -> None:
     base = rec["baselines"]
     final = rec["steps"][-1]
     rows = [{"method": f"soft-DTW (γ = {formatting.number(p['gamma'])})",
-             "DTW inertia Σ min_c dtw₀(xᵢ, c)": cache.dtw_inertia(series, final["centers"]),
-             "adjusted Rand index": (clustering.adjusted_rand_index(true_labels,
+             "DTW inertia Σ min_c dtw₀(xᵢ, c)": cached.dtw_inertia(series, final["centers"]),
+             "adjusted Rand index": (kmeans.adjusted_rand_index(true_labels,
                                                                     final["labels"])
                                      if true_labels is not None else None),
              "centre updates": final["iteration"], "seconds": final["elapsed"], "note": ""}]
@@ -236,19 +227,20 @@ def body() -> None:
         r"c_l \leftarrow \operatorname*{argmin}_{c} \sum_{i:\, l_i = l} \frac{1}{m_i}"
         r"\,\mathrm{dtw}_\gamma(c, x_i)",
     )
-    series, labels, names, description = _data_controls()
-    coll = cache.collection(series, labels, names, clustering.KMEANS_MAX_SERIES,
-                            clustering.KMEANS_MAX_LENGTH)
+    picked, _ = pickers.collection_picker("km_", SOURCES, [1.2, 1.4, 1, 1, 1], default="CBF",
+                                          other=_synthetic)
+    coll = collection.prepare_collection(picked.series, picked.labels, picked.names,
+                                         kmeans.KMEANS_MAX_SERIES, kmeans.KMEANS_MAX_LENGTH)
     lengths = [len(s) for s in coll.series]
-    st.caption(f"{description} — {len(coll.series)} series, length "
+    st.caption(f"{picked.description} — {len(coll.series)} series, length "
                f"{min(lengths)}–{max(lengths)}"
                + (f", {coll.dim} channels" if coll.dim > 1 else "")
-               + f". Caps on this page: {clustering.KMEANS_MAX_SERIES} series, "
-                 f"{clustering.KMEANS_MAX_LENGTH} points per series.")
+               + f". Caps on this page: {kmeans.KMEANS_MAX_SERIES} series, "
+                 f"{kmeans.KMEANS_MAX_LENGTH} points per series.")
     for note in coll.notes:
         st.warning(note)
     params = _settings_controls(len(coll.series))
-    params["data"] = description
+    params["data"] = picked.description
     params["n"] = len(coll.series)
     channel = widgets.channel_picker(coll.dim, "km_channel",
                                      help="k-means uses all channels; the panels draw one.")

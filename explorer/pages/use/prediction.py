@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import learning
-from explorer.plots import learning as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import prediction
+from explorer.plots import prediction as plots
+from explorer.web import jobs, sidebar, widgets
+from explorer.web.cached import prediction as cached
 
 RESULT_KEY = "_prediction_run"
 HIDDEN = [10, 30, 50, 100, 200]
@@ -18,7 +19,7 @@ DILATE_GAMMAS = ["0.001", "0.01", "0.1", "1"]
 def _settings():
     c = st.columns([2, 1, 1, 1, 1])
     choice, number = widgets.choice_widget, widgets.number_widget
-    ds = choice(c[0].selectbox, "Dataset", learning.fixed_length_datasets(), key="pr_ds",
+    ds = choice(c[0].selectbox, "Dataset", prediction.fixed_length_datasets(), key="pr_ds",
                 default="GunPoint",
                 help="Bundled datasets whose series share one length (variable-length sets "
                      "are left out: the network has a fixed input size).")
@@ -26,8 +27,8 @@ def _settings():
                   help="Fraction of each series given to the network; it predicts the rest.")
     hidden = choice(c[2].selectbox, "Hidden units", HIDDEN, key="pr_hidden", default=50,
                     help="One tanh hidden layer.")
-    max_iter = number(c[3].number_input, f"L-BFGS iterations (≤ {learning.PRED_MAX_ITER})", 1,
-                      learning.PRED_MAX_ITER, key="pr_iter", default=100, step=10)
+    max_iter = number(c[3].number_input, f"L-BFGS iterations (≤ {prediction.PRED_MAX_ITER})", 1,
+                      prediction.PRED_MAX_ITER, key="pr_iter", default=100, step=10)
     seed = number(c[4].number_input, "Seed", 0, 10_000, key="pr_seed", default=0, step=1)
     c = st.columns([1, 1, 2])
     alpha = number(c[0].slider, "DILATE: weight α of the shape term", 0.0, 1.0, key="pr_alpha",
@@ -63,7 +64,7 @@ def body() -> None:
         r"\qquad \Omega_{ij} = \frac{(i - j)^2}{n_{\mathrm{out}}^2}",
     )
     ds, prop, hidden, max_iter, seed, alpha, dgamma, warm = _settings()
-    d = learning.prediction_data(ds, prop)
+    d = prediction.prediction_data(ds, prop)
     for note in d.notes:
         st.warning(note)
     if sel.cost != "sqeuclidean":
@@ -72,14 +73,14 @@ def body() -> None:
     st.caption(f"{ds}: {len(d.train_in)} training and {len(d.test_in)} test series; the "
                f"network sees {d.train_in.shape[1]} points and predicts {d.train_out.shape[1]}. "
                f"Soft-DTW loss at γ = {sel.gamma_text} (sidebar). Caps: "
-               f"{learning.PRED_MAX_TRAIN} training and {learning.PRED_MAX_TEST} test series, "
-               f"{learning.PRED_MAX_LENGTH} points, {learning.PRED_MAX_ITER} iterations.")
+               f"{prediction.PRED_MAX_TRAIN} training and {prediction.PRED_MAX_TEST} test series, "
+               f"{prediction.PRED_MAX_LENGTH} points, {prediction.PRED_MAX_ITER} iterations.")
     params = {"dataset": ds, "proportion": prop, "gamma": sel.gamma, "hidden": hidden,
               "max_iter": max_iter, "seed": seed, "from_euclidean": warm,
               "DILATE alpha": alpha, "DILATE gamma": dgamma}
     if st.button("Train the three models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
-        run = jobs.watch(cache.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
+        run = jobs.watch(cached.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
                                           from_euclidean=warm, seed=seed, dilate_alpha=alpha,
                                           dilate_gamma=dgamma))
         st.session_state[RESULT_KEY] = {"params": params, "run": run, "data": d}
@@ -97,7 +98,7 @@ def body() -> None:
     widgets.sharing_caption()
 
 
-def _results(run: learning.PredictionRun, d: learning.PredictionData) -> None:
+def _results(run: prediction.PredictionRun, d: prediction.PredictionData) -> None:
     st.subheader("Test losses")
     table = run.table()
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={

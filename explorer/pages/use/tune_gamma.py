@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import formatting, tuning
-from explorer.plots import tuning as plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import formatting, tune_gamma
+from explorer.plots import tune_gamma as plots
+from explorer.web import jobs, pickers, sidebar, widgets
+from explorer.web.cached import tune_gamma as cached
 
 RECORD = "tg_record"
 APPLIED = "tg_applied"
@@ -37,44 +38,32 @@ curve rises), smoother losses and gradients, blurrier averages.
 """
 
 
-def _data_controls():
-    """(series, labels or None, names, description)."""
-    c = st.columns([1.2, 1.6, 1, 1.4])
-    src = widgets.choice_widget(c[0].radio, "Series", list(SOURCES), key="tg_src",
-                                default="dataset", captions=list(SOURCES.values()))
-    src, up = sidebar.upload_source(src, st)
-    if src == "dataset":
-        ds, split = widgets.dataset_picker(c[1], c[2], prefix="tg_", default="GunPoint")
-        d = data.load_dataset(ds, split)
-        series, labels = d.series, d.labels
-        names = [f"{ds}/{split} #{k}" for k in range(len(d))]
-        description = f"{ds} ({split}): {d.description}"
-    else:
-        series, labels, names = up["series"], up.get("labels"), up["names"]
-        description = (f"{widgets.escape_markdown(up['filename'])}: {len(series)} uploaded "
-                       "series" + ("" if labels is not None else ", without labels"))
+def _data_controls() -> tuple[pickers.PickedSeries, bool]:
+    """The collection, and whether to tune with its labels (when it has them)."""
+    picked, c = pickers.collection_picker("tg_", SOURCES, [1.2, 1.6, 1, 1.4],
+                                          default="GunPoint")
     use = widgets.toggle_widget(c[3].toggle, "Use the labels", key="tg_labels", default=True,
-                                disabled=labels is None,
+                                disabled=picked.labels is None,
                                 help="Off (or without labels): tune for clustering instead, "
                                      "by the silhouette of soft-DTW k-means.")
-    return series, labels if use else None, names, description
+    return picked, use and picked.labels is not None
 
 
 def _settings(supervised: bool, n_series: int) -> dict:
     c = st.columns([1, 1.3, 1.1, 1.6, 1])
     choice, number = widgets.choice_widget, widgets.number_widget
-    folds = int(number(c[0].number_input, f"Folds (2–{tuning.MAX_FOLDS})", 2, tuning.MAX_FOLDS,
-                       key="tg_folds", default=3, disabled=not supervised,
+    folds = int(number(c[0].number_input, f"Folds (2–{tune_gamma.MAX_FOLDS})", 2,
+                       tune_gamma.MAX_FOLDS, key="tg_folds", default=3, disabled=not supervised,
                        help="Stratified cross-validation: each series is predicted once, by "
                             "models that never saw it."))
     grid = choice(c[1].segmented_control, "γ grid", list(GRIDS), key="tg_grid",
                   default="suggested", help="; ".join(f"{k}: {v}" for k, v in GRIDS.items()))
-    points = int(number(c[2].number_input, f"Grid points (2–{tuning.MAX_GRID})", 2,
-                        tuning.MAX_GRID, key="tg_points", default=5,
+    points = int(number(c[2].number_input, f"Grid points (2–{tune_gamma.MAX_GRID})", 2,
+                        tune_gamma.MAX_GRID, key="tg_points", default=5,
                         disabled=grid != "suggested",
                         help="Log-spaced over two decades around the suggested γ."))
     if supervised:
-        criterion = choice(c[3].segmented_control, "Choose γ by", list(tuning.CRITERIA),
+        criterion = choice(c[3].segmented_control, "Choose γ by", list(tune_gamma.CRITERIA),
                            key="tg_crit", default="centroid",
                            help="The classifier whose cross-validated accuracy picks γ.")
         k = 0
@@ -95,25 +84,25 @@ def _settings(supervised: bool, n_series: int) -> dict:
 
 def _grid(settings: dict, series) -> list[float]:
     if settings["grid"] == "custom":
-        return tuning.parse_grid(settings["text"])
-    return [float(g) for g in cache.gamma_grid(series, settings["points"])]
+        return tune_gamma.parse_grid(settings["text"])
+    return [float(g) for g in cached.gamma_grid(series, settings["points"])]
 
 
 def _record(td, gammas, params, suggested: float) -> dict:
     """Start (or join) the tuning job; what the page keeps of it in the session."""
-    return {"job": cache.tuning_run(td, gammas, seed=params["seed"], k=params["k"]),
+    return {"job": cached.tuning_run(td, gammas, seed=params["seed"], k=params["k"]),
             "params": params, "gammas": list(gammas), "supervised": td.labels is not None,
             "names": td.names, "labels": td.labels, "classes": td.classes,
             "suggested": suggested}
 
 
-def _partial(rec: dict, message: str) -> tuning.TuningResult:
+def _partial(rec: dict, message: str) -> tune_gamma.TuningResult:
     """The grid points a stopped run finished (published as the job's frames)."""
-    return tuning.TuningResult(rec["gammas"], points=list(rec["job"].frames), complete=False,
+    return tune_gamma.TuningResult(rec["gammas"], points=list(rec["job"].frames), complete=False,
                                message=message, supervised=rec["supervised"])
 
 
-def _outcome(rec: dict, stop_clicked: bool) -> tuning.TuningResult:
+def _outcome(rec: dict, stop_clicked: bool) -> tune_gamma.TuningResult:
     """Watch the run to its end (progress bar, place in the queue), or stop it.
 
     The run is a shared job (:mod:`explorer.web.jobs`): a rerun of the page (a widget
@@ -142,7 +131,7 @@ def _apply(option: str, gamma: float, snapped: bool) -> None:
 
 
 def _apply_button(gamma: float) -> None:
-    option, snapped = tuning.nearest_option(gamma, sidebar.GAMMA_OPTIONS)
+    option, snapped = tune_gamma.nearest_option(gamma, sidebar.GAMMA_OPTIONS)
     c = st.columns([1.3, 3], vertical_alignment="center")
     c[0].button(f"Use γ = {option} on every page", type="primary", key="tg_apply",
                 icon=":material/done_all:", on_click=_apply, args=(option, gamma, snapped))
@@ -165,7 +154,32 @@ def _apply_button(gamma: float) -> None:
                      f"{formatting.number(gamma, 4)}.")
 
 
-def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int) -> None:
+def _classifier_details(rec: dict, chosen: tune_gamma.GammaPoint, table: dict,
+                        criterion: str, d) -> None:
+    """With labels: the chosen γ's confusion matrix, the curves' table, their downloads."""
+    labels = rec["labels"]
+    cls, M = tune_gamma.confusion(chosen, labels, criterion)
+    left, right = st.columns([1, 1.4])
+    with left:
+        widgets.plot(plots.confusion_figure(
+            cls, M, title=f"{tune_gamma.CRITERIA[criterion]} at γ = "
+                          f"{formatting.number(chosen.gamma, 4)} (out of fold)"),
+            key="tg_confusion")
+    with right:
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    widgets.download("Confusion matrix (CSV)",
+                     data.matrix_csv(M, row_labels=[f"true {c}" for c in cls],
+                                     col_labels=[f"predicted {c}" for c in cls],
+                                     corner="class"),
+                     "confusion_matrix.csv", "tg_dl_confusion", d[1])
+    widgets.download("Out-of-fold predictions (CSV)", data.table_csv({
+        "series": rec["names"], "true label": [str(v) for v in labels],
+        "nearest centroid": [str(v) for v in chosen.centroid_predictions],
+        "1-NN": [str(v) for v in chosen.nn_predictions]}),
+        "predictions.csv", "tg_dl_predictions", d[2])
+
+
+def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: int) -> None:
     suggested = rec["suggested"]
     if rec["params"] != params:
         st.caption("The settings above changed since this run; press **Run** to run again. "
@@ -174,10 +188,10 @@ def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int)
         st.info("No value of γ was completed before the run stopped.")
         return
     supervised, classes = result.supervised, rec["classes"]
-    pick, why = tuning.choose(result.points, criterion=params["criterion"],
-                              supervised=supervised, reference=suggested)
+    pick, why = tune_gamma.choose(result.points, criterion=params["criterion"],
+                                  supervised=supervised, reference=suggested)
     chosen = result.points[pick]
-    table = tuning.curves_table(result, classes)
+    table = tune_gamma.curves_table(result, classes)
     widgets.plot(plots.curves_figure(table, supervised=supervised, chosen=chosen.gamma,
                                      suggested=suggested, explanation=why),
                  key="tg_curves")
@@ -194,26 +208,7 @@ def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int)
                                           channel=channel), key="tg_bary")
     d = st.columns(4)
     if supervised:
-        labels = rec["labels"]
-        cls, M = tuning.confusion(chosen, labels, params["criterion"])
-        left, right = st.columns([1, 1.4])
-        with left:
-            widgets.plot(plots.confusion_figure(
-                cls, M, title=f"{tuning.CRITERIA[params['criterion']]} at γ = "
-                              f"{formatting.number(chosen.gamma, 4)} (out of fold)"),
-                key="tg_confusion")
-        with right:
-            st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-        widgets.download("Confusion matrix (CSV)",
-                         data.matrix_csv(M, row_labels=[f"true {c}" for c in cls],
-                                         col_labels=[f"predicted {c}" for c in cls],
-                                         corner="class"),
-                         "confusion_matrix.csv", "tg_dl_confusion", d[1])
-        widgets.download("Out-of-fold predictions (CSV)", data.table_csv({
-            "series": rec["names"], "true label": [str(v) for v in labels],
-            "nearest centroid": [str(v) for v in chosen.centroid_predictions],
-            "1-NN": [str(v) for v in chosen.nn_predictions]}),
-            "predictions.csv", "tg_dl_predictions", d[2])
+        _classifier_details(rec, chosen, table, params["criterion"], d)
     else:
         st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
         widgets.download("Cluster labels (CSV)", data.table_csv({
@@ -229,7 +224,7 @@ def _results(rec: dict, result: tuning.TuningResult, params: dict, channel: int)
                      "barycenters.csv", "tg_dl_bary", d[3])
 
 
-def _status(result: tuning.TuningResult) -> None:
+def _status(result: tune_gamma.TuningResult) -> None:
     """Say how the last run ended."""
     if result.complete:
         st.success(result.message)
@@ -254,20 +249,21 @@ def body() -> None:
     with st.expander("Questions about γ: which value, how it scales, why values go negative",
                      icon=":material/help:"):
         st.markdown(FAQ)
-    series, labels, names, description = _data_controls()
-    supervised = labels is not None
+    picked, supervised = _data_controls()
+    series, names, description = picked.series, picked.names, picked.description
+    labels = picked.labels if supervised else None
     params = _settings(supervised, len(series))
-    td = cache.tuning_data(series, labels, names, params["folds"])
+    td = cached.tuning_data(series, labels, names, params["folds"])
     lengths = [len(s) for s in td.series]
     st.caption(f"{description} — {len(td.series)} series, length {min(lengths)}–{max(lengths)}"
                + (f", {len(td.classes)} classes, {td.n_folds}-fold cross-validation"
                   if supervised else ", no labels: soft-DTW k-means")
-               + f". Caps on this page: {tuning.MAX_SERIES} series, {tuning.MAX_LENGTH} "
-                 f"points per series, {tuning.MAX_GRID} values of γ, "
-                 f"{formatting.number(tuning.BUDGET_SECONDS)} s per run.")
+               + f". Caps on this page: {tune_gamma.MAX_SERIES} series, {tune_gamma.MAX_LENGTH} "
+                 f"points per series, {tune_gamma.MAX_GRID} values of γ, "
+                 f"{formatting.number(tune_gamma.BUDGET_SECONDS)} s per run.")
     for note in td.notes:
         st.warning(note)
-    suggestion = cache.gamma_suggestion(td.series)
+    suggestion = cached.gamma_suggestion(td.series)
     st.info(f"**Suggested γ = {formatting.number(suggestion.gamma, 4)}.** "
             f"{suggestion.explanation}", icon=":material/lightbulb:")
     gammas = _grid(params, td.series)

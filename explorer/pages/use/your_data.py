@@ -1,16 +1,19 @@
 """Use: upload your own series, read the report, inspect a pair's alignment and all pairs;
 with a Dask cluster (``SOFTDTW_DASK_SCHEDULER``), run the neighbours, the whole matrix and
-k-means on every series (:mod:`explorer.logic.cluster_jobs`)."""
+k-means on every series (:mod:`explorer.logic.your_data`)."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import cluster_jobs, clustering, formatting
-from explorer.plots import clustering as plots
-from explorer.plots import teaching as teaching_plots
-from explorer.web import cache, jobs, sidebar, widgets
+from explorer.logic import formatting, your_data
+from explorer.plots import cost_table as cost_table_plots
+from explorer.plots import kmeans as kmeans_plots
+from explorer.plots import your_data as plots
+from explorer.web import jobs, memo, sidebar, widgets
+from explorer.web.cached import collection, cost_table
+from explorer.web.cached import your_data as cached
 from explorer.web.widgets import escape_markdown as md
 
 SAMPLE = "yd_sample"
@@ -93,7 +96,7 @@ def _source():
                                    "or a UEA/sktime .ts file (multivariate too).")
     with c[1]:
         st.markdown("**No file at hand?**")
-        widgets.download("Download a sample CSV", cache.sample_csv(), "soft-dtw-sample.csv",
+        widgets.download("Download a sample CSV", cached.sample_csv(), "soft-dtw-sample.csv",
                          "yd_dl_sample",
                          help="Nine Cylinder–Bell–Funnel series of 64 points, wide layout: an "
                               "id column, a label column, then t0 … t63.")
@@ -105,7 +108,7 @@ def _source():
     if up is not None:
         return up.getvalue(), up.name
     if st.session_state.get(SAMPLE):
-        return cache.sample_csv(), "soft-dtw-sample.csv"
+        return cached.sample_csv(), "soft-dtw-sample.csv"
     return None
 
 
@@ -134,12 +137,12 @@ def _alignment(parsed, sel) -> None:
     band = sel.band
     if band is not None:
         try:
-            cache.optimal_path(x, y, sel.cost, band)
+            cost_table.optimal_path(x, y, sel.cost, band)
         except ValueError as exc:
             st.warning(f"Band dropped for this pair: {exc}")
             band = None
-    t = cache.tables(x, y, sel.gamma, sel.cost, band)
-    path, dtw = cache.optimal_path(x, y, sel.cost, band)
+    t = cost_table.tables(x, y, sel.gamma, sel.cost, band)
+    path, dtw = cost_table.optimal_path(x, y, sel.cost, band)
     m = st.columns(3)
     m[0].metric("n × m", f"{len(x)} × {len(y)}")
     m[1].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(t.value))
@@ -147,9 +150,9 @@ def _alignment(parsed, sel) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Cost matrix Δ** with the hard DTW path (white)")
-        widgets.plot(teaching_plots.cost_figure(x, y, t.cost, path=path, clickable=False,
-                                                cost_label="Δ", height=560,
-                                                uirevision=f"yd-cost-{len(x)}-{len(y)}"),
+        widgets.plot(cost_table_plots.cost_figure(x, y, t.cost, path=path, clickable=False,
+                                                  cost_label="Δ", height=560,
+                                                  uirevision=f"yd-cost-{len(x)}-{len(y)}"),
                      key="yd_cost")
     with right:
         st.markdown(f"**Expected alignment E** at γ = {sel.gamma_text} (dotted: the hard path)")
@@ -160,8 +163,14 @@ def _alignment(parsed, sel) -> None:
     widgets.plot(plots.match_lines_figure(x, y, t.E, channel=channel,
                                           names=(names[i], names[j]),
                                           uirevision=f"yd-match-{i}-{j}"), key="yd_match")
-    rl = [f"i={k + 1}" for k in range(len(x))]
-    cl = [f"j={k + 1}" for k in range(len(y))]
+    _pair_downloads(t, path)
+
+
+def _pair_downloads(t, path) -> None:
+    """Δ, E (1-based cells) and the hard path of the pair view, as CSV."""
+    n, m = t.cost.shape
+    rl = [f"i={k + 1}" for k in range(n)]
+    cl = [f"j={k + 1}" for k in range(m)]
     d = st.columns(3)
     widgets.download("Δ (CSV)", data.matrix_csv(t.cost, row_labels=rl, col_labels=cl),
                      "cost_matrix.csv", "yd_dl_cost", d[0])
@@ -179,28 +188,29 @@ def _matrix(parsed, sel) -> None:
         st.segmented_control, "Matrix", ["raw", "divergence"], key="yd_kind", default="raw",
         help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), zero "
              "on the diagonal.")
-    coll = cache.collection(parsed.series, parsed.labels, parsed.names,
-                            clustering.MATRIX_MAX_SERIES, clustering.MATRIX_MAX_LENGTH)
+    coll = collection.prepare_collection(parsed.series, parsed.labels, parsed.names,
+                                         your_data.MATRIX_MAX_SERIES,
+                                         your_data.MATRIX_MAX_LENGTH)
     for note in coll.notes:
         st.warning(note)
     band = sel.band
     n = len(coll.series)
     with st.spinner(f"Computing {n * (n + 1) // 2:,} soft-DTW values…", show_time=True):
         try:
-            M, order = jobs.watch(cache.pairwise_matrix(coll.series, sel.gamma,
+            M, order = jobs.watch(cached.pairwise_matrix(coll.series, sel.gamma,
                                                         kind == "divergence", sel.cost, band))
         except ValueError as exc:
             if band is None:
                 raise
             st.warning(f"Band dropped for the matrix: {exc}")
             band = None
-            M, order = jobs.watch(cache.pairwise_matrix(coll.series, sel.gamma,
+            M, order = jobs.watch(cached.pairwise_matrix(coll.series, sel.gamma,
                                                         kind == "divergence", sel.cost, None))
     label = "dtw_γ" if kind == "raw" else "D_γ"
     widgets.plot(plots.pairwise_figure(M, order, coll.names, label=label, groups=coll.labels,
                                        uirevision=f"yd-pairs-{n}"), key="yd_pairs")
-    st.caption(f"{n} series (cap {clustering.MATRIX_MAX_SERIES}; series longer than "
-               f"{clustering.MATRIX_MAX_LENGTH} points are resampled for this matrix), "
+    st.caption(f"{n} series (cap {your_data.MATRIX_MAX_SERIES}; series longer than "
+               f"{your_data.MATRIX_MAX_LENGTH} points are resampled for this matrix), "
                f"γ = {sel.gamma_text}. Rows and columns follow the leaves of an average-linkage "
                "clustering of the divergence (optimal leaf ordering), so similar series sit "
                "together." + (" Labels are shown in brackets." if coll.labels is not None
@@ -220,9 +230,9 @@ def _job_settings(n_series: int) -> dict:
     """The job widgets; returns the job and its settings."""
     c = st.columns([2, 1, 1, 1, 1])
     job = widgets.choice_widget(c[0].segmented_control, "Job on the cluster",
-                                list(cluster_jobs.JOBS), key="yd_job", default="neighbours",
+                                list(your_data.JOBS), key="yd_job", default="neighbours",
                                 help="; ".join(f"{k}: {v}" for k, v in
-                                               cluster_jobs.JOBS.items()))
+                                               your_data.JOBS.items()))
     settings = {"job": job}
     if job == "k-means":
         number = widgets.number_widget
@@ -239,7 +249,7 @@ def _job_settings(n_series: int) -> dict:
 
 
 def _show_neighbours(parsed, result, key: str) -> None:
-    table = cluster_jobs.neighbour_table(parsed.names, result)
+    table = your_data.neighbour_table(parsed.names, result)
     st.markdown(f"**The {result.indices.shape[1]} nearest series of each series** by the "
                 "divergence D_γ (the series itself left out; ties: the earlier series).")
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=300)
@@ -253,9 +263,9 @@ def _show_result(parsed, result, settings: dict, current: dict) -> None:
         st.caption("Computed with earlier settings; press **Run on the cluster** again to "
                    "update it.")
     st.caption(f"Done in {formatting.fixed(result.seconds, 1)} s on the cluster.")
-    if isinstance(result, cluster_jobs.NeighbourResult):
+    if isinstance(result, your_data.NeighbourResult):
         _show_neighbours(parsed, result, "yd_dl_job_knn")
-    elif isinstance(result, cluster_jobs.MatrixResult):
+    elif isinstance(result, your_data.MatrixResult):
         label = "D_γ" if result.divergence else "dtw_γ"
         sample = result.sample
         labels = None if parsed.labels is None else np.asarray(parsed.labels)[sample]
@@ -266,14 +276,14 @@ def _show_result(parsed, result, settings: dict, current: dict) -> None:
                      key="yd_job_pairs")
         st.caption(f"The full {result.n} × {result.n} {label} matrix was computed; shown: "
                    f"{len(sample)} evenly spaced series, in the order of their hierarchical "
-                   "clustering. The whole matrix is in the downloads (built when clicked).")
+                   "your_data. The whole matrix is in the downloads (built when clicked).")
         _show_neighbours(parsed, result.neighbours, "yd_dl_job_knn")
         d = st.columns(2)
         widgets.download(f"Whole {label} matrix (CSV)",
-                         lambda: cluster_jobs.matrix_csv(result.store, names),
+                         lambda: your_data.matrix_csv(result.store, names),
                          "pairwise_matrix.csv", "yd_dl_job_matrix", d[0])
         d[1].download_button("Whole matrix (Zarr store, zip)",
-                             data=lambda: cluster_jobs.zipped_store(result.store),
+                             data=lambda: your_data.zipped_store(result.store),
                              file_name="pairwise_matrix.zarr.zip", mime="application/zip",
                              key="yd_dl_job_zarr", on_click="ignore",
                              icon=":material/download:")
@@ -282,7 +292,7 @@ def _show_result(parsed, result, settings: dict, current: dict) -> None:
         m[0].metric("Centre updates", result.n_iter)
         m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(result.inertia))
         m[2].metric("Converged", "yes" if result.converged else "no")
-        widgets.plot(plots.kmeans_figure(parsed.series, result.labels, result.centers,
+        widgets.plot(kmeans_plots.kmeans_figure(parsed.series, result.labels, result.centers,
                                          title=f"k-means on all {len(parsed.series)} series",
                                          uirevision="yd-job-kmeans"), key="yd_job_kmeans")
         widgets.download("Cluster labels (CSV)",
@@ -296,18 +306,18 @@ def _cluster(parsed, sel, kind: str, upload: str) -> None:
     """The cluster jobs; ``upload`` identifies the parsed upload (a job of another one is
     forgotten).
 
-    A job is shared like the in-process ones (:func:`explorer.web.cache.cluster_job`, on
+    A job is shared like the in-process ones (:func:`explorer.web.cached.cluster_job`, on
     its own pool): a rerun of the page (a widget changed, the page left and opened again)
     does not stop it, the page watches it again; **Cancel** stops it and cancels its tasks
     on the cluster, unless other students are watching the same job.
     """
     st.subheader("Every series, on a Dask cluster")
-    address = cluster_jobs.scheduler_address()
+    address = your_data.scheduler_address()
     if address is None:
-        st.info(cluster_jobs.START_HELP)
+        st.info(your_data.START_HELP)
         return
     try:
-        client = cache.dask_client(address)
+        client = cached.dask_client(address)
     except ConnectionError as exc:
         st.error(str(exc))
         return
@@ -324,7 +334,7 @@ def _cluster(parsed, sel, kind: str, upload: str) -> None:
                       icon=":material/play_arrow:")
     cancel = c[1].button("Cancel", key="yd_job_cancel", icon=":material/stop:")
     if run:
-        job = cache.cluster_job(client, address, parsed.series, current)
+        job = cached.cluster_job(client, address, parsed.series, current)
         st.session_state[JOB_RECORD] = {"key": job.key, "settings": current, "upload": upload}
     job = _recorded_job(upload)
     if job is not None and cancel and not job.done:
@@ -363,7 +373,7 @@ def _recorded_job(upload: str):
     if job is None:
         st.session_state.pop(JOB_RECORD)
     if job is None and record["upload"] == upload:
-        limit = cache.LIMITS["cluster_jobs"]
+        limit = memo.LIMITS["cluster_jobs"]
         st.info("The last job's result is no longer kept on the server (it keeps the last "
                 f"{limit.entries} for {limit.ttl / 60:g} minutes); press **Run on the "
                 "cluster** to compute it again.")
@@ -390,7 +400,7 @@ def body() -> None:
     content, filename = source
     try:
         with st.spinner(f"Reading {len(content):,} bytes…"):
-            parsed = cache.parse_upload(content, filename, overrides)
+            parsed = cached.parse_upload(content, filename, overrides)
     except data.SeriesFileError as exc:
         st.error(str(exc))  # the data layer's message, as is
         return
@@ -407,7 +417,7 @@ def body() -> None:
                      "upload).")
     _alignment(parsed, sel)
     kind = _matrix(parsed, sel)
-    _cluster(parsed, sel, kind, cache.cache_key(content, filename, overrides))
+    _cluster(parsed, sel, kind, memo.cache_key(content, filename, overrides))
 
 
 widgets.run_page(body)

@@ -34,7 +34,7 @@ from sklearn.model_selection import StratifiedKFold
 import softdtw_core as sd
 
 from . import formatting
-from .clustering import dissimilarity, prepare_collection
+from .collection import dissimilarity, prepare_collection
 
 __all__ = [
     "BARYCENTER_MAX_ITER",

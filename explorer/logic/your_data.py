@@ -1,6 +1,10 @@
-"""Jobs on a Dask cluster for the *Your data* page (no Streamlit, no Plotly).
+"""Computations of the Use page *Your data* (no Streamlit, no Plotly).
 
-When the environment variable :data:`ENV_VAR` holds a scheduler address
+In the page (capped by :data:`MATRIX_MAX_SERIES` and :data:`MATRIX_MAX_LENGTH`):
+:func:`pairwise_matrix` computes the soft-DTW matrix of an upload and its clustered order
+(:func:`explorer.logic.collection.cluster_order`); :func:`sample_csv` is the example file.
+
+On a Dask cluster: when the environment variable :data:`ENV_VAR` holds a scheduler address
 (``tcp://host:8786``), the page runs the pairwise matrix, the nearest neighbours and
 k-means on the whole upload, past its in-page caps, with :mod:`softdtw_core.distributed`
 (imported on first use: without a cluster the page never loads Dask).
@@ -24,19 +28,23 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+import softdtw_core as sd
 from explorer import data
 
-from .clustering import cluster_order
+from .collection import cluster_order
+from .common import Progress
 
 __all__ = [
     "ENV_VAR",
     "JOBS",
+    "MATRIX_MAX_LENGTH",
+    "MATRIX_MAX_SERIES",
     "NEIGHBOURS",
+    "ROW_BLOCK",
     "SAMPLE_SERIES",
     "START_HELP",
     "KMeansResult",
@@ -47,14 +55,35 @@ __all__ = [
     "matrix_csv",
     "neighbour_table",
     "new_store_directory",
+    "pairwise_matrix",
     "remove_store",
     "run_job",
     "run_kmeans",
     "run_matrix",
     "run_neighbours",
+    "sample_csv",
     "scheduler_address",
     "zipped_store",
 ]
+
+MATRIX_MAX_SERIES = 150  # Your data page, pairwise matrix
+MATRIX_MAX_LENGTH = 500
+
+
+def pairwise_matrix(series, gamma: float, *, divergence: bool = False, cost="sqeuclidean",
+                    band=None) -> tuple[np.ndarray, np.ndarray]:
+    """The pairwise soft-DTW (or divergence) matrix and its :func:`cluster_order`."""
+    M = sd.soft_dtw_cdist(series, gamma=gamma, divergence=divergence, cost=cost, band=band)
+    return M, cluster_order(M, raw=not divergence)
+
+
+def sample_csv() -> bytes:
+    """A small labelled example file in the wide layout (CBF, 3 × 3 series of 64 points)."""
+    ds = data.cylinder_bell_funnel(3, 64, seed=1)
+    classes = ds.metadata.get("classes", {})
+    names = [f"{classes.get(str(c), c)}_{k + 1}" for k, c in enumerate(np.asarray(ds.labels))]
+    return data.series_to_csv(np.round(ds.series, 4), labels=ds.labels, names=names)
+
 
 ENV_VAR = "SOFTDTW_DASK_SCHEDULER"
 #: The jobs the page offers, with their labels.
@@ -65,7 +94,6 @@ NEIGHBOURS = 5
 SAMPLE_SERIES = 150
 #: Rows of the stored matrix read at a time for the neighbour table.
 ROW_BLOCK = 512
-
 START_HELP = (
     "The jobs below run on a **Dask cluster**, on every uploaded series. Start one and give "
     f"its address to the app in the environment variable `{ENV_VAR}`:\n\n"
@@ -76,8 +104,6 @@ START_HELP = (
     "running;\n\n"
     f"then start the app with `{ENV_VAR}=tcp://<host>:8786 streamlit run streamlit_app.py`."
 )
-
-Progress = Callable[[float, str], None] | None
 
 
 def scheduler_address(environ=None) -> str | None:
@@ -108,9 +134,6 @@ def _counter(progress: Progress, what: str, unit: str):
 def evenly_spaced(n: int, count: int) -> np.ndarray:
     """At most ``count`` indices spread evenly over ``range(n)`` (all of them if fewer)."""
     return np.unique(np.linspace(0, n - 1, min(n, count)).round().astype(np.int64))
-
-
-# --------------------------------------------------------------------------- jobs
 
 
 @dataclass(frozen=True)
@@ -256,9 +279,6 @@ def remove_store(result) -> None:
 def new_store_directory() -> str:
     """A fresh temporary directory for a matrix job's Zarr store."""
     return tempfile.mkdtemp(prefix="softdtw-matrix-")
-
-
-# --------------------------------------------------------------------------- what the page shows
 
 
 def neighbour_table(names, result: NeighbourResult) -> dict:

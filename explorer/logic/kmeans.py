@@ -1,28 +1,22 @@
-"""Pure computations behind the *k-means* and *Your data* pages (no Streamlit, no Plotly).
+"""Computations of the Use page *k-means, live* (no Streamlit, no Plotly).
 
 - :func:`adjusted_rand_index`: agreement of two labelings, corrected for chance (Hubert &
   Arabie, 1985), written here so the app does not need scikit-learn.
-- :func:`dissimilarity` and :func:`cluster_order`: turn a soft-DTW matrix into a
-  non-negative dissimilarity and order its rows by average-linkage hierarchical clustering
-  with optimal leaf ordering (SciPy), so that similar series sit next to each other;
-  :func:`pairwise_matrix` computes the matrix and its order.
-- :func:`prepare_collection`: cap a collection's size for the interactive pages and say what
-  was capped (the caps of each page are the ``*_MAX_*`` constants below).
-- :func:`synthetic_set`, :func:`sample_csv`: the generated collections of the k-means page and
-  the example file of the Your data page.
+- :func:`synthetic_set`: the generated collections of the page.
 - :func:`make_kmeans`, :func:`run_baselines`: the three k-means of :mod:`softdtw_core` with
   the page's settings, and the comparison table (DTW inertia, adjusted Rand index, time);
   :func:`kmeans_record` records a soft-DTW run step by step, with its baselines.
+
+The collection is capped by :func:`explorer.logic.collection.prepare_collection` with
+:data:`KMEANS_MAX_SERIES` and :data:`KMEANS_MAX_LENGTH`.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster import hierarchy
-from scipy.spatial.distance import squareform
 
 import softdtw_core as sd
 from explorer import data
@@ -31,36 +25,23 @@ __all__ = [
     "KMEANS_MAX_LENGTH",
     "KMEANS_MAX_SERIES",
     "KMEANS_METHODS",
-    "MATRIX_MAX_LENGTH",
-    "MATRIX_MAX_SERIES",
     "SYNTHETIC_SETS",
     "BaselineResult",
-    "Collection",
     "adjusted_rand_index",
-    "cluster_order",
-    "dissimilarity",
-    "label_changes",
     "kmeans_record",
+    "label_changes",
     "make_kmeans",
-    "pairwise_matrix",
-    "prepare_collection",
     "run_baselines",
-    "sample_csv",
     "synthetic_set",
 ]
 
 KMEANS_METHODS = ("soft-DTW", "DBA", "Euclidean")
 KMEANS_MAX_SERIES = 150  # k-means page: an evenly spaced subset beyond this
 KMEANS_MAX_LENGTH = 200  # k-means page: longer series are resampled to this many points
-MATRIX_MAX_SERIES = 150  # Your data page, pairwise matrix
-MATRIX_MAX_LENGTH = 500
 SYNTHETIC_SETS = {
     "cbf": "Cylinder–Bell–Funnel (3 classes, random onsets and lengths)",
     "warped": "warped copies of 3 templates (sine, bumps, square)",
 }
-
-
-# --------------------------------------------------------------------------- ARI
 
 
 def _comb2(n: np.ndarray) -> np.ndarray | float:
@@ -106,134 +87,6 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
     return float((sum_ij - expected) / (maximum - expected))
 
 
-# --------------------------------------------------------------------------- ordering
-
-
-def dissimilarity(M, *, raw: bool = True) -> np.ndarray:
-    """A symmetric, non-negative dissimilarity with a zero diagonal from a soft-DTW matrix.
-
-    Raw ``dtw_γ`` values are not dissimilarities (``dtw_γ(x, x) < 0`` for γ > 0), so for
-    ``raw=True`` the self-similarities are subtracted first, which is the soft-DTW
-    divergence ``D_γ(x, y) = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y))``. The divergence
-    can dip a hair below zero between nearly identical series; those values are clipped at 0.
-    """
-    M = np.asarray(M, dtype=np.float64)
-    if M.ndim != 2 or M.shape[0] != M.shape[1]:
-        raise ValueError(f"a square matrix is needed; got shape {M.shape}.")
-    if not np.all(np.isfinite(M)):
-        raise ValueError("the matrix has non-finite values (NaN or inf).")
-    if raw:
-        d = np.diag(M).copy()
-        M = M - 0.5 * (d[:, None] + d[None, :])
-    D = 0.5 * (M + M.T)
-    D = np.clip(D, 0.0, None)
-    np.fill_diagonal(D, 0.0)
-    return D
-
-
-def cluster_order(M, *, raw: bool = True, method: str = "average") -> np.ndarray:
-    """Leaf order of a hierarchical clustering of the series behind a soft-DTW matrix.
-
-    Parameters
-    ----------
-    M : (N, N) array
-        Soft-DTW values (``raw=True``) or divergences / any dissimilarity (``raw=False``).
-    method : str
-        SciPy linkage method for a precomputed dissimilarity (``"average"``, ``"complete"``,
-        ``"single"``, ``"weighted"``).
-
-    Returns
-    -------
-    ndarray of int, shape (N,)
-        A permutation: ``M[np.ix_(order, order)]`` is the reordered matrix. Optimal leaf
-        ordering (Bar-Joseph et al., 2001) makes neighbouring leaves as similar as possible.
-    """
-    D = dissimilarity(M, raw=raw)
-    n = D.shape[0]
-    if n <= 2:
-        return np.arange(n)
-    Z = hierarchy.linkage(squareform(D, checks=False), method=method, optimal_ordering=True)
-    return hierarchy.leaves_list(Z).astype(np.int64)
-
-
-def pairwise_matrix(series, gamma: float, *, divergence: bool = False, cost="sqeuclidean",
-                    band=None) -> tuple[np.ndarray, np.ndarray]:
-    """The pairwise soft-DTW (or divergence) matrix and its :func:`cluster_order`."""
-    M = sd.soft_dtw_cdist(series, gamma=gamma, divergence=divergence, cost=cost, band=band)
-    return M, cluster_order(M, raw=not divergence)
-
-
-# --------------------------------------------------------------------------- collections
-
-
-@dataclass(frozen=True)
-class Collection:
-    """Series ready for an interactive page, and what was done to fit the caps.
-
-    ``series`` is a list of float64 ``(length,)`` or ``(length, d)`` arrays; ``index`` holds
-    their positions in the original collection; ``notes`` are sentences for the user.
-    """
-
-    series: list
-    labels: np.ndarray | None
-    names: list
-    index: np.ndarray
-    notes: tuple = field(default=())
-
-    @property
-    def equal_length(self) -> bool:
-        return len({len(s) for s in self.series}) == 1
-
-    @property
-    def dim(self) -> int:
-        s = self.series[0]
-        return 1 if s.ndim == 1 else s.shape[1]
-
-
-def _squeeze(s: np.ndarray) -> np.ndarray:
-    s = np.asarray(s, dtype=np.float64)
-    return s[:, 0] if s.ndim == 2 and s.shape[1] == 1 else s
-
-
-def prepare_collection(series, labels=None, names=None, *, max_series: int | None = None,
-                       max_length: int | None = None) -> Collection:
-    """Cap a collection at ``max_series`` series and ``max_length`` points per series.
-
-    When there are more series than the cap, an evenly spaced subset is kept (so every class
-    of a sorted dataset stays represented); series longer than the cap are resampled (linear
-    interpolation, :func:`softdtw_core.resample`) to ``max_length`` points, keeping their
-    whole shape. Each cap that applies adds a note that says it.
-    """
-    items = [_squeeze(s) for s in data.as_series_list(series)]
-    if not items:
-        raise ValueError("the collection holds no series.")
-    n = len(items)
-    names = [f"series {k}" for k in range(n)] if names is None else [str(v) for v in names]
-    if len(names) != n:
-        raise ValueError(f"{len(names)} names for {n} series.")
-    lab = None if labels is None else np.asarray(labels)
-    if lab is not None and lab.shape[0] != n:
-        raise ValueError(f"{lab.shape[0]} labels for {n} series.")
-    notes = []
-    index = np.arange(n)
-    if max_series is not None and n > max_series:
-        index = np.unique(np.linspace(0, n - 1, max_series).round().astype(np.int64))
-        notes.append(f"The collection has {n} series; {len(index)} of them (evenly spaced) are "
-                     f"used, the cap on this page being {max_series}.")
-    kept = [items[i] for i in index]
-    if max_length is not None:
-        longest = max(len(s) for s in kept)
-        if longest > max_length:
-            count = sum(len(s) > max_length for s in kept)
-            kept = [_squeeze(sd.resample(s, max_length)) if len(s) > max_length else s
-                    for s in kept]
-            notes.append(f"{count} series are longer than this page's cap of {max_length} "
-                         f"points (longest {longest}); they are resampled to {max_length} "
-                         "points.")
-    return Collection(series=kept, labels=None if lab is None else lab[index],
-                      names=[names[i] for i in index], index=index, notes=tuple(notes))
-
-
 def synthetic_set(kind: str, n_per_class: int, length: int, seed: int) -> data.Dataset:
     """A generated labelled collection: CBF or warped copies of three templates."""
     if kind == "cbf":
@@ -242,17 +95,6 @@ def synthetic_set(kind: str, n_per_class: int, length: int, seed: int) -> data.D
         return data.warped_copies(n_per_class, length, templates=("sine", "bumps", "square"),
                                   warp=0.4, noise=0.1, seed=seed)
     raise ValueError(f"unknown synthetic set {kind!r}; choose from {list(SYNTHETIC_SETS)}")
-
-
-def sample_csv() -> bytes:
-    """A small labelled example file in the wide layout (CBF, 3 × 3 series of 64 points)."""
-    ds = data.cylinder_bell_funnel(3, 64, seed=1)
-    classes = ds.metadata.get("classes", {})
-    names = [f"{classes.get(str(c), c)}_{k + 1}" for k, c in enumerate(np.asarray(ds.labels))]
-    return data.series_to_csv(np.round(ds.series, 4), labels=ds.labels, names=names)
-
-
-# --------------------------------------------------------------------------- k-means
 
 
 def label_changes(previous, current) -> int:

@@ -13,8 +13,7 @@ from plotly.subplots import make_subplots
 
 from explorer.logic import formatting
 
-from .clustering import CLUSTER_COLOURS
-from .style import channel_of, f32, finish, safe
+from .style import CLUSTER_COLOURS, channel_of, f32, finish, safe
 
 __all__ = ["barycenters_figure", "confusion_figure", "curves_figure"]
 
@@ -46,7 +45,7 @@ def curves_figure(table: dict, *, supervised: bool, chosen: float, suggested: fl
     Parameters
     ----------
     table : dict
-        :func:`explorer.logic.tuning.curves_table` (``gamma`` and one column per curve).
+        :func:`explorer.logic.tune_gamma.curves_table` (``gamma`` and one column per curve).
     supervised : bool
         Accuracy curves (with labels) or k-means curves (without).
     chosen : float
