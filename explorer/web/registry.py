@@ -10,7 +10,7 @@ A page is a *family* of files named as the page is. For a page ``foo`` in the Us
 
 1. ``explorer/pages/use/foo.py``: the page script. Widgets, then one call per computation
    and one per figure, then layout; no function over 60 lines
-   (``tests/test_explorer_function_length.py``). Shared widgets live in
+   (``tests/test_function_length.py``). Shared widgets live in
    :mod:`explorer.web.widgets`, :mod:`explorer.web.sidebar` and :mod:`explorer.web.pickers`.
 2. ``explorer/logic/foo.py``: its computations, pure (no Streamlit, no Plotly, no caching),
    with the page's caps as constants and a ``progress(fraction, text)`` callback for long

@@ -14,5 +14,5 @@ cached``) and call one entry point per computation; a page may call another fami
 point when it draws that family's result (the *Bellman step-through* and *Your data* pages
 reuse :func:`~explorer.web.cached.cost_table.tables`). Nothing here imports a page, and
 :mod:`explorer.web.memo`, :mod:`explorer.web.jobs` and :mod:`explorer.web.job_types` never
-import these modules (``tests/test_explorer_cycles.py``).
+import these modules (``tests/test_import_cycles.py``).
 """
