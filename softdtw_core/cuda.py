@@ -80,7 +80,13 @@ from numbers import Integral
 
 import numpy as np
 
-from ._internal.validation import _check_finite, as_real_array, check_band, check_choice, check_gamma
+from ._internal.validation import (
+    _check_finite,
+    as_real_array,
+    check_band,
+    check_choice,
+    check_gamma,
+)
 from ._internal.wavefront import diagonal_layout
 from .band import band_limits, band_limits_checked
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.test_layers import imports, module_name, project_modules
 
+
 def import_targets(names: set[str], modules: set[str]) -> set[str]:
     """The project modules one import statement names (see the module docstring)."""
     found = {n for n in names if n in modules}
