@@ -10,8 +10,9 @@ Delimiter
 Decimal mark
     A comma when some cell looks like ``1,5`` and none like ``1.5``.
 Header row
-    When a cell of the first record is text above a numeric cell, or when the first record
-    counts time points (``0 1 2 ...`` or ``1 2 3 ...`` after an empty cell).
+    When cells of the first record are text above a numeric cell, more of them than its
+    numbers (a data row may hold an ``n.v.``), or when the first record counts time points
+    (``0 1 2 ...`` or ``1 2 3 ...`` after an empty cell).
 Layout
     ``long`` when the value/id/time options say so, or an id column repeats its values (or
     comes with a time column), or a column of text (any header) comes with a time column or
@@ -80,11 +81,11 @@ def detect_header(cells: Cells, rows: list[Record]) -> bool:
     if len(rows) < 2:
         return False
     first = rows[0][1]
-    for j, tok in enumerate(first):
-        if tok.strip() and cells.num(tok) is None and any(
-            j < len(t) and cells.is_num(t[j]) for _, t in rows[1:50]
-        ):
-            return True
+    named = sum(1 for j, tok in enumerate(first) if tok.strip() and cells.num(tok) is None
+                and any(j < len(t) and cells.is_num(t[j]) for _, t in rows[1:50]))
+    # a data row may hold a cell of text (n.v.) above a number too, among more numbers
+    if named and named > sum(cells.is_num(tok) for tok in first):
+        return True
     return _counting_row(cells, first)
 
 
