@@ -19,7 +19,7 @@ from explorer.data import (
     series_to_csv,
     warped_copies,
 )
-from explorer.logic import clustering
+from explorer.logic import clustering, formatting
 from explorer.web import sidebar, widgets
 from tests.data.messy_files import (
     NV_ROW,
@@ -118,6 +118,10 @@ def test_kmeans_run_records_the_library_iterations():
     # the review shows the last iteration: metric, cluster centres and the objective curve
     last = expected[-1]
     assert at.metric[0].value == str(last.iteration)
+    assert last.inertia < 0  # CBF at γ = 1: the page says why, next to the metric
+    (why,) = [c.value for c in at.caption if c.value.startswith("Why negative")]
+    assert why.startswith(f"Why negative ({formatting.number(last.inertia)})?")
+    assert why.endswith("The DTW inertia (γ = 0) compares the methods.")
     clusters, progress = charts(at)[:2]
     for c in range(3):
         np.testing.assert_allclose(decode(trace(clusters, f"centre {c}", "scatter")["y"]),
@@ -184,8 +188,17 @@ def test_kmeans_on_uploaded_variable_length_series_with_caps():
     at.button(key="km_run").click().run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert table["note"][2] == "needs series of one length"
-    assert len(at.session_state["km_record"]["series"]) == 150
+    # Euclidean k-means cannot run: no row of empty numbers, the caption says why; no labels:
+    # no adjusted Rand index column; nothing reads None
+    assert list(table["method"])[1:] == ["DBA"] and len(table) == 2
+    assert "adjusted Rand index" not in table.columns and not table.isna().any().any()
+    assert any("Euclidean k-means was not run: it needs series of one length." in c.value
+               for c in at.caption)
+    rec = at.session_state["km_record"]
+    assert len(rec["series"]) == 150
+    inertia = rec["steps"][-1]["inertia"]
+    explained = [c.value for c in at.caption if c.value.startswith("Why negative")]
+    assert bool(explained) == (inertia < 0)
 
 
 def test_kmeans_multivariate_dataset_draws_a_channel():
@@ -390,6 +403,25 @@ def test_divergence_matrix_single_series_and_url():
     assert_clean(at)
     assert len(charts(at)) == 4
 
+
+
+def test_the_matrix_defaults_to_the_divergence_and_explains_negative_raw_values():
+    at = open_page("your_data")
+    at.button(key="yd_try").click().run()
+    assert_clean(at)
+    parsed = parse_series_file(clustering.sample_csv(), "soft-dtw-sample.csv")
+    D = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)
+    order = clustering.cluster_order(D, raw=False)
+    assert_matrix(trace(charts(at)[3], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
+    assert D.min() >= -1e-9  # non-negative, as the control's help says
+    assert not any(c.value.startswith("Why negative") for c in at.caption)
+    at.segmented_control(key="yd_kind").set_value("raw").run()
+    assert_clean(at)
+    R = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
+    assert R.min() < 0  # the sample has negative dtw_γ: the page says why, in place
+    (why,) = [c.value for c in at.caption if c.value.startswith("Why negative")]
+    assert why.startswith(f"Why negative ({formatting.number(R.min())})?")
+    assert "Choose **divergence**" in why
 
 
 def test_user_text_is_never_interpreted():

@@ -192,9 +192,10 @@ def _alignment(parsed, sel) -> None:
 def _matrix(parsed, sel) -> None:
     st.subheader("All pairs, ordered by a hierarchical clustering")
     kind = widgets.choice_widget(
-        st.segmented_control, "Matrix", ["raw", "divergence"], key="yd_kind", default="raw",
-        help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), zero "
-             "on the diagonal.")
+        st.segmented_control, "Matrix", ["divergence", "raw"], key="yd_kind",
+        default="divergence",
+        help="divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), non-negative, zero "
+             "on the diagonal; raw: dtw_γ itself, which can be negative.")
     coll = cache.collection(parsed.series, parsed.labels, parsed.names,
                             clustering.MATRIX_MAX_SERIES, clustering.MATRIX_MAX_LENGTH)
     for note in coll.notes:
@@ -213,6 +214,10 @@ def _matrix(parsed, sel) -> None:
             M, order = jobs.watch(cache.pairwise_matrix(coll.series, sel.gamma,
                                                         kind == "divergence", sel.cost, None))
     label = "dtw_γ" if kind == "raw" else "D_γ"
+    if kind == "raw" and np.nanmin(M) < 0:
+        st.caption(formatting.negative_soft_dtw(float(np.nanmin(M)), sel.gamma_text)
+                   + " Choose **divergence** for a matrix that is zero on the diagonal and "
+                   "never negative.")
     widgets.plot(plots.pairwise_figure(M, order, coll.names, label=label, groups=coll.labels,
                                        uirevision=f"yd-pairs-{n}"), key="yd_pairs")
     st.caption(f"{n} series (cap {clustering.MATRIX_MAX_SERIES}; series longer than "
