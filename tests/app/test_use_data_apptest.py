@@ -247,10 +247,10 @@ def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
     hard = trace(specs[1], "hard DTW path", "scatter")
     assert decode(hard["y"]).astype(int).tolist() == [p[0] for p in path]
     assert at.metric[1].value == f"{t.value:.6g}"
-    M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
-    order = clustering.cluster_order(M)
+    M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)  # the default matrix
+    order = clustering.cluster_order(M, raw=False)
     assert specs[3]["layout"]["meta"]["order"] == order.tolist()
-    assert_matrix(trace(specs[3], "dtw_γ")["z"], M[np.ix_(order, order)], rtol=1e-5)
+    assert_matrix(trace(specs[3], "D_γ")["z"], M[np.ix_(order, order)], rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("case", list(GOOD_FILES))
