@@ -8,7 +8,8 @@ so that ``number(v, 4) == f"{v:.4g}"``.
 - :func:`fixed`: a fixed number of decimals (times, weights);
 - :func:`tex`: for ``st.latex`` (``a \\times 10^{b}`` instead of ``ae+b``);
 - :func:`cell`: short text written inside heatmap cells;
-- :func:`count`: exact big integers (numbers of alignment paths), abbreviated past 10⁹.
+- :func:`count`: exact big integers (numbers of alignment paths), abbreviated past 10⁹;
+- :func:`negative_soft_dtw`: the sentence that explains a negative dtw_γ where it is shown.
 
 CSV files are written by :mod:`explorer.data.export`, whose number text is part of the file
 format (shortest exact round trip), not a display choice.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["cell", "count", "fixed", "number", "tex"]
+__all__ = ["cell", "count", "fixed", "negative_soft_dtw", "number", "tex"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -96,3 +97,24 @@ def count(value: int) -> str:
     digits = str(value)  # exact: a float log10 rounds 10¹⁸ − 1 up to 18
     mantissa = int(digits[:3]) / 100
     return f"≈ {mantissa:.2f} × 10{str(len(digits) - 1).translate(_SUPERSCRIPTS)}"
+
+
+def negative_soft_dtw(value: float, gamma_text: str) -> str:
+    """Why a soft-DTW value (or a sum of them) is negative, in one sentence for a caption.
+
+    .. math::
+
+        \\min_A \\langle A, \\Delta \\rangle - \\gamma \\log |\\mathcal A|
+        \\le \\mathrm{dtw}_\\gamma = -\\gamma \\log \\sum_A
+        e^{-\\langle A, \\Delta \\rangle / \\gamma}
+        \\le \\min_A \\langle A, \\Delta \\rangle
+
+    Examples
+    --------
+    >>> negative_soft_dtw(-15.2, "1")[:30]
+    'Why negative (-15.2)? dtw_γ = '
+    """
+    return (f"Why negative ({number(value)})? dtw_γ = −γ log Σ_A exp(−⟨A, Δ⟩/γ) is a soft "
+            "minimum over every alignment A: it lies below the best alignment's cost by up to "
+            f"γ·log(number of alignments), so at γ = {gamma_text} close series (and every "
+            "series with itself, dtw_γ(x, x) < 0) get negative values.")

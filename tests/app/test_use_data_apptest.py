@@ -11,9 +11,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
-from explorer.data import load_dataset, parse_series_file, series_to_csv, warped_copies
-from explorer.logic import collection, kmeans, your_data
+from explorer.data import (
+    PAGE_CONTROLS,
+    SeriesFileError,
+    load_dataset,
+    parse_series_file,
+    series_to_csv,
+    warped_copies,
+)
+from explorer.logic import collection, formatting, kmeans, your_data
 from explorer.web import sidebar, widgets
+from tests.data.messy_files import (
+    NV_ROW,
+    NV_STATION,
+    semicolon_file,
+    sensor_file,
+    two_interval_file,
+)
 
 from .conftest import PAGES, assert_clean, assert_matrix, charts, decode, open_page, trace
 
@@ -104,6 +118,10 @@ def test_kmeans_run_records_the_library_iterations():
     # the review shows the last iteration: metric, cluster centres and the objective curve
     last = expected[-1]
     assert at.metric[0].value == str(last.iteration)
+    assert last.inertia < 0  # CBF at γ = 1: the page says why, next to the metric
+    (why,) = [c.value for c in at.caption if c.value.startswith("Why negative")]
+    assert why.startswith(f"Why negative ({formatting.number(last.inertia)})?")
+    assert why.endswith("The DTW inertia (γ = 0) compares the methods.")
     clusters, progress = charts(at)[:2]
     for c in range(3):
         np.testing.assert_allclose(decode(trace(clusters, f"centre {c}", "scatter")["y"]),
@@ -170,8 +188,17 @@ def test_kmeans_on_uploaded_variable_length_series_with_caps():
     at.button(key="km_run").click().run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert table["note"][2] == "needs series of one length"
-    assert len(at.session_state["km_record"]["series"]) == 150
+    # Euclidean k-means cannot run: no row of empty numbers, the caption says why; no labels:
+    # no adjusted Rand index column; nothing reads None
+    assert list(table["method"])[1:] == ["DBA"] and len(table) == 2
+    assert "adjusted Rand index" not in table.columns and not table.isna().any().any()
+    assert any("Euclidean k-means was not run: it needs series of one length." in c.value
+               for c in at.caption)
+    rec = at.session_state["km_record"]
+    assert len(rec["series"]) == 150
+    inertia = rec["steps"][-1]["inertia"]
+    explained = [c.value for c in at.caption if c.value.startswith("Why negative")]
+    assert bool(explained) == (inertia < 0)
 
 
 def test_kmeans_multivariate_dataset_draws_a_channel():
@@ -220,10 +247,10 @@ def _check_pair_charts(at: AppTest, parsed, i: int, j: int) -> None:
     hard = trace(specs[1], "hard DTW path", "scatter")
     assert decode(hard["y"]).astype(int).tolist() == [p[0] for p in path]
     assert at.metric[1].value == f"{t.value:.6g}"
-    M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
-    order = collection.cluster_order(M)
+    M = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)  # the default matrix
+    order = collection.cluster_order(M, raw=False)
     assert specs[3]["layout"]["meta"]["order"] == order.tolist()
-    assert_matrix(trace(specs[3], "dtw_γ")["z"], M[np.ix_(order, order)], rtol=1e-5)
+    assert_matrix(trace(specs[3], "D_γ")["z"], M[np.ix_(order, order)], rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("case", list(GOOD_FILES))
@@ -242,12 +269,20 @@ def test_good_upload_shows_report_and_alignment(case):
     _check_pair_charts(at, parsed, 0, last)
 
 
+def _page_error(content: bytes, name: str, **kwargs) -> str:
+    """The parser's message for a refused file, as the page renders it."""
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(content, name, **kwargs)
+    return info.value.on_page()
+
+
 @pytest.mark.parametrize("name", MALFORMED)
 def test_malformed_upload_shows_the_data_layer_message(name):
-    at = upload(open_page("your_data"), name, (CORPUS / name).read_bytes(),
-                "application/octet-stream")
+    content = (CORPUS / name).read_bytes()
+    at = upload(open_page("your_data"), name, content, "application/octet-stream")
     assert not at.exception
-    assert [e.value for e in at.error] == [EXPECTED[name]["error"]]
+    assert [e.value for e in at.error] == [_page_error(content, name)]
+    assert "missing=" not in at.error[0].value  # the page names its controls, not keywords
     assert not charts(at) and not at.code
 
 
@@ -288,9 +323,8 @@ def test_reading_options_reach_the_parser():
     name = "space_decimal_comma_override.txt"
     content = (CORPUS / name).read_bytes()
     upload(at, name, content, "text/plain")
-    with pytest.raises(Exception) as refused:
-        parse_series_file(content, name)
-    assert [e.value for e in at.error] == [str(refused.value)]
+    assert [e.value for e in at.error] == [_page_error(content, name)]
+    assert at.error[0].value.endswith("choose it under *Delimiter*.")
     at.selectbox(key="yd_delim").set_value("whitespace").run()
     assert_clean(at)
     assert at.code[0].value == parse_series_file(content, name,
@@ -300,7 +334,7 @@ def test_reading_options_reach_the_parser():
     name = "interior_missing.csv"
     content = (CORPUS / name).read_bytes()
     upload(at, name, content)
-    assert [e.value for e in at.error] == [EXPECTED[name]["error"]]
+    assert [e.value for e in at.error] == [_page_error(content, name)]
     at.radio(key="yd_missing").set_value("interpolate").run()
     assert_clean(at)
     expected = parse_series_file(content, name, missing="interpolate")
@@ -371,6 +405,25 @@ def test_divergence_matrix_single_series_and_url():
 
 
 
+def test_the_matrix_defaults_to_the_divergence_and_explains_negative_raw_values():
+    at = open_page("your_data")
+    at.button(key="yd_try").click().run()
+    assert_clean(at)
+    parsed = parse_series_file(your_data.sample_csv(), "soft-dtw-sample.csv")
+    D = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA, divergence=True)
+    order = collection.cluster_order(D, raw=False)
+    assert_matrix(trace(charts(at)[3], "D_γ")["z"], D[np.ix_(order, order)], atol=1e-5)
+    assert D.min() >= -1e-9  # non-negative, as the control's help says
+    assert not any(c.value.startswith("Why negative") for c in at.caption)
+    at.segmented_control(key="yd_kind").set_value("raw").run()
+    assert_clean(at)
+    R = sd.soft_dtw_cdist(parsed.series, gamma=GAMMA)
+    assert R.min() < 0  # the sample has negative dtw_γ: the page says why, in place
+    (why,) = [c.value for c in at.caption if c.value.startswith("Why negative")]
+    assert why.startswith(f"Why negative ({formatting.number(R.min())})?")
+    assert "Choose **divergence**" in why
+
+
 def test_user_text_is_never_interpreted():
     names = ["<b>bold</b>", "[link](https://x.example)", ":red[x] $y$"]
     content = series_to_csv([np.sin(np.linspace(0, 3, n)) for n in (12, 15, 9)], names=names)
@@ -385,3 +438,76 @@ def test_user_text_is_never_interpreted():
     assert_clean(at)
     assert any(r"\<i\>evil\</i\>\.csv" in c.value for c in at.caption)
     assert all(not m.proto.allow_html for m in [*at.markdown, *at.caption])
+
+
+# --------------------------------------------------------------------------- real files
+
+
+def test_the_analysts_sensor_file_is_read_with_its_ids_and_the_id_column_control():
+    content, values, ids, labels = sensor_file()
+    at = upload(open_page("your_data"), "sensors.csv", content)
+    assert_clean(at)
+    report = at.code[0].value
+    assert report == parse_series_file(content, "sensors.csv").report.to_text()
+    assert "Series: 20 (univariate, dimension 1)" in report
+    assert "Series names taken from column 1 ('sensor_id')." in report
+    assert "Labels: from column 2 ('label'); 2 distinct: fan (7), pump (13)" in report
+    assert any("x = **S00** (48 points) · y = **S01** (48 points)" in m.value
+               for m in at.markdown)
+    # the id column control: its label is the one the parser's messages name
+    box = at.text_input(key="yd_id")
+    assert box.label == "Id column" == PAGE_CONTROLS["id_column"].label
+    box.input("t0").run()
+    assert_clean(at)
+    assert at.code[0].value == parse_series_file(content, "sensors.csv",
+                                                 id_column="t0").report.to_text()
+    assert "Series names taken from column 3 ('t0')." in at.code[0].value
+    assert "Lengths: min 47, median 47, max 47" in at.code[0].value
+    at.text_input(key="yd_id").input("sensor_id").run()
+    at.button(key="yd_offer").click().run()
+    assert_clean(at)
+    up = at.session_state[sidebar.UPLOAD_KEY]
+    assert up["names"] == ids and up["labels"].tolist() == labels
+    np.testing.assert_array_equal(up["series"], values)
+
+
+def test_an_nv_cell_under_each_missing_value_policy():
+    content, values, stations = semicolon_file()
+    at = upload(open_page("your_data"), "messstellen.csv", content)
+    assert not at.exception and not at.code
+    (error,) = at.error
+    assert error.value == (f"Row {NV_ROW}, column 8 ('h6'): 'n.v.' is not a number. Correct "
+                           "it, or count such cells as missing values: choose 'interpolate' "
+                           "or 'skip' under *Missing values inside a series*.")
+    radio = at.radio(key="yd_missing")
+    assert radio.label == "Missing values inside a series"
+    assert radio.options == ["error", "interpolate", "skip"]
+    radio.set_value("interpolate").run()
+    assert_clean(at)
+    interpolated = parse_series_file(content, "messstellen.csv", missing="interpolate")
+    assert at.code[0].value == interpolated.report.to_text()
+    assert "Interpolated 1 missing value linearly in 1 series: 'B-03'" in at.code[0].value
+    at.radio(key="yd_missing").set_value("skip").run()
+    assert_clean(at)
+    report = at.code[0].value
+    assert report == parse_series_file(content, "messstellen.csv",
+                                       missing="skip").report.to_text()
+    assert "Series: 4 (univariate, dimension 1)" in report
+    assert (f"  - row {NV_ROW} ('{NV_STATION}'): 1 missing value inside the series, at row "
+            f"{NV_ROW}, column 8 ('h6') = 'n.v.'") in report
+    at.button(key="yd_offer").click().run()
+    up = at.session_state[sidebar.UPLOAD_KEY]
+    assert up["names"] == [s for s in stations if s != NV_STATION]
+    np.testing.assert_array_equal(up["series"], np.delete(values, 2, axis=0))
+
+
+def test_a_long_file_with_two_sampling_intervals_is_warned_about():
+    content, values = two_interval_file()
+    at = upload(open_page("your_data"), "stations.csv", content)
+    assert_clean(at)
+    parsed = parse_series_file(content, "stations.csv")
+    assert at.code[0].value == parsed.report.to_text()
+    assert "Sampling: from column 2 ('time'): every 1 min: 'north', 'east'; every 2 min: " \
+           "'south'" in at.code[0].value
+    assert [w.value for w in at.warning][:1] == parsed.report.warnings
+    assert "Resample them to one interval" in at.warning[0].value

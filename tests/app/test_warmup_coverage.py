@@ -55,7 +55,7 @@ small = {"src": "synthetic", "n": "12", "m": "15", "km_src": "synthetic", "km_pe
          "bc_len": "20", "bc_sweep_on": "true", "bc_gammas": "0.1", "pr_iter": "3",
          "yd_j": "2"}
 variants = [{}, {"cost": "absolute", "band_on": "true", "band": "3", "gamma": "0"},
-            {"bc_obj": "divergence", "ip_obj": "divergence", "yd_kind": "divergence"}]
+            {"bc_obj": "divergence", "ip_obj": "divergence", "yd_kind": "raw"}]
 for variant in variants:
     for script in PAGES:
         at = AppTest.from_file(ROOT + "/streamlit_app.py", default_timeout=600)

@@ -320,8 +320,16 @@ def test_ts_missing_values_follow_the_module_policy():
         parse_series_file((head + body).encode(), "gaps.ts")
     assert str(info.value) == (
         "2 missing values inside series, at line 6, dimension 1, value 2; line 7, dimension "
-        "1, value 3. Fill them in, or choose to interpolate missing values "
-        "(missing='interpolate').")
+        "1, value 3. Fill them in, or interpolate them or leave those series out: pass "
+        "missing='interpolate' or missing='skip'.")
+    assert info.value.on_page().endswith(
+        "choose 'interpolate' or 'skip' under *Missing values inside a series*.")
+    skipped = parse_series_file((head + body).encode(), "gaps.ts", missing="skip")
+    _same(skipped.series, [np.array([9.0, 10])])
+    assert [s.where for s in skipped.report.skipped] == [
+        "case 1 (line 6)", "case 2 (line 7)", "case 4 (line 9)"]
+    assert skipped.report.skipped[0].reason == (
+        "1 missing value inside the series, at line 6, dimension 1, value 2")
     res = parse_series_file((head + body).encode(), "gaps.ts", missing="interpolate")
     _same(res.series, [np.array([1.0, 2, 3, 4]), np.array([5.0, 6, 7, 8]), np.array([9.0, 10])])
     assert res.names == ["case 1", "case 2", "case 3"]

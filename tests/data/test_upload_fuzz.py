@@ -51,6 +51,7 @@ TOKENS = (
     b"@dimensions " + b"9" * 5000, b"@seriesLength 0", b"@equalLength true",
     b"@univariate false", b"@missing true", b"@problemName x", b"label", b"id", b"time",
     b"class", b"1,5", b"0x1F", b"1_000", b"\xe2\x80\xaf", b"\xc2\xa0", b"x" * 3000,
+    b"n.v.", b"-", b"#N/A", b"sensor_id", b"station",
 )
 OPTIONS = (
     {"layout": "wide"}, {"layout": "ucr"}, {"layout": "columns"}, {"layout": "long"},
@@ -62,6 +63,8 @@ OPTIONS = (
     {"max_length": 4}, {"layout": "long", "value_columns": [1]}, {"id_column": "id"},
     {"time_column": "time"}, {"label_column": "label"}, {"layout": "wide", "id_column": 0},
     {"layout": "ucr", "label_column": 2}, {"encoding": "utf-16"}, {"encoding": "cp1252"},
+    {"missing": "skip"}, {"missing": "skip", "layout": "long"},
+    {"missing": "skip", "layout": "columns"}, {"missing": "interpolate", "id_column": 0},
 )
 EXTENSIONS = (".csv", ".tsv", ".txt", ".ts", ".dat", "")
 HARD_INPUTS = {  # inputs on which the parser once took quadratic time (minutes at this size)

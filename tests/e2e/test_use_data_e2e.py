@@ -13,6 +13,7 @@ import pytest
 
 import softdtw_core as sd
 from explorer.data import parse_series_file, series_to_csv, warped_copies
+from tests.data.messy_files import sensor_file
 
 from .conftest import assert_no_exception, goto, rerun, shot, wait_for_app
 
@@ -85,6 +86,39 @@ def test_upload_a_csv_and_see_its_alignment(app_url, app_page, tmp_path):
     assert app_page.get_by_text("The other pages can use 6 series from my series.csv").count()
     assert_no_exception(app_page)
     shot(app_page, "use-your-data.png", docs="use-your-data.png")
+
+
+def test_upload_the_analysts_sensor_file(app_url, app_page, tmp_path):
+    content, values, ids, labels = sensor_file()
+    path = tmp_path / "sensors.csv"
+    path.write_bytes(content)
+    goto(app_page, f"{app_url}/your-data", charts=False)
+    with rerun(app_page):
+        app_page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+            str(path))
+    app_page.locator("[data-testid='stCode']").first.wait_for()
+    assert_no_exception(app_page)
+    assert not app_page.locator("[data-testid='stAlertContentError']").count()
+    report = app_page.locator("[data-testid='stCode']").first.inner_text()
+    parsed = parse_series_file(content, "sensors.csv")
+    assert report.strip() == parsed.report.to_text()
+    assert parsed.names == ids and "Series names taken from column 1 ('sensor_id')." in report
+    # the reading options offer the id column; the pair view names the sensors
+    app_page.get_by_text("Reading options: detected automatically").click()
+    id_box = app_page.get_by_role("textbox", name="Id column", exact=True)
+    assert id_box.is_visible()
+    assert app_page.get_by_text("x = S00 (48 points) · y = S01 (48 points)").count()
+    with rerun(app_page):
+        app_page.get_by_role("button", name="Use these series on the other pages").click()
+    assert "sensors.csv: 20 series" in app_page.locator("[data-testid='stSidebar']").inner_text()
+    # another id column, typed in the browser, reaches the parser
+    with rerun(app_page):
+        id_box.fill("t0")
+        id_box.press("Enter")
+    report = app_page.locator("[data-testid='stCode']").first.inner_text()
+    assert report.strip() == parse_series_file(content, "sensors.csv",
+                                               id_column="t0").report.to_text()
+    assert_no_exception(app_page)
 
 
 def test_live_kmeans_draws_iterations_while_running(app_url, app_page):

@@ -30,8 +30,28 @@ Layouts
     values, not padding, and every case must have the same length.
 
 Rows (or columns) of different lengths give variable-length series: trailing empty or NaN
-cells are padding, not missing values. Missing values inside a series are refused with their
-positions unless ``missing="interpolate"``.
+cells are padding, not missing values. A value cell that is not a number (``n.v.``, ``-``,
+``#N/A``, empty...) is a missing value. Missing values inside a series are refused with their
+positions (``missing="error"``, the default), interpolated (``missing="interpolate"``), or
+their series is left out (``missing="skip"``) and listed in the report with the place and
+the text of the cell.
+
+Series names
+    A column of text (any header: ``sensor_id``, ``station``, ``name``...) whose values are
+    all different names the series of a wide file (one series per row); in a long file a
+    column of text next to a time column tells the series apart. ``id_column=`` chooses it
+    (on the *Your data* page: *Id column*).
+
+Sampling intervals
+    A long file with a time column reports each series' interval (the median step between
+    its times) and warns, with the fix, when the series are not all sampled at one regular
+    interval: soft-DTW compares points, not times.
+
+Messages
+    :class:`SeriesFileError` names the reading option to change as a keyword
+    (``str(exc)``: ``missing='interpolate'``) or, on the *Your data* page, as the control to
+    set (``exc.on_page()``: "choose 'interpolate' under *Missing values inside a series*");
+    :data:`PAGE_CONTROLS` gives each option's control.
 
 Modules
 -------
@@ -43,7 +63,7 @@ columns and timestamps), :mod:`.builder` (what every layout shares at the end),
 :mod:`.report` (the result and its text), :mod:`.errors` (the error type).
 """
 
-from .errors import SeriesFileError
+from .errors import PAGE_CONTROLS, SeriesFileError
 from .options import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_LENGTH,
@@ -59,6 +79,7 @@ __all__ = [
     "DEFAULT_MAX_LENGTH",
     "DEFAULT_MAX_SERIES",
     "LAYOUTS",
+    "PAGE_CONTROLS",
     "ParsedSeries",
     "SeriesFileError",
     "SkippedItem",

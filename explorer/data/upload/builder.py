@@ -7,9 +7,12 @@ the positions of the missing values, and the series it skipped. :func:`finish` t
 what is common to every layout:
 
 - the caps on the number of series and their length;
-- missing values inside a series: refused with their positions, or linearly interpolated
-  (``missing="interpolate"``); a value before the first (after the last) known value takes
-  the nearest known value;
+- missing values inside a series: refused with their positions, linearly interpolated
+  (``missing="interpolate"``; a value before the first (after the last) known value takes
+  the nearest known value), or the series is skipped (``missing="skip"``) and listed in the
+  report with the place and the text of its missing cells;
+- the sampling intervals of a long file's series (from its time column): each series'
+  interval in the report, and a warning when they differ;
 - z-normalisation, :math:`(x - \\bar x) / s` per series and channel (a constant channel is only
   centred);
 - labels: ``int64`` when every label is a whole number that fits, else text (at most
@@ -18,14 +21,16 @@ what is common to every layout:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .errors import MAX_LISTED, SeriesFileError, clip, number_ranges
+from .errors import MAX_LISTED, SeriesFileError, choose, clip, number_ranges
 from .options import UploadOptions
 from .report import ParsedSeries, SkippedItem, UploadReport
+from .times import describe_intervals
 
 __all__ = [
     "MAX_LABEL_CHARS",
@@ -52,10 +57,15 @@ class SeriesBuilder:
         2"``).
     options : UploadOptions
         Its caps on the number of series and their length.
+    token : callable, optional
+        ``token(line, position)``: the text of that cell (quoted when a series is skipped
+        for its missing values).
     """
 
-    def __init__(self, cell_text: Callable[[int, Any], str], options: UploadOptions):
+    def __init__(self, cell_text: Callable[[int, Any], str], options: UploadOptions,
+                 token: Callable[[int, Any], str] | None = None):
         self.cell_text = cell_text
+        self.token = token
         self.max_series = options.max_series
         self.max_length = options.max_length
         self.series: list[np.ndarray] = []
@@ -66,9 +76,14 @@ class SeriesBuilder:
         self.skipped: list[SkippedItem] = []
         self.notes: list[str] = []
         self.padded: list[str] = []  # rows/columns/cases whose missing tail was padding
+        self.where: list[str] = []  # per series: its place in the file
+        self.times: list[np.ndarray | None] = []  # per series: its sorted times, if any
+        self.time_source = ""  # the time column, as the report names it
+        self.dates = False  # whether the times are dates (seconds since the epoch)
 
     def add(self, values: np.ndarray, label: str, name: str,
-            place: Callable[[int, int], tuple[int, Any]]) -> None:
+            place: Callable[[int, int], tuple[int, Any]], where: str = "",
+            times: np.ndarray | None = None) -> None:
         """Add one series (NaN where a value is missing inside it).
 
         Parameters
@@ -80,6 +95,11 @@ class SeriesBuilder:
             ``place(i, c)``: the ``(line, position)`` in the file of value ``i`` of channel
             ``c``, as :attr:`cell_text` takes them (called for the first missing values
             only).
+        where : str
+            Its place in the file, as a skipped item names it (``"row 7"``); by default
+            ``"series 'name'"``.
+        times : ndarray, optional
+            Its sorted times (long layout with a time column), for the sampling intervals.
 
         Raises
         ------
@@ -93,6 +113,8 @@ class SeriesBuilder:
         self.names.append(name)
         self.n_missing.append(len(gaps))
         self.first_missing.append([place(int(i), int(c)) for i, c in gaps[:MAX_LISTED]])
+        self.where.append(where or f"series '{clip(name)}'")
+        self.times.append(times)
 
     def skip(self, where: str, reason: str) -> None:
         """List one series as not loaded."""
@@ -127,8 +149,8 @@ def missing_values_error(n_missing: int, places: list[str]) -> SeriesFileError:
     return SeriesFileError(
         f"{n_missing} missing value{'s' if n_missing > 1 else ''} inside series, at "
         + "; ".join(places[:MAX_LISTED]) + more
-        + ". Fill them in, or choose to interpolate missing values (missing='interpolate')."
-    )
+        + ". Fill them in, or interpolate them or leave those series out: ",
+        choose("missing", "interpolate", "skip"), ".")
 
 
 def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> ParsedSeries:
@@ -148,6 +170,8 @@ def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> Pa
                 else ", ".join(b.padded[:MAX_LISTED]))
         b.notes.insert(0, f"Trailing NaN/missing cells were read as padding at the end of "
                           f"shorter series ({what}), not as missing values.")
+    if options.missing == "skip":
+        _skip_missing(b)
     if not b.series:
         listed = "; ".join(f"{s.where}: {s.reason}" for s in b.skipped[:MAX_LISTED])
         raise SeriesFileError("No series could be read from the file"
@@ -175,6 +199,10 @@ def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> Pa
     report.n_series = len(b.series)
     report.lengths = [len(s) for s in b.series]
     report.dimension = 1 if b.series[0].ndim == 1 else b.series[0].shape[1]
+    if b.time_source:
+        report.intervals, report.sampling, warning = describe_intervals(
+            b.names, b.times, b.dates, b.time_source)
+        report.warnings += [warning] if warning else []
     labels = None
     if report.label_source is not None:
         _check_label_lengths(b, report.label_source)
@@ -208,6 +236,36 @@ def _fill_missing(b: SeriesBuilder, report: UploadReport, missing: str) -> None:
         + " (values before the first or after the last known value take the nearest "
         "known value)."
     )
+
+
+def _skip_missing(b: SeriesBuilder) -> None:
+    """Leave out every series with a missing value; list it with its first missing cells
+    (place and text)."""
+    keep = []
+    for i, first in enumerate(b.first_missing):
+        n = b.n_missing[i]
+        if not n:
+            keep.append(i)
+            continue
+        cells = "; ".join(b.cell_text(*p) + (f" = {_cell_quote(b.token(*p))}" if b.token
+                                             else "") for p in first[:3])
+        more = f" and {n - 3} more" if n > 3 else ""
+        b.skip(b.where[i], f"{n} missing value{'s' if n > 1 else ''} inside the series, at "
+               f"{cells}{more}")
+    for name in ("series", "names", "labels", "n_missing", "first_missing", "where", "times"):
+        setattr(b, name, [getattr(b, name)[i] for i in keep])
+    b.skipped.sort(key=_file_order)
+
+
+def _file_order(item: SkippedItem) -> int:
+    """The row, column or case number of a skipped item (names in quotes left out)."""
+    found = re.search(r"\d+", re.sub(r"'[^']*'", "", item.where))
+    return int(found.group()) if found else 0
+
+
+def _cell_quote(text: str) -> str:
+    """A cell's text in a message: ``'n.v.'``, or *an empty cell*."""
+    return repr(clip(text)) if text else "(empty)"
 
 
 def interpolate(s: np.ndarray) -> np.ndarray:

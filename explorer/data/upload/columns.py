@@ -47,7 +47,7 @@ def read_columns(table: Table, options: UploadOptions) -> tuple[SeriesBuilder, N
     if options.label_column is not None and options.label_column is not False:
         raise SeriesFileError("label_column cannot be used with the columns layout: a column "
                               "is a series, so there is no label per series.")
-    b = SeriesBuilder(table.cell_text, options)
+    b = SeriesBuilder(table.cell_text, options, table.token)
     tcol = None
     if options.time_column is not None and options.time_column is not False:
         tcol = table.column(options.time_column, "time_column")
@@ -66,7 +66,8 @@ def read_columns(table: Table, options: UploadOptions) -> tuple[SeriesBuilder, N
         values = np.full(col.length, np.nan)
         inside = col.records < col.length
         values[col.records[inside]] = col.values[inside]
-        b.add(values, "", col.name, lambda i, c, j=col.index: (table.data[i][0], j))
+        b.add(values, "", col.name, lambda i, c, j=col.index: (table.data[i][0], j),
+              where=table.column_text(col.index))
     return b, None
 
 
@@ -78,10 +79,12 @@ class _Column:
     name: str
     records: np.ndarray  # indices into table.data
     values: np.ndarray  # NaN for a missing marker
+    text: np.ndarray  # True for a cell of text read as missing (not padding)
 
     def __post_init__(self) -> None:
         self.known = self.records[~np.isnan(self.values)]  # records with a value
-        self.length = int(self.known[-1]) + 1  # without the missing tail (padding)
+        ends = self.records[~np.isnan(self.values) | self.text]
+        self.length = int(ends[-1]) + 1  # without the missing tail (padding)
 
 
 def _columns_with_values(b: SeriesBuilder, table: Table, time_col: int | None
@@ -123,8 +126,10 @@ def _columns_with_values(b: SeriesBuilder, table: Table, time_col: int | None
                 b.notes.append(f"Ignored {table.column_text(j)}: it has no header and no "
                                "values.")
             continue
+        text = np.array([(data[k][0], j) in table.text_cells for k in records[j]], dtype=bool
+                        ) if table.text_cells else np.zeros(len(records[j]), dtype=bool)
         col = _Column(j, names[j] if named else f"column {j + 1}",
-                      np.asarray(records[j], dtype=np.intp), np.asarray(values[j]))
+                      np.asarray(records[j], dtype=np.intp), np.asarray(values[j]), text)
         if any(data[k][1][j].strip() for k in col.records[col.records >= col.length]):
             b.padded.append(f"column {j + 1}")
         out.append(col)

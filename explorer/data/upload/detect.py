@@ -10,12 +10,15 @@ Delimiter
 Decimal mark
     A comma when some cell looks like ``1,5`` and none like ``1.5``.
 Header row
-    When a cell of the first record is text above a numeric cell, or when the first record
-    counts time points (``0 1 2 ...`` or ``1 2 3 ...`` after an empty cell).
+    When cells of the first record are text above a numeric cell, more of them than its
+    numbers (a data row may hold an ``n.v.``), or when the first record counts time points
+    (``0 1 2 ...`` or ``1 2 3 ...`` after an empty cell).
 Layout
     ``long`` when the value/id/time options say so, or an id column repeats its values (or
-    comes with a time column), or a headerless file looks like id blocks; ``wide`` with a
-    label or id column, or headers that number time points; ``ucr`` for a headerless
+    comes with a time column), or a column of text (any header) comes with a time column or
+    repeats its values in blocks, or a headerless file looks like id blocks; ``wide`` with a
+    label or id column, a column of text whose values are all different, or headers that
+    number time points; ``ucr`` for a headerless
     ``.tsv``/``.txt`` whose first column holds whole numbers; ``columns`` for other headers
     or a single column; ``wide`` otherwise.
 """
@@ -26,7 +29,7 @@ import re
 
 from .cells import Cells
 from .options import UploadOptions
-from .table import ID_NAMES, LABEL_NAMES, TIME_NAMES, Record, Table
+from .table import LABEL_NAMES, TIME_NAMES, Record, Table
 
 __all__ = ["detect_decimal", "detect_delimiter", "detect_header", "detect_layout"]
 
@@ -78,11 +81,11 @@ def detect_header(cells: Cells, rows: list[Record]) -> bool:
     if len(rows) < 2:
         return False
     first = rows[0][1]
-    for j, tok in enumerate(first):
-        if tok.strip() and cells.num(tok) is None and any(
-            j < len(t) and cells.is_num(t[j]) for _, t in rows[1:50]
-        ):
-            return True
+    named = sum(1 for j, tok in enumerate(first) if tok.strip() and cells.num(tok) is None
+                and any(j < len(t) and cells.is_num(t[j]) for _, t in rows[1:50]))
+    # a data row may hold a cell of text (n.v.) above a number too, among more numbers
+    if named and named > sum(cells.is_num(tok) for tok in first):
+        return True
     return _counting_row(cells, first)
 
 
@@ -113,7 +116,7 @@ def detect_layout(table: Table, ext: str, options: UploadOptions) -> str:
         return "long"
     names, data, ncols = table.names, table.data, table.ncols
     if names is not None:
-        idc = table.named(ID_NAMES) if options.id_column is None else \
+        idc = table.named_id() if options.id_column is None else \
             table.column(options.id_column, "id_column")
         if idc is not None:
             ids = [t[idc].strip() for _, t in data if idc < len(t)]
@@ -121,6 +124,14 @@ def detect_layout(table: Table, ext: str, options: UploadOptions) -> str:
                 return "long"
         if table.named(LABEL_NAMES) is not None or idc is not None:
             return "wide"
+        text = table.text_columns()
+        if text:
+            ids = table.column_tokens(text[0])
+            if table.named(TIME_NAMES) is not None or 2 * len(set(ids)) <= len(ids) and \
+                    _in_blocks(ids) and ncols - len(text) <= 4:
+                return "long"  # sensor, time, value
+            if len(set(ids)) == len(ids):
+                return "wide"  # one named series per row
         rest = [n for n in names[1:] if n]
         if rest and all(_WIDE_HEADER.match(n) for n in rest):
             prefixes = {re.sub(r"[^a-z]", "", n.lower()) for n in rest}
@@ -136,6 +147,12 @@ def detect_layout(table: Table, ext: str, options: UploadOptions) -> str:
     ):
         return "ucr"
     return "wide"
+
+
+def _in_blocks(ids: list[str]) -> bool:
+    """Whether equal values sit together (``a a b b b c``), as a long file's ids do."""
+    blocks = [v for k, v in enumerate(ids) if k == 0 or v != ids[k - 1]]
+    return len(blocks) == len(set(ids))
 
 
 def _looks_long_headerless(table: Table) -> bool:

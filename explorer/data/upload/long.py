@@ -2,7 +2,8 @@
 
 Columns:
 
-- id: the ``id_column`` option, a column named like *id*, *series*, *name*, else the first;
+- id: the ``id_column`` option, a column named like *id*, *series*, *name*, *sensor*,
+  ``sensor_id``, else the first column of text (any header), else the first column;
 - time (optional): the ``time_column`` option, a column named like *time*, *date*, *step*;
   without a header, the column after the id when it increases within each id; times order
   the points (numbers, or dates: see :mod:`explorer.data.upload.times`); without a time
@@ -14,6 +15,9 @@ Columns:
 
 Every row needs all these columns; an id cannot repeat a time; every series needs the same
 value columns. An id whose values are all missing is skipped and listed in the report.
+
+With a time column the report gives each series' sampling interval, and warns when they
+differ (soft-DTW compares points, not times: resample first).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import numpy as np
 from .builder import SeriesBuilder
 from .errors import SeriesFileError, clip, number_ranges
 from .options import UploadOptions
-from .table import ID_NAMES, LABEL_NAMES, TIME_NAMES, Record, Table
+from .table import LABEL_NAMES, TIME_NAMES, Record, Table
 from .times import read_times
 
 __all__ = ["read_long"]
@@ -56,9 +60,9 @@ def read_long(table: Table, options: UploadOptions) -> tuple[SeriesBuilder, str 
     """
     names = table.names
     idc = table.column(options.id_column, "id_column") if options.id_column is not None \
-        else table.named(ID_NAMES) if names else None
+        else table.named_id() if names else None
     if idc is None:
-        idc = 0
+        idc = next(iter(table.text_columns()), 0) if names else 0
     if options.time_column is False:
         tcol = None
     elif options.time_column is not None:
@@ -86,7 +90,7 @@ def read_long(table: Table, options: UploadOptions) -> tuple[SeriesBuilder, str 
     if not vcols:
         raise SeriesFileError("The long layout needs at least one value column besides the id"
                               + (" and time" if tcol is not None else "") + " columns.")
-    b = SeriesBuilder(table.cell_text, options)
+    b = SeriesBuilder(table.cell_text, options, table.token)
     b.notes.append(
         f"Ids from {table.column_text(idc)}"
         + (f", time from {table.column_text(tcol)}" if tcol is not None else
@@ -181,8 +185,10 @@ def _read_long(b: SeriesBuilder, table: Table, id_col: int, time_col: int | None
     times = None
     if time_col is not None:
         col = table.column_text(time_col)
-        times = read_times(table.cells, table.column_tokens(time_col),
-                           lambda k: f"Row {data[k][0]}, {col}", "time")
+        tokens = table.column_tokens(time_col)
+        times = read_times(table.cells, tokens, lambda k: f"Row {data[k][0]}, {col}", "time")
+        b.time_source = col
+        b.dates = any(table.cells.num(t) is None for t in tokens)
     d = len(value_cols)
     present_all = np.zeros(d, dtype=bool)
     loaded = 0
@@ -201,13 +207,14 @@ def _read_long(b: SeriesBuilder, table: Table, id_col: int, time_col: int | None
         loaded += bool(present.any())
         b.check_count(loaded, final=False)
         label = _label_of(data, key, idx, label_col) if label_col is not None else ""
-        per_id.append((key, rows, vals, present, label))
+        t = None if times is None else np.asarray([times[k] for k in idx])
+        per_id.append((key, rows, vals, present, label, t))
     if not present_all.any():
         raise SeriesFileError("No numeric data: every value cell is empty or missing.")
     keep = np.flatnonzero(present_all)
     for c in np.flatnonzero(~present_all):
         b.notes.append(f"Ignored {table.column_text(value_cols[c])}: it has no values.")
-    for key, rows, vals, present, label in per_id:
+    for key, rows, vals, present, label, t in per_id:
         if not present.any():
             b.skip(f"series '{clip(key)}' (rows {number_ranges(rows)})",
                    "no values (all cells empty or missing)")
@@ -221,4 +228,5 @@ def _read_long(b: SeriesBuilder, table: Table, id_col: int, time_col: int | None
             )
         v = vals[:, keep]
         b.add(v[:, 0] if v.shape[1] == 1 else v, label, key,
-              lambda i, c, rows=rows: (rows[i], value_cols[keep[c]]))
+              lambda i, c, rows=rows: (rows[i], value_cols[keep[c]]),
+              where=f"series '{clip(key)}' (rows {number_ranges(rows)})", times=t)

@@ -25,6 +25,7 @@ __all__ = [
     "DELIMITER_NAMES",
     "LAYOUTS",
     "LAYOUT_NAMES",
+    "MISSING_POLICIES",
     "UploadOptions",
 ]
 
@@ -41,6 +42,8 @@ LAYOUT_NAMES = {
 }
 """Each layout and how the report describes it."""
 LAYOUTS = tuple(LAYOUT_NAMES)
+MISSING_POLICIES = ("error", "interpolate", "skip")
+"""The values of the ``missing`` option."""
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "whitespace": "whitespace"}
 """Each delimiter and its name in the report."""
 
@@ -65,17 +68,22 @@ class UploadOptions:
         Label column as a 0-based index or a header name; ``False`` for no labels. In the
         long layout the label must be constant within each id.
     id_column : int or str, optional
-        Id column (long layout: detected by name or position; wide layout: series names).
+        Id column: the series' names (wide layout), or what tells the series apart (long
+        layout). Detected: a column named like *id*, *name*, *sensor*, else a column of
+        text (any header) whose values are all different (wide) or repeat in blocks next
+        to a time column (long).
     time_column : int or str or False, optional
         Time column (long layout: orders the points; columns layout: not a series);
         ``False`` for none.
     value_columns : int or str or sequence of int or str, optional
         Value columns of the long layout (several give multivariate series); stored as a
         tuple.
-    missing : {"error", "interpolate"}
-        Missing values inside a series: refuse them (listing where they are), or fill them
-        by linear interpolation (values before the first / after the last known one take
-        the nearest known value).
+    missing : {"error", "interpolate", "skip"}
+        Missing values inside a series (an empty cell, a marker such as ``NA``, ``?`` or
+        ``#N/A``, or any other text that is not a number, such as ``n.v.`` or ``-``):
+        refuse them (listing where they are), fill them by linear interpolation (values
+        before the first / after the last known one take the nearest known value), or skip
+        each series that has one (the report lists it, with its row and the cell's text).
     znormalize : bool
         Z-normalise each series (each channel) to mean 0 and standard deviation 1.
     encoding : str, optional
@@ -98,7 +106,7 @@ class UploadOptions:
     ...     UploadOptions(missing="drop")
     ... except SeriesFileError as exc:
     ...     print(exc)
-    missing must be 'error' or 'interpolate', got 'drop'.
+    missing must be 'error', 'interpolate' or 'skip', got 'drop'.
     """
 
     layout: str | None = None
@@ -117,9 +125,9 @@ class UploadOptions:
     max_length: int = DEFAULT_MAX_LENGTH
 
     def __post_init__(self) -> None:
-        if self.missing not in ("error", "interpolate"):
+        if self.missing not in MISSING_POLICIES:
             raise SeriesFileError(
-                f"missing must be 'error' or 'interpolate', got {self.missing!r}.")
+                f"missing must be 'error', 'interpolate' or 'skip', got {self.missing!r}.")
         layout = None if self.layout == "auto" else self.layout
         if layout is not None and layout not in LAYOUTS:
             raise SeriesFileError(

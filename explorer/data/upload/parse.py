@@ -20,7 +20,7 @@ from .cells import Cells
 from .columns import read_columns
 from .decode import decode
 from .detect import detect_decimal, detect_delimiter, detect_header, detect_layout
-from .errors import SeriesFileError
+from .errors import MAX_LISTED, SeriesFileError, clip
 from .long import read_long
 from .options import UploadOptions
 from .report import ParsedSeries, UploadReport
@@ -97,7 +97,25 @@ def parse_series_file(content: bytes, filename: str = "", *,
     ...     parse_series_file(b"1,2,3\\n4,,6\\n", "gap.csv")
     ... except SeriesFileError as exc:
     ...     print(exc)  # doctest: +ELLIPSIS
-    1 missing value inside series, at row 2, column 2. Fill them in, or choose to ...
+    1 missing value inside series, at row 2, column 2. Fill them in, or interpolate ...
+
+    A column of text names the series, whatever its header; a cell of text such as ``n.v.``
+    is a missing value, and ``missing="skip"`` leaves its series out (the report says where):
+
+    >>> text = b"sensor_id;label;t0;t1;t2\\nS00;A;1,5;2;2,5\\nS01;B;3;n.v.;4\\n"
+    >>> res = parse_series_file(text, "sensors.csv", missing="skip")
+    >>> res.names, res.series.tolist()
+    (['S00'], [[1.5, 2.0, 2.5]])
+    >>> print(res.report.skipped[0].reason)
+    1 missing value inside the series, at row 3, column 4 ('t1') = 'n.v.'
+
+    The *Your data* page shows the same message with its controls instead of keywords:
+
+    >>> try:
+    ...     parse_series_file(text, "sensors.csv")
+    ... except SeriesFileError as exc:
+    ...     print(exc.on_page())  # doctest: +ELLIPSIS
+    Row 3, column 4 ('t1'): 'n.v.' is not a number. ... under *Missing values inside a series*.
     """
     opts = UploadOptions.merge(options, overrides)
     if not isinstance(content, (bytes, bytearray, memoryview)):
@@ -115,7 +133,7 @@ def parse_series_file(content: bytes, filename: str = "", *,
         table = _table(text, opts, report)
         report.layout = opts.layout or detect_layout(table, ext, opts)
         b, report.label_source = _read_layout(table, opts, report.layout)
-        b.notes.extend(line_notes(table.comments, table.blank))
+        b.notes.extend(_text_notes(table) + line_notes(table.comments, table.blank))
     return finish(b, report, opts)
 
 
@@ -159,7 +177,7 @@ def _table(text: str, opts: UploadOptions, report: UploadReport) -> Table:
     data = rows[1:] if report.header else rows
     if not data:
         raise SeriesFileError("The file has a header row but no data rows.")
-    return Table(cells, report.delimiter, names, data, blank, comments)
+    return Table(cells, report.delimiter, names, data, blank, comments, opts.missing)
 
 
 def _check_numeric(cells: Cells, rows: list[Record]) -> None:
@@ -177,6 +195,18 @@ def _check_numeric(cells: Cells, rows: list[Record]) -> None:
             "file, and is the delimiter right?"
         )
     raise SeriesFileError("No numeric data found: every cell is empty or marked missing.")
+
+
+def _text_notes(table: Table) -> list[str]:
+    """The report's note on the value cells of text that were read as missing values."""
+    found = table.text_cells
+    if not found:
+        return []
+    listed = "; ".join(f"{table.cell_text(row, col)}: {clip(text)!r}"
+                       for (row, col), text in list(found.items())[:MAX_LISTED])
+    more = f" and {len(found) - MAX_LISTED} more" if len(found) > MAX_LISTED else ""
+    return [f"Read {len(found)} cell{'s' if len(found) > 1 else ''} of text as missing "
+            f"value{'s' if len(found) > 1 else ''}: {listed}{more}."]
 
 
 def _read_layout(table: Table, opts: UploadOptions, layout: str

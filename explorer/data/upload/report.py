@@ -79,6 +79,15 @@ class UploadReport:
         Everything else worth knowing (blank lines, padding, interpolation, ...).
     problem_name : str
         The ``@problemName`` of a ``.ts`` file (empty otherwise).
+    intervals : list of float
+        Long layout with a time column: each loaded series' sampling interval (the median
+        step between its times, in the time column's unit, seconds for dates; NaN for a
+        single point); empty otherwise.
+    sampling : str
+        The intervals as the report shows them (empty without a time column).
+    warnings : list of str
+        What may make the comparison misleading although the file was read, e.g. series
+        sampled at different intervals; each says how to fix it.
 
     Examples
     --------
@@ -109,6 +118,9 @@ class UploadReport:
     skipped: list[SkippedItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problem_name: str = ""
+    intervals: list[float] = field(default_factory=list)
+    sampling: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def length_min(self) -> int:
@@ -131,7 +143,8 @@ class UploadReport:
         Returns
         -------
         list of str
-            File, layout, series, lengths, labels and skipped series, then the notes.
+            File, layout, series, lengths (and sampling intervals), labels, skipped series,
+            then the warnings and the notes.
         """
         if self.n_bytes < 1000:
             size = f"{self.n_bytes} bytes"
@@ -149,6 +162,8 @@ class UploadReport:
         out.append(
             f"Lengths: min {self.length_min}, median {med_text}, max {self.length_max} ({equal})"
         )
+        if self.sampling:
+            out.append(f"Sampling: {self.sampling}")
         if self.label_source is None:
             out.append("Labels: none")
         else:
@@ -161,6 +176,9 @@ class UploadReport:
             out.extend(f"  - {s.where}: {s.reason}" for s in self.skipped)
         else:
             out.append("Skipped: nothing")
+        if self.warnings:
+            out.append("Warnings:")
+            out.extend(f"  - {w}" for w in self.warnings)
         if self.notes:
             out.append("Notes:")
             out.extend(f"  - {n}" for n in self.notes)

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from .cells import Cells
-from .errors import SeriesFileError, clip, number_ranges
+from .errors import SeriesFileError, choose, clip, number_ranges
 
 __all__ = [
     "ID_NAMES",
@@ -34,7 +34,10 @@ Record = tuple[int, list[str]]
 """A record: its 1-based line number and its fields."""
 
 ID_NAMES = frozenset({"id", "seriesid", "series", "tsid", "sample", "sampleid", "name",
-                      "seriesname", "case", "caseid", "instance", "unit", "key"})
+                      "seriesname", "case", "caseid", "instance", "unit", "key", "sensor",
+                      "station", "device", "channel", "subject", "patient", "machine"})
+_ID_SUFFIX = re.compile(r"(?i:[_\s.-]id)$|[a-z](?:Id|ID)$")  # sensor_id, stationId
+_TEXT_SAMPLE = 200  # rows inspected before a column of text is checked in full
 TIME_NAMES = frozenset({"time", "t", "timestamp", "date", "datetime", "step", "timestep",
                         "index", "idx", "tick", "frame", "seconds", "sec", "ms", "hour",
                         "position", "pos"})
@@ -138,6 +141,9 @@ class Table:
         The data records (not blank, not comments, not the header).
     blank, comments : list of int
         Line numbers of the blank and comment lines (for the report).
+    missing : {"error", "interpolate", "skip"}
+        The missing-value policy: with ``"error"`` a value cell of text is refused at
+        once; otherwise it is read as a missing value and kept in :attr:`text_cells`.
     """
 
     cells: Cells
@@ -146,12 +152,15 @@ class Table:
     data: list[Record]
     blank: list[int]
     comments: list[int]
+    missing: str = "error"
 
     def __post_init__(self) -> None:
         self.ncols = max(len(t) for _, t in self.data)
         if self.names is not None:
             self.ncols = max(self.ncols, len(self.names))
         self._normalised = [normalise_name(n) for n in self.names] if self.names else []
+        self.text_cells: dict[tuple[int, int], str] = {}  # (row, column) -> text read as NaN
+        self._rows: dict[int, list[str]] | None = None
 
     def named(self, candidates: Collection[str]) -> int | None:
         """The first column whose header (normalised) is one of ``candidates``."""
@@ -159,6 +168,31 @@ class Table:
             if n in candidates:
                 return j
         return None
+
+    def named_id(self) -> int | None:
+        """The first column whose header names ids: *id*, *name*, *sensor*, ``sensor_id``,
+        ``stationId``... (:data:`ID_NAMES`, or a word followed by *id*)."""
+        for j, n in enumerate(self.names or []):
+            if self._normalised[j] in ID_NAMES or _ID_SUFFIX.search(n.strip()):
+                return j
+        return None
+
+    def text_columns(self) -> list[int]:
+        """The columns whose every data cell is text: not empty, not a number, not a
+        missing marker (a column of names or labels, whatever its header); not a column
+        named like a time (:data:`TIME_NAMES`: dates are text too), nor one without a
+        header cell."""
+        cells, data = self.cells, self.data
+        if not self.names:
+            return []
+
+        def is_text(j: int, rows) -> bool:
+            return all(j < len(t) and cells.num(t[j]) is None for _, t in rows)
+
+        first = data[:1]  # cheap filters first: wide files have many columns
+        named = [j for j, n in enumerate(self._normalised) if n and n not in TIME_NAMES]
+        return [j for j in named if is_text(j, first)
+                and is_text(j, data[1:_TEXT_SAMPLE]) and is_text(j, data[_TEXT_SAMPLE:])]
 
     def column(self, ref: int | str, what: str) -> int:
         """Resolve a column option (a 0-based number or a header name) to an index.
@@ -218,18 +252,30 @@ class Table:
         """
         v = self.cells.num(tok)
         if v is None:
-            hint = ""
-            if _SPLIT_HINT.search(tok.strip()):
-                hint = (f" The fields were split on {_DELIMITER_PLURALS[self.delimiter]}; if "
-                        "the file uses another delimiter, choose it.")
-            raise SeriesFileError(
-                f"Row {row}, {self.column_text(col)}: {clip(tok)!r} is not a number." + hint)
+            where = f"Row {row}, {self.column_text(col)}: {clip(tok)!r} is not a number."
+            if _SPLIT_HINT.search(tok.strip()):  # two numbers: not a missing-value marker
+                raise SeriesFileError(
+                    where, f" The fields were split on {_DELIMITER_PLURALS[self.delimiter]}; "
+                    "if the file uses another delimiter, ", choose("delimiter"), ".")
+            if self.missing == "error":
+                raise SeriesFileError(
+                    where, " Correct it, or count such cells as missing values: ",
+                    choose("missing", "interpolate", "skip"), ".")
+            self.text_cells[row, col] = tok.strip()
+            return math.nan
         if math.isinf(v):
             raise SeriesFileError(
                 f"Row {row}, {self.column_text(col)}: {clip(tok)!r} is an infinite value; "
                 "only finite numbers can be used."
             )
         return v
+
+    def token(self, row: int, col: int) -> str:
+        """The text of the cell at file row ``row`` (1-based), column ``col``."""
+        if self._rows is None:
+            self._rows = dict(self.data)
+        toks = self._rows.get(row, [])
+        return toks[col].strip() if col < len(toks) else ""
 
     def column_tokens(self, j: int) -> list[str]:
         """The stripped cells of column ``j`` (``""`` where a record is too short)."""

@@ -1,4 +1,5 @@
-"""Read a column of times (long layout) or a dimension's timestamps (``.ts``) as seconds.
+"""Read a column of times (long layout) or a dimension's timestamps (``.ts``) as seconds,
+and describe the sampling intervals of a long file's series.
 
 Times are used only to order values, so any increasing scale will do: numbers are taken as
 they are; otherwise every token must be a date (ISO 8601, or any format pandas reads with
@@ -23,7 +24,7 @@ from .errors import SeriesFileError, clip
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_times"]
+__all__ = ["describe_intervals", "duration_text", "read_times"]
 
 _MAX_DATE_CHARS = 64  # longer text is not a date (and would be slow to try)
 _RELATIVE_WORDS = frozenset({"now", "today"})
@@ -169,3 +170,96 @@ def _check_zones(toks: list[str], zoned: list[bool | None], where: Callable[[int
                 f"({place[0].lower() + place[1:]}). Write every {noun} with a UTC offset (such "
                 "as +01:00 or Z), or none."
             )
+
+
+_REL_TOL = 1e-6  # steps equal within this relative tolerance are one interval
+
+
+def duration_text(step: float, dates: bool) -> str:
+    """An interval as the report writes it: ``"0.5"`` (time column units) or, for dates,
+    ``"15 min"``, ``"1 h"``, ``"2 d"``, ``"1.5 s"``.
+
+    Examples
+    --------
+    >>> duration_text(0.5, False), duration_text(900.0, True), duration_text(86400.0, True)
+    ('0.5', '15 min', '1 d')
+    """
+    if not dates:
+        return f"{step:.6g}"
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if step >= size and abs(step / size - round(step / size)) < _REL_TOL:
+            return f"{round(step / size):g} {unit}"
+    return f"{step:.6g} s"
+
+
+def describe_intervals(names: list[str], times: list[np.ndarray | None], dates: bool,
+                       source: str) -> tuple[list[float], str, str | None]:
+    """Each series' sampling interval, the report's line about them, and a warning.
+
+    The interval of a series is the median step between its sorted times; a series whose
+    steps differ is *irregular*. The warning (None when all series share one regular
+    interval) lists the series of each interval and the irregular ones, and says how to
+    fix it: soft-DTW compares points, not times.
+
+    Parameters
+    ----------
+    names : list of str
+        The series' names.
+    times : list of ndarray or None
+        Each series' sorted times (seconds for dates).
+    dates : bool
+        Whether the times are dates.
+    source : str
+        The time column, as the report names it.
+
+    Returns
+    -------
+    intervals : list of float
+        NaN for a series of one point (or without times).
+    sampling : str
+    warning : str or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = [np.arange(4.0), np.arange(0.0, 8.0, 2.0), np.array([0.0, 1.0, 5.0])]
+    >>> iv, line, warning = describe_intervals(["a", "b", "c"], t, False, "column 2 ('t')")
+    >>> iv
+    [1.0, 2.0, 2.5]
+    >>> line
+    "from column 2 ('t'): every 1: 'a'; every 2: 'b'; irregular (steps 1 to 4): 'c'"
+    >>> print(warning)  # doctest: +ELLIPSIS
+    The series are not all sampled at one regular interval (every 1: 'a'; every 2: ...
+    """
+    intervals: list[float] = []
+    groups: dict[str, list[str]] = {}
+    for name, t in zip(names, times):
+        steps = np.diff(t) if t is not None and len(t) > 1 else np.empty(0)
+        if not steps.size:
+            intervals.append(math.nan)
+            groups.setdefault("a single point", []).append(name)
+            continue
+        step = float(np.median(steps))
+        intervals.append(step)
+        lo, hi = float(steps.min()), float(steps.max())
+        if hi - lo <= _REL_TOL * max(abs(hi), abs(lo)):
+            key = f"every {duration_text(step, dates)}"
+        else:
+            key = (f"irregular (steps {duration_text(lo, dates)} to "
+                   f"{duration_text(hi, dates)})")
+        groups.setdefault(key, []).append(name)
+    listed = "; ".join(f"{key}: " + ", ".join(f"'{clip(n, 30)}'" for n in group[:MAX_NAMES])
+                       + (f" and {len(group) - MAX_NAMES} more" if len(group) > MAX_NAMES
+                          else "") for key, group in groups.items())
+    line = f"from {source}: {listed}"
+    kinds = [k for k in groups if k != "a single point"]
+    if len(kinds) <= 1 and not (kinds and kinds[0].startswith("irregular")):
+        return intervals, line, None
+    return intervals, line, (
+        f"The series are not all sampled at one regular interval ({listed}). Soft-DTW "
+        "compares them point by point, not by time: a series sampled twice as often looks "
+        "twice as long. Resample them to one interval before uploading (e.g. pandas' "
+        "DataFrame.resample, or numpy.interp onto a common time grid).")
+
+
+MAX_NAMES = 5  # series named per interval in the report

@@ -168,7 +168,7 @@ class _CaseReader:
                 )
         orders = [o for _, o, _ in dims]
         self.b.add(arr, label if self.keep_labels else "", f"case {case}",
-                   lambda i, c: (line, (c, int(orders[c][i]))))
+                   lambda i, c: (line, (c, int(orders[c][i]))), where=where)
 
     def _fields(self, case: int, line: int, text: str) -> tuple[list[str], str]:
         """A case's dimension fields and its label (``""`` when the file has none)."""

@@ -5,13 +5,17 @@ cell. Which columns they are:
 
 - the ``label_column`` / ``id_column`` options;
 - with a header row: columns named like *label*, *class*, *target* (labels) and *id*,
-  *name*, *series* (ids), or an unnamed first column (a pandas index: ids);
+  *name*, *series*, *sensor*, ``sensor_id`` (ids), or an unnamed first column (a pandas
+  index: ids); then any column of text (whatever its header): the ids when its values are
+  all different, else the labels; a further column of text is ignored (the report says
+  so);
 - without a header: the UCR layout has its label first; otherwise a first column of whole
   numbers with repeated values (when the other cells are not all whole numbers) is the
   label, and a first column of text is ids when all distinct, else labels.
 
-Rows may have different lengths: trailing empty or NaN cells are padding. A row without any
-value, or with an empty label cell, is skipped and listed in the report.
+Rows may have different lengths: trailing empty or NaN cells are padding (a trailing cell of
+other text, such as ``n.v.``, is a missing value). A row without any value, or with an empty
+label cell, is skipped and listed in the report.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import math
 import numpy as np
 
 from .builder import SeriesBuilder
+from .errors import clip
 from .options import UploadOptions
-from .table import ID_NAMES, LABEL_NAMES, Table
+from .table import LABEL_NAMES, Table
 
 __all__ = ["read_wide"]
 
@@ -55,11 +60,14 @@ def read_wide(table: Table, options: UploadOptions, layout: str) -> tuple[Series
     if options.id_column is not None:
         idc = table.column(options.id_column, "id_column")
     elif table.names:
-        idc = table.named(ID_NAMES)
+        idc = table.named_id()
         if idc == lab:
             idc = None
         if idc is None and lab != 0 and table.names[0] == "":
             idc = 0  # unnamed index column (e.g. pandas' to_csv)
+    ignored: list[int] = []
+    if table.names:
+        lab, idc, ignored = _text_columns(table, options, lab, idc)
     if lab is None and idc is None and options.label_column is None:
         # first column of text: ids when all distinct, else labels
         col0 = [t[0].strip() for _, t in table.data]
@@ -68,13 +76,33 @@ def read_wide(table: Table, options: UploadOptions, layout: str) -> tuple[Series
                 idc = 0
             else:
                 lab = 0
-    b = SeriesBuilder(table.cell_text, options)
-    _read_rows(b, table, lab, idc)
+    b = SeriesBuilder(table.cell_text, options, table.token)
+    _read_rows(b, table, lab, idc, ignored)
+    for j in ignored:
+        b.notes.append(f"Ignored {table.column_text(j)}: text in every row, neither the "
+                       "ids nor the labels.")
     if idc is not None:
         b.notes.append(f"Series names taken from {table.column_text(idc)}.")
     if table.names and lab is None and idc is None:
         b.notes.append("The header row was used only as column names (time points).")
     return b, None if lab is None else table.column_text(lab)
+
+
+def _text_columns(table: Table, options: UploadOptions, lab: int | None, idc: int | None
+                  ) -> tuple[int | None, int | None, list[int]]:
+    """Columns of text (any header): ids when all different, else labels; or ignored."""
+    ignored = []
+    for j in table.text_columns():
+        if j in (lab, idc):
+            continue
+        col = table.column_tokens(j)
+        if idc is None and options.id_column is None and len(set(col)) == len(col):
+            idc = j
+        elif lab is None and options.label_column is None:
+            lab = j
+        else:
+            ignored.append(j)
+    return lab, idc, ignored
 
 
 def _label_column(table: Table, label_column: int | str | bool | None, layout: str
@@ -101,10 +129,10 @@ def _label_column(table: Table, label_column: int | str | bool | None, layout: s
     return None
 
 
-def _read_rows(b: SeriesBuilder, table: Table, label_col: int | None, id_col: int | None
-               ) -> None:
+def _read_rows(b: SeriesBuilder, table: Table, label_col: int | None, id_col: int | None,
+               ignored: list[int]) -> None:
     """Add one series per row of ``table`` (or list the row as skipped)."""
-    drop = {c for c in (label_col, id_col) if c is not None}
+    drop = {c for c in (label_col, id_col, *ignored) if c is not None}
     for row, toks in table.data:
         vals: list[float] = []
         cols: list[int] = []
@@ -114,25 +142,28 @@ def _read_rows(b: SeriesBuilder, table: Table, label_col: int | None, id_col: in
             vals.append(table.value(tok, row, j))
             cols.append(j)
         n_all = len(vals)
-        vals = _strip_trailing_missing(vals)
+        vals = _strip_trailing_missing(vals, [(row, j) in table.text_cells for j in cols]
+                                       if table.text_cells else None)
         if vals and len(vals) < n_all and any(tok.strip() for tok in toks[len(toks) - (
                 n_all - len(vals)):]):
             b.padded.append(str(row))
         label = toks[label_col].strip() if label_col is not None and label_col < len(toks) else ""
         name = toks[id_col].strip() if id_col is not None and id_col < len(toks) else ""
-        if not vals:
+        if not vals or all(math.isnan(v) for v in vals):  # cells of text are not values
             b.skip(f"row {row}", "no values (all cells empty or missing)")
             continue
         if label_col is not None and (not label or table.cells.is_missing(label)):
             b.skip(f"row {row}", "the label cell is empty")
             continue
         b.add(np.asarray(vals, dtype=np.float64), label, name or f"row {row}",
-              lambda i, c, row=row, cols=cols: (row, cols[i]))
+              lambda i, c, row=row, cols=cols: (row, cols[i]),
+              where=f"row {row}" + (f" ('{clip(name)}')" if name else ""))
 
 
-def _strip_trailing_missing(values: list[float]) -> list[float]:
-    """``values`` without its trailing NaN (padding of a shorter series)."""
+def _strip_trailing_missing(values: list[float], text: list[bool] | None) -> list[float]:
+    """``values`` without its trailing NaN (padding of a shorter series); a cell of text
+    read as missing (``text``) is not padding."""
     end = len(values)
-    while end and np.isnan(values[end - 1]):
+    while end and np.isnan(values[end - 1]) and not (text and text[end - 1]):
         end -= 1
     return values[:end]

@@ -66,12 +66,18 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
     s = steps[pos]
     m = st.columns(4)
     m[0].metric("Iteration", s["iteration"])
-    m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(s["inertia"]))
+    m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(s["inertia"]),
+                help="The objective soft-DTW k-means lowers: Σᵢ dtw_γ(xᵢ, its centre). It can be "
+                     "negative; the DTW inertia in the comparison below (hard DTW, γ = 0) never "
+                     "is.")
     m[2].metric("Series that changed cluster", s["changes"])
     m[3].metric("Time so far", f"{formatting.fixed(s['elapsed'])} s")
     moved = None
     if pos > 0:
         moved = steps[pos - 1]["labels"] != s["labels"]
+    if s["inertia"] < 0:
+        st.caption(formatting.negative_soft_dtw(s["inertia"], formatting.number(
+            rec["params"]["gamma"])) + " The DTW inertia (γ = 0) compares the methods.")
     if s["reseeded"]:
         st.caption(f"Empty clusters {list(s['reseeded'])} were re-seeded with the worst-fitted "
                    "series of a larger cluster.")
@@ -173,12 +179,16 @@ def _comparison(rec: dict, shown: dict) -> None:
              "adjusted Rand index": (kmeans.adjusted_rand_index(true_labels,
                                                                     final["labels"])
                                      if true_labels is not None else None),
-             "centre updates": final["iteration"], "seconds": final["elapsed"], "note": ""}]
+             "centre updates": final["iteration"], "seconds": final["elapsed"]}]
+    not_run = [f"{b.method} k-means was not run: it {b.note}." for b in base if b.labels is None]
     for b in base:
-        rows.append({"method": b.method, "DTW inertia Σ min_c dtw₀(xᵢ, c)": b.dtw_inertia,
-                     "adjusted Rand index": b.ari, "centre updates": b.n_iter,
-                     "seconds": b.seconds, "note": b.note})
+        if b.labels is not None:  # a method not run has no numbers: said below, not None
+            rows.append({"method": b.method, "DTW inertia Σ min_c dtw₀(xᵢ, c)": b.dtw_inertia,
+                         "adjusted Rand index": b.ari, "centre updates": b.n_iter,
+                         "seconds": b.seconds})
     table = pd.DataFrame(rows)
+    if true_labels is None:
+        table = table.drop(columns="adjusted Rand index")  # no classes: nothing to agree with
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"seconds": st.column_config.NumberColumn(format="%.2f"),
                                 "adjusted Rand index": st.column_config.NumberColumn(
@@ -187,7 +197,8 @@ def _comparison(rec: dict, shown: dict) -> None:
                "series to its nearest centre under hard DTW). Adjusted Rand index: agreement "
                "with the dataset's classes (1 = the same partition, about 0 = chance)"
                + ("." if true_labels is not None else "; this collection has no labels.")
-               + " The soft-DTW time includes drawing every iteration live.")
+               + " The soft-DTW time includes drawing every iteration live."
+               + "".join(" " + n for n in not_run))
     cols = {"series": list(range(len(series))), "name": rec["names"]}
     if true_labels is not None:
         cols["true label"] = [str(v) for v in true_labels]

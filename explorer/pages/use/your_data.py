@@ -26,15 +26,17 @@ DELIMITERS = {"auto": "detect", "comma": ",", "semicolon": ";", "tab": "\t",
               "whitespace": "whitespace"}
 DECIMALS = {"auto": "detect", "dot": ".", "comma": ","}
 HEADERS = {"auto": "detect", "yes": True, "no": False}
-MISSING = {"error": "refuse (list them)", "interpolate": "interpolate linearly"}
+MISSING = {"error": "refuse (list them)", "interpolate": "interpolate linearly",
+           "skip": "leave the series out (listed)"}
+CONTROLS = data.PAGE_CONTROLS  # the labels the parser's messages name on this page
 
 
-def _label_column(text: str):
-    """The label-column override: '' = detect, 'none' = no labels, a number, or a name."""
+def _column_option(text: str, *, may_be_none: bool):
+    """A column override: '' = detect, 'none' = no column (labels), a number, or a name."""
     t = text.strip()
     if not t:
         return None
-    if t.lower() in {"none", "no", "false"}:
+    if may_be_none and t.lower() in {"none", "no", "false"}:
         return False
     if t.isdigit():
         return int(t)
@@ -47,23 +49,34 @@ def _reading_options() -> tuple:
                      "below looks wrong", icon=":material/tune:"):
         c = st.columns(4)
         choice = widgets.choice_widget
-        layout = choice(c[0].selectbox, "Layout", list(LAYOUTS), key="yd_layout",
+        layout = choice(c[0].selectbox, CONTROLS["layout"].label, list(LAYOUTS), key="yd_layout",
                         default="auto", help="; ".join(f"{k}: {v}" for k, v in LAYOUTS.items()))
-        delim = choice(c[1].selectbox, "Delimiter", list(DELIMITERS), key="yd_delim",
+        delim = choice(c[1].selectbox, CONTROLS["delimiter"].label, list(DELIMITERS),
+                       key="yd_delim",
                        default="auto")
-        decimal = choice(c[2].selectbox, "Decimal mark", list(DECIMALS), key="yd_decimal",
+        decimal = choice(c[2].selectbox, CONTROLS["decimal"].label, list(DECIMALS),
+                         key="yd_decimal",
                          default="auto", help="dot: 1.5; comma: 1,5")
-        header = choice(c[3].selectbox, "Header row", list(HEADERS), key="yd_header",
+        header = choice(c[3].selectbox, CONTROLS["header"].label, list(HEADERS),
+                        key="yd_header",
                         default="auto")
-        c = st.columns([1.3, 1.3, 1])
-        label = widgets.text_widget(c[0].text_input, "Label column", key="yd_label",
-                                    max_chars=60, placeholder="detect",
+        c = st.columns([1, 1, 2.2, 1])
+        label = widgets.text_widget(c[0].text_input, CONTROLS["label_column"].label,
+                                    key="yd_label", max_chars=60, placeholder="detect",
                                     help="Empty: detect; 'none': no labels; or a column number "
                                          "(0-based) or header name.")
-        missing = choice(c[1].radio, "Missing values inside a series", list(MISSING),
+        ids = widgets.text_widget(c[1].text_input, CONTROLS["id_column"].label, key="yd_id",
+                                  max_chars=60, placeholder="detect",
+                                  help="The series' names (one series per row), or what tells "
+                                       "the series apart (tidy files). Empty: detect (a column "
+                                       "of text, any header); or a column number (0-based) or "
+                                       "header name.")
+        missing = choice(c[2].radio, CONTROLS["missing"].label, list(MISSING),
                          key="yd_missing", default="error", captions=list(MISSING.values()),
-                         horizontal=True)
-        znorm = widgets.toggle_widget(c[2].toggle, "z-normalise each series", key="yd_znorm")
+                         horizontal=True,
+                         help="A missing value is an empty cell, a marker such as NA or ?, or "
+                              "any text that is not a number (n.v., -, #N/A).")
+        znorm = widgets.toggle_widget(c[3].toggle, "z-normalise each series", key="yd_znorm")
     overrides = {"missing": missing, "znormalize": znorm}
     if layout != "auto":
         overrides["layout"] = layout
@@ -73,9 +86,12 @@ def _reading_options() -> tuple:
         overrides["decimal"] = DECIMALS[decimal]
     if header != "auto":
         overrides["header"] = HEADERS[header]
-    lab = _label_column(label)
+    lab = _column_option(label, may_be_none=True)
     if lab is not None:
         overrides["label_column"] = lab
+    idc = _column_option(ids, may_be_none=False)
+    if idc is not None:
+        overrides["id_column"] = idc
     return tuple(sorted(overrides.items()))
 
 
@@ -185,9 +201,10 @@ def _pair_downloads(t, path) -> None:
 def _matrix(parsed, sel) -> None:
     st.subheader("All pairs, ordered by a hierarchical clustering")
     kind = widgets.choice_widget(
-        st.segmented_control, "Matrix", ["raw", "divergence"], key="yd_kind", default="raw",
-        help="raw: dtw_γ; divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), zero "
-             "on the diagonal.")
+        st.segmented_control, "Matrix", ["divergence", "raw"], key="yd_kind",
+        default="divergence",
+        help="divergence: D_γ = dtw_γ(x, y) − ½(dtw_γ(x, x) + dtw_γ(y, y)), non-negative, zero "
+             "on the diagonal; raw: dtw_γ itself, which can be negative.")
     coll = collection.prepare_collection(parsed.series, parsed.labels, parsed.names,
                                          your_data.MATRIX_MAX_SERIES,
                                          your_data.MATRIX_MAX_LENGTH)
@@ -207,6 +224,10 @@ def _matrix(parsed, sel) -> None:
             M, order = jobs.watch(cached.pairwise_matrix(coll.series, sel.gamma,
                                                         kind == "divergence", sel.cost, None))
     label = "dtw_γ" if kind == "raw" else "D_γ"
+    if kind == "raw" and np.nanmin(M) < 0:
+        st.caption(formatting.negative_soft_dtw(float(np.nanmin(M)), sel.gamma_text)
+                   + " Choose **divergence** for a matrix that is zero on the diagonal and "
+                   "never negative.")
     widgets.plot(plots.pairwise_figure(M, order, coll.names, label=label, groups=coll.labels,
                                        uirevision=f"yd-pairs-{n}"), key="yd_pairs")
     st.caption(f"{n} series (cap {your_data.MATRIX_MAX_SERIES}; series longer than "
@@ -402,9 +423,11 @@ def body() -> None:
         with st.spinner(f"Reading {len(content):,} bytes…"):
             parsed = cached.parse_upload(content, filename, overrides)
     except data.SeriesFileError as exc:
-        st.error(str(exc))  # the data layer's message, as is
+        st.error(exc.on_page())  # the data layer's message, naming this page's controls
         return
     st.subheader("What was read")
+    for warning in parsed.report.warnings:
+        st.warning(warning, icon=":material/warning:")
     st.code(parsed.report.to_text(), language=None)
     offered = sidebar.get_uploaded()
     c = st.columns([1.4, 1, 3], vertical_alignment="center")
