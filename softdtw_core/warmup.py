@@ -7,23 +7,43 @@ types real calls use (float64 series with and without a d axis, both ground cost
 without a band, γ = 0 and γ > 0, one and several threads), so that afterwards no call
 compiles anything. From a warm on-disk cache it takes a fraction of a second.
 
-It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the pair
-kernels of the Learn pages first, then the collection kernels (pairwise values, then the
+It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the tables of
+the Learn pages first (R, E and the optimal path: about 1.5 s of compilation, where all the
+pair kernels take 15 s), then the other pair kernels of the Learn pages, then the collection
+kernels (pairwise values, then the
 one-against-many statistics behind barycenters, k-means and interpolation), then the batch
 kernels of the predictor (the Learn stage includes the tangent kernels of the
 second-order functions and DILATE). ``tests/app/test_warmup_coverage.py`` checks that the explorer's
 pages compile nothing after it.
+
+While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_tables` and
+:func:`~softdtw_core.dtw_path` run the kernels' Python code instead, on small inputs
+(:func:`interpreted`): the same results to the last bit, interpreted at 10-20 µs a cell
+(0.2-0.6 s for a 150 x 150 table, against 1.5 s of CPU to compile the kernels), so that the
+explorer's Cost & DP table draws at once on a fresh install.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import math
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable
+import types
+from collections.abc import Callable, Iterable, Iterator
 
 import numba
 import numpy as np
 
-__all__ = ["STAGES", "main", "warm_up"]
+from ._dp import _backtrack, _backward, _forward_full
+from ._validation import check_band, check_cells, check_cost, check_gamma, check_pair
+from .band import band_admits_path, band_limits, band_limits_checked
+from .costs import cost_matrix_
+
+__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "interpreted", "interpreted_path",
+           "interpreted_tables", "interpreting", "main", "warm_up"]
 
 
 def _pairs():
@@ -31,6 +51,19 @@ def _pairs():
     x = np.array([0.0, 1.0, 0.5])
     y = np.array([0.2, 0.9, 0.1, 0.4])
     return [(x, y), (np.c_[x, x], np.c_[y, y])]
+
+
+def _tables() -> None:
+    """The full tables (Δ, R, the local weights, E) and the optimal path: the kernels the Cost
+    & DP table and the Bellman step-through need, first (the sizes take no other path)."""
+    from . import recursion
+
+    for x, y in _pairs():
+        for cost in ("sqeuclidean", "absolute"):
+            for band in (None, 2.0):
+                for gamma in (0.0, 0.1):
+                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
+                recursion.dtw_path(x, y, cost=cost, band=band)
 
 
 def _learn() -> None:
@@ -42,14 +75,12 @@ def _learn() -> None:
         for cost in ("sqeuclidean", "absolute"):
             for band in (None, 2.0):
                 for gamma in (0.0, 0.1):
-                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw(y, x, gamma, cost=cost, band=band)  # n > m
                     recursion.soft_dtw_alignment(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw_value_and_grad(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw_value_and_grad(x, y, gamma, cost=cost, band=band,
                                                       max_cells=100)  # the general path
-                recursion.dtw_path(x, y, cost=cost, band=band)
                 path_entropy(x, y, 0.1, cost=cost, band=band)
                 soft_dtw_divergence(x, y, 0.1, cost=cost, band=band)
                 sharp_soft_dtw(x, y, 0.1, cost=cost, band=band)
@@ -169,6 +200,7 @@ def _predictor() -> None:
 
 #: The stages of :func:`warm_up`, in the order the explorer's pages need them.
 STAGES: dict[str, Callable[[], None]] = {
+    "tables": _tables,
     "learn": _learn,
     "pairwise": _pairwise,
     "barycenter": _barycenter,
@@ -196,12 +228,12 @@ def warm_up(stages: Iterable[str] | None = None,
     Examples
     --------
     >>> import softdtw_core as sd
-    >>> seconds = sd.warm_up(["learn"])  # the pair kernels; sd.warm_up() for all of them
+    >>> seconds = sd.warm_up(["tables"])  # R, E, the path; sd.warm_up() for every kernel
     >>> list(seconds)
-    ['learn']
+    ['tables']
     >>> from softdtw_core.warmup import STAGES
     >>> list(STAGES)
-    ['learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
+    ['tables', 'learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
     """
     chosen = list(STAGES) if stages is None else list(stages)
     unknown = [s for s in chosen if s not in STAGES]
@@ -218,14 +250,127 @@ def warm_up(stages: Iterable[str] | None = None,
     return seconds
 
 
-def main() -> None:
+# --------------------------------------------------------------------------- interpreted
+
+#: Above this many cells (n·m) :func:`interpreted_tables` and :func:`interpreted_path`
+#: return None: the caller compiles (1.5 s once) rather than interpret (about 20 µs a cell).
+INTERPRETED_MAX_CELLS = 40_000
+_thread = threading.local()
+
+
+class _LibmNumPy:
+    """NumPy with the C library's scalar ``exp`` and ``log`` (:mod:`math`'s): in the kernels'
+    Python code they give the compiled kernels' results to the last bit (tested), where
+    NumPy's own scalar ``exp`` differs from them by an ulp here and there."""
+
+    exp, log = staticmethod(math.exp), staticmethod(math.log)
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+@functools.cache
+def _python_forward():
+    """The Python code of the forward kernel, its ``np`` being :class:`_LibmNumPy`."""
+    code = _forward_full.py_func
+    return types.FunctionType(code.__code__, {**code.__globals__, "np": _LibmNumPy()},
+                              code.__name__)
+
+
+@contextlib.contextmanager
+def interpreted() -> Iterator[None]:
+    """In the block, in this thread, :func:`~softdtw_core.soft_dtw_tables` and
+    :func:`~softdtw_core.dtw_path` run their kernels' Python code, uncompiled, on inputs of
+    at most :data:`INTERPRETED_MAX_CELLS` cells (the same results; other threads and larger
+    inputs use the compiled kernels).
+
+    For a first call that should not wait for Numba: the explorer runs a page in it while
+    the kernels compile in the background.
+
+    Examples
+    --------
+    >>> import softdtw_core as sd
+    >>> from softdtw_core.warmup import interpreted
+    >>> with interpreted():
+    ...     t = sd.soft_dtw_tables([0.0, 1.0, 2.0], [0.0, 2.0], gamma=1.0)
+    >>> round(t.value, 4)
+    0.1227
+    """
+    before = interpreting()
+    _thread.on = True
+    try:
+        yield
+    finally:
+        _thread.on = before
+
+
+def interpreting() -> bool:
+    """Whether this thread is inside :func:`interpreted`."""
+    return getattr(_thread, "on", False)
+
+
+def _interpreted_forward(X, Y, gamma, cost, band, max_cells, what):
+    """Validate as the compiled path does, then Δ, the band and the forward table in Python;
+    None for a precomputed cost or more than :data:`INTERPRETED_MAX_CELLS` cells."""
+    gamma, cost, radius = check_gamma(gamma), check_cost(cost), check_band(band)
+    if cost == "precomputed" or Y is None:
+        return None
+    Xs, Ys = check_pair(X, Y)
+    n, m = Xs.shape[0], Ys.shape[0]
+    check_cells(n, m, max_cells, what)
+    if n * m > INTERPRETED_MAX_CELLS:
+        return None
+    if cost == "sqeuclidean" and Xs.shape[1] > 4:
+        D = cost_matrix_(Xs, Ys, cost)  # BLAS, no kernel
+    else:  # the cost kernel's sum over the channels, in the same order
+        diff = Xs[:, None, :] - Ys[None, :, :]
+        D = np.zeros((n, m))
+        for k in range(Xs.shape[1]):
+            D += diff[:, :, k] ** 2 if cost == "sqeuclidean" else np.abs(diff[:, :, k])
+    lo, hi = band_limits.py_func(n, m, radius)
+    if radius >= 0 and not band_admits_path.py_func(lo, hi, m):
+        band_limits_checked(n, m, radius)  # raises the library's message
+    R, W = np.empty((n + 1, m + 1)), np.zeros((n, m, 3))
+    _python_forward()(D, gamma, lo, hi, R, W)
+    return D, R, W, lo, hi
+
+
+def interpreted_tables(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None,
+                       max_cells=None) -> tuple | None:
+    """The fields of :func:`~softdtw_core.soft_dtw_tables` (``cost, R, weights, E, value``)
+    by the kernels' Python code; None (compile instead) for a precomputed cost or more than
+    :data:`INTERPRETED_MAX_CELLS` cells."""
+    found = _interpreted_forward(X, Y, gamma, cost, band, max_cells, "soft_dtw_tables")
+    if found is None:
+        return None
+    D, R, W, lo, hi = found
+    E = np.zeros(D.shape)
+    _backward.py_func(W, lo, hi, E)
+    return D, R, W, E, float(R[-1, -1])
+
+
+def interpreted_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
+    """:func:`~softdtw_core.dtw_path` by the kernels' Python code; None as in
+    :func:`interpreted_tables`."""
+    found = _interpreted_forward(X, Y, 0.0, cost, band, max_cells, "dtw_path")
+    if found is None:
+        return None
+    D, R, W, _, _ = found
+    path = _backtrack.py_func(W, *D.shape)
+    return float(R[-1, -1]), [(i, j) for i, j in path.tolist()]
+
+
+def main(stages: Iterable[str] | None = None) -> None:
     """Every stage, printing ``<stage> <seconds>`` as each one ends.
 
-    From a shell: ``python -c "from softdtw_core.warmup import main; main()"`` (``python -m
-    softdtw_core.warmup`` works too, with a harmless RuntimeWarning: the package itself
-    imports this module).
+    ``stages``: the stages to run, in that order (default: the command line's arguments, or
+    every stage in the order of :data:`STAGES`). From a shell: ``python -c "from
+    softdtw_core.warmup import main; main()" [STAGE ...]`` (``python -m softdtw_core.warmup``
+    works too, with a harmless RuntimeWarning: the package itself imports this module).
     """
-    warm_up(progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
+    if stages is None:
+        stages = sys.argv[1:] or None
+    warm_up(stages, progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
 
 
 if __name__ == "__main__":
