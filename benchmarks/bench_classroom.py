@@ -916,7 +916,8 @@ async def warmup_cpu(tmp: Path) -> dict:
             os.environ["NUMBA_CACHE_DIR"] = env_cache
 
 
-async def run_cold_pages(tmp: Path, repeats: int, pages: list[str]) -> dict:
+async def run_cold_pages(tmp: Path, repeats: int, pages: list[str],
+                         warmup_runs: int | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     visits = []
@@ -931,7 +932,7 @@ async def run_cold_pages(tmp: Path, repeats: int, pages: list[str]) -> dict:
                     visits.append(visit)
                     print("  ", visit, flush=True)
         await browser.close()
-    warm = [await warmup_cpu(tmp) for _ in range(repeats)]
+    warm = [await warmup_cpu(tmp) for _ in range(repeats if warmup_runs is None else warmup_runs)]
     print(f"\nFresh clone, cold Numba cache, each page opened first ({load_average()}; "
           f"{os.cpu_count()} cores, shared: wall times are noisy, server CPU seconds beside)")
     print(f"{'page (opened first)':<34} {'first chart, s after server up':>31} "
@@ -946,7 +947,7 @@ async def run_cold_pages(tmp: Path, repeats: int, pages: list[str]) -> dict:
             frames = ", ".join(f"{v['first_frame']:.2f}" for v in rows if "first_frame" in v)
             cpu = ", ".join(f"{v['server_cpu']:.1f}" for v in rows)
             print(f"{name:<34} {charts:>31} {frames or '-':>26} {cpu:>14}")
-    print("whole warm-up from the entry page: server CPU "
+    print("whole warm-up from the entry page (the server alone, the page left open): CPU "
           + ", ".join(f"{w['cpu']:.1f}" for w in warm) + " s; until quiet "
           + ", ".join(f"{w['wall']:.1f}" for w in warm) + " s wall")
     print("errors on the pages:", sum(v["errors"] for v in visits))
@@ -964,6 +965,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="cold-pages: runs of each page")
     parser.add_argument("--pages", nargs="+", default=COLD_PAGES,
                         help="cold-pages: the pages to open first (URL paths)")
+    parser.add_argument("--warmup-runs", type=int, default=None,
+                        help="cold-pages: runs of the whole warm-up (default --repeats)")
     parser.add_argument("--students", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--busy", choices=["back-to-back", "one-job"], default="back-to-back",
@@ -991,7 +994,7 @@ def main() -> None:
                                              20 if args.quick else 200))
             elif mode == "cold-pages":
                 out = asyncio.run(run_cold_pages(Path(tmp), 1 if args.quick else args.repeats,
-                                                 args.pages))
+                                                 args.pages, args.warmup_runs))
             else:
                 out = asyncio.run(run_cold(Path(tmp)))
             out["load_average"] = os.getloadavg()
