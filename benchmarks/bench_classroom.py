@@ -49,6 +49,13 @@ Modes (``--mode``, default ``lesson fairness``):
     Numba cache), the server started, and the time from "server up" to the Overview's first
     chart, to the k-means page being ready and from the Run click to the first live frame.
 
+``cold-pages``
+    The same for every page opened first (``--pages``, by URL path): a fresh clone's server
+    per visit, the page opened by a direct link (and, for the Cost & DP table and k-means,
+    from the sidebar right after the entry page); the time from "server up" to the page's own
+    first chart (k-means: from the Run click to the first frame), the server's CPU seconds
+    meanwhile, ``--repeats`` times; then the whole warm-up's CPU seconds from a fresh clone.
+
 ``--quick`` shrinks everything (N = 1 2, fewer reruns and sessions) for a smoke run. Results
 also go to ``benchmarks/results/classroom-<mode>.json``.
 """
@@ -812,13 +819,154 @@ async def run_cold(tmp: Path) -> dict:
             "kmeans_ready": kmeans_ready, "first_frame": first_frame}
 
 
+# --------------------------------------------------------------------------- cold pages
+
+#: True once the page's own first chart is drawn: a Plotly chart in the main area taller than
+#: the 10-pixel empty one the app sends first (to have the browser load Plotly early).
+PAGE_CHART_DRAWN = """() => Array.from(
+  document.querySelectorAll("[data-testid='stMain'] [data-testid='stPlotlyChart']"))
+  .some(c => c.querySelector('.main-svg') && c.getBoundingClientRect().height > 50)"""
+#: The pages measured by ``--mode cold-pages``, opened first by a direct link; the pages
+#: that draw nothing before an action (k-means: the Run button) are timed to their action.
+COLD_PAGES = ["overview", "cost-table", "bellman", "softmin", "gamma-explorer", "loss",
+              "interpolation", "barycenters", "kmeans"]
+
+
+def cold_clone(tmp: Path) -> Path:
+    """A copy of the repository without any ``__pycache__`` (no Numba cache: a fresh clone)."""
+    clone = Path(tempfile.mkdtemp(dir=tmp))
+    shutil.copytree(ROOT, clone, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
+        "__pycache__", ".git", "*.egg-info", "screenshots", "results"))
+    return clone
+
+
+async def first_chart(page, server: Server, t0: float | None = None) -> float:
+    """Seconds from ``t0`` (default: the server being up) to the page's own first chart."""
+    await page.wait_for_function(PAGE_CHART_DRAWN, polling=50, timeout=TIMEOUT_MS)
+    return time.perf_counter() - (server.started if t0 is None else t0)
+
+
+async def kmeans_first_frame(page) -> float:
+    """Click Run k-means once the page is ready; seconds from the click to the first frame."""
+    run = page.get_by_role("button", name="Run k-means")
+    await run.wait_for(timeout=TIMEOUT_MS)
+    await wait_ready(page)
+    t_click = time.perf_counter()
+    await run.click()
+    await page.locator(FIRST_FRAME).first.wait_for(timeout=TIMEOUT_MS)
+    return time.perf_counter() - t_click
+
+
+async def cold_visit(browser, tmp: Path, path: str, after_entry: bool) -> dict:
+    """A fresh clone's server; ``path`` opened first (``after_entry``: the entry page first,
+    then ``path`` from the sidebar in the same session). Times from the server being up, the
+    server's CPU seconds (its process and children: the warm-up's compiler) at that moment."""
+    server = Server(cold_clone(tmp))
+    env_cache = os.environ.pop("NUMBA_CACHE_DIR", None)
+    try:
+        server.start()
+        cpu0 = server.cpu()
+        context = await browser.new_context(viewport={"width": 1400, "height": 950})
+        page = await context.new_page()
+        out = {"page": path, "after_entry": after_entry}
+        if after_entry:
+            await page.goto(server.url, timeout=TIMEOUT_MS)
+            out["entry_chart"] = await first_chart(page, server)
+            await page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+            await page.wait_for_url(f"**/{path}*", timeout=TIMEOUT_MS)
+        else:
+            await page.goto(f"{server.url}/{'' if path == 'overview' else path}",
+                            timeout=TIMEOUT_MS)
+        if path == "kmeans":
+            out["first_frame"] = await kmeans_first_frame(page)
+            out["first_chart"] = time.perf_counter() - server.started
+        else:
+            out["first_chart"] = await first_chart(page, server)
+        out["server_cpu"] = server.cpu() - cpu0
+        out["errors"] = await errors(page)
+        await context.close()
+        return out
+    finally:
+        server.stop()
+        if env_cache is not None:
+            os.environ["NUMBA_CACHE_DIR"] = env_cache
+
+
+async def warmup_cpu(tmp: Path) -> dict:
+    """A fresh clone's server, the entry page opened, then left alone until the warm-up is
+    over: the server's CPU seconds in all (the compiler child included), and the wall time."""
+    from playwright.async_api import async_playwright
+
+    server = Server(cold_clone(tmp))
+    env_cache = os.environ.pop("NUMBA_CACHE_DIR", None)
+    try:
+        server.start()
+        cpu0 = server.cpu()
+        async with async_playwright() as p:
+            browser = await start_browser(p)
+            page = await (await browser.new_context()).new_page()
+            await page.goto(server.url, timeout=TIMEOUT_MS)
+            await first_chart(page, server)
+            server.wait_quiet(timeout=600, window=3.0)
+            await browser.close()
+        return {"cpu": server.cpu() - cpu0, "wall": time.perf_counter() - server.started}
+    finally:
+        server.stop()
+        if env_cache is not None:
+            os.environ["NUMBA_CACHE_DIR"] = env_cache
+
+
+async def run_cold_pages(tmp: Path, repeats: int, pages: list[str],
+                         warmup_runs: int | None = None) -> dict:
+    from playwright.async_api import async_playwright
+
+    visits = []
+    async with async_playwright() as p:
+        browser = await start_browser(p)
+        for r in range(repeats):
+            for path in pages:
+                for after_entry in ((False, True) if path in ("cost-table", "kmeans")
+                                    else (False,)):
+                    visit = await cold_visit(browser, tmp, path, after_entry)
+                    visit["repeat"] = r
+                    visits.append(visit)
+                    print("  ", visit, flush=True)
+        await browser.close()
+    warm = [await warmup_cpu(tmp) for _ in range(repeats if warmup_runs is None else warmup_runs)]
+    print(f"\nFresh clone, cold Numba cache, each page opened first ({load_average()}; "
+          f"{os.cpu_count()} cores, shared: wall times are noisy, server CPU seconds beside)")
+    print(f"{'page (opened first)':<34} {'first chart, s after server up':>31} "
+          f"{'k-means click to frame, s':>26} {'server CPU, s':>14}")
+    for path in pages:
+        for after_entry in (False, True):
+            rows = [v for v in visits if v["page"] == path and v["after_entry"] == after_entry]
+            if not rows:
+                continue
+            name = f"{path}{' (after the entry page)' if after_entry else ''}"
+            charts = ", ".join(f"{v['first_chart']:.2f}" for v in rows)
+            frames = ", ".join(f"{v['first_frame']:.2f}" for v in rows if "first_frame" in v)
+            cpu = ", ".join(f"{v['server_cpu']:.1f}" for v in rows)
+            print(f"{name:<34} {charts:>31} {frames or '-':>26} {cpu:>14}")
+    print("whole warm-up from the entry page (the server alone, the page left open): CPU "
+          + ", ".join(f"{w['cpu']:.1f}" for w in warm) + " s; until quiet "
+          + ", ".join(f"{w['wall']:.1f}" for w in warm) + " s wall")
+    print("errors on the pages:", sum(v["errors"] for v in visits))
+    return {"visits": visits, "warmup": warm}
+
+
 # --------------------------------------------------------------------------- main
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", nargs="+", default=["lesson", "fairness"],
-                        choices=["lesson", "fairness", "memory", "cold", "clients"])
+                        choices=["lesson", "fairness", "memory", "cold", "cold-pages",
+                                 "clients"])
+    parser.add_argument("--repeats", type=int, default=3, help="cold-pages: runs of each page")
+    parser.add_argument("--pages", nargs="+", default=COLD_PAGES,
+                        help="cold-pages: the pages to open first (URL paths)")
+    parser.add_argument("--warmup-runs", type=int, default=None,
+                        help="cold-pages: runs of the whole warm-up (default --repeats)")
     parser.add_argument("--students", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--busy", choices=["back-to-back", "one-job"], default="back-to-back",
@@ -844,6 +992,9 @@ def main() -> None:
             elif mode == "memory":
                 out = asyncio.run(run_memory(60 if args.quick else 500,
                                              20 if args.quick else 200))
+            elif mode == "cold-pages":
+                out = asyncio.run(run_cold_pages(Path(tmp), 1 if args.quick else args.repeats,
+                                                 args.pages, args.warmup_runs))
             else:
                 out = asyncio.run(run_cold(Path(tmp)))
             out["load_average"] = os.getloadavg()

@@ -60,6 +60,7 @@ from ._internal.dp import (
     value,
     wave_grad_x,
 )
+from ._internal.interpreted import interpreted_path, interpreted_tables, interpreting
 from ._internal.small import small_value, small_value_and_grad
 
 __all__ = [
@@ -289,6 +290,9 @@ def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
     >>> sd.dtw_path([0.0, 0.0, 1.0, 2.0], [0.0, 1.0, 1.0, 2.0])
     (0.0, [(0, 0), (1, 0), (2, 1), (2, 2), (3, 3)])
     """
+    if interpreting() and (found := interpreted_path(X, Y, cost=cost, band=band,
+                                                     max_cells=max_cells)) is not None:
+        return found  # softdtw_core.warmup.interpreted()
     p = problem(X, Y, 0.0, cost, band, need_cost_matrix=True, max_cells=max_cells, what="dtw_path")
     dtw, _, W = forward_table(p)
     return dtw, [(i, j) for i, j in backtrack(p, W).tolist()]
@@ -371,6 +375,10 @@ def soft_dtw_tables(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_
     >>> t.weights[2, 1].round(3)  # cell (3, 2): diagonal, up, left predecessor
     array([0.416, 0.576, 0.008])
     """
+    if interpreting():  # softdtw_core.warmup.interpreted(): no compilation in this thread
+        t = interpreted_tables(X, Y, gamma, cost=cost, band=band, max_cells=max_cells)
+        if t is not None:
+            return SoftDTWTables(*t)
     p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="soft_dtw_tables"
     )

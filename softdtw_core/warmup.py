@@ -7,23 +7,41 @@ types real calls use (float64 series with and without a d axis, both ground cost
 without a band, γ = 0 and γ > 0, one and several threads), so that afterwards no call
 compiles anything. From a warm on-disk cache it takes a fraction of a second.
 
-It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the pair
-kernels of the Learn pages first, then the collection kernels (pairwise values, then the
+It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the tables of
+the Learn pages first (R, E and the optimal path: about 1.5 s of compilation, where all the
+pair kernels take 15 s), then the other pair kernels of the Learn pages, then the collection
+kernels (pairwise values, then the
 one-against-many statistics behind barycenters, k-means and interpolation), then the batch
 kernels of the predictor (the Learn stage includes the tangent kernels of the
 second-order functions and DILATE). ``tests/app/test_warmup_coverage.py`` checks that the explorer's
 pages compile nothing after it.
+
+While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_tables` and
+:func:`~softdtw_core.dtw_path` run the kernels' Python code instead, on small inputs
+(:func:`interpreted`): the same results to the last bit, interpreted at 10-20 µs a cell
+(0.2-0.6 s for a 150 x 150 table, against 1.5 s of CPU to compile the kernels), so that the
+explorer's Cost & DP table draws at once on a fresh install.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable
 
 import numba
 import numpy as np
 
-__all__ = ["STAGES", "main", "warm_up"]
+from ._internal.interpreted import (
+    INTERPRETED_MAX_CELLS,
+    interpreted,
+    interpreted_path,
+    interpreted_tables,
+    interpreting,
+)
+
+__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "interpreted", "interpreted_path",
+           "interpreted_tables", "interpreting", "main", "warm_up"]
 
 
 def _pairs():
@@ -31,6 +49,19 @@ def _pairs():
     x = np.array([0.0, 1.0, 0.5])
     y = np.array([0.2, 0.9, 0.1, 0.4])
     return [(x, y), (np.c_[x, x], np.c_[y, y])]
+
+
+def _tables() -> None:
+    """The full tables (Δ, R, the local weights, E) and the optimal path: the kernels the Cost
+    & DP table and the Bellman step-through need, first (the sizes take no other path)."""
+    from . import recursion
+
+    for x, y in _pairs():
+        for cost in ("sqeuclidean", "absolute"):
+            for band in (None, 2.0):
+                for gamma in (0.0, 0.1):
+                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
+                recursion.dtw_path(x, y, cost=cost, band=band)
 
 
 def _learn() -> None:
@@ -42,14 +73,12 @@ def _learn() -> None:
         for cost in ("sqeuclidean", "absolute"):
             for band in (None, 2.0):
                 for gamma in (0.0, 0.1):
-                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw(y, x, gamma, cost=cost, band=band)  # n > m
                     recursion.soft_dtw_alignment(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw_value_and_grad(x, y, gamma, cost=cost, band=band)
                     recursion.soft_dtw_value_and_grad(x, y, gamma, cost=cost, band=band,
                                                       max_cells=100)  # the general path
-                recursion.dtw_path(x, y, cost=cost, band=band)
                 path_entropy(x, y, 0.1, cost=cost, band=band)
                 soft_dtw_divergence(x, y, 0.1, cost=cost, band=band)
                 sharp_soft_dtw(x, y, 0.1, cost=cost, band=band)
@@ -169,6 +198,7 @@ def _predictor() -> None:
 
 #: The stages of :func:`warm_up`, in the order the explorer's pages need them.
 STAGES: dict[str, Callable[[], None]] = {
+    "tables": _tables,
     "learn": _learn,
     "pairwise": _pairwise,
     "barycenter": _barycenter,
@@ -196,12 +226,12 @@ def warm_up(stages: Iterable[str] | None = None,
     Examples
     --------
     >>> import softdtw_core as sd
-    >>> seconds = sd.warm_up(["learn"])  # the pair kernels; sd.warm_up() for all of them
+    >>> seconds = sd.warm_up(["tables"])  # R, E, the path; sd.warm_up() for every kernel
     >>> list(seconds)
-    ['learn']
+    ['tables']
     >>> from softdtw_core.warmup import STAGES
     >>> list(STAGES)
-    ['learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
+    ['tables', 'learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
     """
     chosen = list(STAGES) if stages is None else list(stages)
     unknown = [s for s in chosen if s not in STAGES]
@@ -218,14 +248,17 @@ def warm_up(stages: Iterable[str] | None = None,
     return seconds
 
 
-def main() -> None:
+def main(stages: Iterable[str] | None = None) -> None:
     """Every stage, printing ``<stage> <seconds>`` as each one ends.
 
-    From a shell: ``python -c "from softdtw_core.warmup import main; main()"`` (``python -m
-    softdtw_core.warmup`` works too, with a harmless RuntimeWarning: the package itself
-    imports this module).
+    ``stages``: the stages to run, in that order (default: the command line's arguments, or
+    every stage in the order of :data:`STAGES`). From a shell: ``python -c "from
+    softdtw_core.warmup import main; main()" [STAGE ...]`` (``python -m softdtw_core.warmup``
+    works too, with a harmless RuntimeWarning: the package itself imports this module).
     """
-    warm_up(progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
+    if stages is None:
+        stages = sys.argv[1:] or None
+    warm_up(stages, progress=lambda stage, seconds: print(stage, f"{seconds:.3f}", flush=True))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ of the server starts :class:`Warmup` (once per process):
 
 1. a child process runs :func:`softdtw_core.warmup.main` (at a lower priority), which
    compiles every kernel stage by stage (:data:`softdtw_core.warmup.STAGES`, in the order
-   the pages need them) into Numba's on-disk cache, on another core and without holding the
-   server's GIL;
+   the pages need them, the stage of the page opened first moved to the front) into Numba's
+   on-disk cache, on another core and without holding the server's GIL;
 2. a thread of the server loads each stage from that cache as soon as the child reports
    it (a fraction of a second), so the server's own dispatchers are ready, and has the job
    worker processes load it too (:meth:`explorer.web.jobs.JobRunner.warm`; they start with
@@ -15,10 +15,13 @@ of the server starts :class:`Warmup` (once per process):
    does not wait for them);
 3. if the child fails, the thread compiles what is left itself.
 
-Meanwhile the pages that need no kernel (the Overview) draw at once, the sidebar shows a
-small status (:func:`sidebar_status`), and a page that needs a stage waits for it behind a
-spinner (:func:`require`; the registry says which stage each page needs). From a warm
-on-disk cache the whole warm-up takes a few seconds.
+Meanwhile the pages that need no kernel (the Overview, min^γ) draw at once, the sidebar shows
+a small status (:func:`sidebar_status`), and a page that needs a stage waits for it behind a
+spinner (:func:`kernels_for`; the registry says which stage each page needs), except the
+pages of the :data:`INTERPRETED` stage: they run at once, their tables computed by the
+kernels' Python code (:func:`softdtw_core.warmup.interpreted`: the same results, a fraction of
+a second at their sizes, where compiling takes 1.5 s of CPU after the child has started and
+imported the library). From a warm on-disk cache the whole warm-up takes a few seconds.
 
 Garbage collection
 ------------------
@@ -33,22 +36,24 @@ only what the runs created (well under a millisecond).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import streamlit as st
 
 import softdtw_core
-from softdtw_core.warmup import STAGES, warm_up
+from softdtw_core.warmup import STAGES, interpreted, warm_up
 
 from . import jobs
 from .pausing import PAUSER
 
-__all__ = ["Warmup", "WARMUP", "require", "sidebar_status"]
+__all__ = ["INTERPRETED", "Warmup", "WARMUP", "kernels_for", "require", "sidebar_status"]
 
 log = logging.getLogger("explorer")
 
@@ -68,12 +73,16 @@ class Warmup:
         self._started = False
         self._changed = threading.Condition()
 
-    def start(self) -> None:
-        """Start the warm-up (only the first call does anything)."""
+    def start(self, first: str | None = None) -> None:
+        """Start the warm-up (only the first call does anything), with stage ``first`` (that
+        of the page a student opened first, by a link) before the others."""
         with self._changed:
             if self._started:
                 return
             self._started = True
+            if first in self.stages:
+                self.stages.remove(first)
+                self.stages.insert(0, first)
         gc.freeze()  # the modules imported so far live as long as the server
         threading.Thread(target=self._run, name="explorer-warmup", daemon=True).start()
 
@@ -102,7 +111,7 @@ class Warmup:
 
     def _follow_child(self) -> None:
         try:
-            child = subprocess.Popen(self.compile_command, stdout=subprocess.PIPE,
+            child = subprocess.Popen([*self.compile_command, *self.stages], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True,
                                      cwd=Path(softdtw_core.__file__).resolve().parents[1])
         except OSError:
@@ -116,8 +125,8 @@ class Warmup:
                     break
 
     def is_ready(self, stage: str) -> bool:
-        """Whether ``stage`` (and every stage before it) is loaded in this process; also True
-        once the warm-up failed (the page then runs and meets the problem itself)."""
+        """Whether ``stage`` is loaded in this process; also True once the warm-up failed
+        (the page then runs and meets the problem itself)."""
         with self._changed:
             return stage in self.ready or self.error is not None
 
@@ -129,10 +138,31 @@ class Warmup:
         return self.is_ready(stage)
 
 
-#: The server's warm-up; its child compiles at a lower priority than the pages (Linux).
+#: The server's warm-up; its child compiles at a lower priority than the pages (Linux), the
+#: stages in the order given on its command line.
 WARMUP = Warmup([sys.executable, "-c", "import os\n"
                  "if hasattr(os, 'nice'): os.nice(10)\n"
                  "from softdtw_core.warmup import main; main()"])
+
+
+#: The stages whose pages run before the stage is ready, in
+#: :func:`softdtw_core.warmup.interpreted`: the Cost & DP table and the Bellman step-through
+#: need only the full tables and the optimal path (larger tables than it interprets compile
+#: in the page, about 1.5 s of CPU once).
+INTERPRETED = frozenset({"tables"})
+
+
+@contextlib.contextmanager
+def kernels_for(stage: str | None) -> Iterator[None]:
+    """Run the block (a page) once the kernels of ``stage`` are ready (None: no kernel): at
+    once when they are, or with the tables interpreted when the stage is
+    :data:`INTERPRETED`, else after waiting for them behind a spinner (:func:`require`)."""
+    if stage in INTERPRETED and not WARMUP.is_ready(stage):
+        with interpreted():
+            yield
+        return
+    require(stage)
+    yield
 
 
 def require(stage: str | None) -> None:

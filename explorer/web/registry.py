@@ -71,7 +71,8 @@ class PageInfo:
         The page opened at the app's root.
     kernels : str or None
         The stage of :data:`softdtw_core.warmup.STAGES` the page needs before it runs (the
-        stages load in order, so it waits for the earlier ones too); None: no kernel.
+        stage compiles every kernel the page calls; the stage of the page opened first is
+        compiled first); None: no kernel.
     family : str or None
         The page family whose modules (``logic/``, ``plots/``, ``web/cached/``) serve the
         page: by default its own, named after its script (:attr:`name`); another page's name
@@ -106,12 +107,13 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("Learn", "explorer/pages/learn/cost_table.py", "Cost & DP table",
              ":material/grid_on:", "cost-table",
              "Cost & DP table: Δ, R, the optimal path and the expected alignment; click a "
-             "cell to see its Bellman update"),
+             "cell to see its Bellman update", kernels="tables"),
     PageInfo("Learn", "explorer/pages/learn/bellman.py", "Bellman step-through",
              ":material/step:", "bellman",
-             "Bellman step-through: the forward and backward recursions, cell by cell"),
+             "Bellman step-through: the forward and backward recursions, cell by cell",
+             kernels="tables"),
     PageInfo("Learn", "explorer/pages/learn/softmin.py", "min^γ", ":material/functions:",
-             "softmin", "min^γ: the soft minimum and how γ smooths it"),
+             "softmin", "min^γ: the soft minimum and how γ smooths it", kernels=None),
     PageInfo("Learn", "explorer/pages/learn/gamma_explorer.py", "γ explorer",
              ":material/tune:", "gamma-explorer",
              "γ explorer: from DTW (γ → 0) to very smooth alignments, scrubbed in the browser"),

@@ -15,6 +15,8 @@ may change without notice.
 - :mod:`.wavefront`: the anti-diagonal kernels over interleaved lanes (values, E, gradients).
 - :mod:`.fastmath`: branch-free exp/log that LLVM vectorises, inlined by the wavefront kernels.
 - :mod:`.small`: the one-call kernel of small squared-Euclidean problems.
+- :mod:`.interpreted`: the kernels' Python code, run uncompiled on small tables while Numba
+  compiles (:func:`softdtw_core.warmup.interpreted`).
 - :mod:`.collection`: series here or in chunks as one collection the optimisers map over.
 - :mod:`.dask_chunks`: those chunks on Dask workers (for :mod:`softdtw_core.distributed`).
 - :mod:`.barycenter_solver`: the barycenter optimiser (objective, MM steps, L-BFGS-B) shared

@@ -262,6 +262,25 @@ def test_warmup_follows_the_child_process_then_loads(monkeypatch, tmp_path, warm
     assert [stage for stage, _ in warmed_runner[0].told] == list(warm.stages)
 
 
+def test_warmup_starts_with_the_stage_of_the_page_opened_first(monkeypatch, tmp_path,
+                                                                warmed_runner):
+    # the child compiles in the order it is given on its command line; the thread loads
+    # each stage as the child reports it, the first page's stage first
+    loaded: list[str] = []
+    monkeypatch.setattr(kernels, "warm_up", lambda stages: loaded.extend(stages))
+    script = tmp_path / "child.py"
+    script.write_text("import sys\nfor stage in sys.argv[1:]: print(stage, '0.1')\n")
+    import sys
+
+    warm = kernels.Warmup([sys.executable, str(script)])
+    warm.start(first="kmeans")
+    warm.start(first="predictor")  # the first call decides
+    assert warm.wait("predictor", 60)
+    others = [s for s in kernels.STAGES if s != "kmeans"]
+    assert warm.stages == ["kmeans", *others] == loaded == warm.ready
+    assert [stage for stage, _ in warmed_runner[0].told] == warm.stages
+
+
 def test_warmup_error_does_not_block_the_pages(monkeypatch, warmed_runner):
     def broken(stages):
         raise RuntimeError("no compiler")

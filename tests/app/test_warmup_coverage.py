@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # The kernels' signatures before and after a workload that follows warm_up().
@@ -37,7 +39,7 @@ def signatures():
     return out
 
 
-warm_up()
+warm_up(STAGES)
 before = signatures()
 """
 
@@ -49,6 +51,13 @@ print(json.dumps({k: sorted(after[k] - before.get(k, set())) for k in after
 
 LESSON = r"""
 from streamlit.testing.v1 import AppTest
+
+from explorer.web import kernels
+
+# the warm-up above is the app's: it starts none of its own, and its pages find their stages
+# ready (none runs interpreted, none waits)
+kernels.WARMUP._started = True
+kernels.WARMUP.ready = list(STAGES or kernels.WARMUP.stages)
 
 small = {"src": "synthetic", "n": "12", "m": "15", "km_src": "synthetic", "km_per": "3",
          "km_len": "24", "km_iter": "2", "bc_src": "warped copies", "bc_n": "4",
@@ -98,11 +107,11 @@ with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
 """
 
 
-def _compiled_after_warm_up(workload: str, pages=()) -> dict:
-    """The kernel specialisations ``workload`` compiled after ``warm_up()``, run in a
-    fresh interpreter."""
-    code = (f"ROOT = {str(ROOT)!r}\nPAGES = {list(pages)!r}\n" + HEADER + workload
-            + FOOTER)
+def _compiled_after_warm_up(workload: str, pages=(), stages=None) -> dict:
+    """The kernel specialisations ``workload`` compiled after ``warm_up(stages)`` (default
+    every stage), run in a fresh interpreter."""
+    code = (f"ROOT = {str(ROOT)!r}\nPAGES = {list(pages)!r}\nSTAGES = {stages!r}\n"
+            + HEADER + workload + FOOTER)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=1200)
     assert out.returncode == 0, out.stderr[-3000:]
@@ -114,6 +123,18 @@ def test_pages_compile_nothing_after_the_warm_up():
 
     new = _compiled_after_warm_up(LESSON, [p.script for p in PAGES.values()])
     assert new == {}, f"kernels compiled after warm_up(): {new}"
+
+
+@pytest.mark.parametrize("stage", ["tables", "learn"])
+def test_a_stage_alone_covers_its_pages(stage):
+    # the stage of the page opened first compiles first (explorer.web.kernels), before the
+    # stages listed ahead of it: alone, it must cover its pages
+    from explorer.web import registry
+
+    pages = [p.script for p in registry.PAGES if p.kernels == stage]
+    assert pages
+    new = _compiled_after_warm_up(LESSON, pages, [stage])
+    assert new == {}, f"kernels compiled by the {stage!r} pages after warm_up([{stage!r}]): {new}"
 
 
 def test_cluster_tasks_compile_nothing_after_the_warm_up():
