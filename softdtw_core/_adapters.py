@@ -45,7 +45,7 @@ from .batch import _workspace_size
 from .costs import cost_matrix_, cost_tangent_, jacobian_product_
 from .pairwise import band_width, group_lanes
 
-__all__ = ["check_batch", "pairs_tangent", "pairs_value_grad"]
+__all__ = ["check_batch", "check_divergence_cost", "pairs_tangent", "pairs_value_grad"]
 
 _PRECOMPUTED = COST_CODES["precomputed"]
 
@@ -202,6 +202,13 @@ def check_batch(X, Y, nx, ny, radius, names=("x", "y")):
     if radius >= 0:
         for n, m in set(zip(nx.tolist(), ny.tolist())):
             band_limits_checked(n, m, radius)
+
+
+def check_divergence_cost(cost) -> None:
+    """The divergence's self-terms need the series: refuse a precomputed cost."""
+    if cost == "precomputed":
+        raise ValueError("soft_dtw_divergence needs the series themselves (its self-terms "
+                         "compare x with x and y with y); cost='precomputed' is not accepted.")
 
 
 # --------------------------------------------------------------------------- entry points

@@ -408,9 +408,7 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, band=None, cost="sqeuclidean", x_len
     >>> soft_dtw_divergence(x, x).item()
     0.0
     """
-    if cost == "precomputed":
-        raise ValueError("soft_dtw_divergence needs the series themselves (its self-terms "
-                         "compare x with x and y with y); cost='precomputed' is not accepted.")
+    _adapters.check_divergence_cost(cost)
     x, y, xl, yl, gamma, radius, kind = _prepare(x, y, gamma, band, cost, x_lengths, y_lengths)
     need = _needs_grad(x, y)
 
