@@ -254,7 +254,7 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, band=None, cost="sqeuclidean"):
     Parameters
     ----------
     x, y, gamma, band
-        As in :func:`soft_dtw`.
+        As in :func:`~softdtw_core.jax.soft_dtw`.
     cost : {"sqeuclidean", "absolute"}
         ``"precomputed"`` is refused (the self-terms need the series).
 
@@ -286,7 +286,7 @@ def dilate_loss(x, y=None, alpha=0.5, gamma=0.01, *, band=None, cost="sqeuclidea
     Parameters
     ----------
     x, y, band, cost
-        As in :func:`soft_dtw` (a forecast and its target).
+        As in :func:`~softdtw_core.jax.soft_dtw` (a forecast and its target).
     alpha : float, default 0.5
         Weight of the shape term, in [0, 1].
     gamma : float, default 0.01

@@ -33,8 +33,8 @@ For a batch of pairs :math:`(x_b, y_b)`, ``x`` of shape ``(B, n, d)`` and ``y`` 
   pairs are spread over Numba's threads.
 - **torch.compile**: every kernel is a registered custom op (``torch.ops.softdtw_core.*``)
   with a fake implementation, so compiled models call them without a graph break.
-- **CUDA** tensors need :mod:`softdtw_core.cuda` (numba-cuda); until it exists they raise a
-  clear error (one dispatch function, :func:`_kernels`).
+- **CUDA** tensors need ``softdtw_core.cuda`` (numba-cuda); until it exists they raise a
+  clear error (one dispatch function, ``_kernels``).
 
 References
 ----------
@@ -88,8 +88,8 @@ _REDUCTIONS = ("mean", "sum", "none")
 def _kernels(device: torch.device):
     """The kernels for tensors on ``device`` (the one place that dispatches on it).
 
-    CPU: the Numba kernels (:mod:`softdtw_core._adapters`). CUDA: the kernels of
-    :mod:`softdtw_core.cuda` once they exist; until then a clear error.
+    CPU: the Numba kernels (``softdtw_core._adapters``). CUDA: the kernels of
+    ``softdtw_core.cuda`` once they exist; until then a clear error.
     """
     if device.type == "cpu":
         return _adapters
@@ -391,7 +391,7 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, band=None, cost="sqeuclidean", x_len
     Parameters
     ----------
     x, y, gamma, band, x_lengths, y_lengths
-        As in :func:`soft_dtw`.
+        As in :func:`~softdtw_core.torch.soft_dtw`.
     cost : {"sqeuclidean", "absolute"}
         ``"precomputed"`` is refused: the self-terms need the series.
 
@@ -435,7 +435,7 @@ def expected_alignment(x, y=None, gamma=1.0, *, band=None, cost="sqeuclidean",
     Parameters
     ----------
     x, y, gamma, band, cost, x_lengths, y_lengths
-        As in :func:`soft_dtw`.
+        As in :func:`~softdtw_core.torch.soft_dtw`.
 
     Returns
     -------
@@ -487,8 +487,8 @@ def dilate_loss(x, y=None, alpha=0.5, gamma=0.01, *, band=None, cost="sqeuclidea
     Parameters
     ----------
     x, y, gamma, band, cost, x_lengths, y_lengths
-        As in :func:`soft_dtw` (a forecast and its target); ``gamma`` defaults to the
-        paper's 0.01.
+        As in :func:`~softdtw_core.torch.soft_dtw` (a forecast and its target);
+        ``gamma`` defaults to the paper's 0.01.
     alpha : float, default 0.5
         Weight of the shape term, in [0, 1].
 
@@ -543,7 +543,8 @@ class SoftDTWLoss(nn.Module):
     gamma : float, default 1.0
         Smoothing ``γ > 0``.
     divergence : bool, default False
-        Use the divergence :func:`soft_dtw_divergence` (non-negative, zero at x = y).
+        Use the divergence :func:`~softdtw_core.torch.soft_dtw_divergence` (non-negative,
+        zero at x = y).
     band : float or None
         Sakoe-Chiba radius (each pair's own lengths).
     reduction : {"mean", "sum", "none"}
@@ -586,7 +587,8 @@ class SoftDTWLoss(nn.Module):
 
 
 class DILATELoss(nn.Module):
-    r"""DILATE (Le Guen & Thome, 2019) as a loss module: :func:`dilate_loss`, reduced.
+    r"""DILATE (Le Guen & Thome, 2019) as a loss module: the reduced
+    :func:`~softdtw_core.torch.dilate_loss`.
 
     .. math::
 
@@ -600,7 +602,7 @@ class DILATELoss(nn.Module):
     gamma : float, default 0.01
         Smoothing ``γ > 0`` (the paper's default).
     band, reduction, cost
-        As in :class:`SoftDTWLoss`.
+        As in :class:`~softdtw_core.torch.SoftDTWLoss`.
 
     Examples
     --------
