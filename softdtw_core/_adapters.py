@@ -38,14 +38,19 @@ from numba import njit, prange
 
 from ._dp import Problem, expected_alignment, forward_table, tangent_alignment
 from ._threads import parallel_launch
-from ._validation import COST_CODES, _check_finite
+from ._validation import COST_CODES, _check_finite, check_unit_interval
 from ._wavefront import backward, diagonal_layout, forward_lanes
 from .band import band_limits, band_limits_checked
-from .batch import _workspace_size
 from .costs import cost_matrix_, cost_tangent_, jacobian_product_
 from .pairwise import band_width, group_lanes
 
-__all__ = ["check_batch", "check_divergence_cost", "pairs_tangent", "pairs_value_grad"]
+__all__ = [
+    "check_alpha",
+    "check_batch",
+    "check_divergence_cost",
+    "pairs_tangent",
+    "pairs_value_grad",
+]
 
 _PRECOMPUTED = COST_CODES["precomputed"]
 
@@ -154,6 +159,17 @@ def _group(g, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad, wa
                     GY[j, m - 1 - p, t] = f * Gyrt[t, p * B + b]
 
 
+@njit(cache=True, nogil=True)
+def _work_size(nx, ny, order, gstart, radius):
+    """Entries of each work buffer: the largest lane group's compact size times its lanes."""
+    size = 0
+    for g in range(gstart.shape[0] - 1):
+        j = order[gstart[g]]
+        lo, hi = band_limits(nx[j], ny[j], radius)
+        size = max(size, diagonal_layout(nx[j], ny[j], lo, hi)[3] * (gstart[g + 1] - gstart[g]))
+    return size
+
+
 @njit(cache=True, error_model="numpy", nogil=True)
 def _chunk(c, n_chunks, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad,
            want_E, work, values, GX, GY, E):
@@ -204,6 +220,12 @@ def check_batch(X, Y, nx, ny, radius, names=("x", "y")):
             band_limits_checked(n, m, radius)
 
 
+def check_alpha(alpha) -> float:
+    """DILATE's weight of the shape term, in [0, 1]."""
+    return check_unit_interval(alpha, "alpha", "the weight of the shape term dtw_γ in DILATE; "
+                               "the timing term gets 1 - alpha")
+
+
 def check_divergence_cost(cost) -> None:
     """The divergence's self-terms need the series: refuse a precomputed cost."""
     if cost == "precomputed":
@@ -237,7 +259,7 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
     cells = int(nx @ ny)
     threads = numba.get_num_threads() if parallel and cells >= PARALLEL_MIN_CELLS else 1
     chunks = max(1, min(threads, n_groups))
-    size = _workspace_size(nx, ny, order, gstart, radius)
+    size = _work_size(nx, ny, order, gstart, radius)
     work = np.empty((chunks, 4, size))
     values = np.empty(B)
     if kind == _PRECOMPUTED:

@@ -39,7 +39,7 @@ import numpy as np
 from . import _adapters
 from ._validation import COST_CODES, _check_finite, check_band, check_cost, check_gamma
 from .band import band_limits_checked
-from .dilate import _check_alpha, temporal_distortion_matrix
+from .dilate import temporal_distortion_matrix
 
 __all__ = ["dilate_loss", "soft_dtw", "soft_dtw_divergence"]
 
@@ -305,6 +305,6 @@ def dilate_loss(x, y=None, alpha=0.5, gamma=0.01, *, band=None, cost="sqeuclidea
     >>> bool(dilate_loss(jnp.roll(y, 1), y, alpha=0.0) > dilate_loss(y, y, alpha=0.0))
     True
     """
-    alpha = _check_alpha(alpha)
+    alpha = _adapters.check_alpha(alpha)
     x, y, options = _as_pair(x, y, gamma, band, cost, "dilate", alpha)
     return _loss(x, y, options)

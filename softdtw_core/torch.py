@@ -66,7 +66,6 @@ from torch import Tensor, nn
 
 from . import _adapters
 from ._validation import COST_CODES, check_band, check_choice, check_cost, check_gamma
-from .dilate import _check_alpha
 
 __all__ = [
     "DILATELoss",
@@ -506,7 +505,7 @@ def dilate_loss(x, y=None, alpha=0.5, gamma=0.01, *, band=None, cost="sqeuclidea
     >>> bool(dilate_loss(late, y, alpha=0.0) > dilate_loss(y, y, alpha=0.0))
     True
     """
-    alpha = _check_alpha(alpha)
+    alpha = _adapters.check_alpha(alpha)
     x, y, xl, yl, gamma, radius, kind = _prepare(x, y, gamma, band, cost, x_lengths, y_lengths)
     loss = x.new_zeros(x.shape[0])
     if alpha > 0.0:
@@ -616,7 +615,7 @@ class DILATELoss(nn.Module):
     def __init__(self, alpha=0.5, gamma=0.01, *, band=None, reduction="mean",
                  cost="sqeuclidean"):
         super().__init__()
-        self.alpha = _check_alpha(alpha)
+        self.alpha = _adapters.check_alpha(alpha)
         _check_gamma_positive(gamma)
         check_band(band)
         check_cost(cost)
