@@ -1,0 +1,144 @@
+"""Soft-DTW as a PyTorch loss: forward + backward time and peak memory, beside the peers.
+
+Run::
+
+    python benchmarks/bench_torch.py            # the issue's three shapes (a few minutes)
+    python benchmarks/bench_torch.py --quick    # small shapes, < 60 s (what the tests run)
+
+For each shape (B pairs of length n against length n, d dimensions, float64, γ = 1) and
+each implementation, ``loss = soft_dtw(x, y).sum(); loss.backward()`` (gradients w.r.t. x
+and y) is timed, best of ``--repeat`` runs after a warm-up (Numba compilation):
+
+- ``softdtw_core.torch`` with one Numba thread and with both (``numba.set_num_threads``);
+- ``pysdtw`` 0.0.5 (``pysdtw.SoftDTW(use_cuda=False)``) and tslearn 0.10
+  (``tslearn.metrics.SoftDTWLossPyTorch``), single-threaded (torch and Numba both set to one
+  thread), when installed (``pip install -r benchmarks/requirements.txt``); otherwise the
+  row says 'not installed'.
+
+Columns: wall time, ns per DP cell (``time / (B n²)``), the CPU time of the process over the
+same runs (so a loaded machine shows as wall > CPU / threads), and the **peak memory** of one
+forward + backward in bytes per cell. Memory: tracemalloc does not see torch's or Numba's
+buffers, so the script resets the kernel's resident-set high-water mark
+(``/proc/self/clear_refs``, Linux) after the timed runs and a ``malloc_trim``, and reports
+``VmHWM - VmRSS`` around one more run: the pages the run touched beyond what was resident
+before it (outputs, autograd buffers, the kernels' work arrays; not the inputs). Memory the
+allocator kept from earlier runs and reuses is not counted, so this is a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+SHAPES = ((64, 256, 1), (16, 512, 4), (256, 64, 1))
+QUICK_SHAPES = ((8, 32, 1), (4, 48, 2))
+
+
+# ---------------------------------------------------------------------------- measurement
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return -1
+
+
+def _loss_function(method: str):
+    """``f(x, y) -> (B,)`` losses, or None when the package is not installed."""
+    if method == "softdtw_core":
+        from softdtw_core.torch import soft_dtw
+
+        return lambda x, y: soft_dtw(x, y, 1.0)
+    try:
+        if method == "pysdtw":
+            import pysdtw
+
+            return pysdtw.SoftDTW(gamma=1.0, use_cuda=False)
+        from tslearn.metrics import SoftDTWLossPyTorch
+
+        return SoftDTWLossPyTorch(gamma=1.0)
+    except ImportError:
+        return None
+
+
+def _peak_bytes(run) -> int | None:
+    """Pages one run touches beyond the resident set before it (Linux; None elsewhere)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")  # reset the high-water mark VmHWM to the current RSS
+        before = _status_kib("VmRSS")
+        run()
+        return (_status_kib("VmHWM") - before) * 1024
+    except OSError:
+        return None
+
+
+def measure(method: str, B: int, n: int, d: int, threads: int, repeat: int) -> dict:
+    import numba
+    import torch
+
+    numba.set_num_threads(threads)
+    torch.set_num_threads(threads)
+    f = _loss_function(method)
+    if f is None:
+        return {"installed": False}
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(B, n, d, generator=gen, dtype=torch.float64, requires_grad=True)
+    y = torch.randn(B, n, d, generator=gen, dtype=torch.float64, requires_grad=True)
+
+    def run():
+        x.grad = y.grad = None
+        f(x, y).sum().backward()
+
+    run()  # warm-up: Numba compilation, caches
+    times = []
+    cpu0 = time.process_time()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - cpu0) / repeat
+    x.grad = y.grad = None
+    return {"installed": True, "best": min(times), "cpu": cpu, "peak": _peak_bytes(run)}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small shapes, < 60 s")
+    parser.add_argument("--repeat", type=int, default=None, help="timed runs per case")
+    args = parser.parse_args(argv)
+    shapes = QUICK_SHAPES if args.quick else SHAPES
+    repeat = args.repeat or (2 if args.quick else 5)
+    print("forward + backward of soft_dtw(x, y).sum() (gradients w.r.t. x and y), float64, "
+          f"γ = 1, best of {repeat} (cpu: process CPU time per run)\n")
+    print(f"| {'shape':<22} | {'implementation':<31} | {'time':>10} | {'ns/cell':>7} | "
+          f"{'cpu':>10} | {'peak B/cell':>11} |")
+    print(f"|{'-' * 24}|{'-' * 33}|{'-' * 12}|{'-' * 9}|{'-' * 12}|{'-' * 13}|")
+    rows = [("softdtw_core", 1), ("softdtw_core", 2), ("pysdtw", 1), ("tslearn", 1)]
+    for B, n, d in shapes:
+        cells = B * n * n
+        label = f"B = {B}, n = {n}, d = {d}"
+        for method, threads in rows:
+            name = {"softdtw_core": f"softdtw_core.torch, {threads} thread" + "s" * (threads > 1),
+                    "pysdtw": "pysdtw 0.0.5 (CPU)",
+                    "tslearn": "tslearn 0.10 SoftDTWLossPyTorch"}[method]
+            r = measure(method, B, n, d, threads, repeat)
+            if not r["installed"]:
+                print(f"| {label:<22} | {name:<31} | {'not installed':>10} |")
+                continue
+            peak = "n/a" if r["peak"] is None else f"{r['peak'] / cells:.1f}"
+            print(f"| {label:<22} | {name:<31} | {r['best'] * 1e3:7.1f} ms | "
+                  f"{r['best'] * 1e9 / cells:7.1f} | {r['cpu'] * 1e3:7.1f} ms | {peak:>11} |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
