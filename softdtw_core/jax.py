@@ -36,8 +36,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _adapters
-from ._validation import COST_CODES, _check_finite, check_band, check_cost, check_gamma
+from ._internal import adapters as _adapters
+from ._internal.validation import COST_CODES, _check_finite, check_band, check_cost, check_gamma
 from .band import band_limits_checked
 from .dilate import temporal_distortion_matrix
 

@@ -64,8 +64,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from . import _adapters
-from ._validation import COST_CODES, check_band, check_choice, check_cost, check_gamma
+from ._internal import adapters as _adapters
+from ._internal.validation import COST_CODES, check_band, check_choice, check_cost, check_gamma
 
 __all__ = [
     "DILATELoss",
@@ -87,7 +87,7 @@ _REDUCTIONS = ("mean", "sum", "none")
 def _kernels(device: torch.device):
     """The kernels for tensors on ``device`` (the one place that dispatches on it).
 
-    CPU: the Numba kernels (``softdtw_core._adapters``). CUDA: the kernels of
+    CPU: the Numba kernels (``softdtw_core._internal.adapters``). CUDA: the kernels of
     ``softdtw_core.cuda`` once they exist; until then a clear error.
     """
     if device.type == "cpu":
@@ -166,7 +166,7 @@ def _(x, y, x_lengths, y_lengths, gx, gy, gamma, band, kind):
 def _tangent_op(x: Tensor, y: Tensor, x_lengths: Tensor, y_lengths: Tensor, ux: Tensor,
                 uy: Tensor, gamma: float, band: float, kind: int,
                 mode: int) -> tuple[Tensor, Tensor]:
-    """Second-order products (:func:`softdtw_core._adapters.pairs_tangent`): the Hessian
+    """Second-order products (:func:`softdtw_core._internal.adapters.pairs_tangent`): the Hessian
     times ``(ux, uy)`` (mode 0) or the vector-Jacobian product of E with ``ux`` (mode 1)."""
     kernels = _kernels(x.device)
     X, Y = _kernel_array(x), _other(x, y, kind)

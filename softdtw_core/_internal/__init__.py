@@ -22,5 +22,7 @@ may change without notice.
 - :mod:`.barycenter_solver`: the barycenter optimiser (objective, MM steps, L-BFGS-B) shared
   by :mod:`softdtw_core.barycenter`, :mod:`softdtw_core.kmeans` and the cluster routines.
 - :mod:`.lloyd`: the Lloyd loop of the k-means classes.
+- :mod:`.adapters`: batched kernels of pairs (ragged, banded, both gradients, second order)
+  behind :mod:`softdtw_core.torch` and :mod:`softdtw_core.jax`; NumPy in, NumPy out.
 - :mod:`.recorder`: recording an optimiser's steps and honouring a callback's stop request.
 """

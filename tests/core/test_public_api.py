@@ -34,7 +34,7 @@ PUBLIC_NAMES = [
 PUBLIC_MODULES = [
     "band", "barycenter", "batch", "classification", "costs", "dilate", "distributed",
     "divergence", "enumeration", "gamma", "interpolation", "kmeans", "pairwise", "predictor",
-    "recursion", "results", "second_order", "softmin", "warmup", "cuda",
+    "recursion", "results", "second_order", "softmin", "warmup", "cuda", "torch", "jax",
 ]
 
 # What ``import softdtw_core`` must not load: the framework adapters' libraries, the UI's, and

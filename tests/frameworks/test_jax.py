@@ -14,8 +14,8 @@ import pytest
 from jax.test_util import check_grads
 
 import softdtw_core as sd
-from softdtw_core import _adapters
 from softdtw_core import jax as sj
+from softdtw_core._internal import adapters as _adapters
 
 jax.config.update("jax_enable_x64", True)
 

@@ -36,13 +36,13 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from ._dp import Problem, expected_alignment, forward_table, tangent_alignment
-from ._threads import parallel_launch
-from ._validation import COST_CODES, _check_finite, check_unit_interval
-from ._wavefront import backward, diagonal_layout, forward_lanes
-from .band import band_limits, band_limits_checked
-from .costs import cost_matrix_, cost_tangent_, jacobian_product_
-from .pairwise import band_width, group_lanes
+from ..band import band_limits, band_limits_checked
+from ..costs import cost_matrix_, cost_tangent_, jacobian_product_
+from ..pairwise import band_width, group_lanes
+from .dp import Problem, expected_alignment, forward_table, tangent_alignment
+from .threads import parallel_launch
+from .validation import COST_CODES, _check_finite, check_unit_interval
+from .wavefront import backward, diagonal_layout, forward_lanes
 
 __all__ = [
     "check_alpha",
