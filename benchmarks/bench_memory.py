@@ -11,12 +11,14 @@ random walks, d = 1, γ = 1, squared Euclidean cost:
 - *long pairs*: ``soft_dtw_value_and_grad`` on an n x n pair with ``memory="full"``
   (every cell's soft-min weights kept, ~24 bytes a cell), ``memory="checkpoint"`` (R kept
   on a few anti-diagonals, each segment's weights recomputed for the backward pass) and the
-  default ``memory="auto"``; ns per DP cell of the best of the later calls and the peak
-  resident memory of the process (``ru_maxrss``, imports included). On a library without
+  default ``memory="auto"``; CPU ns per DP cell (user + system time, which counts the
+  kernel's page faults and is not inflated by other processes on a shared machine) of the
+  best of the later calls, and the peak resident memory of the process (``ru_maxrss``,
+  imports included). On a library without
   the ``memory`` keyword (main before issue 24) the one default call is measured, and a
   refusal (the cell cap) is printed as such.
-- *first calls*: after a warm-up call at 300 x 300 (Numba loads its cache), ns per cell
-  of the first call at n x n and the median of the next three.
+- *first calls*: after a warm-up call at 300 x 300 (Numba loads its cache), CPU ns per
+  cell of the first call at n x n and the median of the next three (the default call).
 
 The load average is printed first: on a shared machine, compare rows of one run.
 """
@@ -28,7 +30,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 ROOT = os.environ.get("BENCH_LIBRARY") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -60,13 +61,14 @@ def _child(kind, n, mode, calls):
     x, y = _pair(n)
     times = []
     for _ in range(calls):
-        t0 = time.perf_counter()
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         try:
             sd.soft_dtw_value_and_grad(x, y, 1.0, **kw)
         except ValueError as err:
             print(json.dumps({"refused": str(err)[:90]}))
             return
-        times.append(time.perf_counter() - t0)
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        times.append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     cells = n * n
     later = sorted(times[1:]) if len(times) > 1 else times
@@ -111,12 +113,12 @@ def main():
         kind, n, mode, calls = args.child
         _child(kind, int(n), mode, int(calls))
         return
-    sizes = args.sizes or ([600] if args.quick else [2000, 5000, 10000, 20000])
-    first = args.first or ([600] if args.quick else [1000, 5000])
+    sizes = args.sizes or ([600] if args.quick else [1000, 2000, 3000, 5000, 10000, 20000])
+    first = args.first or ([600] if args.quick else [1000, 2000, 5000])
     print(f"load average {os.getloadavg()[0]:.2f}; library at {os.path.abspath(ROOT)}")
-    print("\nLong pairs: soft_dtw_value_and_grad, n x n, d = 1, γ = 1 (ns per cell of the "
-          "later calls; peak RSS of the process)\n")
-    _row(["n", "memory", "ns / cell", "peak RSS (MB)"])
+    print("\nLong pairs: soft_dtw_value_and_grad, n x n, d = 1, γ = 1 (CPU ns per cell, best "
+          "of the later calls; peak RSS of the process)\n")
+    _row(["n", "memory", "CPU ns / cell", "peak RSS (MB)"])
     _row(["---"] * 4)
     for n in sizes:
         calls = 2 if n >= 10000 else 3
@@ -128,7 +130,7 @@ def main():
             _row([n, mode, _fmt(r, "best_ns"), _fmt(r, "peak_mb", 0)])
     print("\nFirst call vs later calls (default call, fresh process, after a 300 x 300 "
           "warm-up)\n")
-    _row(["n", "first call (ns / cell)", "later calls (ns / cell, median)"])
+    _row(["n", "first call (CPU ns / cell)", "later calls (CPU ns / cell, median)"])
     _row(["---"] * 3)
     for n in first:
         r = run("first", n, "default", 4)

@@ -27,6 +27,7 @@ from . import _wavefront as wf
 from ._checkpoint import checkpointed
 from ._validation import (
     COST_CODES,
+    DEFAULT_MEMORY_BUDGET,
     as_cost_matrix,
     check_band,
     check_cells,
@@ -197,7 +198,9 @@ class _Workspace(threading.local):
     Buffers above ``keep_elements`` are not kept, so one huge call does not pin gigabytes.
     """
 
-    keep_elements = 8 * 1024 * 1024  # 64 MiB of float64 per buffer (n = m = 2048 fits)
+    #: float64 elements: the weights of the largest full storage ``memory="auto"`` takes
+    #: (:data:`._validation.DEFAULT_MEMORY_BUDGET`, 24 bytes a cell), about 85 MiB a buffer
+    keep_elements = DEFAULT_MEMORY_BUDGET // 24
 
     def __init__(self):
         self.buffers = {}

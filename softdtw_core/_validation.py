@@ -47,10 +47,13 @@ DEFAULT_MAX_CELLS = 200_000_000
 """Default cap on the number of cells ``n * m`` of the functions that hold full ``n x m``
 tables (their ``max_cells`` argument): about 9 GiB at 48 bytes per cell."""
 
-DEFAULT_MEMORY_BUDGET = 10**9
-"""Default budget in bytes of the gradient and E functions' ``memory="auto"``: past it they
-switch from full storage (every cell's soft-min weights, 24 bytes a cell) to the
-checkpointed backward pass, which keeps R on a few anti-diagonals only."""
+DEFAULT_MEMORY_BUDGET = 2**28
+"""Default budget in bytes (256 MiB) of the gradient and E functions' ``memory="auto"``:
+past it they switch from full storage (every cell's soft-min weights, 24 bytes a cell, up
+to about 3,300 x 3,300 cells) to the checkpointed backward pass, which keeps R on a few
+anti-diagonals only. Full storage within the budget reuses a per-thread workspace from
+call to call; past it, every call would fault in fresh memory (``benchmarks/bench_memory.py``
+measures both modes at every size: past the budget they take about the same time)."""
 
 #: The ``memory`` modes of the gradient and E functions.
 MEMORY_MODES = ("auto", "full", "checkpoint")

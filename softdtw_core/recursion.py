@@ -262,8 +262,8 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
     memory : {"auto", "full", "checkpoint"} or int, default "auto"
         ``"full"`` stores the weights, ``"checkpoint"`` recomputes them, ``"auto"`` stores
         them unless that takes more than :data:`~softdtw_core.DEFAULT_MEMORY_BUDGET` bytes
-        (1 GB: past about 6,500 x 6,500 cells); an integer is ``"auto"`` with that budget
-        in bytes.
+        (256 MiB: past about 3,300 x 3,300 cells, where full storage stops being faster);
+        an integer is ``"auto"`` with that budget in bytes.
 
     Returns
     -------
