@@ -63,11 +63,17 @@ def test_benchmark_runs_in_quick_mode_and_prints_its_table(script, tmp_path):
     results = BENCHMARKS / "results"
     before = {p.name: p.stat().st_mtime_ns for p in results.glob("*")} if results.exists() else {}
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick"], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=900, check=False)
-    tail = f"\n--- stdout ---\n{proc.stdout[-3000:]}\n--- stderr ---\n{proc.stderr[-3000:]}"
-    assert proc.returncode == 0, f"{script} --quick exited {proc.returncode}{tail}"
-    assert re.search(TABLES.get(script, MARKDOWN_ROW), proc.stdout, re.M), (
+    # files, not pipes: the app's job worker processes (started by the AppTest scripts)
+    # outlive the script for a while and would hold a pipe open; we wait for the script only
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("w") as fo, err.open("w") as fe:
+        code = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick"],
+                              cwd=tmp_path, env=env, stdout=fo, stderr=fe, timeout=900,
+                              check=False).returncode
+    stdout = out.read_text()
+    tail = f"\n--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{err.read_text()[-3000:]}"
+    assert code == 0, f"{script} --quick exited {code}{tail}"
+    assert re.search(TABLES.get(script, MARKDOWN_ROW), stdout, re.M), (
         f"{script} --quick printed no table{tail}")
     after = {p.name: p.stat().st_mtime_ns for p in results.glob("*")} if results.exists() else {}
     assert after == before, f"{script} --quick wrote under benchmarks/results/"
