@@ -1,6 +1,7 @@
 """Server-side render times of the Learn pages at n = m = 256, measured with AppTest.
 
-Not a test: run it by hand (``python benchmarks/bench_app.py``) and read the table.
+Not a test: run it by hand (``python benchmarks/bench_app.py``) and read the table
+(``--quick``: a smoke run on one page).
 
 For each page: the *first render* (a fresh AppTest session on that page, Streamlit's data
 caches cleared, Numba kernels already compiled in this process — i.e. what a visitor sees
@@ -10,6 +11,7 @@ after a warm server start), and the median of several *reruns* on a cache hit an
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -36,9 +38,9 @@ def timed(fn) -> float:
     return time.perf_counter() - t0
 
 
-def open_page(path: str) -> AppTest:
+def open_page(path: str, query: dict = QUERY) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params = dict(QUERY)
+    at.query_params = dict(query)
     at.run()
     at.switch_page(path)
     return at
@@ -51,24 +53,31 @@ def check(at: AppTest) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: the first Learn page at n = m = 64, one rerun each")
+    args = parser.parse_args()
+    query = dict(QUERY, n="64", m="64") if args.quick else QUERY
+    pages = dict(list(PAGES.items())[:1]) if args.quick else PAGES
+    repeats = 1 if args.quick else REPEATS
     # compile / load the Numba kernels once (server start), outside the measurements
-    warm = open_page(registry.page("cost_table").script)
+    warm = open_page(registry.page("cost_table").script, query)
     warm.run()
     rows = []
-    for name, path in PAGES.items():
+    for name, path in pages.items():
         st.cache_data.clear()
-        at = open_page(path)
+        at = open_page(path, query)
         first = timed(at.run)
         check(at)
-        hits = [timed(at.run) for _ in range(REPEATS)]
+        hits = [timed(at.run) for _ in range(repeats)]
         misses = []
-        for g in GAMMAS[1:REPEATS + 1]:
+        for g in GAMMAS[1:repeats + 1]:
             at.select_slider(key="gamma").set_value(g)
             misses.append(timed(at.run))
             check(at)
         rows.append((name, first, statistics.median(hits), statistics.median(misses),
                      max(misses)))
-    print(f"Learn pages, n = m = {QUERY['n']} (synthetic sine pair), server-side seconds")
+    print(f"Learn pages, n = m = {query['n']} (synthetic sine pair), server-side seconds")
     print(f"{'page':<22} {'first render':>13} {'rerun (cached)':>15} "
           f"{'rerun (new γ) median':>21} {'max':>7}")
     for name, first, hit, miss, worst in rows:

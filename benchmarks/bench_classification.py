@@ -197,6 +197,12 @@ def print_table(rows):
               f"{dtw['predict_s']:11.2f}")
 
 
+def _cut(Xtr, ytr, Xte, yte, count=24, length=60):
+    """The first ``count`` series of each split, each cut to ``length`` points."""
+    return ([np.asarray(x)[:length] for x in Xtr[:count]], np.asarray(ytr)[:count],
+            [np.asarray(x)[:length] for x in Xte[:count]], np.asarray(yte)[:count])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ucr-packages", action="store_true",
@@ -208,6 +214,9 @@ def main(argv=None):
     parser.add_argument("--max-length", type=int, default=500)
     parser.add_argument("--output", help="file name under benchmarks/results/ (default: "
                                          "classification[_ucr][_sweep].json)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: one bundled dataset cut to 24 train and 24 test "
+                             "series of at most 60 points; no results file written")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     data, notes = bundled(), []
@@ -217,6 +226,9 @@ def main(argv=None):
         data.update(extra)
     if args.datasets:
         data = {k: v for k, v in data.items() if k in set(args.datasets)}
+    if args.quick:
+        name = sorted(data, key=lambda k: len(data[k][0]) * len(data[k][0][0]))[0]
+        data = {name: _cut(*data[name])}
     print(load_line())
     sd.SoftDTWKNeighborsClassifier(1, 0.1).fit([[0.0, 1.0], [1.0, 0.0]], [0, 1]).predict(
         [[0.0, 1.0]])  # load the kernels outside the measurements
@@ -225,12 +237,14 @@ def main(argv=None):
         t0 = time.perf_counter()
         rows.append((sweep_dataset if args.sweep else run_dataset)(name, *split))
         print(f"  {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    if not args.quick:
+        RESULTS.mkdir(parents=True, exist_ok=True)
     default = ("classification" + ("_ucr" if args.ucr_packages else "")
                + ("_sweep" if args.sweep else "") + ".json")
     out = RESULTS / (args.output or default)
-    out.write_text(json.dumps({"load_average": os.getloadavg(), "notes": notes, "rows": rows},
-                              indent=1) + "\n")
+    if not args.quick:
+        out.write_text(json.dumps({"load_average": os.getloadavg(), "notes": notes,
+                                   "rows": rows}, indent=1) + "\n")
     if args.sweep:
         print(f"{'dataset':24s}" + "".join(f"{'f=' + format(f, 'g'):>9s}"
                                            for f in SWEEP_FRACTIONS))
@@ -246,7 +260,8 @@ def main(argv=None):
     for note in notes:
         print(note)
     print(load_line())
-    print(f"written {out.relative_to(ROOT)}")
+    print("(--quick: no results file written)" if args.quick
+          else f"written {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ The n = 16 rows measure the cost of a short call, mostly Python around the kerne
 float64 problems take a fast path of one kernel call
 (``softdtw_core._internal.small.small_value_and_grad``).
 ``--sizes 16 --no-tslearn --no-lanes`` prints only them. The load average is printed first:
-on a shared machine, rerun on an idle one before quoting a figure.
+on a shared machine, rerun on an idle one before quoting a figure. ``--quick``: n = 16 and
+128, lanes at length 64 only, short timings (seconds). Without tslearn its columns are
+skipped (said so on the first line).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def warm_start_time():
     return float(out.stdout.strip())
 
 
-def lanes_table(lengths=(32, 64, 128, 275, 512, 1024), n_series=32):
+def lanes_table(lengths=(32, 64, 128, 275, 512, 1024), n_series=32, min_total=0.5):
     from softdtw_core import batch, pairwise
     from softdtw_core._internal import wavefront
 
@@ -110,7 +112,8 @@ def lanes_table(lengths=(32, 64, 128, 275, 512, 1024), n_series=32):
             for lanes in (1, 2, 4, 8, None):
                 chosen = fixed(lanes) if lanes else wavefront.lanes_for
                 batch.lanes_for = pairwise.lanes_for = chosen
-                row.append(best_time(partial(fn, X), min_total=0.5, repeats=3) / cells * 1e9)
+                row.append(best_time(partial(fn, X), min_total=min_total, repeats=3)
+                           / cells * 1e9)
             batch.lanes_for = pairwise.lanes_for = wavefront.lanes_for
             print(f"{n:>6} {name:>10} | " + " ".join(f"{t:>6.2f}" for t in row[:4])
                   + f" | {row[4]:>6.2f}  (auto B={wavefront.lanes_for(n, full)})", flush=True)
@@ -121,10 +124,20 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[16, 256, 1024, 2048])
     parser.add_argument("--no-tslearn", action="store_true", help="only time this package")
     parser.add_argument("--no-lanes", action="store_true", help="skip the lanes table")
+    parser.add_argument("--quick", action="store_true", help="small sizes, short timings")
     args = parser.parse_args()
+    min_total = 0.05 if args.quick else 0.3
+    if args.quick:
+        args.sizes = [16, 128]
 
     print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
-    ts = None if args.no_tslearn else tslearn_functions()
+    ts = None
+    if not args.no_tslearn:
+        try:
+            ts = tslearn_functions()
+        except ImportError:
+            print("skipped: the tslearn columns (not installed: pip install -r "
+                  "benchmarks/requirements.txt)")
     rng = np.random.default_rng(0)
     header = (f"{'n':>5} {'d':>2} {'gamma':>6} | {'value':>10} {'ns/cell':>8} {'tslearn':>10} "
               f"{'ratio':>6} | {'val+grad':>10} {'ns/cell':>8} {'tslearn':>10} {'ratio':>6}")
@@ -136,21 +149,24 @@ def main():
             Y = np.cumsum(rng.normal(size=(n, d)), axis=0)
             for gamma in (1.0, 0.01):
                 cells = n * n
-                t_v = best_time(partial(sd.soft_dtw, X, Y, gamma))
-                t_g = best_time(partial(sd.soft_dtw_value_and_grad, X, Y, gamma))
+                t_v = best_time(partial(sd.soft_dtw, X, Y, gamma), min_total)
+                t_g = best_time(partial(sd.soft_dtw_value_and_grad, X, Y, gamma), min_total)
                 row = f"{n:>5} {d:>2} {gamma:>6g} | {fmt(t_v)} {t_v / cells * 1e9:>8.2f} "
                 if ts:
-                    tt_v = best_time(partial(ts[0], X, Y, gamma))
-                    tt_g = best_time(partial(ts[1], X, Y, gamma))
+                    tt_v = best_time(partial(ts[0], X, Y, gamma), min_total)
+                    tt_g = best_time(partial(ts[1], X, Y, gamma), min_total)
                     row += f"{fmt(tt_v)} {t_v / tt_v:>6.3f} | {fmt(t_g)} {t_g / cells * 1e9:>8.2f} "
                     row += f"{fmt(tt_g)} {t_g / tt_g:>6.3f}"
                 else:
                     row += f"{'-':>10} {'-':>6} | {fmt(t_g)} {t_g / cells * 1e9:>8.2f}"
                 print(row, flush=True)
-    print(f"\nimport + first value and gradient calls from a warm Numba cache: "
-          f"{warm_start_time():.2f} s")
+    if args.quick:
+        print("\nskipped in --quick: import + first calls in a fresh interpreter")
+    else:
+        print(f"\nimport + first value and gradient calls from a warm Numba cache: "
+              f"{warm_start_time():.2f} s")
     if not args.no_lanes:
-        lanes_table()
+        lanes_table(lengths=(64,), n_series=8, min_total=0.05) if args.quick else lanes_table()
 
 
 def fmt(seconds):

@@ -2,7 +2,7 @@
 hand and read the tables (each printed with the load average of the machine).
 
     python benchmarks/bench_distributed.py            # the sizes (several minutes)
-    python benchmarks/bench_distributed.py --quick    # small sizes, a minute or so
+    python benchmarks/bench_distributed.py --quick    # a smoke run: tiny sizes, three clusters
     python benchmarks/bench_distributed.py --only cdist --series 800
 
 1. *Matrix efficiency*: ``soft_dtw_cdist`` on 2,000 series of length 128 on a
@@ -158,7 +158,7 @@ def bench_knn(n: int, length: int, neighbours: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     parser.add_argument("--only", choices=["cdist", "kmeans", "knn"], action="append")
     parser.add_argument("--series", type=int, help="series of the matrix (default 2000)")
     parser.add_argument("--kmeans-series", type=int, help="default 100000")
@@ -168,11 +168,12 @@ def main() -> None:
     only = set(args.only or ["cdist", "kmeans", "knn"])
     print(f"softdtw_core.distributed benchmark; {os.cpu_count()} cores; {load()}")
     if "cdist" in only:
-        bench_cdist(args.series or (400 if quick else 2000), 128)
+        bench_cdist(args.series or (100 if quick else 2000), 128)
     if "kmeans" in only:
-        bench_kmeans(args.kmeans_series or (5000 if quick else 100_000), 128, 8, 3)
+        bench_kmeans(args.kmeans_series or (60 if quick else 100_000), 128,
+                     *((2, 1) if quick else (8, 3)))
     if "knn" in only:
-        bench_knn(args.knn_series or (1500 if quick else 5000), 64, 10)
+        bench_knn(args.knn_series or (200 if quick else 5000), 64, 10)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Run::
 
     python benchmarks/bench_newton.py
+    python benchmarks/bench_newton.py --quick   (CBF only, 4 series, γ = 1, 20 iterations)
 
 For 10 series of one class of a few bundled datasets, from the Euclidean mean and from a
 random start, every γ: the soft-DTW barycenter by
@@ -22,6 +23,7 @@ tolerance or after 300 iterations.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -79,26 +81,32 @@ class Counted:
         return out.ravel()
 
 
-def run(method, series, gamma, Z0):
+def run(method, series, gamma, Z0, max_iter=MAX_ITER):
     t0 = time.perf_counter()
     if method == "lbfgs":
-        res = sd.softdtw_barycenter(series, gamma, init=Z0, max_iter=MAX_ITER,
+        res = sd.softdtw_barycenter(series, gamma, init=Z0, max_iter=max_iter,
                                     keep_history=False)
         return res.objective, res.n_evals, time.perf_counter() - t0
     f = Counted(series, gamma, Z0.shape)
     if method == "lbfgs-plain":
-        opts = dict(method="L-BFGS-B", options=dict(maxiter=MAX_ITER, ftol=1e-9, gtol=1e-14))
+        opts = dict(method="L-BFGS-B", options=dict(maxiter=max_iter, ftol=1e-9, gtol=1e-14))
     elif method == "newton-cg":
-        opts = dict(method="Newton-CG", hessp=f.hessp, options=dict(maxiter=MAX_ITER,
+        opts = dict(method="Newton-CG", hessp=f.hessp, options=dict(maxiter=max_iter,
                                                                      xtol=1e-9))
     else:
-        opts = dict(method="trust-ncg", hessp=f.hessp, options=dict(maxiter=MAX_ITER,
+        opts = dict(method="trust-ncg", hessp=f.hessp, options=dict(maxiter=max_iter,
                                                                      gtol=1e-9))
     res = minimize(f.value_and_grad, Z0.ravel(), jac=True, **opts)
     return float(res.fun), f.passes, time.perf_counter() - t0
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: CBF, 4 series, Euclidean start, γ = 1, 20 iterations")
+    args = parser.parse_args()
+    datasets, gammas = (DATASETS[:1], GAMMAS[:1]) if args.quick else (DATASETS, GAMMAS)
+    count, max_iter = (4, 20) if args.quick else (10, MAX_ITER)
     methods = ("lbfgs", "lbfgs-plain", "newton-cg", "trust-ncg")
     print(f"# load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} on "
           f"{os.cpu_count()} cores; one thread")
@@ -108,16 +116,17 @@ def main():
     wins = {m: 0 for m in methods}
     fewer = {m: 0 for m in methods}
     rows = 0
-    for name, label in DATASETS:
+    for name, label in datasets:
         ds = load_dataset(name, "train")
         series = [np.asarray(s, float).reshape(len(s), -1) for s, lab in
-                  zip(ds.series, ds.labels) if lab == label][:10]
-        starts = {"euclidean": sd.euclidean_barycenter(series),
-                  "random": sd.softdtw_barycenter(series, init="random", max_iter=0,
-                                                  random_state=0).solution}
+                  zip(ds.series, ds.labels) if lab == label][:count]
+        starts = {"euclidean": sd.euclidean_barycenter(series)}
+        if not args.quick:
+            starts["random"] = sd.softdtw_barycenter(series, init="random", max_iter=0,
+                                                     random_state=0).solution
         for init, Z0 in starts.items():
-            for gamma in GAMMAS:
-                out = {m: run(m, series, gamma, Z0) for m in methods}
+            for gamma in gammas:
+                out = {m: run(m, series, gamma, Z0, max_iter) for m in methods}
                 rows += 1
                 best = min(v[0] for v in out.values())
                 for m, (F, passes, _) in out.items():

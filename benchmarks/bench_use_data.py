@@ -1,7 +1,8 @@
 """How long one live k-means iteration takes to compute and draw (issue 6: ≤ 1 s for 100 series
 of length 128, k = 3), and the *Your data* page's pairwise matrix.
 
-Not a test: run it by hand (``python benchmarks/bench_use_data.py``) and read the table.
+Not a test: run it by hand (``python benchmarks/bench_use_data.py``) and read the table
+(``--quick``: a small smoke run).
 
 1. *Library + figures*: for each iteration of :class:`softdtw_core.SoftDTWKMeans` (the page's
    settings: k-means++, 10 warm-started barycenter steps per update), the time the generator
@@ -15,6 +16,7 @@ Not a test: run it by hand (``python benchmarks/bench_use_data.py``) and read th
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -43,8 +45,8 @@ def data():
     return list(ds.series[:N]), ds.labels[:N]
 
 
-def library_iterations(X, gamma: float, seed: int):
-    model = kmeans.make_kmeans("soft-DTW", K, gamma=gamma, seed=seed, max_iter=MAX_ITER)
+def library_iterations(X, gamma: float, seed: int, max_iter: int = MAX_ITER):
+    model = kmeans.make_kmeans("soft-DTW", K, gamma=gamma, seed=seed, max_iter=max_iter)
     compute, draw = [], []
     prev = None
     t = time.perf_counter()
@@ -61,12 +63,12 @@ def library_iterations(X, gamma: float, seed: int):
     return compute, draw
 
 
-def page_iterations(X, labels, gamma: float, seed: int):
-    up = {"series": X, "names": [f"cbf {k}" for k in range(N)], "labels": labels,
+def page_iterations(X, labels, gamma: float, seed: int, max_iter: int = MAX_ITER):
+    up = {"series": X, "names": [f"cbf {k}" for k in range(len(X))], "labels": labels,
           "filename": "cbf100.csv"}
     at = AppTest.from_file(APP, default_timeout=600)
     at.query_params = {"km_src": "upload", "km_k": str(K), "km_gamma": f"{gamma:g}",
-                       "km_seed": str(seed), "km_iter": str(MAX_ITER)}
+                       "km_seed": str(seed), "km_iter": str(max_iter)}
     at.session_state[sidebar.UPLOAD_KEY] = up
     at.run()
     at.switch_page(registry.page("kmeans").script)
@@ -86,23 +88,31 @@ def fmt(values) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 30 series, γ = 0.1, seed 0, 2 updates, a 30-series "
+                             "matrix")
+    args = parser.parse_args()
     X, labels = data()
+    count, max_iter = (30, 2) if args.quick else (N, MAX_ITER)
+    X, labels = X[:count], labels[:count]
+    gammas, seeds = ((0.1,), (0,)) if args.quick else (GAMMAS, (0, 1))
     sd.SoftDTWKMeans(K, 0.1, max_iter=1, random_state=0).fit(X[:10])  # compile / load kernels
-    print(f"k-means on {N} CBF series of length {LENGTH}, k = {K}, 10 barycenter steps per "
-          f"update, up to {MAX_ITER} updates\n")
+    print(f"k-means on {count} CBF series of length {LENGTH}, k = {K}, 10 barycenter steps "
+          f"per update, up to {max_iter} updates\n")
     print(f"{'γ':>6} {'seed':>4} | {'compute per iteration (updates)':<38} | "
           f"{'compute + draw':<38} | through the page (AppTest)")
     print("-" * 140)
-    for gamma in GAMMAS:
-        for seed in (0, 1):
-            compute, draw = library_iterations(X, gamma, seed)
+    for gamma in gammas:
+        for seed in seeds:
+            compute, draw = library_iterations(X, gamma, seed, max_iter)
             updates = compute[1:]  # iteration 0 is the initial assignment only
             both = [c + d for c, d in zip(compute[1:], draw[1:])]
-            page, total = page_iterations(X, labels, gamma, seed)
+            page, total = page_iterations(X, labels, gamma, seed, max_iter)
             print(f"{gamma:>6g} {seed:>4} | {fmt(updates):<38} | {fmt(both):<38} | "
                   f"{fmt(page)}, whole run {total:.1f} s")
     print()
-    for n in (50, 150):
+    for n in (30,) if args.quick else (50, 150):
         Xs = [np.asarray(s) for s in cylinder_bell_funnel(n // 3 + 1, 128, seed=1).series[:n]]
         t0 = time.perf_counter()
         M = sd.soft_dtw_cdist(Xs, gamma=0.1)

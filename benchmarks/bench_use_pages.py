@@ -1,7 +1,8 @@
 """Speed of the Interpolation, Barycenters and Prediction pages (not a test: run by hand).
 
-``python benchmarks/bench_use_pages.py`` prints one table. The issue's budget: the barycenter
-of 30 series of length 150 at γ = 0.1 *shown* in ≤ 2 s. Measured here:
+``python benchmarks/bench_use_pages.py`` prints one table (``--quick``: a small smoke run).
+The issue's budget: the barycenter of 30 series of length 150 at γ = 0.1 *shown* in ≤ 2 s.
+Measured here:
 
 - the computations alone (:mod:`explorer.logic.interpolation`, ``barycenters`` and
   ``prediction``, which never cache; Numba kernels already compiled), median of ``REPEATS`` runs;
@@ -16,6 +17,7 @@ The machine load is printed too: on a shared 2-core machine the numbers grow wit
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -65,25 +67,7 @@ def page_times(page: str, query: dict, repeats: int = REPEATS) -> tuple[float, f
     return statistics.median(first), statistics.median(rerun)
 
 
-def main() -> None:
-    X = warped_copies(30, 150, seed=0).series
-    gp = load_dataset("GunPoint", "train").series
-    # compile / load the kernels and start the app once, outside the measurements
-    warm = AppTest.from_file(APP, default_timeout=300)
-    warm.query_params = {"bc_src": "warped copies", "bc_n": "3", "bc_len": "20"}
-    warm.switch_page(registry.page("barycenters").script)
-    warm.run()
-    interpolation.interpolation_grid(gp[0][:20], gp[1][:20], 0.1, steps=3)
-
-    rows = []
-    with common.numba_threads(1):
-        rows.append(("soft-DTW barycenter alone, 30 × 150, γ = 0.1",
-                     median_time(lambda: sd.softdtw_barycenter(X, 0.1, max_iter=200))))
-    rows.append(("compute: Euclidean + DBA + soft-DTW + DTW losses, 30 × 150",
-                 median_time(lambda: barycenters.barycenter_comparison(X, 0.1))))
-    first, rerun = page_times(registry.page("barycenters").script, BARY_QUERY)
-    rows.append(("Barycenters page, 30 × 150, γ = 0.1: first render", first))
-    rows.append(("Barycenters page, same inputs: rerun (memo hit)", rerun))
+def _other_rows(rows, X, gp) -> None:
     rows.append(("compute: γ sweep 0.01, 0.1, 1, 10 on 30 × 150",
                  median_time(lambda: barycenters.barycenter_sweep(X, [0.01, 0.1, 1, 10]),
                              repeats=3)))
@@ -98,6 +82,38 @@ def main() -> None:
                  median_time(lambda: prediction.train_predictors(d, 0.1, max_iter=100),
                              repeats=3)))
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 6 series of length 40, one run each, the "
+                             "Barycenters page only (the other rows are skipped)")
+    args = parser.parse_args()
+    n, length, repeats = (6, 40, 1) if args.quick else (30, 150, REPEATS)
+    query = dict(BARY_QUERY, bc_n=str(n), bc_len=str(length))
+    X = warped_copies(n, length, seed=0).series
+    gp = load_dataset("GunPoint", "train").series
+    # compile / load the kernels and start the app once, outside the measurements
+    warm = AppTest.from_file(APP, default_timeout=300)
+    warm.query_params = {"bc_src": "warped copies", "bc_n": "3", "bc_len": "20"}
+    warm.switch_page(registry.page("barycenters").script)
+    warm.run()
+    interpolation.interpolation_grid(gp[0][:20], gp[1][:20], 0.1, steps=3)
+
+    rows = []
+    size = f"{n} × {length}"
+    with common.numba_threads(1):
+        rows.append((f"soft-DTW barycenter alone, {size}, γ = 0.1",
+                     median_time(lambda: sd.softdtw_barycenter(X, 0.1, max_iter=200), repeats)))
+    rows.append((f"compute: Euclidean + DBA + soft-DTW + DTW losses, {size}",
+                 median_time(lambda: barycenters.barycenter_comparison(X, 0.1), repeats)))
+    first, rerun = page_times(registry.page("barycenters").script, query, repeats)
+    rows.append((f"Barycenters page, {size}, γ = 0.1: first render", first))
+    rows.append(("Barycenters page, same inputs: rerun (memo hit)", rerun))
+    if args.quick:
+        print("skipped in --quick: the γ sweep, interpolation and prediction rows")
+    else:
+        _other_rows(rows, X, gp)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores; "
           f"median of up to {REPEATS} runs; Numba kernels warm")
@@ -106,6 +122,8 @@ def main() -> None:
     print("-" * (width + 10))
     for name, t in rows:
         print(f"{name:<{width}} | {t:7.3f}")
+    if args.quick:
+        return
     budget = rows[2][1]
     print(f"\nbudget: barycenter of 30 series of length 150 at γ = 0.1 shown in ≤ 2 s: "
           f"{budget:.2f} s ({'met' if budget <= 2 else 'NOT met'})")

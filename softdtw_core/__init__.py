@@ -67,7 +67,7 @@ Examples
 import importlib
 
 from ._internal import numba_cache  # noqa: F401  (first: drops a stale Numba cache)
-from ._internal.validation import DEFAULT_MAX_CELLS
+from ._internal.validation import DEFAULT_MAX_CELLS, DEFAULT_MEMORY_BUDGET
 from .band import band_mask
 from .barycenter import (
     dba_barycenter,
@@ -126,6 +126,7 @@ __all__ = [
     "BarycenterResult",
     "DBAKMeans",
     "DEFAULT_MAX_CELLS",
+    "DEFAULT_MEMORY_BUDGET",
     "EuclideanKMeans",
     "GammaSuggestion",
     "InterpolationResult",

@@ -45,6 +45,7 @@ from ._internal.dp import (
     value,
     wave_grad_x,
 )
+from ._internal.validation import check_memory
 
 __all__ = [
     "path_entropy",
@@ -104,7 +105,7 @@ def soft_dtw_divergence(X, Y, gamma=1.0, *, cost="sqeuclidean", band=None):
 
 
 def soft_dtw_divergence_value_and_grad(
-    X, Y, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None
+    X, Y, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None, memory="auto"
 ):
     r"""Soft-DTW divergence and its gradient with respect to ``X``.
 
@@ -122,7 +123,11 @@ def soft_dtw_divergence_value_and_grad(
     X, Y, gamma, cost, band
         As in :func:`soft_dtw_divergence`.
     max_cells : int, optional
-        Cap on ``n * n`` and ``n * m`` (default :data:`~softdtw_core.DEFAULT_MAX_CELLS`).
+        Cap on ``n * n`` and ``n * m`` for full storage (default
+        :data:`~softdtw_core.DEFAULT_MAX_CELLS`); the checkpointed pass has no cap.
+    memory : {"auto", "full", "checkpoint"} or int, default "auto"
+        Full storage of the soft-min weights or the checkpointed pass, for each of the two
+        gradients: as in :func:`~softdtw_core.soft_dtw_value_and_grad`.
 
     Returns
     -------
@@ -139,13 +144,14 @@ def soft_dtw_divergence_value_and_grad(
     (0.0, [0.0, 0.0])
     """
     _check_series_cost(cost, "soft_dtw_divergence_value_and_grad")
-    kw = dict(need_cost_matrix=False, max_cells=max_cells, what="soft_dtw_divergence")
-    p = problem(X, Y, gamma, cost, band, **kw)
-    pxx = problem(p.X, p.X, gamma, cost, band, **kw)
+    memory = check_memory(memory)
+    cap = (max_cells, "soft_dtw_divergence")
+    p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    pxx = problem(p.X, p.X, gamma, cost, band, need_cost_matrix=False)
     pyy = problem(p.Y, p.Y, gamma, cost, band, need_cost_matrix=False)
-    wave = gibbs(p, statistics=True)
+    wave = gibbs(p, statistics=True, memory=memory, cap=cap)
     g = wave_grad_x(p, wave)
-    wave_xx = gibbs(pxx, statistics=True)
+    wave_xx = gibbs(pxx, statistics=True, memory=memory, cap=cap)
     g_xx = wave_grad_x(pxx, wave_xx).reshape(p.x_shape)  # pxx saw X as (n, d)
     divergence = wave.value - 0.5 * (wave_xx.value + value(pyy))
     return divergence, g - g_xx

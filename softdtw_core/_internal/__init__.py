@@ -13,6 +13,8 @@ may change without notice.
 - :mod:`.dp`: the dynamic programme: problem set-up (:func:`.dp.problem`), the row-major
   Bellman passes keeping whole tables, their tangents, the hard path.
 - :mod:`.wavefront`: the anti-diagonal kernels over interleaved lanes (values, E, gradients).
+- :mod:`.checkpoint`: the checkpointed backward pass of long pairs (R kept every few
+  anti-diagonals, each segment recomputed): gradients and E in little memory.
 - :mod:`.fastmath`: branch-free exp/log that LLVM vectorises, inlined by the wavefront kernels.
 - :mod:`.small`: the one-call kernel of small squared-Euclidean problems.
 - :mod:`.interpreted`: the kernels' Python code, run uncompiled on small tables while Numba

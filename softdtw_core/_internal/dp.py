@@ -26,8 +26,10 @@ from numba import njit
 from ..band import band_limits_checked
 from ..costs import cost_matrix_, jacobian_product_
 from . import wavefront as wf
+from .checkpoint import checkpointed
 from .validation import (
     COST_CODES,
+    DEFAULT_MEMORY_BUDGET,
     as_cost_matrix,
     check_band,
     check_cells,
@@ -196,7 +198,9 @@ class _Workspace(threading.local):
     Buffers above ``keep_elements`` are not kept, so one huge call does not pin gigabytes.
     """
 
-    keep_elements = 8 * 1024 * 1024  # 64 MiB of float64 per buffer (n = m = 2048 fits)
+    #: float64 elements: the weights of the largest full storage ``memory="auto"`` takes
+    #: (:data:`._validation.DEFAULT_MEMORY_BUDGET`, 24 bytes a cell), about 85 MiB a buffer
+    keep_elements = DEFAULT_MEMORY_BUDGET // 24
 
     def __init__(self):
         self.buffers = {}
@@ -338,7 +342,8 @@ def _transposed_band(p: Problem):
 
 
 class Wave(NamedTuple):
-    """Result of the wavefront forward + backward passes (E in compact diagonal layout)."""
+    """Result of the wavefront forward + backward passes (E in compact diagonal layout, or
+    folded into what was asked for: see :func:`gibbs`)."""
 
     value: float
     Xt: np.ndarray
@@ -350,6 +355,10 @@ class Wave(NamedTuple):
     Ed: np.ndarray
     rs: np.ndarray  # E 1, when the backward pass folded the statistics
     eyt: np.ndarray  # (E Y)^T
+    Gt: np.ndarray | None = None  # ((∂Δ/∂X)^T E)^T, absolute cost, when folded
+    E: np.ndarray | None = None  # the dense E (n, m), when folded
+    blocks: np.ndarray | None = None  # block means of E, when asked for
+    checkpointed: bool = False
 
 
 def _wave_inputs(p: Problem):
@@ -367,14 +376,93 @@ _NO_STATS = (np.zeros(0), np.zeros((0, 0)))
 _NO_E = np.zeros(0)
 
 
-def gibbs(p: Problem, statistics=False) -> Wave:
+_CHECKPOINT_HINT = "use memory='checkpoint' or 'auto' (recomputes instead of storing), "
+
+
+def full_storage_bytes(total, keep_e):
+    """Bytes the full passes hold: three weights per cell of the compact layout (``total``
+    cells), plus the compact E when it is kept."""
+    return 8 * total * (4 if keep_e else 3)
+
+
+def uses_checkpoint(p: Problem, memory, total, statistics=False, block_size=None) -> bool:
+    """Whether :func:`gibbs` takes the checkpointed passes (``total``: the compact layout's
+    size, from :func:`._wavefront.diagonal_layout`)."""
+    mode, budget = memory
+    if mode != "auto":
+        return mode == "checkpoint"
+    sqeuclidean_grad = statistics and p.cost == "sqeuclidean"
+    keep_e = block_size is None and not sqeuclidean_grad
+    return full_storage_bytes(total, keep_e) > budget
+
+
+def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap=None) -> Wave:
     """Value and expected alignment by the vectorised wavefront passes (the fast path).
 
     ``statistics`` (squared Euclidean cost only) folds E into ``rs = E 1`` and ``ey = E Y``
     during the backward pass, for :func:`wave_grad_x`, and does not keep E itself.
+
+    ``memory`` is a checked ``(mode, budget)`` (:func:`._validation.check_memory`): with
+    ``"checkpoint"``, or ``"auto"`` when full storage would pass the budget, the
+    checkpointed passes of :mod:`._checkpoint` run instead, and E is folded as it is
+    computed into the gradient (``statistics``), the dense E, or the block means of E over
+    ``block_size = (fi, fj)`` blocks (then no n x m array is formed at all).
+    ``cap = (max_cells, what)`` refuses full storage past ``max_cells`` cells
+    (:func:`._validation.check_cells`; under ``"auto"`` only when ``max_cells`` is given:
+    the budget already bounds full storage); the checkpointed passes have no cell cap.
     """
     Xt, Yrt, D, kind = _wave_inputs(p)
     ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
+    grad_only = statistics and p.cost != "precomputed"
+    checkpoint = uses_checkpoint(p, memory, total, statistics, block_size)
+    if not checkpoint and cap is not None and (memory[0] == "full" or cap[0] is not None):
+        check_cells(p.n, p.m, *cap, hint=_CHECKPOINT_HINT)
+    if not checkpoint and block_size is None:
+        return _gibbs_full(p, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total)
+    folds, fields = _folds(p, Xt.shape[0], kind, grad_only, block_size)
+    if checkpoint:
+        v = checkpointed(p.n, p.m, p.gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, workspace)
+    else:  # full storage, E folded into block sums
+        WA, WB, WC = (workspace.get(name, (total,)) for name in ("WA", "WB", "WC"))
+        v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base,
+                       WA, WB, WC)
+        rows = [np.zeros(p.n + 2) for _ in range(3)]
+        wf.backward_rolling(p.n, p.m, ilo, ihi, base, 0, p.n + p.m, 2, WA, WB, WC, *rows,
+                            Xt, Yrt, *folds)
+    if block_size is not None:
+        fields["blocks"] = _block_means(p, folds[4], block_size)
+    return Wave(float(v), Xt, Yrt, kind, ilo, ihi, base, _NO_E, checkpointed=checkpoint,
+                **fields)
+
+
+def _folds(p: Problem, d, kind, grad_only, block_size):
+    """The arrays E is folded into by :func:`._wavefront.backward_rolling` (empty ones ask
+    for nothing), and the :class:`Wave` fields they fill."""
+    rs, eyt = _NO_STATS
+    Gt = E = S = _NO_STATS[1]
+    fi, fj = block_size if block_size is not None else (1, 1)
+    fields = {"rs": rs, "eyt": eyt}
+    if block_size is not None:
+        S = np.zeros((-(-p.n // fi), -(-p.m // fj)))
+    elif grad_only and kind == _SQEUCLIDEAN:
+        rs, eyt = np.zeros(p.n), np.zeros((d, p.n))
+        fields = {"rs": rs, "eyt": eyt}
+    elif grad_only:
+        Gt = fields["Gt"] = np.zeros((d, p.n))
+    else:
+        E = fields["E"] = np.zeros((p.n, p.m))
+    return (rs, eyt, Gt, E, S, fi, fj), fields
+
+
+def _block_means(p: Problem, S, block_size):
+    """Block sums of E -> block means (edge blocks averaged over their own cells)."""
+    fi, fj = block_size
+    rows = np.minimum(fi, p.n - fi * np.arange(S.shape[0]))
+    cols = np.minimum(fj, p.m - fj * np.arange(S.shape[1]))
+    return S / np.outer(rows, cols)
+
+
+def _gibbs_full(p: Problem, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total) -> Wave:
     WA = workspace.get("WA", (total,))
     WB = workspace.get("WB", (total,))
     WC = workspace.get("WC", (total,))
@@ -392,6 +480,8 @@ def gibbs(p: Problem, statistics=False) -> Wave:
 
 def alignment_matrix(p: Problem, w: Wave):
     """E (n, m) from the compact E of :func:`gibbs` (called without ``statistics``)."""
+    if w.E is not None:  # folded by the checkpointed pass
+        return w.E
     E = np.zeros((p.n, p.m))
     wf.scatter(p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, E)
     return E
@@ -405,6 +495,8 @@ def wave_grad_x(p: Problem, w: Wave):
     """
     if w.kind == _SQEUCLIDEAN:
         g = 2.0 * (w.rs[:, None] * p.X - w.eyt.T)
+    elif w.Gt is not None:  # folded by the checkpointed pass
+        g = w.Gt.T
     else:
         Gt = np.zeros((p.X.shape[1], p.n))
         wf.absolute_jacobian_product(w.Xt, w.Yrt, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)

@@ -27,11 +27,13 @@ __all__ = [
     "as_real_array",
     "as_series",
     "check_band",
+    "check_block_size",
     "check_cells",
     "check_choice",
     "check_cost",
     "check_gamma",
     "check_int",
+    "check_memory",
     "check_non_negative",
     "check_unit_interval",
     "check_pair",
@@ -44,6 +46,17 @@ __all__ = [
 DEFAULT_MAX_CELLS = 200_000_000
 """Default cap on the number of cells ``n * m`` of the functions that hold full ``n x m``
 tables (their ``max_cells`` argument): about 9 GiB at 48 bytes per cell."""
+
+DEFAULT_MEMORY_BUDGET = 2**28
+"""Default budget in bytes (256 MiB) of the gradient and E functions' ``memory="auto"``:
+past it they switch from full storage (every cell's soft-min weights, 24 bytes a cell, up
+to about 3,300 x 3,300 cells) to the checkpointed backward pass, which keeps R on a few
+anti-diagonals only. Full storage within the budget reuses a per-thread workspace from
+call to call; past it, every call would fault in fresh memory (``benchmarks/bench_memory.py``
+measures both modes at every size: past the budget they take about the same time)."""
+
+#: The ``memory`` modes of the gradient and E functions.
+MEMORY_MODES = ("auto", "full", "checkpoint")
 
 #: Bytes held per cell by the full-table functions (cost, R, three local probabilities, E).
 BYTES_PER_CELL = 8 * 6
@@ -228,8 +241,9 @@ def check_band(band) -> float:
     return r
 
 
-def check_cells(n: int, m: int, max_cells, what: str) -> None:
-    """Refuse full-table computations that would exceed the cell budget."""
+def check_cells(n: int, m: int, max_cells, what: str, hint: str = "") -> None:
+    """Refuse full-table computations that would exceed the cell budget (``hint``: one more
+    way out, appended to the message)."""
     limit = DEFAULT_MAX_CELLS if max_cells is None else int(max_cells)
     cells = n * m
     if cells > limit:
@@ -237,8 +251,36 @@ def check_cells(n: int, m: int, max_cells, what: str) -> None:
         raise ValueError(
             f"{what} needs the full {n} x {m} table ({cells:,} cells, about {gib:.1f} GiB); "
             f"that exceeds max_cells={limit:,}. Shorten or downsample the series, use a band, "
-            f"use the value-only soft_dtw (O(min(n, m)) memory), or raise max_cells."
+            f"use the value-only soft_dtw (O(min(n, m)) memory), {hint}or raise max_cells."
         )
+
+
+def check_memory(memory) -> tuple[str, int]:
+    """``(mode, budget)`` from a ``memory`` argument: a mode of :data:`MEMORY_MODES`, or a
+    budget in bytes (``"auto"`` with that budget instead of :data:`DEFAULT_MEMORY_BUDGET`)."""
+    if isinstance(memory, str) and memory in MEMORY_MODES:
+        return memory, DEFAULT_MEMORY_BUDGET
+    if isinstance(memory, Integral) and not isinstance(memory, bool) and memory > 0:
+        return "auto", int(memory)
+    raise ValueError(
+        f"memory must be 'auto', 'full', 'checkpoint' or a budget in bytes (a positive "
+        f"integer, e.g. 2**30); got {memory!r}."
+    )
+
+
+def check_block_size(block_size) -> tuple[int, int]:
+    """``(rows, columns)`` of the blocks E is averaged over: two integers >= 1."""
+    if (
+        not isinstance(block_size, (tuple, list))
+        or len(block_size) != 2
+        or not all(isinstance(b, Integral) and not isinstance(b, bool) and b >= 1
+                   for b in block_size)
+    ):
+        raise ValueError(
+            f"block_size must be two integers >= 1, the rows and columns of a block "
+            f"(e.g. (40, 40)); got {block_size!r}."
+        )
+    return int(block_size[0]), int(block_size[1])
 
 
 def as_dataset(data, name: str = "X") -> list[np.ndarray]:

@@ -35,14 +35,17 @@ __all__ = [
     "NO_ARRAY",
     "absolute_jacobian_product",
     "backward",
+    "backward_rolling",
     "diagonal_layout",
     "forward",
     "forward_lanes",
+    "forward_range",
     "interleave",
     "lanes_for",
     "scatter",
     "value",
     "value_lanes",
+    "zero_tail",
 ]
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
@@ -305,16 +308,21 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
 
 
 @njit(**_FLAGS)
-def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, B, out):
-    """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
-    in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
-    prev2, prev1, cur, cost = _start(n, B)
-    for k in range(2, n + m + 1):
+def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_first, k_last,
+                  prev2, prev1, cur, cost, WA, WB, WC, B):
+    """Diagonals ``k_first .. k_last`` of the forward pass, storing their soft-min weights.
+
+    ``prev2``, ``prev1`` hold R on diagonals ``k_first - 2`` and ``k_first - 1`` (rows
+    ``ilo - 1 .. ihi + 1`` are all that is read); diagonal k's weights go to the compact
+    layout shifted by ``shift`` cells: from ``(base[k] - shift) B`` on. Returns the rolled
+    buffers ``(prev2, prev1, cur)``: R on ``k_last - 1`` and ``k_last`` in the first two.
+    """
+    for k in range(k_first, k_last + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         L = ihi - ilo + 1
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, B)
-        p = base[k] * B  # pad, then the L cells, then pad
+        p = (base[k] - shift) * B  # pad, then the L cells, then pad
         for b in range(B):
             WA[p + b] = 0.0
             WB[p + b] = 0.0
@@ -327,10 +335,26 @@ def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA,
             WC[p + b] = 0.0
         _fence(cur, ilo, ihi, B)
         prev2, prev1, cur = prev1, cur, prev2
-    for q in range(base[n + m + 1] * B, base[n + m + 2] * B):  # past the end: pads only
+    return prev2, prev1, cur
+
+
+@njit(**_FLAGS)
+def zero_tail(n, m, base, shift, WA, WB, WC, B):
+    """Zero the pads of the empty diagonal n+m+1 (read as successors of diagonal n+m-1)."""
+    for q in range((base[n + m + 1] - shift) * B, (base[n + m + 2] - shift) * B):
         WA[q] = 0.0
         WB[q] = 0.0
         WC[q] = 0.0
+
+
+@njit(**_FLAGS)
+def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, B, out):
+    """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
+    in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
+    prev2, prev1, cur, cost = _start(n, B)
+    prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, 0, 2,
+                                      n + m, prev2, prev1, cur, cost, WA, WB, WC, B)
+    zero_tail(n, m, base, 0, WA, WB, WC, B)
     for b in range(B):
         out[b] = prev1[n * B + b]
     return out
@@ -356,6 +380,20 @@ def _row_statistics(Yrt, m, k, ilo, ihi, eo, Ed, rs, eyt, B):
     for t in range(Yrt.shape[0]):
         for u in range(L):
             eyt[t, xo + u] += Ed[e0 + u] * Yrt[t, yo + u]
+
+
+@njit(**_INNER)
+def _e_diagonal(ilo_k, base, shift, k, ilo, L, WA, WB, WC, E2, a2, E1, b1, c1, out, o, B):
+    """E on diagonal k, rows ilo .. ilo+L-1, into out[o:]: each cell sums its successors'
+    E weighted by their soft-min weights: (i+1, j+1) at E2[a2:] (diagonal k+2), (i+1, j) at
+    E1[b1:] and (i, j+1) at E1[c1:] (diagonal k+1); the weights are in the compact layout
+    shifted by ``shift`` cells (:func:`forward_range`)."""
+    nb = np.uint64(B)
+    w2 = np.uint64((base[k + 2] - shift + 1 - ilo_k[k + 2] + ilo + 1) * B)
+    w1 = np.uint64((base[k + 1] - shift + 1 - ilo_k[k + 1] + ilo) * B)
+    for u in range(np.uint64(L * B)):
+        e = WA[w2 + u] * E2[a2 + u] + WB[w1 + nb + u] * E1[b1 + u] + WC[w1 + u] * E1[c1 + u]
+        out[o + u] = e if e > _TINY_E else 0.0
 
 
 @njit(**_FLAGS)
@@ -419,16 +457,8 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
         if L > 0:
             # successor (i+1, j+1) on diagonal k+2, (i+1, j) and (i, j+1) on diagonal k+1;
             # their weights are in the compact layout whichever way E is kept
-            w2 = np.uint64((base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1) * B)
-            w1 = np.uint64((base[k + 1] + 1 - ilo_k[k + 1] + ilo) * B)
             b1 = a2 if not keep else c1 + nb
-            for u in range(np.uint64(L * B)):
-                e = (
-                    WA[w2 + u] * E2[a2 + u]
-                    + WB[w1 + nb + u] * E1[b1 + u]
-                    + WC[w1 + u] * E1[c1 + u]
-                )
-                out[o + u] = e if e > _TINY_E else 0.0
+            _e_diagonal(ilo_k, base, 0, k, ilo, L, WA, WB, WC, E2, a2, E1, b1, c1, out, o, B)
             if stats:
                 _row_statistics(Yrt, m, k, ilo, ihi, o, out, rs, eyt, B)
         if not keep:
@@ -444,20 +474,85 @@ def scatter(n, m, ilo_k, ihi_k, base, Ed, E):
             E[i - 1, k - i - 1] = Ed[off + i]
 
 
+@njit(**_INNER)
+def _absolute_row(Xt, Yrt, m, k, ilo, ihi, Ed, eo, Gt):
+    """Gt[t, i-1] += e_ij sign(x_it - y_jt) over diagonal k (one lane; E at Ed[eo:])."""
+    L = np.uint64(ihi - ilo + 1)
+    e0 = np.uint64(eo)
+    xo = np.uint64(ilo - 1)
+    yo = np.uint64(m - k + ilo)
+    for t in range(Xt.shape[0]):
+        for u in range(L):
+            diff = Xt[t, xo + u] - Yrt[t, yo + u]
+            sgn = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
+            Gt[t, xo + u] += Ed[e0 + u] * sgn
+
+
 @njit(**_FLAGS)
 def absolute_jacobian_product(Xt, Yrt, n, m, ilo_k, ihi_k, base, Ed, Gt):
     """Gt (d, n) += Σ_j e_ij sign(x_i - y_j): (∂Δ/∂X)^T E for the absolute cost."""
     for k in range(2, n + m + 1):
+        if ihi_k[k] >= ilo_k[k]:
+            _absolute_row(Xt, Yrt, m, k, ilo_k[k], ihi_k[k], Ed, base[k] + 1, Gt)
+
+
+@njit(**_INNER)
+def _block_row(k, ilo, ihi, e, S, fi, fj):
+    """S[(i-1) // fi, (j-1) // fj] += e[i] over diagonal k (j = k - i), without divisions
+    in the loop: the block indices move by at most one per cell."""
+    bi, ri = (ilo - 1) // fi, (ilo - 1) % fi
+    bj, rj = (k - ilo - 1) // fj, (k - ilo - 1) % fj
+    for i in range(ilo, ihi + 1):
+        S[bi, bj] += e[i]
+        ri += 1
+        if ri == fi:
+            ri = 0
+            bi += 1
+        rj -= 1
+        if rj < 0:
+            rj = fj - 1
+            bj -= 1
+
+
+@njit(**_FLAGS)
+def backward_rolling(n, m, ilo_k, ihi_k, base, shift, k_hi, k_lo, WA, WB, WC, e2, e1, cur,
+                     Xt, Yrt, rs, eyt, Gt, E, S, fi, fj):
+    """E on diagonals ``k_hi`` down to ``k_lo`` of one problem (B = 1) in three rolling rows
+    (``e2``, ``e1``: E on diagonals k_hi+2 and k_hi+1, indexed by row i, zeros when
+    ``k_hi = n + m``, where E starts with ``e_nm = 1``; ``cur`` scratch),
+    from the weights of diagonals ``k_lo+1 .. k_hi+2`` in the compact layout shifted by
+    ``shift`` (:func:`forward_range`). Returns the rolled rows (E on k_lo+1, k_lo first).
+
+    Each diagonal's E is folded, while in cache, into whatever is asked for (an argument
+    with no entries asks for nothing): the squared-Euclidean statistics ``rs``, ``eyt``
+    (:func:`backward`), the absolute-cost product ``Gt`` (:func:`absolute_jacobian_product`),
+    the dense ``E`` (n, m), and block sums ``S[(i-1) // fi, (j-1) // fj] += e_ij``.
+    """
+    stats = rs.shape[0] == n
+    absolute = Gt.shape[0] > 0
+    dense = E.shape[0] == n
+    blocks = S.shape[0] > 0
+    for k in range(k_hi, k_lo - 1, -1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
-        if ihi < ilo:
-            continue
-        L = np.uint64(ihi - ilo + 1)
-        eo = np.uint64(base[k] + 1)
-        xo = np.uint64(ilo - 1)
-        yo = np.uint64(m - k + ilo)
-        for t in range(Xt.shape[0]):
-            for u in range(L):
-                diff = Xt[t, xo + u] - Yrt[t, yo + u]
-                sgn = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
-                Gt[t, xo + u] += Ed[eo + u] * sgn
+        L = ihi - ilo + 1
+        cur[ilo - 1] = 0.0
+        cur[ihi + 1] = 0.0
+        if L > 0:
+            s = np.uint64(ilo - 1)
+            if k == n + m:  # cell (n, m), the only one on its diagonal: e_nm = 1
+                cur[n] = 1.0
+            else:
+                _e_diagonal(ilo_k, base, shift, k, ilo, L, WA, WB, WC, e2, s + 2, e1, s + 2,
+                            s + 1, cur, s + 1, 1)
+            if stats:
+                _row_statistics(Yrt, m, k, ilo, ihi, ilo, cur, rs, eyt, 1)
+            if absolute:
+                _absolute_row(Xt, Yrt, m, k, ilo, ihi, cur, ilo, Gt)
+            if dense:
+                for i in range(ilo, ihi + 1):
+                    E[i - 1, k - i - 1] = cur[i]
+            if blocks:
+                _block_row(k, ilo, ihi, cur, S, fi, fj)
+        e2, e1, cur = e1, cur, e2
+    return e2, e1, cur
