@@ -465,6 +465,17 @@ def test_prediction_gamma_and_dataset_widgets():
     assert specs(at)["pred_chart"]
 
 
+def test_prediction_shows_the_pytorch_code_of_its_settings():
+    at = open_page("prediction", {**PRED_SMALL, "pr_iter": 7, "gamma": "0.1"})
+    assert_clean(at)
+    code = [c.value for c in at.code if "softdtw_core.torch" in c.value]
+    assert len(code) == 1
+    assert code[0].strip() == prediction.prediction_code(
+        "ItalyPowerDemand", proportion=0.6, gamma=0.1, hidden=10, max_iter=7, seed=0,
+        from_euclidean=True, dilate_alpha=0.5, dilate_gamma=0.01).strip()
+    compile(code[0], "shown", "exec")  # valid Python (tests/frameworks runs such scripts)
+
+
 def test_prediction_bad_url_and_caps():
     at = open_page("prediction", {"pr_ds": "PickupGestureWiimoteZ", "pr_iter": 99999,
                                   "pr_prop": "2"})

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from explorer.data import load_dataset
-from explorer.logic.prediction_code import SMALLEST_GAMMA, prediction_code
+from explorer.logic.prediction import SMALLEST_GAMMA, prediction_code
 
 
 @pytest.fixture

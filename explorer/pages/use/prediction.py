@@ -78,6 +78,14 @@ def body() -> None:
     params = {"dataset": ds, "proportion": prop, "gamma": sel.gamma, "hidden": hidden,
               "max_iter": max_iter, "seed": seed, "from_euclidean": warm,
               "DILATE alpha": alpha, "DILATE gamma": dgamma}
+    with st.expander("The same training in PyTorch (copy and run)", icon=":material/code:"):
+        st.caption("A standalone script on `softdtw_core.torch` (install with "
+                   "`pip install -r requirements-torch.txt`, run from the repository's root): "
+                   "the same data, network, losses, L-BFGS budget and test scores as this "
+                   "page; only the random initial weights differ.")
+        st.code(prediction.prediction_code(
+            ds, proportion=prop, gamma=sel.gamma, hidden=hidden, max_iter=max_iter, seed=seed,
+            from_euclidean=warm, dilate_alpha=alpha, dilate_gamma=dgamma), language="python")
     if st.button("Train the three models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
         run = jobs.watch(cached.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,
