@@ -25,6 +25,7 @@ __all__ = [
     "KMEANS_MAX_LENGTH",
     "KMEANS_MAX_SERIES",
     "KMEANS_METHODS",
+    "NEGATIVE_OBJECTIVE",
     "SYNTHETIC_SETS",
     "BaselineResult",
     "adjusted_rand_index",
@@ -95,6 +96,15 @@ def synthetic_set(kind: str, n_per_class: int, length: int, seed: int) -> data.D
         return data.warped_copies(n_per_class, length, templates=("sine", "bumps", "square"),
                                   warp=0.4, noise=0.1, seed=seed)
     raise ValueError(f"unknown synthetic set {kind!r}; choose from {list(SYNTHETIC_SETS)}")
+
+
+#: Why the soft-DTW objective can be negative, said next to it on the page.
+NEGATIVE_OBJECTIVE = (
+    "dtw_γ is a *soft* minimum over all alignments A: dtw_γ = −γ log Σ_A exp(−⟨A, Δ⟩/γ) "
+    "lies between dtw₀ − γ log(number of alignments) and dtw₀, so with many near-optimal "
+    "alignments it drops below zero, even for a series against itself. It is the objective "
+    "these iterations lower (compare it across iterations at one γ, not across γ); the DTW "
+    "inertia in the table below (≥ 0) compares the methods.")
 
 
 def label_changes(previous, current) -> int:

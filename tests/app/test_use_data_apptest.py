@@ -82,7 +82,7 @@ def test_kmeans_default_run():
 
 
 def test_kmeans_run_records_the_library_iterations():
-    at = open_page("kmeans", {"km_k": 3, "km_gamma": "1", "km_seed": 2, "km_iter": 4,
+    at = open_page("kmeans", {"km_k": 3, "gamma": "1", "km_seed": 2, "km_iter": 4,
                                 "km_bary": 5, "km_init": "random"})
     assert_clean(at)
     at.button(key="km_run").click().run()
@@ -169,8 +169,12 @@ def test_kmeans_on_uploaded_variable_length_series_with_caps():
     assert any("resampled to 200 points" in w for w in warnings)
     at.button(key="km_run").click().run()
     assert_clean(at)
+    # no empty cell: without labels no agreement column, Euclidean k-means not run says why
     table = at.dataframe[0].value
-    assert table["note"][2] == "needs series of one length"
+    assert list(table["method"]) == ["soft-DTW (γ = 0.1)", "DBA"]
+    assert "adjusted Rand index" not in table.columns and not table.isna().any().any()
+    assert any("Euclidean k-means was not run: it needs series of one length." in c.value
+               and "no labels" in c.value for c in at.caption)
     assert len(at.session_state["km_record"]["series"]) == 150
 
 

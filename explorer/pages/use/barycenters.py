@@ -20,7 +20,8 @@ SWEEP_MAX = 6
 
 def _members(col) -> barycenters.MemberSet:
     src = widgets.choice_widget(
-        col.segmented_control, "Series to average", SOURCES, key="bc_src", default="dataset",
+        col.segmented_control, "Series to average", SOURCES, key="bc_src",
+        default=sidebar.default_source(),
         help="A class of a bundled dataset, randomly time-warped noisy copies of a known "
              "template (drawn dashed), or the series uploaded on the Your data page.")
     src, up = sidebar.upload_source(src, col)
