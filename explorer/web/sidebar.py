@@ -81,9 +81,14 @@ NO_UPLOAD_NOTICE = ("No uploaded series in this session (uploads are never part 
                     "link): upload a file on the *Your data* page and press *Use these series "
                     "on the other pages*. Showing a bundled dataset meanwhile.")
 
+#: The pages open on two shifted bumps: the pair every page's text is about (a feature at two
+#: different times). Their Δ varies from ~0 to ~1 (the *Bellman* page's table teaches), and
+#: their point-by-point average is the two half-height ghosts *Interpolation* promises
+#: (the bumps 0.25 of the length apart, 4 widths; GunPoint's first pair is flat for its
+#: first 12 points and averages to one bump).
 DEFAULTS = {
-    "src": "dataset", "ds": "GunPoint", "split": "train", "i": 0, "j": 1,
-    "gen": "sine", "n": 60, "m": 80, "shift": 0.15, "warp": 0.3, "noise": 0.05,
+    "src": "synthetic", "ds": "GunPoint", "split": "train", "i": 0, "j": 1,
+    "gen": "bumps", "n": 60, "m": 80, "shift": 0.25, "warp": 0.3, "noise": 0.05,
     "seed": 0, "ui": 0, "uj": 1, "gamma": DEFAULT_GAMMA, "cost": "sqeuclidean",
     "band_on": False, "band": 10.0,
 }
