@@ -325,7 +325,7 @@ def test_uploaded_names_are_not_interpreted_as_markdown():
 @pytest.mark.parametrize("query,session,message,widgets_after,members", [
     ({"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels",
      {"bc_src": "upload"}, None),
-    ({**SMALL_WARPED, "band_on": "true", "band": 0, "gamma": "0"}, {}, None,
+    ({**SMALL_WARPED, "src": "dataset", "band_on": "true", "band": 0, "gamma": "0"}, {}, None,
      {"bc_src": "warped copies", "bc_n": 6, "bc_len": 40}, "6 warped copies of"),
     ({"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, {}, None,  # variable lengths, cap
      {"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, "PickupGestureWiimoteZ/train, class 1"),
