@@ -93,7 +93,8 @@ def _method_settings(sel, members: barycenters.MemberSet) -> tuple[str, str, int
     objective = OBJECTIVES[widgets.choice_widget(
         b.segmented_control, "Objective L", list(OBJECTIVES), key="bc_obj", default="raw",
         help="Raw soft-DTW dtw_γ (the paper) or the divergence D_γ (no shrinkage at "
-             "large γ).")]
+             "large γ; but its self-term −½ dtw_γ(X, X) rewards a rough X, so with γ near "
+             "the data's typical cost its barycenter can zigzag).")]
     channel = widgets.channel_picker(members.dim, "bc_ch")
     st.caption(f"γ = {sel.gamma_text}"
                + (f", band radius {formatting.number(sel.band)}" if sel.band is not None
