@@ -43,9 +43,10 @@ if _chart_library is not None:
 # While this script runs, the server's long jobs pause (explorer.web.pausing): the page first.
 with pausing.PAUSER.page_running():
     page = st.navigation(registry.navigation())
-    needs = registry.current(page).kernels
+    info = registry.current(page)
+    needs = info.kernels
     try:
-        sidebar.render_sidebar()
+        sidebar.render_sidebar(pair=info.pair)
     except Exception as exc:  # a broken selection must not leave a traceback on the page
         st.error(f"Could not load the series in play: {widgets.user_message(exc)}")
         st.stop()

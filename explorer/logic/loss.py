@@ -52,6 +52,7 @@ __all__ = [
     "curve_gammas",
     "descent",
     "descent_label",
+    "descent_summary",
     "direction",
     "gradient_view",
     "line_curve",
@@ -420,3 +421,33 @@ def descent(x, y, gammas, *, eta: float = 0.1, steps: int = 60, cost="sqeuclidea
     return Descent(names, {n: descent_label(n) for n in names}, out["iterates"],
                    out["objective"], out["dtw"], out["euclidean"], diverged, float(eta),
                    int(steps), resampled)
+
+
+def descent_summary(desc: Descent) -> str:
+    """What the descent's DTW column says, in words and in this run's numbers.
+
+    The Euclidean descent always ends at y (``X_k - y = (1 - 2η)^k (x - y)``), hence at a DTW
+    of about 0; the soft-DTW descents lower dtw_γ, not the distance to y, and end above 0. So
+    the lesson is about the way there: the largest DTW each descent passes through.
+    """
+    number = formatting.number
+    eu = desc.dtw["euclidean"]
+    soft = [n for n in desc.names if n != "euclidean" and n not in desc.diverged]
+    text = (f"Where each descent ends: the Euclidean one at a DTW of {number(eu[-1], 3)}. It "
+            "always ends at y itself, whatever the series: each step is X ← X − 2η (X − y), "
+            f"so X_k − y = (1 − 2η)^k (x − y) = {number((1 - 2 * desc.eta) ** (len(eu) - 1), 3)}"
+            f" (x − y) after {len(eu) - 1} steps. ")
+    if soft:
+        higher = min(float(desc.dtw[n][-1]) for n in soft) > float(eu[-1])
+        text += (f"The soft-DTW descents end {'higher' if higher else 'lower'} (" + ", ".join(
+            f"{desc.labels[n]}: {number(desc.dtw[n][-1], 3)}" for n in soft) + "): dtw_γ(X, y) "
+            "asks X to *align* cheaply with y, not to equal it, and for γ > 0 its minimiser is "
+            "in general not y itself. ")
+    k = int(np.argmax(eu))
+    text += (f"What differs is the way there: the Euclidean iterates pass through a DTW of "
+             f"{number(eu[k], 3)} (step {k}; {number(eu[0], 3)} at the start)")
+    if k > 0 and soft:
+        worst = max(float(np.max(desc.dtw[n])) for n in soft)
+        text += (", the half-x, half-y average whose features sit at both places at once, "
+                 f"while no soft-DTW iterate goes above {number(worst, 3)}")
+    return text + "."

@@ -33,6 +33,7 @@ def collection_picker(prefix: str, sources: dict[str, str], widths: Sequence[flo
                       default: str, other: Callable | None = None) -> tuple[PickedSeries, list]:
     """The source radio (``sources``: value -> caption), then what the source needs.
 
+    The source starts on the upload when there is one (:func:`explorer.web.sidebar.default_source`).
     ``"dataset"``: a bundled dataset (``default`` first) and its split, in the second and
     third columns; ``"upload"``: the series uploaded on *Your data* (without one in this
     session, a notice and the dataset instead, :func:`explorer.web.sidebar.upload_source`);
@@ -42,7 +43,7 @@ def collection_picker(prefix: str, sources: dict[str, str], widths: Sequence[flo
     """
     c = st.columns(list(widths))
     src = widgets.choice_widget(c[0].radio, "Series", list(sources), key=f"{prefix}src",
-                                default="dataset", captions=list(sources.values()))
+                                default=sidebar.default_source(), captions=list(sources.values()))
     src, up = sidebar.upload_source(src, st)
     if src == "dataset":
         ds, split = widgets.dataset_picker(c[1], c[2], prefix=prefix, default=default)

@@ -78,6 +78,10 @@ class PageInfo:
         page: by default its own, named after its script (:attr:`name`); another page's name
         for a page that has none of its own; None for a page that draws with the neutral
         modules (:data:`NEUTRAL`) only.
+    pair : bool
+        The page works on the sidebar's two series in play. False for a page that picks a
+        collection of its own: the sidebar folds the pair selector away there, so that the
+        page shows one dataset picker (:func:`explorer.web.sidebar.render_sidebar`).
     """
 
     section: str
@@ -89,6 +93,7 @@ class PageInfo:
     default: bool = False
     kernels: str | None = "learn"
     family: str | None = ""
+    pair: bool = True
 
     def __post_init__(self):
         if self.family == "":
@@ -128,18 +133,18 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("Use", "explorer/pages/use/barycenters.py", "Barycenters",
              ":material/stacked_line_chart:", "barycenters",
              "Barycenters: averaging a set of series by Euclidean mean, DBA and soft-DTW",
-             kernels="barycenter"),
+             kernels="barycenter", pair=False),
     PageInfo("Use", "explorer/pages/use/kmeans.py", "k-means, live", ":material/hub:",
              "kmeans", "k-means, live: soft-DTW clustering drawn iteration by iteration, "
-             "against DBA and Euclidean k-means", kernels="kmeans"),
+             "against DBA and Euclidean k-means", kernels="kmeans", pair=False),
     PageInfo("Use", "explorer/pages/use/prediction.py", "Prediction with a soft-DTW loss",
              ":material/trending_up:", "prediction",
              "Prediction: a forecaster trained with the Euclidean and the soft-DTW loss",
-             kernels="predictor"),
+             kernels="predictor", pair=False),
     PageInfo("Use", "explorer/pages/use/tune_gamma.py", "Tune γ", ":material/tune:",
              "tune-gamma",
              "Tune γ: cross-validate soft-DTW classifiers over a grid of γ, see why one wins, "
-             "and use it on every page", kernels="kmeans"),
+             "and use it on every page", kernels="kmeans", pair=False),
     PageInfo("Use", "explorer/pages/use/your_data.py", "Your data",
              ":material/upload_file:", "your-data",
              "Your data: upload your own series, inspect a pair's alignment and all pairs",

@@ -44,16 +44,20 @@ __all__ = [
     "GAMMA_OPTIONS",
     "MAX_LENGTH",
     "NO_UPLOAD_NOTICE",
+    "PAIR_FOLDED",
     "SOURCES",
+    "SOURCE_KEYS",
     "UPLOAD_KEY",
     "Selection",
     "clear_uploaded",
+    "default_source",
     "gamma_from_text",
     "get_uploaded",
     "render_sidebar",
     "selection",
     "set_uploaded",
     "upload_source",
+    "use_upload_everywhere",
 ]
 
 # Option values are what the URL shows (a bound widget writes its *displayed* option text
@@ -69,14 +73,22 @@ GAMMA_OPTIONS = ["0"] + [
 DEFAULT_GAMMA = "0.1"
 MAX_LENGTH = 1000  # the Learn pages build full n×m tables
 UPLOAD_KEY = "uploaded_series"
+#: The source widget of the sidebar and of every page that takes a collection of its own
+#: (*k-means*, *Tune γ*, *Barycenters*): the hand-off switches them all to the upload.
+SOURCE_KEYS = ("src", "km_src", "tg_src", "bc_src")
 _SELECTION_KEY = "_selection"
 NO_UPLOAD_NOTICE = ("No uploaded series in this session (uploads are never part of a shared "
                     "link): upload a file on the *Your data* page and press *Use these series "
                     "on the other pages*. Showing a bundled dataset meanwhile.")
 
+#: The pages open on two shifted bumps: the pair every page's text is about (a feature at two
+#: different times). Their Δ varies from ~0 to ~1 (the *Bellman* page's table teaches), and
+#: their point-by-point average is the two half-height ghosts *Interpolation* promises
+#: (the bumps 0.25 of the length apart, 4 widths; GunPoint's first pair is flat for its
+#: first 12 points and averages to one bump).
 DEFAULTS = {
-    "src": "dataset", "ds": "GunPoint", "split": "train", "i": 0, "j": 1,
-    "gen": "sine", "n": 60, "m": 80, "shift": 0.15, "warp": 0.3, "noise": 0.05,
+    "src": "synthetic", "ds": "GunPoint", "split": "train", "i": 0, "j": 1,
+    "gen": "bumps", "n": 60, "m": 80, "shift": 0.25, "warp": 0.3, "noise": 0.05,
     "seed": 0, "ui": 0, "uj": 1, "gamma": DEFAULT_GAMMA, "cost": "sqeuclidean",
     "band_on": False, "band": 10.0,
 }
@@ -145,6 +157,21 @@ def set_uploaded(series, names=None, *, labels=None, filename: str = "upload") -
         "series": items, "names": [str(n) for n in names],
         "labels": None if labels is None else np.asarray(labels), "filename": str(filename),
     }
+
+
+def use_upload_everywhere() -> None:
+    """Switch the sidebar and every collection page (:data:`SOURCE_KEYS`) to the upload.
+
+    Call it from a callback, before the widgets are drawn; a page drawn later in this
+    session opens on the upload too (:func:`default_source`).
+    """
+    for key in SOURCE_KEYS:
+        st.session_state[key] = "upload"
+
+
+def default_source() -> str:
+    """A collection picker's starting source: the upload when there is one, else a dataset."""
+    return "upload" if get_uploaded() is not None else "dataset"
 
 
 def get_uploaded() -> dict | None:
@@ -270,11 +297,23 @@ def _band(sb, n: int, m: int) -> float | None:
     return band
 
 
-def render_sidebar() -> Selection:
-    """Draw the selector and the settings in the sidebar; store and return the selection."""
+#: The folded pair selector's label on a page that picks its own collection.
+PAIR_FOLDED = "Series in play (the pair pages' two series; not used on this page)"
+
+
+def render_sidebar(pair: bool = True) -> Selection:
+    """Draw the selector and the settings in the sidebar; store and return the selection.
+
+    ``pair=False`` (a page that picks a collection of its own, e.g. *k-means*): the pair
+    selector is drawn folded in an expander (:data:`PAIR_FOLDED`), so that the page shows
+    one dataset picker, its own, while the pair keeps its values for the pair pages.
+    """
     sb = st.sidebar
     notes: list[str] = []
-    sb.header("Series in play")
+    if pair:
+        sb.header("Series in play")
+    else:
+        sb = sb.expander(PAIR_FOLDED, expanded=False)
     src = choice_widget(sb.radio, "Source", list(SOURCES), key="src", default=DEFAULTS["src"],
                         captions=list(SOURCES.values()))
     src, up = upload_source(src, sb)
@@ -290,7 +329,10 @@ def render_sidebar() -> Selection:
         y = y[:, 0]
     x = _cap(x, "x", notes)
     y = _cap(y, "y", notes)
+    for note in notes:
+        sb.warning(note)
 
+    sb = st.sidebar
     sb.header("Soft-DTW settings")
     gamma = gamma_from_text(choice_widget(
         sb.select_slider, "γ (smoothing; 0 = hard DTW)", GAMMA_OPTIONS, key="gamma",
@@ -300,8 +342,6 @@ def render_sidebar() -> Selection:
                          default=DEFAULTS["cost"], captions=list(COSTS.values()),
                          horizontal=True)
     band = _band(sb, len(x), len(y))
-    for note in notes:
-        sb.warning(note)
     sel = Selection(x=x, y=y, x_name=xn, y_name=yn, source=src, gamma=gamma, cost=cost,
                     band=band, notes=tuple(notes))
     st.session_state[_SELECTION_KEY] = sel

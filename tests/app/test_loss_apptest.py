@@ -63,10 +63,37 @@ def test_direction_descent_and_their_settings_come_from_the_url():
 
 
 def test_long_series_are_cut_and_the_page_says_so():
-    at = open_page("loss", {"ds": "FaceFour", "i": 0, "j": 1})  # 350 points each
+    at = open_page("loss", {"src": "dataset", "ds": "FaceFour", "i": 0, "j": 1})  # 350 points each
     assert_clean(at)
     notes = [w.value for w in at.warning]
     assert any("x has 350 points: this page uses the first 200" in n for n in notes), notes
     z = decode(charts(at)[0]["data"][3]["z"])
     assert max(z.shape) <= loss.MAX_FRAME_SIZE
     assert any("block-averaged" in c.value for c in at.caption)
+
+
+def test_the_descent_caption_says_where_each_descent_ends_and_what_it_passes_through():
+    """On the default pair (two shifted bumps) at the default settings: the Euclidean descent
+    ends at y (closed form), the soft-DTW ones end higher, and the lesson holds on the way:
+    the Euclidean iterates pass through a DTW far above any soft-DTW iterate's."""
+    from explorer.web import sidebar
+
+    at = open_page("loss")
+    assert_clean(at)
+    sel = at.session_state["_selection"]
+    assert sel.source == sidebar.DEFAULTS["src"] == "synthetic"
+    desc = loss.descent(sel.x, sel.y, [1.0, 0.01], eta=0.1, steps=60)
+    start = sd.resample(sel.x, len(sel.y))[:, 0]
+    for k in (1, 3, 60):  # X_k - y = (1 - 2η)^k (x - y)
+        np.testing.assert_allclose(desc.iterates["euclidean"][k] - sel.y,
+                                   0.8 ** k * (start - sel.y), atol=1e-12)
+    eu, soft = desc.dtw["euclidean"], [desc.dtw[n] for n in ("1", "0.01")]
+    assert eu[-1] < 1e-8 < min(s[-1] for s in soft)
+    assert eu.max() > 5 * max(s.max() for s in soft)  # the ghosts on the Euclidean way
+    text = loss.descent_summary(desc)
+    assert at.caption and any(c.value == text for c in at.caption)
+    assert "The soft-DTW descents end higher (soft-DTW γ = 1: " in text
+    assert f"pass through a DTW of {loss.formatting.number(eu.max(), 3)} (step " \
+           f"{int(np.argmax(eu))};" in text
+    worst = loss.formatting.number(max(s.max() for s in soft), 3)
+    assert f"no soft-DTW iterate goes above {worst}" in text

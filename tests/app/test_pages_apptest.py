@@ -7,7 +7,7 @@ import pytest
 
 import softdtw_core as sd
 from explorer.data import load_dataset
-from explorer.logic import bellman, gamma_explorer, softmin
+from explorer.logic import bellman, formatting, gamma_explorer, softmin
 from explorer.plots import gamma_explorer as plots
 from explorer.web import registry, sidebar, widgets
 
@@ -43,10 +43,11 @@ EDGE_CASES = {
                   {"gamma": 100.0, "n": 30, "m": 20}),
     "band": ({"src": "synthetic", "n": 20, "m": 30, "band_on": "true", "band": 3}, {},
              {"band": 3.0, "n": 20, "m": 30}),
-    "multivariate": ({"ds": "BasicMotions", "i": 0, "j": 5}, {}, {"dim": 6, "n": 100}),
-    "variable_length": ({"ds": "PickupGestureWiimoteZ", "i": 0, "j": 7}, {},
+    "multivariate": ({"src": "dataset", "ds": "BasicMotions", "i": 0, "j": 5}, {},
+                     {"dim": 6, "n": 100}),
+    "variable_length": ({"src": "dataset", "ds": "PickupGestureWiimoteZ", "i": 0, "j": 7}, {},
                         {"n": len(_PICKUP[0]), "m": len(_PICKUP[7])}),
-    "absolute_cost": ({"cost": "absolute", "ds": "Chinatown"}, {},
+    "absolute_cost": ({"cost": "absolute", "src": "dataset", "ds": "Chinatown"}, {},
                       {"cost": "absolute", "n": 24, "source": "dataset"}),
 }
 
@@ -89,9 +90,10 @@ def test_sidebar_reads_the_url():
 @pytest.mark.parametrize("query, widgets_after, selection", [
     ({"gamma": "abc"}, {"gamma": "0.1"}, {"gamma": 0.1}),
     ({"gamma": "-1"}, {"gamma": "0.1"}, {"gamma": 0.1}),
-    ({"i": "99999"}, {"i": 0}, {"x_name": "GunPoint/train #0, class 2"}),
-    ({"ds": "NoSuchSet"}, {"ds": "GunPoint"}, {"x_name": "GunPoint/train #0, class 2"}),
-    ({"src": "nonsense"}, {"src": "dataset"}, {"source": "dataset", "n": 150}),
+    ({"src": "dataset", "i": "99999"}, {"i": 0}, {"x_name": "GunPoint/train #0, class 2"}),
+    ({"src": "dataset", "ds": "NoSuchSet"}, {"ds": "GunPoint"},
+     {"x_name": "GunPoint/train #0, class 2"}),
+    ({"src": "nonsense"}, {"src": "synthetic"}, {"source": "synthetic", "n": 60}),
     ({"n": "0", "src": "synthetic"}, {"n": 60}, {"n": 60, "m": 80}),
     ({"band_on": "true", "band": "-4"}, {"band": 10.0}, {"band": 10.0}),
 ], ids=["gamma-text", "gamma-negative", "index-too-big", "unknown-dataset", "unknown-source",
@@ -108,7 +110,7 @@ def test_bad_url_values_fall_back_to_the_defaults(query, widgets_after, selectio
 
 
 def test_an_index_out_of_a_new_datasets_range_is_clamped():
-    at = open_page("cost_table", {"i": 45, "j": 30})
+    at = open_page("cost_table", {"src": "dataset", "i": 45, "j": 30})
     assert at.session_state["_selection"].x_name.startswith("GunPoint/train #45")
     at.sidebar.selectbox(key="ds").set_value("FaceFour").run()  # 24 training series
     assert_clean(at)
@@ -151,7 +153,7 @@ def test_core_value_error_becomes_a_message():
 
 def test_cost_table_charts_equal_the_core(gunpoint):
     x, y = gunpoint[0], gunpoint[1]
-    at = open_page("cost_table")
+    at = open_page("cost_table", {"src": "dataset"})
     assert_clean(at)
     cost_spec, dp_spec = charts(at)[:2]
     assert_matrix(trace(cost_spec, "Δ")["z"], sd.cost_matrix(x, y))
@@ -225,12 +227,26 @@ def test_bellman_step_through_fills_r_then_e():
     assert at.slider(key="bell_step").value == 0
 
 
-def test_bellman_truncates_long_series_and_says_so():
+def test_bellman_opens_on_a_pair_whose_cost_varies():
+    """The default pair (two shifted bumps, 60 and 80 points) is resampled to 12 points,
+    which keeps both bumps: Δ spans six orders of magnitude and R follows it. Cutting to
+    the first 12 points, as the page did, leaves flat noise (and GunPoint's first 12
+    points, the old default, have Δ < 1e-3 everywhere)."""
     at = open_page("bellman")
     assert_clean(at)
-    assert any("at most 12 points" in i.value for i in at.info)
-    R = trace(charts(at)[0], "R")
-    assert decode(R["z"]).shape == (13, 13)
+    assert any("at most 12 points" in i.value and "resampled to 12 and 12 points" in i.value
+               for i in at.info)
+    sel = at.session_state["_selection"]
+    assert (sel.n, sel.m) == (60, 80)
+    x, y = (sd.resample(s, 12)[:, 0] for s in (sel.x, sel.y))
+    delta = (x[:, None] - y[None, :]) ** 2
+    assert delta.max() > 1.0 and delta.std() > 0.2 and delta.max() > 1e4 * delta.min()
+    cut = (sel.x[:12, None] - sel.y[None, :12]) ** 2
+    assert cut.max() < 0.05
+    gp = load_dataset("GunPoint", "train").series
+    assert ((gp[0][:12, None] - gp[1][None, :12]) ** 2).max() < 1e-3
+    at.slider(key="bell_step").set_value(144).run()  # the forward sweep done: R filled
+    assert_matrix(trace(charts(at)[0], "R")["z"], sd.soft_dtw_tables(x, y, 0.1).R)
 
 
 def test_softmin_numbers_match_the_core():
@@ -282,7 +298,7 @@ def test_gamma_explorer_frames_equal_the_core():
 
 
 def test_gamma_explorer_reduces_big_frames():
-    at = open_page("gamma_explorer", {"ds": "FaceFour"})  # 350 points
+    at = open_page("gamma_explorer", {"src": "dataset", "ds": "FaceFour"})  # 350 points
     assert_clean(at)
     spec = charts(at)[0]
     z = decode(spec["frames"][5]["data"][0]["z"])
@@ -320,7 +336,7 @@ def test_the_registry_lists_every_page_script_once():
 
 
 def test_multivariate_margins_draw_every_channel():
-    at = open_page("cost_table", {"ds": "BasicMotions"})
+    at = open_page("cost_table", {"src": "dataset", "ds": "BasicMotions"})
     assert_clean(at)
     spec = charts(at)[0]
     names = [t.get("name") for t in spec["data"]]
@@ -400,3 +416,32 @@ def test_escape_markdown():
     for ch in "*[]()!:$":
         assert f"\\{ch}" in out
     assert widgets.escape_markdown("plain name 7") == "plain name 7"
+
+
+def test_the_e_overlay_says_why_e_sits_off_the_optimal_path():
+    """γ = 0.7 on the default pair: E's mass off A*, the path entropy (the core's
+    path_entropy) and γ against the typical aligned cost, said next to the overlay."""
+    at = open_page("cost_table", {"gamma": "0.7"})
+    assert not [c for c in at.caption if c.value.startswith("At γ = 0.7, E puts")]
+    at.toggle(key="show_E").set_value(True).run()
+    assert_clean(at)
+    sel = at.session_state["_selection"]
+    t = sd.soft_dtw_tables(sel.x, sel.y, 0.7)
+    dtw, path = sd.dtw_path(sel.x, sel.y)
+    on = sum(t.E[i, j] for i, j in path)
+    off = 1 - on / t.E.sum()
+    assert off > 0.5  # far from A*: the caption must say why
+    H = sd.path_entropy(sel.x, sel.y, 0.7)
+    c = dtw / len(path)
+    text = next(c.value for c in at.caption if c.value.startswith("At γ = 0.7, E puts"))
+    assert text.startswith(f"At γ = 0.7, E puts {off:.0%} of its mass off A*")
+    assert f"an entropy of {formatting.number(H, 3)} nats" in text
+    assert f"γ is {formatting.number(0.7 / c, 2)} × the typical cost of an aligned pair" in text
+    assert "so E spreads" in text and 0.7 / c > 1
+    # a smaller γ: less of E off A*, and the caption follows
+    at.sidebar.select_slider(key="gamma").set_value("0.001").run()
+    t = sd.soft_dtw_tables(sel.x, sel.y, 0.001)
+    small = 1 - sum(t.E[i, j] for i, j in path) / t.E.sum()
+    assert small < off
+    assert any(c.value.startswith(f"At γ = 0.001, E puts {small:.0%} of its mass off A*")
+               for c in at.caption)

@@ -100,6 +100,11 @@ def _apply(at):
     at.switch_page("explorer/pages/learn/cost_table.py").run()
     assert_clean(at)
     assert at.sidebar.select_slider(key="gamma").value == option
+    # k-means has no γ of its own any more: it runs at the handed γ
+    at.switch_page("explorer/pages/use/kmeans.py").run()
+    assert_clean(at)
+    assert not [w for w in at.select_slider if w.key == "km_gamma"]
+    assert any(c.value.startswith(f"γ = {option}: the sidebar's") for c in at.caption)
 
 
 def test_a_run_out_of_time_says_so_and_keeps_its_points(monkeypatch):

@@ -39,7 +39,7 @@ def test_accuracies_are_those_of_the_estimators_on_the_same_folds(shapes, run):
     cv = StratifiedKFold(3, shuffle=True, random_state=1)
     for point in result.points:
         nc = sd.SoftDTWNearestCentroid(point.gamma, barycenter_params={
-            "max_iter": tune_gamma.BARYCENTER_MAX_ITER})
+            "max_iter": tune_gamma.BARYCENTER_MAX_ITER, "objective": "softdtw"})
         pred = cross_val_predict(nc, X, y, cv=cv)
         assert point.centroid_predictions.tolist() == pred.tolist()
         assert point.centroid_accuracy == pytest.approx(np.mean(pred == y))
@@ -83,7 +83,7 @@ def test_without_labels_kmeans_inertia_and_a_hand_computed_silhouette(shapes):
     X, _ = shapes
     td = tune_gamma.prepare(X, None, n_folds=3)
     point = tune_gamma.tune(td, [0.1], k=2, seed=0).points[0]
-    model = sd.SoftDTWKMeans(2, 0.1, assignment="divergence", random_state=0, max_iter=10,
+    model = sd.SoftDTWKMeans(2, 0.1, assignment="softdtw", random_state=0, max_iter=10,
                              barycenter_max_iter=10).fit(X)
     assert point.kmeans_inertia == pytest.approx(model.dtw_inertia_)
     assert point.cluster_labels.tolist() == model.labels_.tolist()
@@ -181,3 +181,26 @@ def test_figures_carry_the_curves_and_the_choice(run):
     assert conf["data"][0]["x"] == ("a&lt;b&gt;", "c") or list(conf["data"][0]["x"]) == [
         "a&lt;b&gt;", "c"]
     np.testing.assert_allclose(decode(conf["data"][0]["z"]), [[3, 1], [0, 4]])
+
+
+def _roughness(c) -> float:
+    """Σ (second difference)² of a series: ~0 for a smooth curve, large for a zigzag."""
+    return float(np.sum(np.diff(np.asarray(c, dtype=np.float64).ravel(), 2) ** 2))
+
+
+def test_class_barycenters_are_as_smooth_as_those_of_the_barycenters_page():
+    """GunPoint at γ = 0.65: the divergence's minimiser zigzags (its self-term rewards
+    roughness); Tune γ's class barycenters minimise raw dtw_γ like the Barycenters page."""
+    from explorer.data import load_dataset
+    from explorer.logic import barycenters
+
+    d = load_dataset("GunPoint", "train")
+    X, y = [np.asarray(s, dtype=np.float64) for s in d.series], np.asarray(d.labels)
+    point = tune_gamma.tune(tune_gamma.prepare(X, y, n_folds=2), [0.65]).points[0]
+    for k, c in enumerate(np.unique(y)):
+        members = [X[i] for i in np.flatnonzero(y == c)]
+        page = barycenters.barycenter_comparison(members, 1.0).methods["softdtw"].barycenter
+        divergence = sd.softdtw_barycenter(members, 0.65, objective="divergence",
+                                           max_iter=tune_gamma.BARYCENTER_MAX_ITER).solution
+        assert _roughness(point.centers[k]) < 3 * _roughness(page) + 0.05
+        assert _roughness(divergence) > 100 * _roughness(point.centers[k])  # the old zigzag

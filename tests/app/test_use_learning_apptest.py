@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import softdtw_core as sd
-from explorer.data import load_dataset, parse_series_file, sine_pair, warped_copies
+from explorer.data import bump_pair, load_dataset, parse_series_file, sine_pair, warped_copies
 from explorer.logic import barycenters, common, interpolation, prediction
 from explorer.web import memo, sidebar
 from explorer.web.cached import barycenters as cached
@@ -21,7 +21,7 @@ from explorer.web.progress import LiveProgress
 
 from .conftest import assert_clean, decode, downloaded, open_page
 
-SMALL_PAIR = {"src": "synthetic", "n": 24, "m": 30}
+SMALL_PAIR = {"src": "synthetic", "gen": "sine", "n": 24, "m": 30}
 SMALL_WARPED = {"bc_src": "warped copies", "bc_n": 6, "bc_len": 40}
 UPLOAD_TINY = {"series": [np.array([0.5]), np.array([0.0, 1.0, 2.0, 1.0, 0.0]),
                           np.array([2.0, -1.0])],
@@ -75,9 +75,20 @@ def test_interpolation_default_page():
     assert [s["label"] for s in slider["steps"]][:3] == ["0.00", "0.05", "0.10"]
     assert slider["steps"][slider["active"]]["label"] == "0.50"
     assert slider["steps"][0]["method"] == "animate"  # client-side frames, not reruns
-    # GunPoint #0 and #1 (the default selection) drawn faintly, unchanged
-    gp = load_dataset("GunPoint", "train").series
-    np.testing.assert_allclose(ys(traces(spec, "x (weight λ)")[0]), gp[0], atol=1e-5)
+    # the default pair, two shifted bumps, drawn faintly, unchanged
+    d = sidebar.DEFAULTS
+    x = bump_pair(d["n"], shift=d["shift"], noise=d["noise"], seed=d["seed"])[0]
+    np.testing.assert_allclose(ys(traces(spec, "x (weight λ)")[0]), x, atol=1e-5)
+    # what the text promises at λ = 0.5: the Euclidean interpolant is two half-height
+    # ghosts (two runs above 0.3, each at most 0.6 high), the soft-DTW one a single bump
+    soft, eucl = frame(spec, "0.50")["data"]
+
+    def bumps(s):
+        above = ys(s) > 0.3
+        return int(above[0] + np.sum(above[1:] & ~above[:-1]))
+
+    assert bumps(eucl) == 2 and ys(eucl).max() < 0.6
+    assert bumps(soft) == 1 and ys(soft).max() > 0.9
 
 
 def test_interpolation_frames_are_the_libraries_path():
@@ -121,7 +132,7 @@ def test_interpolation_objective_and_gamma_widgets():
 
 
 def test_interpolation_caps_long_series():
-    at = open_page("interpolation", {"ds": "Trace", "i": 0, "j": 3})
+    at = open_page("interpolation", {"src": "dataset", "ds": "Trace", "i": 0, "j": 3})
     assert not at.exception and not at.error
     assert any("resampled to 150" in w.value for w in at.warning)
     spec = specs(at)["interp_chart"]
@@ -129,7 +140,7 @@ def test_interpolation_caps_long_series():
 
 
 def test_interpolation_multivariate_channel():
-    at = open_page("interpolation", {"ds": "BasicMotions", "i": 0, "j": 5})
+    at = open_page("interpolation", {"src": "dataset", "ds": "BasicMotions", "i": 0, "j": 5})
     assert_clean(at)
     at.number_input(key="ip_ch").set_value(3).run()
     assert_clean(at)
@@ -314,7 +325,7 @@ def test_uploaded_names_are_not_interpreted_as_markdown():
 @pytest.mark.parametrize("query,session,message,widgets_after,members", [
     ({"bc_src": "upload"}, {sidebar.UPLOAD_KEY: UPLOAD_MIXED_DIM}, "numbers of channels",
      {"bc_src": "upload"}, None),
-    ({**SMALL_WARPED, "band_on": "true", "band": 0, "gamma": "0"}, {}, None,
+    ({**SMALL_WARPED, "src": "dataset", "band_on": "true", "band": 0, "gamma": "0"}, {}, None,
      {"bc_src": "warped copies", "bc_n": 6, "bc_len": 40}, "6 warped copies of"),
     ({"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, {}, None,  # variable lengths, cap
      {"bc_ds": "PickupGestureWiimoteZ", "bc_class": "1"}, "PickupGestureWiimoteZ/train, class 1"),

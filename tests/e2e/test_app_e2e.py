@@ -200,7 +200,7 @@ def test_bellman_buttons_and_slider_step_through(app_url, app_page):
 
 
 def test_cost_matrix_downloads_as_csv(app_url, app_page, tmp_path):
-    goto(app_page, f"{app_url}/cost-table?src=synthetic&n=6&m=7")
+    goto(app_page, f"{app_url}/cost-table?src=synthetic&gen=sine&n=6&m=7")
     assert_no_exception(app_page)
     button = app_page.get_by_role("button", name="Δ (CSV)")
     button.scroll_into_view_if_needed()

@@ -122,7 +122,7 @@ def test_upload_the_analysts_sensor_file(app_url, app_page, tmp_path):
 
 
 def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
-    goto(app_page, f"{app_url}/kmeans?km_gamma=0.1&km_iter=8&km_init=random&km_seed=9",
+    goto(app_page, f"{app_url}/kmeans?gamma=0.1&km_iter=8&km_init=random&km_seed=9",
          charts=False)
     assert_no_exception(app_page)
     app_page.evaluate(WATCH_LIVE)

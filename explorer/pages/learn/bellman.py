@@ -45,12 +45,13 @@ INTRO = (
 def body() -> None:
     sel = sidebar.selection()
     widgets.intro(*INTRO)
-    x, cut_x = bellman.truncate(sel.x)
-    y, cut_y = bellman.truncate(sel.y)
+    x, cut_x = bellman.shorten(sel.x)
+    y, cut_y = bellman.shorten(sel.y)
     if cut_x or cut_y:
         st.info(f"This page works on at most {bellman.MAX_STEP_LENGTH} points per series so "
-                f"that every number fits in its cell: using the first {len(x)} points of x "
-                f"(of {sel.n}) and the first {len(y)} of y (of {sel.m}).")
+                f"that every number fits in its cell: x ({sel.n} points) and y ({sel.m}) are "
+                f"linearly resampled to {len(x)} and {len(y)} points, which keeps their "
+                "shapes (their first points alone are often flat).")
     band = sel.band
     if band is not None:
         try:

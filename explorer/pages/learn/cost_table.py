@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.logic import bellman, common, formatting
+from explorer.logic import bellman, common, cost_table, formatting
 from explorer.plots import cost_table as plots
 from explorer.web import sidebar, widgets
 from explorer.web.cached import cost_table as cached
@@ -76,6 +76,8 @@ def body() -> None:
                     f"r₀ⱼ = rᵢ₀ = ∞; numbers shown up to {plots.MAX_NUMBERS - 1}×"
                     f"{plots.MAX_NUMBERS - 1})")
         widgets.plot(fig_r, key=DP_CHART, on_select=lambda: _on_cell_click(DP_CHART))
+    if show_E:
+        st.caption(cost_table.e_spread_text(t, path, dtw, sel.gamma))
     _downloads(t, path, sel)
     stride = plots.click_stride(n, m)
     if stride > 1:

@@ -177,6 +177,7 @@ def _descent(sel, x, y, channel) -> None:
     st.dataframe(pd.DataFrame(final), hide_index=True, width="stretch",
                  column_config={k: st.column_config.NumberColumn(format="%.5g")
                                 for k in ("final loss", "dtw_0(X, y)", "||X - y||²")})
+    st.caption(logic.descent_summary(desc))
     d1, d2 = st.columns(2)
     widgets.download("Final iterates (CSV)", partial(
         data.series_to_csv, [desc.iterates[n][-1] for n in desc.names],

@@ -20,7 +20,8 @@ SWEEP_MAX = 6
 
 def _members(col) -> barycenters.MemberSet:
     src = widgets.choice_widget(
-        col.segmented_control, "Series to average", SOURCES, key="bc_src", default="dataset",
+        col.segmented_control, "Series to average", SOURCES, key="bc_src",
+        default=sidebar.default_source(),
         help="A class of a bundled dataset, randomly time-warped noisy copies of a known "
              "template (drawn dashed), or the series uploaded on the Your data page.")
     src, up = sidebar.upload_source(src, col)
@@ -92,7 +93,8 @@ def _method_settings(sel, members: barycenters.MemberSet) -> tuple[str, str, int
     objective = OBJECTIVES[widgets.choice_widget(
         b.segmented_control, "Objective L", list(OBJECTIVES), key="bc_obj", default="raw",
         help="Raw soft-DTW dtw_γ (the paper) or the divergence D_γ (no shrinkage at "
-             "large γ).")]
+             "large γ; but its self-term −½ dtw_γ(X, X) rewards a rough X, so with γ near "
+             "the data's typical cost its barycenter can zigzag).")]
     channel = widgets.channel_picker(members.dim, "bc_ch")
     st.caption(f"γ = {sel.gamma_text}"
                + (f", band radius {formatting.number(sel.band)}" if sel.band is not None

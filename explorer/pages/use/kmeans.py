@@ -41,22 +41,31 @@ def _synthetic(src: str, c) -> pickers.PickedSeries:
                                 d.description)
 
 
+def _gamma() -> float:
+    """The sidebar's γ (the page's only γ, set by *Use γ = … on every page* too); soft-DTW
+    k-means needs γ > 0, so hard DTW (0) runs at the smallest γ offered, and says so."""
+    sel = sidebar.selection()
+    if sel.gamma > 0:
+        return sel.gamma
+    st.info(f"The sidebar's γ is 0 (hard DTW), which soft-DTW k-means cannot use (its "
+            f"centres need gradients): running at γ = {GAMMAS[0]}, the smallest γ offered.")
+    return float(GAMMAS[0])
+
+
 def _settings_controls(n_series: int) -> dict:
-    c = st.columns([1, 2, 1.3, 1, 1, 1])
+    c = st.columns([1, 1.3, 1, 1, 1])
     choice, number = widgets.choice_widget, widgets.number_widget
     k = int(number(c[0].number_input, "k (clusters)", 1, max(1, min(8, n_series)), key="km_k",
                    default=3))
-    gamma = sidebar.gamma_from_text(choice(c[1].select_slider, "γ", GAMMAS, key="km_gamma",
-                                           default=sidebar.DEFAULT_GAMMA))
-    init = choice(c[2].segmented_control, "Initial centres", ["k-means++", "random"],
+    init = choice(c[1].segmented_control, "Initial centres", ["k-means++", "random"],
                   key="km_init", default="k-means++")
-    seed = int(number(c[3].number_input, "Seed", 0, 10_000, key="km_seed", default=0))
-    max_iter = int(number(c[4].number_input, "Max iterations", 1, 50, key="km_iter",
+    seed = int(number(c[2].number_input, "Seed", 0, 10_000, key="km_seed", default=0))
+    max_iter = int(number(c[3].number_input, "Max iterations", 1, 50, key="km_iter",
                           default=10))
-    bary = int(number(c[5].number_input, "Barycenter steps", 1, 50, key="km_bary", default=10,
+    bary = int(number(c[4].number_input, "Barycenter steps", 1, 50, key="km_bary", default=10,
                       help="L-BFGS iterations of each centre update (warm-started from the "
                            "previous centre)."))
-    return {"k": k, "gamma": gamma, "init": init, "seed": seed, "max_iter": max_iter,
+    return {"k": k, "gamma": _gamma(), "init": init, "seed": seed, "max_iter": max_iter,
             "barycenter_max_iter": bary}
 
 
@@ -66,10 +75,10 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
     s = steps[pos]
     m = st.columns(4)
     m[0].metric("Iteration", s["iteration"])
-    m[1].metric("Soft-DTW inertia Σ dtw_γ", formatting.number(s["inertia"]),
-                help="The objective soft-DTW k-means lowers: Σᵢ dtw_γ(xᵢ, its centre). It can be "
-                     "negative; the DTW inertia in the comparison below (hard DTW, γ = 0) never "
-                     "is.")
+    m[1].metric("Objective Σ dtw_γ (may be < 0)", formatting.number(s["inertia"]),
+                help="The objective soft-DTW k-means lowers: Σᵢ dtw_γ(xᵢ, its centre); compare "
+                     "it across iterations at one γ, not across γ. It can be negative; the DTW "
+                     "inertia in the comparison below (hard DTW, γ = 0) never is.")
     m[2].metric("Series that changed cluster", s["changes"])
     m[3].metric("Time so far", f"{formatting.fixed(s['elapsed'])} s")
     moved = None
@@ -174,31 +183,32 @@ def _comparison(rec: dict, shown: dict) -> None:
     st.subheader("Compared with DBA and Euclidean k-means (same seed and init)")
     base = rec["baselines"]
     final = rec["steps"][-1]
+    labelled = true_labels is not None
+    ran = [b for b in base if b.labels is not None]
     rows = [{"method": f"soft-DTW (γ = {formatting.number(p['gamma'])})",
              "DTW inertia Σ min_c dtw₀(xᵢ, c)": cached.dtw_inertia(series, final["centers"]),
-             "adjusted Rand index": (kmeans.adjusted_rand_index(true_labels,
-                                                                    final["labels"])
-                                     if true_labels is not None else None),
+             "adjusted Rand index": (kmeans.adjusted_rand_index(true_labels, final["labels"])
+                                     if labelled else None),
              "centre updates": final["iteration"], "seconds": final["elapsed"]}]
-    not_run = [f"{b.method} k-means was not run: it {b.note}." for b in base if b.labels is None]
-    for b in base:
-        if b.labels is not None:  # a method not run has no numbers: said below, not None
-            rows.append({"method": b.method, "DTW inertia Σ min_c dtw₀(xᵢ, c)": b.dtw_inertia,
-                         "adjusted Rand index": b.ari, "centre updates": b.n_iter,
-                         "seconds": b.seconds})
+    for b in ran:
+        rows.append({"method": b.method, "DTW inertia Σ min_c dtw₀(xᵢ, c)": b.dtw_inertia,
+                     "adjusted Rand index": b.ari, "centre updates": b.n_iter,
+                     "seconds": b.seconds})
     table = pd.DataFrame(rows)
-    if true_labels is None:
-        table = table.drop(columns="adjusted Rand index")  # no classes: nothing to agree with
+    if not labelled:  # no classes to agree with: no column rather than empty cells
+        table = table.drop(columns="adjusted Rand index")
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"seconds": st.column_config.NumberColumn(format="%.2f"),
                                 "adjusted Rand index": st.column_config.NumberColumn(
                                     format="%.3f")})
     st.caption("DTW inertia: lower is better, the paper's score for all three methods (each "
-               "series to its nearest centre under hard DTW). Adjusted Rand index: agreement "
-               "with the dataset's classes (1 = the same partition, about 0 = chance)"
-               + ("." if true_labels is not None else "; this collection has no labels.")
-               + " The soft-DTW time includes drawing every iteration live."
-               + "".join(" " + n for n in not_run))
+               "series to its nearest centre under hard DTW). "
+               + ("Adjusted Rand index: agreement with the dataset's classes (1 = the same "
+                  "partition, about 0 = chance)." if labelled else
+                  "This collection has no labels, so no agreement with classes is shown.")
+               + "".join(f" {b.method} k-means was not run: it {b.note}."
+                         for b in base if b.labels is None)
+               + " The soft-DTW time includes drawing every iteration live.")
     cols = {"series": list(range(len(series))), "name": rec["names"]}
     if true_labels is not None:
         cols["true label"] = [str(v) for v in true_labels]
@@ -255,8 +265,9 @@ def body() -> None:
     params["n"] = len(coll.series)
     channel = widgets.channel_picker(coll.dim, "km_channel",
                                      help="k-means uses all channels; the panels draw one.")
-    st.caption("Ground cost ‖xᵢ − cⱼ‖², no band (the sidebar's γ, cost and band apply to the "
-               "pair pages). The page address keeps these settings, never uploaded data.")
+    st.caption(f"γ = {formatting.number(params['gamma'])}: the sidebar's (*Soft-DTW "
+               "settings*). Ground cost ‖xᵢ − cⱼ‖², no band (the sidebar's cost and band apply "
+               "to the pair pages). The page address keeps these settings, never uploaded data.")
     if st.button("Run k-means", type="primary", icon=":material/play_arrow:", key="km_run"):
         _run_live(coll, coll.labels, params, channel)
     rec = st.session_state.get(RECORD)

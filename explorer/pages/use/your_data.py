@@ -98,7 +98,7 @@ def _reading_options() -> tuple:
 def _offer(parsed, filename: str) -> None:
     """Button callback: hand the upload to every page through the shared selector."""
     sidebar.set_uploaded(parsed.series, parsed.names, labels=parsed.labels, filename=filename)
-    st.session_state["src"] = "upload"
+    sidebar.use_upload_everywhere()
 
 
 def _source():
