@@ -19,6 +19,7 @@ from .style import (
     f32,
     finish,
     frame_slider,
+    legend_below,
     play_button,
 )
 
@@ -166,11 +167,15 @@ def gamma_animation_figure(
         updatemenus=[play_button("▶ play", 500, x=0.0, y=-0.12, xanchor="left",
                                  direction="left", pad={"t": 28})],
         height=780, margin={"l": 60, "r": 10, "t": 40, "b": 230}, uirevision=uirevision,
-        legend={"orientation": "h", "x": 0.0, "y": -0.31, "yanchor": "top",
-                "font": {"size": 11}},
+        legend={**legend_below(-0.31, 175), "font": {"size": 11}},
     )
     fig.update_yaxes(autorange="reversed", title_text="i (series x)", row=1, col=1)
-    fig.update_xaxes(title_text="j (series y)", row=1, col=1)
+    # the heatmap's x title as an annotation under its tick labels: as an axis title Plotly
+    # draws it among them (a spanning subplot under a horizontal colour bar)
+    domain = fig.layout.xaxis.domain
+    fig.add_annotation(text="j (series y)", x=(domain[0] + domain[1]) / 2, y=0, xref="paper",
+                       yref="paper", yanchor="top", yshift=-24, showarrow=False,
+                       font={"size": 14})
     for r in (1, 2, 3):
         fig.update_xaxes(type="log", row=r, col=2, showticklabels=r == 3,
                          matches="x2" if r > 1 else None)

@@ -56,7 +56,7 @@ def softmin_quadratics_figure(t, F, soft_by_gamma: dict, hard, gamma_current: fl
     fig.update_xaxes(title_text="t")
     finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
             uirevision=uirevision,
-            legend=legend_below(-0.18))
+            legend=legend_below(-0.24))
     return fig
 
 

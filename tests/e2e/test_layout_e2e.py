@@ -1,11 +1,13 @@
 """Every page fits a laptop's window (1280 × 800 and 1440 × 900), after its main interaction.
 
 Measured in the browser (:data:`MEASURE`): no cut text (buttons, metric values, widget labels,
-selected options, table headers, formulas: any clipping box whose text is wider than it), no
-element running off the page, and inside every Plotly chart no text (tick labels, axis and
-colour-bar titles, legend entries, annotations, slider and button labels, heatmap cell texts)
-that overlaps another text, a colour bar, a legend box or a button, or falls outside the
-chart's own box; a heatmap's cell text fits its cell.
+selected options, code blocks, formulas: any clipping box whose text is wider than it; a table
+whose columns run past its box), no element running off the page, and inside every Plotly
+chart no text (tick labels, axis and colour-bar titles, legend entries, annotations, slider and
+button labels, heatmap cell texts) that overlaps another text, a colour bar, a legend box or
+entry or a button, or falls outside the chart's own box or its legend's; a heatmap's cell text
+fits its cell. Each page is measured in its window and again grown to its whole height (the
+charts redraw on a resize).
 
 With ``EXPLORER_SCREENSHOTS=<folder>`` (e.g. ``docs/screenshots``) the 1280 px run saves a
 screenshot of every page, after its interaction, under the names the README and the guides
@@ -65,8 +67,7 @@ MEASURE = """
   const main = document.querySelector("[data-testid='stMain']");
   const pageRight = document.documentElement.clientWidth;
   const skip = "[data-testid='stPlotlyChart'], [data-testid='stDataFrame'], " +
-               "[data-testid='stCode'], pre, [data-testid='stSidebarNav'], .katex-mathml, " +
-               "[data-testid='stIconMaterial']";
+               "[data-testid='stSidebarNav'], .katex-mathml, [data-testid='stIconMaterial']";
   const roots = [main, document.querySelector("[data-testid='stSidebarUserContent']")];
   for (const root of roots) {
     if (!root) continue;
@@ -146,6 +147,19 @@ MEASURE = """
         if (!o.group.contains(texts[a].el) && overlap(texts[a].r, o.r))
           out.push(`chart ${k}: "${texts[a].name}" under ${o.el.getAttribute('class')}`);
     }
+    // an axis title beyond its tick labels (below or above an x axis' labels, beside a y
+    // axis' labels), not on the same line between two of them
+    gd.querySelectorAll('[class^="g-x"][class$="title"], [class^="g-y"][class$="title"]')
+      .forEach((g) => {
+        const ax = g.getAttribute('class').slice(2, -5);  // "x", "x2", "y3"...
+        const title = g.querySelector('text');
+        const ticks = Array.from(gd.querySelectorAll(`.${ax}tick text`)).filter(visible).map(R);
+        if (!title || !visible(title) || !ticks.length) return;
+        const t = R(title), [lo, hi] = ax[0] === 'x' ? ['top', 'bottom'] : ['left', 'right'];
+        const band = [Math.min(...ticks.map((r) => r[lo])), Math.max(...ticks.map((r) => r[hi]))];
+        if (t[lo] < band[1] - 1 && t[hi] > band[0] + 1)
+          out.push(`chart ${k}: axis title "${label(title)}" among its tick labels`);
+      });
     // (c) heatmap cell texts: narrower than their cell
     const fl = gd._fullLayout;
     (gd._fullData || []).forEach((tr, ti) => {
@@ -272,22 +286,25 @@ def window(request, e2e_browser):
     page.context.close()
 
 
-def _screenshot(page, width: int, height: int, name: str) -> None:
-    """The whole page at this width (the viewport grown to the main area's height: Streamlit
-    scrolls inside its own container), then the window size back."""
-    folder = os.environ.get("EXPLORER_SCREENSHOTS")
-    if not folder or width != SHOTS_AT or name is None:
-        return
+def _measure_whole_page(page, width: int, height: int, name: str | None) -> list[str]:
+    """Grow the window to the main area's height (Streamlit scrolls inside its own
+    container, and the charts redraw on a resize: seen, a legend and an axis title placed
+    differently), measure again, take the screenshot, then give the window its size back."""
     tall = page.evaluate(
         "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": width, "height": max(height, min(int(tall) + 20, 4000))})
     wait_for_app(page)
     page.wait_for_function(LAYOUT_SETTLED, polling=100)
-    out = Path(folder) if Path(folder).is_absolute() else ROOT / folder
-    out.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out / name))
+    problems = page.evaluate(MEASURE)
+    folder = os.environ.get("EXPLORER_SCREENSHOTS")
+    if folder and width == SHOTS_AT and name is not None:
+        out = Path(folder) if Path(folder).is_absolute() else ROOT / folder
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / name))
     page.set_viewport_size({"width": width, "height": height})
     wait_for_app(page)
+    page.wait_for_function(LAYOUT_SETTLED, polling=100)
+    return problems
 
 
 @pytest.mark.parametrize("info", registry.PAGES, ids=lambda info: info.name)
@@ -306,5 +323,6 @@ def test_page_fits_a_laptop_window(app_url, window, info, tmp_path):
         where = f"{info.name} at {width}×{height}" + (f" after {action.__name__}"
                                                       if action else "")
         problems += [f"{where}: {p}" for p in page.evaluate(MEASURE)]
-        _screenshot(page, width, height, name)
+        problems += [f"{where}, whole page shown: {p}"
+                     for p in _measure_whole_page(page, width, height, name)]
     assert not problems, "\n".join(problems)

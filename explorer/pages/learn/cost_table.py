@@ -36,9 +36,10 @@ def body() -> None:
         "A*, and soft-DTW replaces that minimum by a soft-minimum over *all* paths. Both are "
         "computed by filling the table R row by row with the Bellman recursion; **click any "
         "cell** to see its update.",
-        r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}\!\left(r_{i-1,j-1},\, r_{i-1,j},\, "
-        r"r_{i,j-1}\right), \qquad \min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} "
-        r"e^{-a_k/\gamma}, \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}",
+        r"\begin{gathered} r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}\!\left(r_{i-1,j-1},\, "
+        r"r_{i-1,j},\, r_{i,j-1}\right), \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}, \\ "
+        r"\min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} e^{-a_k/\gamma} "
+        r"\end{gathered}",
     )
     t = cached.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
     path, dtw = cached.optimal_path(sel.x, sel.y, sel.cost, sel.band)

@@ -405,7 +405,7 @@ def body() -> None:
         st.error(str(exc))  # the data layer's message, as is
         return
     st.subheader("What was read")
-    st.code(parsed.report.to_text(), language=None)
+    st.code(parsed.report.to_text(), language=None, wrap_lines=True)  # no hidden end
     offered = sidebar.get_uploaded()
     c = st.columns([2, 1, 2.4], vertical_alignment="center")
     c[0].button("Use these series on the other pages", type="primary", key="yd_offer",
