@@ -255,6 +255,7 @@ def click_slider_step(page, rail, *, last: bool, frame: int) -> None:
     event), then check the slider stands on step ``frame``."""
     page.evaluate(f"() => {{ window.__animated = false; "
                   f"{GD}.once('plotly_animated', () => {{ window.__animated = true; }}); }}")
+    rail.scroll_into_view_if_needed()  # a mouse click outside the window reaches nothing
     box = rail.bounding_box()
     x = box["x"] + box["width"] - 2 if last else box["x"] + 2
     page.mouse.click(x, box["y"] + box["height"] / 2)
