@@ -8,6 +8,8 @@ so that ``number(v, 4) == f"{v:.4g}"``.
 - :func:`fixed`: a fixed number of decimals (times, weights);
 - :func:`tex`: for ``st.latex`` (``a \\times 10^{b}`` instead of ``ae+b``);
 - :func:`cell`: short text written inside heatmap cells;
+- :func:`compact`: at most four characters, for cells a laptop's window draws narrow
+  (the Bellman step-through's);
 - :func:`count`: exact big integers (numbers of alignment paths), abbreviated past 10⁹;
 - :func:`negative_soft_dtw`: the sentence that explains a negative dtw_γ where it is shown.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["cell", "count", "fixed", "negative_soft_dtw", "number", "tex"]
+__all__ = ["cell", "compact", "count", "fixed", "negative_soft_dtw", "number", "tex"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -87,6 +89,44 @@ def cell(value) -> str:
     if size != 0 and (size >= 1e4 or size < 1e-2):
         return f"{value:.1e}"
     return f"{value:.2f}"
+
+
+def compact(value, width: int = 4) -> str:
+    """``value`` in at most ``width`` characters (sign included) where it can be: up to 3
+    significant digits, fewer when needed, and a compact exponent (``1e-5``, ``2e4``).
+
+    Parameters
+    ----------
+    value : float
+    width : int
+        The number of characters aimed at; a value that needs an exponent of two digits or
+        more and a sign may take one or two more (``-1e-12``).
+
+    Returns
+    -------
+    str
+        E.g. ``"1.23"``, ``"0.25"``, ``"12.3"``, ``"123"``, ``"1234"``, ``"1e4"``, ``"1e-5"``,
+        ``"-0.3"``, ``"0"``, ``"∞"``, or ``""`` for NaN.
+    """
+    value = float(value)
+    special = _special(value)
+    if special is not None:
+        return special
+    if value == 0:
+        return "0"
+    texts = [f"{value:.{d}g}" for d in (3, 2, 1)] + [f"{value:.0e}"]
+    if abs(value) >= 100:  # 1234 rather than 1e3
+        texts.insert(1, f"{value:.0f}")
+    texts = [_short_exponent(t) for t in texts]
+    return next((t for t in texts if len(t) <= width), texts[-1])
+
+
+def _short_exponent(text: str) -> str:
+    """``"1.5e-05"`` → ``"1.5e-5"``, ``"2e+04"`` → ``"2e4"``."""
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def count(value: int) -> str:

@@ -136,9 +136,11 @@ def cost_figure(
                       line={"color": "#00e5ff", "width": 3}, row=2, col=2)
     _add_margins(fig, x, y)
     finish(
-        fig, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        fig, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 80},
         uirevision=uirevision, clickmode="event+select", dragmode="zoom",
-        legend={"orientation": "h", "x": 0.16, "y": -0.08, "bgcolor": "rgba(128,128,128,0.25)"},
+        # below the x axis' title
+        legend={"orientation": "h", "x": 0.16, "y": -0.11, "yanchor": "top",
+                "bgcolor": "rgba(128,128,128,0.25)"},
         plot_bgcolor="rgba(0,0,0,0)",
         meta={"reduced": reduced_note(factors, D.shape), "factors": list(factors)},
     )

@@ -19,6 +19,7 @@ from .style import (
     f32,
     finish,
     frame_slider,
+    legend_below,
     play_button,
 )
 
@@ -159,17 +160,26 @@ def gamma_animation_figure(
     ]
     finish(
         fig,
-        sliders=[frame_slider(labels, active, "γ = ", pad={"t": 40, "b": 0}, x=0.0, len=0.5)],
-        updatemenus=[play_button("▶ play", 500, x=0.0, y=-0.2, xanchor="right",
-                                 direction="left", pad={"r": 10, "t": 40})],
-        height=620, margin={"l": 60, "r": 10, "t": 40, "b": 90}, uirevision=uirevision,
-        legend={"orientation": "h", "x": 0.55, "y": -0.12, "font": {"size": 11}},
+        # under the plots, full width: the slider (room for its 17 labels) with the play
+        # button at its left end, then the legend
+        sliders=[frame_slider(labels, active, "γ = ", pad={"t": 0, "b": 0}, x=0.1, len=0.9,
+                              y=-0.12, font={"size": 11})],
+        updatemenus=[play_button("▶ play", 500, x=0.0, y=-0.12, xanchor="left",
+                                 direction="left", pad={"t": 28})],
+        height=780, margin={"l": 60, "r": 10, "t": 40, "b": 230}, uirevision=uirevision,
+        legend={**legend_below(-0.31, 175), "font": {"size": 11}},
     )
     fig.update_yaxes(autorange="reversed", title_text="i (series x)", row=1, col=1)
-    fig.update_xaxes(title_text="j (series y)", row=1, col=1)
+    # the heatmap's x title as an annotation under its tick labels: as an axis title Plotly
+    # draws it among them (a spanning subplot under a horizontal colour bar)
+    domain = fig.layout.xaxis.domain
+    fig.add_annotation(text="j (series y)", x=(domain[0] + domain[1]) / 2, y=0, xref="paper",
+                       yref="paper", yanchor="top", yshift=-24, showarrow=False,
+                       font={"size": 14})
     for r in (1, 2, 3):
         fig.update_xaxes(type="log", row=r, col=2, showticklabels=r == 3,
                          matches="x2" if r > 1 else None)
+    fig.update_xaxes(title_text="γ (log scale)", title_standoff=4, row=3, col=2)
     return fig
 
 

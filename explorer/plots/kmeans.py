@@ -122,7 +122,7 @@ def progress_figure(iterations, inertias, changes, *, current: int | None = None
         fig.add_vline(x=current, line={"color": "#888888", "dash": "dot"})
     fig.update_yaxes(title_text=objective, row=1, col=1)
     fig.update_yaxes(title_text="changes", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text="iteration (centre updates so far)", dtick=1, row=2, col=1)
-    finish(fig, height=380, margin={"l": 10, "r": 10, "t": 20, "b": 10}, showlegend=False,
+    fig.update_xaxes(title_text="iteration<br>(centre updates so far)", dtick=1, row=2, col=1)
+    finish(fig, height=400, margin={"l": 10, "r": 10, "t": 20, "b": 60}, showlegend=False,
             uirevision=uirevision)
     return fig

@@ -132,7 +132,7 @@ def line_figure(x, y, V, scan, frames, *, gamma: float, channel: int = 0,
     change = scan.values - scan.values[:, [int(np.argmin(np.abs(ts)))]]
     active = len(frames.ts) // 2
     fig = make_subplots(
-        rows=2, cols=2, horizontal_spacing=0.1, vertical_spacing=0.14,
+        rows=2, cols=2, horizontal_spacing=0.1, vertical_spacing=0.16,
         subplot_titles=(f"{safe(names[0])}(t) = x + tV against {safe(names[1])}",
                         "E at t" + (" (γ = 0: the path A*)" if gamma == 0 else
                                     f" (γ = {formatting.number(gamma)})"),
@@ -185,7 +185,8 @@ def line_figure(x, y, V, scan, frames, *, gamma: float, channel: int = 0,
 
     lo, hi = _span([moved(t) for t in (ts[0], ts[-1])] + [yv])
     fig.update_yaxes(range=[lo, hi], row=1, col=1, title_text="value")
-    fig.update_xaxes(title_text="time index", row=1, col=1)
+    # standoff: the x axis' first label clear of the y axis' last one
+    fig.update_xaxes(title_text="time index", ticklabelstandoff=4, row=1, col=1)
     fig.update_yaxes(autorange="reversed", title_text="i (x)", row=1, col=2)
     fig.update_xaxes(title_text="j (y)", row=1, col=2)
     for panel in (1, 2):

@@ -15,6 +15,7 @@ from explorer.logic import formatting
 from .style import (
     f32,
     finish,
+    legend_below,
 )
 
 __all__ = [
@@ -55,7 +56,7 @@ def softmin_quadratics_figure(t, F, soft_by_gamma: dict, hard, gamma_current: fl
     fig.update_xaxes(title_text="t")
     finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
             uirevision=uirevision,
-            legend={"orientation": "h", "y": -0.18, "x": 0})
+            legend=legend_below(-0.24))
     return fig
 
 
@@ -80,5 +81,5 @@ def softmin_three_figure(t, soft, hard, weights, b: float, c: float,
     fig.update_yaxes(title_text="weight", range=[-0.05, 1.05], row=2, col=1)
     fig.update_xaxes(title_text="t (first argument)", row=2, col=1)
     finish(fig, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-            uirevision=uirevision, legend={"orientation": "h", "y": -0.2, "x": 0})
+            uirevision=uirevision, legend=legend_below(-0.2, 150))
     return fig

@@ -20,6 +20,7 @@ Conventions
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -50,6 +51,7 @@ __all__ = [
     "finish",
     "frame_slider",
     "joined",
+    "legend_below",
     "line_trace",
     "n_channels",
     "play_button",
@@ -57,6 +59,7 @@ __all__ = [
     "rgba",
     "safe",
     "series_figure",
+    "wrapped",
 ]
 
 _MAGMA = ["#02010a"] + list(pc.sequential.Magma[1:])
@@ -92,6 +95,12 @@ def finish(fig: go.Figure, **layout) -> go.Figure:
     :data:`TEMPLATE`, set when this module is imported)."""
     fig.update_layout(font=FONT, **layout)
     return fig
+
+
+def wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (``<br>`` between them,
+    Plotly's line break): a title or label that must stay inside a narrow chart."""
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
 
 
 def f32(a) -> np.ndarray:
@@ -172,7 +181,7 @@ def frame_slider(labels: Sequence[str], active: int, prefix: str, **placement) -
         "active": int(active),
         "currentvalue": {"prefix": prefix, "font": {"size": 14}},
         "y": 0.0, "yanchor": "top",
-        **placement,
+        **placement,  # may override y
         "steps": [
             {"label": label, "method": "animate",
              "args": [[label], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
@@ -209,6 +218,14 @@ METHOD_COLOURS = {
 #: measures the entries before the web font has loaded and can clip the last one).
 LEGEND_ABOVE = {"orientation": "h", "x": 0.0, "y": 1.1, "yanchor": "bottom",
                 "entrywidth": 185, "entrywidthmode": "pixels"}
+
+
+def legend_below(y: float = -0.15, entrywidth: int = 190) -> dict:
+    """A horizontal legend hanging from ``y`` (paper coordinates, under the x axis' title),
+    ``entrywidth`` pixels per entry, as :data:`LEGEND_ABOVE`: entries wrap to a new row
+    instead of running into each other or past the legend's edge."""
+    return {"orientation": "h", "x": 0.0, "y": y, "yanchor": "top", "entrywidth": entrywidth,
+            "entrywidthmode": "pixels"}
 
 
 def line_trace(s, *, name, colour, width=2.5, dash="solid", start=0, showlegend=True,

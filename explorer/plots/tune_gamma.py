@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from explorer.logic import formatting
 
-from .style import CLUSTER_COLOURS, channel_of, f32, finish, safe
+from .style import CLUSTER_COLOURS, channel_of, f32, finish, legend_below, safe, wrapped
 
 __all__ = ["barycenters_figure", "confusion_figure", "curves_figure"]
 
@@ -83,8 +83,9 @@ def curves_figure(table: dict, *, supervised: bool, chosen: float, suggested: fl
     fig.update_xaxes(title_text="γ (log scale)", row=3, col=1)
     if supervised:
         fig.update_yaxes(range=[0, 1.05], row=1, col=1)
-    return finish(fig, height=720, title={"text": safe(explanation), "font": {"size": 14}},
-                  legend={"orientation": "h", "y": -0.12}, margin={"t": 90},
+    return finish(fig, height=760, title={"text": wrapped(safe(explanation), 80),
+                                          "font": {"size": 14}},
+                  legend=legend_below(-0.12, 270), margin={"t": 110, "b": 110},
                   uirevision=uirevision)
 
 

@@ -55,3 +55,20 @@ def test_count_exact_then_abbreviated(value):
     exponent = int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")))
     assert exponent == len(str(value)) - 1  # the number of digits, counted exactly
     assert float(mantissa) == int(str(value)[:3]) / 100
+
+
+def test_compact_cell_text_fits_four_characters():
+    values = np.concatenate([[0.0, 1.234, 0.2512, 12.34, 123.4, 1234.0, 12345.0, 0.00123, 1.2e-5],
+                             -np.geomspace(1e-4, 1e4, 17), np.geomspace(1e-9, 1e9, 37)])
+    for v in values:
+        text = formatting.compact(v)
+        assert len(text) <= 4 or (v < 0 and len(text) <= 5), (v, text)
+        # the text is the value to the precision it shows: within half a unit of its last digit
+        shown = float(text)
+        mantissa = text.lstrip("-").split("e")[0]
+        exponent = int(text.split("e")[1]) if "e" in text else 0
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        assert abs(shown - v) <= 0.5 * 10.0 ** (exponent - decimals) * (1 + 1e-9), (v, text)
+    assert [formatting.compact(v) for v in (1.234, 1234.0, 1.2e-5, -0.22, 0.0)] == [
+        "1.23", "1234", "1e-5", "-0.2", "0"]
+    assert formatting.compact(float("inf")) == "∞" and formatting.compact(float("nan")) == ""

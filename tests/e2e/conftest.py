@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +26,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-DOCS = ROOT / "docs" / "screenshots"
 
 def _forward_msg_fields() -> dict:
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -257,6 +255,7 @@ def click_slider_step(page, rail, *, last: bool, frame: int) -> None:
     event), then check the slider stands on step ``frame``."""
     page.evaluate(f"() => {{ window.__animated = false; "
                   f"{GD}.once('plotly_animated', () => {{ window.__animated = true; }}); }}")
+    rail.scroll_into_view_if_needed()  # a mouse click outside the window reaches nothing
     box = rail.bounding_box()
     x = box["x"] + box["width"] - 2 if last else box["x"] + 2
     page.mouse.click(x, box["y"] + box["height"] / 2)
@@ -272,17 +271,14 @@ def assert_no_exception(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def shot(page, name: str, *, docs: str | None = None) -> None:
+def shot(page, name: str) -> None:
     """Screenshot of the whole app in ``screenshots/``: the viewport is grown to the main
     area's height first (Streamlit scrolls inside its own container, so ``full_page`` alone
-    would cut it). With ``UPDATE_DOCS_SCREENSHOTS=1`` it is also copied to the README's
-    ``docs/screenshots/<docs>``."""
+    would cut it). The README's screenshots (``docs/screenshots/``) are taken at a laptop's
+    width by ``test_layout_e2e.py``."""
     height = page.evaluate(
         "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": 1500, "height": max(900, min(int(height) + 20, 4000))})
     wait_for_app(page)
     page.wait_for_function(LAYOUT_SETTLED, polling=100)
     page.screenshot(path=str(SCREENSHOTS / name))
-    if docs and os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SCREENSHOTS / name, DOCS / docs)

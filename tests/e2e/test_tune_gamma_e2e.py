@@ -28,7 +28,7 @@ def test_tune_gamma_runs_and_hands_gamma_to_every_page(app_url, app_page):
     app_page.locator("[data-testid='stPlotlyChart']").nth(2).wait_for()  # wait for them too
     wait_for_app(app_page)
     assert app_page.locator("[data-testid='stPlotlyChart']").count() == 3
-    shot(app_page, "use-tune-gamma.png", docs="use-tune-gamma.png")
+    shot(app_page, "use-tune-gamma.png")
     app_page.set_viewport_size({"width": 1500, "height": 1000})
     apply = app_page.locator(".st-key-tg_apply button")
     option = re.search(r"Use γ = (\S+) on every page", apply.inner_text()).group(1)

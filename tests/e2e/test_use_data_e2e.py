@@ -85,7 +85,7 @@ def test_upload_a_csv_and_see_its_alignment(app_url, app_page, tmp_path):
     # names are shown literally (Markdown-escaped), e.g. the file name in the hand-off note
     assert app_page.get_by_text("The other pages can use 6 series from my series.csv").count()
     assert_no_exception(app_page)
-    shot(app_page, "use-your-data.png", docs="use-your-data.png")
+    shot(app_page, "use-your-data.png")
 
 
 def test_upload_the_analysts_sensor_file(app_url, app_page, tmp_path):
@@ -155,7 +155,7 @@ def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
     assert {"series", "name", "true label", "soft-DTW (final)", "DBA", "Euclidean"} <= set(
         rows[0])
     assert {r["soft-DTW (final)"] for r in rows} <= {"0", "1", "2"}
-    shot(app_page, "use-kmeans.png", docs="use-kmeans.png")
+    shot(app_page, "use-kmeans.png")
     with rerun(app_page):
         app_page.get_by_role("button", name="Next").click()
     assert int(metric.inner_text()) == last

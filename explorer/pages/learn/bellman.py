@@ -36,9 +36,10 @@ INTRO = (
     "dtw_γ. The **backward** sweep then starts from the bottom-right corner and fills "
     "the expected alignment E, each cell collecting the soft-min weights that the cells "
     "after it gave it. Step through both, or press play.",
-    r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad "
+    r"\begin{gathered} r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}(r_{i-1,j-1}, r_{i-1,j}, "
+    r"r_{i,j-1}), \\ "
     r"e_{i,j} = w^{\mathrm{diag}}_{i+1,j+1}\, e_{i+1,j+1} + w^{\mathrm{up}}_{i+1,j}\, "
-    r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1",
+    r"e_{i+1,j} + w^{\mathrm{left}}_{i,j+1}\, e_{i,j+1}, \quad e_{n,m} = 1 \end{gathered}",
 )
 
 
@@ -49,9 +50,10 @@ def body() -> None:
     y, cut_y = bellman.shorten(sel.y)
     if cut_x or cut_y:
         st.info(f"This page works on at most {bellman.MAX_STEP_LENGTH} points per series so "
-                f"that every number fits in its cell: x ({sel.n} points) and y ({sel.m}) are "
-                f"linearly resampled to {len(x)} and {len(y)} points, which keeps their "
-                "shapes (their first points alone are often flat).")
+                f"that every cell has room for its number (in {plots.CELL_WIDTH} characters, "
+                f"see below the tables): x ({sel.n} points) and y ({sel.m}) are linearly "
+                f"resampled to {len(x)} and {len(y)} points, which keeps their shapes (their "
+                "first points alone are often flat).")
     band = sel.band
     if band is not None:
         try:
@@ -78,7 +80,7 @@ def body() -> None:
                 st.session_state[PLAYING] = False
                 st.rerun(scope="app")
             st.session_state[STEP] = nxt
-        c = st.columns([1.1, 1, 1, 1, 5], vertical_alignment="bottom")
+        c = st.columns([1.5, 1.25, 1.25, 1.25, 4], vertical_alignment="bottom")
         c[0].button("Restart", icon=":material/skip_previous:", on_click=_go,
                     kwargs={"to": 0, "total": total}, width="stretch", key="bell_restart")
         c[1].button("Back", icon=":material/chevron_left:", on_click=_go,
@@ -105,6 +107,9 @@ def _show_step(t, step: int, F: int, sel) -> None:
     widgets.plot(plots.step_figure(R_shown, E_shown, cell=cell, phase=phase,
                                    r_range=(float(finite.min()), float(finite.max()))),
                  key="step_chart")
+    st.caption(f"Each cell shows its number in at most {plots.CELL_WIDTH} characters: up to 3 "
+               "significant digits, tiny values as a power of ten (1e-5 is 0.00001); hover a "
+               "cell for its value to 4 digits.")
     n, m = t.cost.shape
     if phase == "start":
         st.markdown("**Start.** Borders: r₀₀ = 0 and r₀ⱼ = rᵢ₀ = ∞ (no path may start "
@@ -119,10 +124,10 @@ def _show_step(t, step: int, F: int, sel) -> None:
         st.markdown(f"**Forward step {step} of {F}: cell ({i}, {j})**"
                     + (f" — last cell: dtw_γ = r_{n},{m} = {formatting.number(u.result)}"
                        if (i, j) == (n, m) else ""))
-        st.latex(
-            rf"r_{{{i},{j}}} = {tex(u.cost)} + {op}\!\left({tex(u.values[0])},\, "
-            rf"{tex(u.values[1])},\, {tex(u.values[2])}\right) = {tex(u.cost)} + "
-            rf"({tex(u.softmin)}) = {tex(u.result)}"
+        st.latex(  # two lines: one fits the main area of a laptop's window
+            rf"\begin{{aligned}} r_{{{i},{j}}} &= {tex(u.cost)} + {op}\!\left("
+            rf"{tex(u.values[0])},\, {tex(u.values[1])},\, {tex(u.values[2])}\right) \\ "
+            rf"&= {tex(u.cost)} + ({tex(u.softmin)}) = {tex(u.result)} \end{{aligned}}"
         )
         st.caption("Soft-min weights (diagonal, up, left) = ("
                    + ", ".join(fixed(w, 3) for w in u.weights)
@@ -142,7 +147,8 @@ def _show_step(t, step: int, F: int, sel) -> None:
                 if a <= n and c <= m:
                     terms.append(rf"\underbrace{{{fixed(wk, 3)}}}_{{w^{{\mathrm{{{nm}}}}}_"
                                  rf"{{{a},{c}}}}}\cdot {fixed(ev, 3)}")
-            st.latex(rf"e_{{{i},{j}}} = " + " + ".join(terms) + rf" = {fixed(b.result, 4)}")
+            st.latex(rf"\begin{{aligned}} e_{{{i},{j}}} &= " + " + ".join(terms)  # two lines
+                     + rf" \\ &= {fixed(b.result, 4)} \end{{aligned}}")
 
 
 widgets.run_page(body)

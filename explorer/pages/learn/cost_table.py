@@ -36,17 +36,20 @@ def body() -> None:
         "A*, and soft-DTW replaces that minimum by a soft-minimum over *all* paths. Both are "
         "computed by filling the table R row by row with the Bellman recursion; **click any "
         "cell** to see its update.",
-        r"r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}\!\left(r_{i-1,j-1},\, r_{i-1,j},\, "
-        r"r_{i,j-1}\right), \qquad \min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} "
-        r"e^{-a_k/\gamma}, \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}",
+        r"\begin{gathered} r_{i,j} = \Delta_{i,j} + \min{}^{\gamma}\!\left(r_{i-1,j-1},\, "
+        r"r_{i-1,j},\, r_{i,j-1}\right), \qquad \mathrm{dtw}_\gamma(x, y) = r_{n,m}, \\ "
+        r"\min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{k} e^{-a_k/\gamma} "
+        r"\end{gathered}",
     )
     t = cached.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
     path, dtw = cached.optimal_path(sel.x, sel.y, sel.cost, sel.band)
     n, m = sel.n, sel.m
 
-    c = st.columns(4)
+    c = st.columns([0.9, 1.2, 1, 1])  # room for "≈ 5.47 × 10¹¹²"
     c[0].metric("Sizes n × m", f"{n} × {m}")
-    c[1].metric("Alignment paths Delannoy(n−1, m−1)", common.delannoy_text(n, m))
+    c[1].metric("Alignment paths", common.delannoy_text(n, m),
+                help="Delannoy(n−1, m−1): how many alignments of an n-point and an m-point "
+                     "series there are, every one of which soft-DTW weighs.")
     c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(t.value))
     c[3].metric("DTW (γ = 0, cost of A*)", formatting.number(dtw))
 
@@ -123,8 +126,8 @@ def _update_panel(t, i: int, j: int, sel) -> None:
         r"\begin{aligned} "
         rf"r_{{{i},{j}}} &= \Delta_{{{i},{j}}} + {op}\!\left(r_{{{i-1},{j-1}}},\, "
         rf"r_{{{i-1},{j}}},\, r_{{{i},{j-1}}}\right) \\ "
-        rf"&= {tex(u.cost)} + {op}\!\left({a},\, {b},\, {c}\right) "
-        rf"= {tex(u.cost)} + \left({tex(u.softmin)}\right) = {tex(u.result)}"
+        rf"&= {tex(u.cost)} + {op}\!\left({a},\, {b},\, {c}\right) \\ "  # 3 lines: they
+        rf"&= {tex(u.cost)} + \left({tex(u.softmin)}\right) = {tex(u.result)}"  # fit a laptop
         r" \end{aligned}"
     )
     rows = [

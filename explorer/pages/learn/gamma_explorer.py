@@ -32,11 +32,11 @@ INTRO = (
     "under the heatmap** (it runs in your browser) and watch E and the curves on the "
     "right; the raw soft-DTW value goes negative for large γ, which is why the "
     "divergence exists.",
-    r"p_\gamma(A) = \frac{e^{-\langle A, \Delta\rangle/\gamma}}{k_{GA}}, \quad "
+    r"\begin{gathered} p_\gamma(A) = \frac{e^{-\langle A, \Delta\rangle/\gamma}}{k_{GA}}, \quad "
     r"k_{GA} = \sum_{A} e^{-\langle A, \Delta \rangle/\gamma} = e^{-\mathrm{dtw}_\gamma/"
-    r"\gamma}, \quad E = \mathbb{E}_{p_\gamma}[A], \quad D_\gamma(x,y) = "
+    r"\gamma}, \\ E = \mathbb{E}_{p_\gamma}[A], \quad D_\gamma(x,y) = "
     r"\mathrm{dtw}_\gamma(x,y) - \tfrac12\left(\mathrm{dtw}_\gamma(x,x) + "
-    r"\mathrm{dtw}_\gamma(y,y)\right)",
+    r"\mathrm{dtw}_\gamma(y,y)\right) \end{gathered}",
 )
 
 

@@ -197,7 +197,7 @@ def body() -> None:
         "a line through series space, the gradient drawn on x, and gradient descent on each "
         "loss. γ comes from the sidebar.",
         r"\begin{gathered}\mathrm{dtw}_\gamma(x, y) = {\min_{A}}^{\gamma} \langle A, "
-        r"\Delta(x, y)\rangle, \qquad \nabla_x \mathrm{dtw}_\gamma(x, y) = \Big(\frac{"
+        r"\Delta(x, y)\rangle, \\ \nabla_x \mathrm{dtw}_\gamma(x, y) = \Big(\frac{"
         r"\partial \Delta}{\partial x}\Big)^{\!\top} E_\gamma, \\ \nabla_x \mathrm{dtw}_0 "
         r"= \Big(\frac{\partial \Delta}{\partial x}\Big)^{\!\top} A^* \ \text{ (only where "
         r"} A^* \text{ is unique)}\end{gathered}",

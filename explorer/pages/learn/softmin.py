@@ -22,10 +22,11 @@ def body() -> None:
         "(differentiable everywhere) and tends to the hard minimum as γ → 0. Its gradient is "
         "the Gibbs weights: every argument gets a share, the smaller ones more. γ comes from "
         "the sidebar.",
-        r"\min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{l=1}^{k} e^{-a_l/\gamma}, \qquad "
-        r"\min_l a_l - \gamma \log k \;\le\; \min{}^{\gamma}(a) \;\le\; \min_l a_l, \qquad "
+        r"\begin{gathered} \min{}^{\gamma}(a_1,\dots,a_k) = -\gamma \log \sum_{l=1}^{k} "
+        r"e^{-a_l/\gamma}, \qquad "
+        r"\min_l a_l - \gamma \log k \;\le\; \min{}^{\gamma}(a) \;\le\; \min_l a_l, \\ "
         r"\frac{\partial \min{}^{\gamma}}{\partial a_l} = \frac{e^{-a_l/\gamma}}{\sum_{l'} "
-        r"e^{-a_{l'}/\gamma}}",
+        r"e^{-a_{l'}/\gamma}} \end{gathered}",
     )
     gamma = sel.gamma
     left, right = st.columns(2)
@@ -54,11 +55,13 @@ def body() -> None:
         soft = float(sd.softmin(vals, gamma))
         w = sd.softmin_weights(vals, gamma)
         number = formatting.number
-        m = st.columns(4)
+        m = st.columns(3)  # three values a half-width column has room for
         m[0].metric("min(a, b, c)", number(vals.min(), 4))
-        m[1].metric(f"min^γ at γ = {sel.gamma_text}", number(soft, 4))
-        m[2].metric("lower bound min − γ log 3", number(vals.min() - gamma * np.log(3), 4))
-        m[3].metric("weights (a, b, c)", ", ".join(formatting.fixed(v, 2) for v in w))
+        m[1].metric(f"min^γ, γ = {sel.gamma_text}", number(soft, 4))
+        m[2].metric("min − γ log 3", number(vals.min() - gamma * np.log(3), 4),
+                    help="The lower bound of min^γ: min(a, b, c) − γ log 3.")
+        st.markdown("Soft-min weights of (a, b, c) = ("
+                    + ", ".join(number(v, 3) for v in w) + ").")
         span = max(2.0, float(np.ptp(vals)) + 2.0, 6 * gamma)
         tt = np.linspace(min(b, cc) - span, max(b, cc) + span, 601)
         U = np.stack([tt, np.full_like(tt, b), np.full_like(tt, cc)])

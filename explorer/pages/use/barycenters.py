@@ -115,7 +115,7 @@ def _comparison(res: barycenters.BarycenterComparison, members: barycenters.Memb
         members.series, {k: (r.name, r.barycenter) for k, r in m.items()}, channel=channel,
         template=members.template, uirevision=f"bary-{members.name}")
     widgets.plot(fig, key="bary_chart")
-    t1, t2 = st.columns([3, 2])
+    t1, t2 = st.container(), st.columns([3, 2])[0]  # the table full width: its columns are many
     with t1:
         st.markdown("**Scores** — lower DTW loss is better; times are those of the first "
                     "computation (results are cached).")
@@ -124,9 +124,9 @@ def _comparison(res: barycenters.BarycenterComparison, members: barycenters.Memb
             if r.message.startswith("stopped after"):
                 st.warning(f"{r.name}: {r.message}.")
     with t2:
-        traces = {f"soft-DTW barycenter: objective at γ = {gamma_text}":
+        traces = {f"soft-DTW objective (γ = {gamma_text})":
                   (m["softdtw"].trace, m["softdtw"].phases),
-                  "DBA: objective (= DTW loss)": (m["dba"].trace, m["dba"].phases)}
+                  "DBA objective (= DTW loss)": (m["dba"].trace, m["dba"].phases)}
         widgets.plot(plots.objective_trace_figure(traces, uirevision="bary-trace"),
                      key="bary_trace")
     d1, d2, d3 = st.columns(3)

@@ -53,7 +53,7 @@ def _gamma() -> float:
 
 
 def _settings_controls(n_series: int) -> dict:
-    c = st.columns([1, 1.3, 1, 1, 1])
+    c = st.columns([0.9, 1.8, 0.9, 1, 1.1])  # room for "k-means++ | random"
     choice, number = widgets.choice_widget, widgets.number_widget
     k = int(number(c[0].number_input, "k (clusters)", 1, max(1, min(8, n_series)), key="km_k",
                    default=3))

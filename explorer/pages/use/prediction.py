@@ -57,11 +57,11 @@ def body() -> None:
         "penalty on the timing of the expected alignment. The three models are tested on the "
         "dataset's test split for shape (DTW), for both (Euclidean) and for timing (TDI); "
         "the soft-DTW loss takes γ from the sidebar.",
-        r"\min_\theta \frac{1}{N} \sum_{i=1}^{N} \frac{1}{n_{\mathrm{out}}}\, "
-        r"\ell\big(f_\theta(x_i^{\mathrm{first}}),\, x_i^{\mathrm{rest}}\big), \qquad "
+        r"\begin{gathered} \min_\theta \frac{1}{N} \sum_{i=1}^{N} \frac{1}{n_{\mathrm{out}}}\, "
+        r"\ell\big(f_\theta(x_i^{\mathrm{first}}),\, x_i^{\mathrm{rest}}\big), \\ "
         r"\ell \in \big\{\lVert \cdot \rVert^2,\ \mathrm{dtw}_\gamma,\ \alpha\, "
         r"\mathrm{dtw}_\gamma + (1 - \alpha) \langle E_\gamma, \Omega \rangle\big\}, "
-        r"\qquad \Omega_{ij} = \frac{(i - j)^2}{n_{\mathrm{out}}^2}",
+        r"\qquad \Omega_{ij} = \frac{(i - j)^2}{n_{\mathrm{out}}^2} \end{gathered}",
     )
     ds, prop, hidden, max_iter, seed, alpha, dgamma, warm = _settings()
     d = prediction.prediction_data(ds, prop)

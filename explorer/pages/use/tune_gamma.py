@@ -50,7 +50,7 @@ def _data_controls() -> tuple[pickers.PickedSeries, bool]:
 
 
 def _settings(supervised: bool, n_series: int) -> dict:
-    c = st.columns([1, 1.3, 1.1, 1.6, 1])
+    c = st.columns([1, 1.45, 1.1, 1.6, 1])  # room for "suggested | custom"
     choice, number = widgets.choice_widget, widgets.number_widget
     folds = int(number(c[0].number_input, f"Folds (2–{tune_gamma.MAX_FOLDS})", 2,
                        tune_gamma.MAX_FOLDS, key="tg_folds", default=3, disabled=not supervised,
@@ -154,29 +154,52 @@ def _apply_button(gamma: float) -> None:
                      f"{formatting.number(gamma, 4)}.")
 
 
+#: Short headers for the curves' table (the full name is the header's tooltip), so that its
+#: columns fit the page: long prefixes of the curves' names and their short forms.
+SHORT_HEADERS = {"gamma": "γ", "nearest centroid accuracy": "centroid acc.",
+                 "1-NN accuracy": "1-NN acc.", "barycenter DTW loss, ": "loss, ",
+                 "mean path entropy": "entropy", "k-means DTW inertia": "inertia"}
+
+
+def _short(name: str) -> str:
+    for long, short in SHORT_HEADERS.items():
+        name = name.replace(long, short)
+    return name
+
+
+def _table(table: dict) -> None:
+    """The curves against γ, each number to 4 significant digits (a fixed number of decimals
+    would round small times and losses to 0.00), under short headers."""
+    st.dataframe(pd.DataFrame({name: [formatting.number(v, 4) for v in values]
+                               for name, values in table.items()}),
+                 hide_index=True, width="stretch",
+                 column_config={name: st.column_config.TextColumn(_short(name), help=name)
+                                for name in table})
+
+
 def _classifier_details(rec: dict, chosen: tune_gamma.GammaPoint, table: dict,
                         criterion: str, d) -> None:
     """With labels: the chosen γ's confusion matrix, the curves' table, their downloads."""
     labels = rec["labels"]
     cls, M = tune_gamma.confusion(chosen, labels, criterion)
-    left, right = st.columns([1, 1.4])
+    _table(table)  # full width: its columns are many
+    left, _ = st.columns([1, 1.4])
     with left:
         widgets.plot(plots.confusion_figure(
             cls, M, title=f"{tune_gamma.CRITERIA[criterion]} at γ = "
                           f"{formatting.number(chosen.gamma, 4)} (out of fold)"),
             key="tg_confusion")
-    with right:
-        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     widgets.download("Confusion matrix (CSV)",
                      data.matrix_csv(M, row_labels=[f"true {c}" for c in cls],
                                      col_labels=[f"predicted {c}" for c in cls],
                                      corner="class"),
                      "confusion_matrix.csv", "tg_dl_confusion", d[1])
-    widgets.download("Out-of-fold predictions (CSV)", data.table_csv({
+    widgets.download("Predictions (CSV)", data.table_csv({
         "series": rec["names"], "true label": [str(v) for v in labels],
         "nearest centroid": [str(v) for v in chosen.centroid_predictions],
         "1-NN": [str(v) for v in chosen.nn_predictions]}),
-        "predictions.csv", "tg_dl_predictions", d[2])
+        "predictions.csv", "tg_dl_predictions", d[2],
+        help="Out-of-fold predictions: each series predicted by models that never saw it.")
 
 
 def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: int) -> None:
@@ -210,7 +233,7 @@ def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: 
     if supervised:
         _classifier_details(rec, chosen, table, params["criterion"], d)
     else:
-        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+        _table(table)
         widgets.download("Cluster labels (CSV)", data.table_csv({
             "series": rec["names"], "cluster": chosen.cluster_labels.tolist()}),
             "clusters.csv", "tg_dl_clusters", d[1])
@@ -219,9 +242,9 @@ def _results(rec: dict, result: tune_gamma.TuningResult, params: dict, channel: 
     centers = [c for p in result.points for c in p.centers]
     center_names = [f"{n} gamma={formatting.number(p.gamma, 4)}" for p in result.points
                     for n in names]
-    widgets.download("Barycenters for every γ (CSV)", data.series_to_csv(centers,
-                                                                          names=center_names),
-                     "barycenters.csv", "tg_dl_bary", d[3])
+    widgets.download("Barycenters (CSV)", data.series_to_csv(centers, names=center_names),
+                     "barycenters.csv", "tg_dl_bary", d[3],
+                     help="The barycenters for every γ of the grid.")
 
 
 def _status(result: tune_gamma.TuningResult) -> None:

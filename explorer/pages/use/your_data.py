@@ -428,9 +428,9 @@ def body() -> None:
     st.subheader("What was read")
     for warning in parsed.report.warnings:
         st.warning(warning, icon=":material/warning:")
-    st.code(parsed.report.to_text(), language=None)
+    st.code(parsed.report.to_text(), language=None, wrap_lines=True)  # no hidden end
     offered = sidebar.get_uploaded()
-    c = st.columns([1.4, 1, 3], vertical_alignment="center")
+    c = st.columns([2, 1, 2.4], vertical_alignment="center")
     c[0].button("Use these series on the other pages", type="primary", key="yd_offer",
                 icon=":material/share:", on_click=_offer, args=(parsed, filename))
     if offered is not None:
