@@ -12,29 +12,15 @@ Python thread.
 
 from __future__ import annotations
 
-import os
-import sys
-
 import numpy as np
 import pytest
 import torch
 
-try:
-    import numba
-    if "numba.cuda" not in sys.modules:  # in case something imported Numba before conftest
-        numba.core.config.reload_config()
-    from numba import cuda
-except ImportError as exc:  # pragma: no cover - numba-cuda is in requirements-cuda.txt
-    if os.environ.get("CI"):
-        raise RuntimeError(
-            "numba-cuda is not installed in CI: .ci/run must install requirements-cuda.txt"
-        ) from exc
-    pytest.skip(f"numba-cuda is not installed ({exc})", allow_module_level=True)
-
-from softdtw_core import torch as st  # noqa: E402
-from softdtw_core._internal import adapters as cpu  # noqa: E402
-from softdtw_core._internal import cuda_adapters as gpu  # noqa: E402
-from softdtw_core._internal.validation import COST_CODES  # noqa: E402
+from softdtw_core import torch as st
+from softdtw_core._internal import adapters as cpu
+from softdtw_core._internal import cuda_adapters as gpu
+from softdtw_core._internal.validation import COST_CODES
+from tests.cuda.simulator import cuda
 
 pytestmark = pytest.mark.xdist_group("cuda_sim")  # the simulator's tests on one worker
 
