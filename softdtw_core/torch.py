@@ -33,8 +33,12 @@ For a batch of pairs :math:`(x_b, y_b)`, ``x`` of shape ``(B, n, d)`` and ``y`` 
   pairs are spread over Numba's threads.
 - **torch.compile**: every kernel is a registered custom op (``torch.ops.softdtw_core.*``)
   with a fake implementation, so compiled models call them without a graph break.
-- **CUDA** tensors need ``softdtw_core.cuda`` (numba-cuda); until it exists they raise a
-  clear error (one dispatch function, ``_kernels``).
+- **CUDA** tensors run the numba-cuda kernels of :mod:`softdtw_core.cuda` (one dispatch
+  function, ``_kernels``): read in place, results on the same device, float32 computed in
+  float32. There, only the squared Euclidean cost and first order (values, gradients, E)
+  for now: other costs, the double backward and the backward pass of
+  :func:`expected_alignment` (hence of DILATE with ``alpha < 1``) raise
+  ``NotImplementedError`` suggesting ``.cpu()``.
 
 References
 ----------
@@ -87,26 +91,32 @@ _REDUCTIONS = ("mean", "sum", "none")
 def _kernels(device: torch.device):
     """The kernels for tensors on ``device`` (the one place that dispatches on it).
 
-    CPU: the Numba kernels (``softdtw_core._internal.adapters``). CUDA: the kernels of
-    ``softdtw_core.cuda`` once they exist; until then a clear error.
+    CPU: the Numba kernels (``softdtw_core._internal.adapters``). CUDA: the numba-cuda
+    kernels of :mod:`softdtw_core.cuda` behind the same interface
+    (``softdtw_core._internal.cuda_adapters``, imported on first use).
     """
     if device.type == "cpu":
         return _adapters
     if device.type == "cuda":
-        raise NotImplementedError(
-            f"CUDA tensors need softdtw_core.cuda (numba-cuda), which is not available yet; "
-            f"got tensors on {device}. Move them to the CPU (x.cpu(), y.cpu()) to use the "
-            f"Numba CPU kernels."
-        )
+        from ._internal import cuda_adapters
+
+        return cuda_adapters
     raise ValueError(
-        f"tensors on device {device} are not supported; move them to the CPU (x.cpu())."
+        f"tensors on device {device} are not supported; move them to the CPU (x.cpu()) or "
+        f"to a CUDA GPU (x.cuda())."
     )
 
 
-def _kernel_array(t: Tensor) -> np.ndarray:
-    """``t`` as the kernels take it: float64, C-contiguous NumPy (the one place that fixes
-    the computing precision). A contiguous float64 CPU tensor is shared, not copied;
-    float32 is computed in float64 by the core's kernels (a cast, hence a copy)."""
+def _kernel_array(t: Tensor):
+    """``t`` as the kernels take it (the one place that fixes the computing precision).
+
+    CPU: float64, C-contiguous NumPy; a contiguous float64 tensor is shared, not copied;
+    float32 is computed in float64 by the core's kernels (a cast, hence a copy). CUDA: the
+    contiguous tensor itself, in its own dtype (the CUDA kernels read it through
+    ``__cuda_array_interface__``, no copy to the host, and compute float32 in float32).
+    """
+    if t.device.type == "cuda":
+        return t.detach().contiguous()
     return t.detach().to(torch.float64).contiguous().numpy()
 
 
@@ -114,9 +124,17 @@ def _lengths_array(t: Tensor) -> np.ndarray:
     return t.detach().to(torch.int64).contiguous().numpy()
 
 
-def _result(a: np.ndarray, like: Tensor) -> Tensor:
-    """A kernel result as a tensor of ``like``'s dtype (float32 results: rounded once)."""
-    return torch.from_numpy(a).to(like.dtype)
+def _result(a, like: Tensor) -> Tensor:
+    """A kernel result as a tensor of ``like``'s dtype on ``like``'s device (the one place
+    that turns kernel outputs into tensors; float32 results of the CPU kernels: rounded once).
+
+    A NumPy array (CPU kernels) is shared with ``torch.from_numpy``; a device array (CUDA
+    kernels, Numba device arrays) is wrapped with ``torch.as_tensor(a, device=...)``, through
+    ``__cuda_array_interface__``: no copy.
+    """
+    if isinstance(a, np.ndarray):
+        return torch.from_numpy(a).to(like.dtype)
+    return torch.as_tensor(a, device=like.device).to(like.dtype)
 
 
 def _other(x: Tensor, y: Tensor, kind: int):
@@ -513,7 +531,7 @@ def dilate_loss(x, y=None, alpha=0.5, gamma=0.01, *, band=None, cost="sqeuclidea
         loss = loss + alpha * values
     if alpha < 1.0:
         E = _alignment_op(x, y, xl, yl, gamma, radius, kind)
-        omega = _omega(xl, yl, E.shape[1], E.shape[2], E.dtype)
+        omega = _omega(xl, yl, E.shape[1], E.shape[2], E.dtype).to(E.device)
         loss = loss + (1.0 - alpha) * (E * omega).sum(dim=(1, 2))
     return loss
 

@@ -26,5 +26,7 @@ may change without notice.
 - :mod:`.lloyd`: the Lloyd loop of the k-means classes.
 - :mod:`.adapters`: batched kernels of pairs (ragged, banded, both gradients, second order)
   behind :mod:`softdtw_core.torch` and :mod:`softdtw_core.jax`; NumPy in, NumPy out.
+- :mod:`.cuda_adapters`: the same interface over :mod:`softdtw_core.cuda` (numba-cuda), for
+  CUDA tensors in :mod:`softdtw_core.torch` (first order, squared Euclidean cost).
 - :mod:`.recorder`: recording an optimiser's steps and honouring a callback's stop request.
 """

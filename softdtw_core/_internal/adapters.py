@@ -190,9 +190,10 @@ def _parallel(n_chunks, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, wan
 # --------------------------------------------------------------------------- checks
 
 
-def check_batch(X, Y, nx, ny, radius, names=("x", "y")):
+def check_batch(X, Y, nx, ny, radius, names=("x", "y"), *, finite=True):
     """Data checks of a padded batch (the shape checks are the adapter's): finite values
-    in every pair's own rows, lengths in range, a band that admits a path for each pair.
+    in every pair's own rows (unless ``finite=False``: the caller checks them where the
+    data lives), lengths in range, a band that admits a path for each pair.
 
     ``Y`` is None for a precomputed cost (X is then ``(B, N, M)``); raises ``ValueError``.
     """
@@ -206,7 +207,7 @@ def check_batch(X, Y, nx, ny, radius, names=("x", "y")):
                 f"{name}[{b}] = {int(lengths[b])} is out of range: each length must be in "
                 f"[1, {limit}] (the padded length of that side)."
             )
-    for arr, lengths, name in arrays:
+    for arr, lengths, name in arrays if finite else ():
         if not np.isfinite(arr).all():  # only the pairs' own rows count, padding is not read
             rows = np.arange(arr.shape[1])[None, :] < lengths[:, None]
             if Y is None:

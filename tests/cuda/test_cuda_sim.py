@@ -17,20 +17,8 @@ import numpy as np
 import pytest
 
 import softdtw_core as sd
-
-try:
-    import numba
-    if "numba.cuda" not in sys.modules:  # in case something imported Numba before conftest
-        numba.core.config.reload_config()
-    from numba import cuda
-except ImportError as exc:  # pragma: no cover - numba-cuda is in requirements-cuda.txt
-    if os.environ.get("CI"):
-        raise RuntimeError(
-            "numba-cuda is not installed in CI: .ci/run must install requirements-cuda.txt"
-        ) from exc
-    pytest.skip(f"numba-cuda is not installed ({exc})", allow_module_level=True)
-
-from softdtw_core import cuda as sdc  # noqa: E402
+from softdtw_core import cuda as sdc
+from tests.cuda.simulator import cuda
 
 pytestmark = pytest.mark.xdist_group("cuda_sim")  # one worker: the module fixture runs once
 

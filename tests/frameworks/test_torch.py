@@ -198,9 +198,9 @@ def test_contiguous_float64_reaches_the_kernels_without_a_copy(gen):
     np.testing.assert_array_equal(st._kernel_array(t), t.numpy())
 
 
-def test_cuda_tensors_get_a_clear_error():
-    with pytest.raises(NotImplementedError, match=r"CUDA tensors need softdtw_core.cuda"):
-        st._kernels(torch.device("cuda", 0))
+def test_other_devices_get_a_clear_error():  # CUDA: tests/cuda/test_torch_cuda.py
+    with pytest.raises(ValueError, match=r"device meta are not supported.*x\.cpu\(\)"):
+        st._kernels(torch.device("meta"))
 
 
 # ---------------------------------------------------------------------------- losses
