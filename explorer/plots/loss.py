@@ -190,7 +190,7 @@ def line_figure(x, y, V, scan, frames, *, gamma: float, channel: int = 0,
     fig.update_yaxes(autorange="reversed", title_text="i (x)", row=1, col=2)
     fig.update_xaxes(title_text="j (y)", row=1, col=2)
     for panel in (1, 2):
-        fig.update_xaxes(title_text="t", row=2, col=panel)
+        fig.update_xaxes(title_text="t", ticklabelstandoff=4, row=2, col=panel)
     finish(fig, height=800, uirevision=uirevision,
            margin={"l": 10, "r": 10, "t": 90, "b": 10}, legend=TOP_LEGEND,
            sliders=[frame_slider(labels, active, "t = ", pad={"t": 60, "b": 0}, x=0.08,

@@ -90,17 +90,19 @@ def test_neighbours_and_the_whole_matrix_from_the_browser(cluster_app_url, app_p
         assert [r[f"neighbour {j + 1}"] for r in rows] == [names[i] for i in order[:, j]]
         np.testing.assert_allclose([float(r[f"D_γ {j + 1}"]) for r in rows],
                                    D[np.arange(len(names)), order[:, j]], rtol=1e-12)
-    # the whole raw matrix, downloaded through a file built on click
+    # the whole matrix (the divergence, the page's default), downloaded through a file built
+    # on click
     with rerun(app_page):
         app_page.locator("[data-testid='stButtonGroup']").get_by_text(
             "matrix", exact=True).click()
-    _run_job(app_page, "Whole dtw_γ matrix (CSV)")
+    _run_job(app_page, "Whole D_γ matrix (CSV)")
     assert app_page.get_by_text("earlier settings").count() == 0
-    text = _download(app_page, "Whole dtw_γ matrix (CSV)")
+    text = _download(app_page, "Whole D_γ matrix (CSV)")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][1:] == names
     np.testing.assert_allclose([[float(v) for v in r[1:]] for r in rows[1:]],
-                               sd.soft_dtw_cdist(series, gamma=GAMMA), rtol=1e-12)
+                               sd.soft_dtw_cdist(series, gamma=GAMMA, divergence=True),
+                               rtol=1e-12, atol=1e-12)
 
 
 def test_cancel_stops_the_job_on_the_cluster(cluster_address, cluster_app_url, app_page,

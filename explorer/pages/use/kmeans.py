@@ -75,7 +75,7 @@ def _draw_step(rec: dict, pos: int, *, live: bool, channel: int, key: str) -> No
     s = steps[pos]
     m = st.columns(4)
     m[0].metric("Iteration", s["iteration"])
-    m[1].metric("Objective Σ dtw_γ (may be < 0)", formatting.number(s["inertia"]),
+    m[1].metric("Objective Σ dtw_γ", formatting.number(s["inertia"]),
                 help="The objective soft-DTW k-means lowers: Σᵢ dtw_γ(xᵢ, its centre); compare "
                      "it across iterations at one γ, not across γ. It can be negative; the DTW "
                      "inertia in the comparison below (hard DTW, γ = 0) never is.")

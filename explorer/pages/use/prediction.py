@@ -85,7 +85,8 @@ def body() -> None:
                    "page; only the random initial weights differ.")
         st.code(prediction.prediction_code(
             ds, proportion=prop, gamma=sel.gamma, hidden=hidden, max_iter=max_iter, seed=seed,
-            from_euclidean=warm, dilate_alpha=alpha, dilate_gamma=dgamma), language="python")
+            from_euclidean=warm, dilate_alpha=alpha, dilate_gamma=dgamma), language="python",
+            wrap_lines=True)
     if st.button("Train the three models", type="primary", key="pr_run",
                  icon=":material/play_arrow:"):
         run = jobs.watch(cached.predictors(d, sel.gamma, hidden=hidden, max_iter=max_iter,

@@ -76,7 +76,8 @@ def _reading_options() -> tuple:
                          horizontal=True,
                          help="A missing value is an empty cell, a marker such as NA or ?, or "
                               "any text that is not a number (n.v., -, #N/A).")
-        znorm = widgets.toggle_widget(c[3].toggle, "z-normalise each series", key="yd_znorm")
+        znorm = widgets.toggle_widget(c[3].toggle, "z-normalise", key="yd_znorm",
+                                      help="Each series to mean 0 and standard deviation 1.")
     overrides = {"missing": missing, "znormalize": znorm}
     if layout != "auto":
         overrides["layout"] = layout
