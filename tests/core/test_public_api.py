@@ -14,7 +14,8 @@ import softdtw_core as sd
 ROOT = Path(__file__).resolve().parents[2]
 
 PUBLIC_NAMES = [
-    "BarycenterResult", "DBAKMeans", "DEFAULT_MAX_CELLS", "EuclideanKMeans", "GammaSuggestion",
+    "BarycenterResult", "DBAKMeans", "DEFAULT_MAX_CELLS", "DEFAULT_MEMORY_BUDGET",
+    "EuclideanKMeans", "GammaSuggestion",
     "InterpolationResult", "KMeansStep", "MLPPredictor", "OptimizationResult",
     "OptimizationStep", "SoftDTWKMeans", "SoftDTWKNeighborsClassifier",
     "SoftDTWNearestCentroid", "SoftDTWTables", "TrainingResult", "accumulated_cost",
