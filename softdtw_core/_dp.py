@@ -38,6 +38,7 @@ from .costs import cost_matrix_, jacobian_product_
 
 __all__ = [
     "Problem",
+    "TangentWave",
     "Wave",
     "alignment_matrix",
     "backtrack",
@@ -47,6 +48,8 @@ __all__ = [
     "grad_x",
     "problem",
     "tangent_alignment",
+    "tangent_grad_x",
+    "tangent_wave",
     "value",
     "wave_grad_x",
     "workspace",
@@ -410,3 +413,57 @@ def wave_grad_x(p: Problem, w: Wave):
         wf.absolute_jacobian_product(w.Xt, w.Yrt, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
         g = Gt.T
     return g.reshape(p.x_shape)
+
+
+class TangentWave(NamedTuple):
+    """Result of :func:`tangent_wave`: the passes of :func:`gibbs` (E kept, compact) and the
+    directional derivative Ė along a direction Z, all in the compact diagonal layout."""
+
+    wave: Wave  # rs, eyt: statistics of E (squared Euclidean cost)
+    Edot: np.ndarray
+    rs: np.ndarray  # Ė 1 (squared Euclidean cost)
+    eyt: np.ndarray  # (Ė Y)^T
+    ez: float  # <E, Z>
+
+
+def tangent_wave(p: Problem, Z=None) -> TangentWave:
+    """E and Ė = ∇²_Δ dtw_γ · Z by the vectorised wavefront passes (γ > 0).
+
+    ``Z`` is an (n, m) direction of Δ, or None for DILATE's Ω
+    (:func:`softdtw_core.temporal_distortion_matrix`, filled diagonal by diagonal). For the
+    squared Euclidean cost the statistics E 1, (E Y)^T, Ė 1 and (Ė Y)^T are folded during
+    the backward pass (:func:`wave_grad_x` takes them).
+    """
+    Xt, Yrt, D, kind = _wave_inputs(p)
+    ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
+    WA, WB, WC, Ed, Zd, Rd, Edot = (
+        workspace.get(name, (total,)) for name in ("WA", "WB", "WC", "Ed", "Zd", "Rd", "Edot")
+    )
+    if Z is not None:
+        wf.gather(p.n, p.m, ilo, ihi, base, Z, Zd)
+    out = np.empty(1)
+    wf.forward_tangent_lanes(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base,
+                             WA, WB, WC, Zd, Z is None, Rd, 1, out)
+    if kind == _SQEUCLIDEAN:
+        d = Yrt.shape[0]
+        rs, eyt = np.zeros(p.n), np.zeros((d, p.n))
+        rs_dot, eyt_dot = np.zeros(p.n), np.zeros((d, p.n))
+    else:
+        rs, eyt = rs_dot, eyt_dot = _NO_STATS
+    ez = np.empty(1)
+    wf.backward_tangent_lanes(p.n, p.m, ilo, ihi, base, WA, WB, WC, Zd, p.gamma, Rd, Ed, Edot,
+                              Yrt, rs, eyt, rs_dot, eyt_dot, ez)
+    wave = Wave(float(out[0]), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
+    return TangentWave(wave, Edot, rs_dot, eyt_dot, float(ez[0]))
+
+
+def tangent_grad_x(p: Problem, t: TangentWave, a: float, b: float):
+    """``(∂Δ/∂X)^T (a E + b Ė)`` in the caller's shape of X (``(n, m)`` for a precomputed
+    cost), from the compact E and Ė of :func:`tangent_wave`."""
+    w = t.wave
+    if w.kind == _SQEUCLIDEAN:  # linear in E: combine the statistics
+        return wave_grad_x(p, w._replace(rs=a * w.rs + b * t.rs, eyt=a * w.eyt + b * t.eyt))
+    Gd = a * w.Ed + b * t.Edot
+    if p.cost == "precomputed":
+        return alignment_matrix(p, w._replace(Ed=Gd))
+    return wave_grad_x(p, w._replace(Ed=Gd))
