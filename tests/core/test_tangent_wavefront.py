@@ -96,3 +96,31 @@ def test_omega_dot_is_the_sum_over_the_band(rng):
     wf.scatter(n, m, w.ilo, w.ihi, w.base, w.Ed, E)
     expected = float(np.sum(E * sd.temporal_distortion_matrix(n, m)))
     assert wf.omega_dot(n, m, w.ilo, w.ihi, w.base, w.Ed) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("shape, band", [((11, 17, 21, 3), None), ((9, 30, 24, 1), 6),
+                                         ((3, 8, 8, 2), None)])
+def test_interleaved_pairs_equal_one_pair_at_a_time(shape, band, rng):
+    """The lanes (8 pairs per group at these widths, then a remainder) change nothing."""
+    from softdtw_core.dilate import pairs_value_and_grad
+
+    N, n, m, d = shape
+    P, Y = rng.standard_normal((N, n, d)), rng.standard_normal((N, m, d))
+    values, grads = pairs_value_and_grad(P, Y, 0.3, 0.05, band=band)
+    assert grads.shape == P.shape
+    for j in range(N):
+        v, g = sd.dilate_value_and_grad(P[j], Y[j], 0.3, 0.05, band=band)
+        assert values[j] == pytest.approx(v, rel=1e-12)
+        _close(grads[j], g)
+
+
+def test_interleaved_pairs_refuse_bad_input():
+    from softdtw_core.dilate import pairs_value_and_grad
+
+    P = np.zeros((2, 5, 1))
+    with pytest.raises(ValueError, match=r"shapes \(N, n, d\) and \(N, m, d\)"):
+        pairs_value_and_grad(P, np.zeros((3, 5, 1)))
+    with pytest.raises(ValueError, match="needs gamma > 0"):
+        pairs_value_and_grad(P, P, 0.5, 0.0)
+    with pytest.raises(ValueError, match="NaN"):
+        pairs_value_and_grad(P, np.full((2, 5, 1), np.nan))
