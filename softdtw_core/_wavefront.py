@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._fastmath import exp_nonpositive, log_1_to_3
+from ._fastmath import exp_nonpositive, like, log_1_to_3, pick
 
 __all__ = [
     "NO_ARRAY",
@@ -65,6 +65,8 @@ NO_ARRAY = np.zeros((0, 0))
 # 1e-100 of probability mass); the value is unchanged (the flush comes after the log-sum).
 _TINY_WEIGHT = 1e-100
 _TINY_E = 1e-200
+# float32 (smallest normal 1.2e-38): the same rule with 1e-19 for both, so w * e >= 1e-38
+_TINY_32 = 1e-19
 
 
 @njit(**_FLAGS)
@@ -155,7 +157,7 @@ def _softmin3(a, b, c, gamma, inv):
     an exp.
     """
     mn, md, mx = _order3(a, b, c)
-    total = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
+    total = like(a, 1.0) + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
     return mn - gamma * log_1_to_3(total)
 
 
@@ -165,13 +167,16 @@ def _softmin3_weights(a, b, c, gamma, inv):
     mn, md, mx = _order3(a, b, c)
     e_md = exp_nonpositive((mn - md) * inv)
     e_mx = exp_nonpositive((mn - mx) * inv)
-    total = 1.0 + e_md + e_mx
-    r = 1.0 / total
-    e_md = e_md if e_md > _TINY_WEIGHT else 0.0  # after the sum: the value stays exact
-    e_mx = e_mx if e_mx > _TINY_WEIGHT else 0.0
-    wa = (1.0 if a == mn else (e_md if a == md else e_mx)) * r
-    wb = (1.0 if b == mn else (e_md if b == md else e_mx)) * r
-    wc = (1.0 if c == mn else (e_md if c == md else e_mx)) * r
+    one = like(a, 1.0)
+    zero = like(a, 0.0)
+    tiny = pick(a, _TINY_WEIGHT, _TINY_32)
+    total = one + e_md + e_mx
+    r = one / total
+    e_md = e_md if e_md > tiny else zero  # after the sum: the value stays exact
+    e_mx = e_mx if e_mx > tiny else zero
+    wa = (one if a == mn else (e_md if a == md else e_mx)) * r
+    wb = (one if b == mn else (e_md if b == md else e_mx)) * r
+    wc = (one if c == mn else (e_md if c == md else e_mx)) * r
     return mn - gamma * log_1_to_3(total), wa, wb, wc
 
 
@@ -234,20 +239,21 @@ def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B):
             q = s + u
             cur[q + nb] = cost[q + nb] + _min3(prev2[q], prev1[q], prev1[q + nb])
         return
-    inv = 1.0 / gamma
+    inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
         cur[q + nb] = cost[q + nb] + _softmin3(prev2[q], prev1[q], prev1[q + nb], gamma, inv)
 
 
 @njit(**_FLAGS)
-def _start(n, B):
-    """Rolling buffers for B lanes: R on diagonals k-2, k-1, k (R[0, 0] = 0) and the costs."""
-    inf = np.inf
+def _start(n, B, gamma=0.0):
+    """Rolling buffers for B lanes: R on diagonals k-2, k-1, k (R[0, 0] = 0) and the costs,
+    of gamma's floating type (the kernels' working precision)."""
+    inf = like(gamma, np.inf)
     prev2 = np.full((n + 2) * B, inf)
     prev1 = np.full((n + 2) * B, inf)
     cur = np.full((n + 2) * B, inf)
-    cost = np.zeros((n + 2) * B)
+    cost = np.full((n + 2) * B, like(gamma, 0.0))
     prev2[:B] = 0.0
     return prev2, prev1, cur, cost
 
@@ -262,7 +268,7 @@ def _fence(cur, ilo, ihi, B):
 @njit(**_FLAGS)
 def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
     """out[b] = dtw_γ of lane b, with three rolling diagonals: O(n B) memory."""
-    prev2, prev1, cur, cost = _start(n, B)
+    prev2, prev1, cur, cost = _start(n, B, gamma)
     ilo, ihi = 1, 0
     for k in range(2, n + m + 1):
         while ilo <= n and hi[ilo - 1] + ilo < k - 1:
@@ -299,7 +305,7 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
             )
             cur[q + nb] = cost[q + nb] + mn
         return
-    inv = 1.0 / gamma
+    inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
         sm, WA[w + u], WB[w + u], WC[w + u] = _softmin3_weights(
@@ -312,7 +318,7 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
 def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, B, out):
     """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
     in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
-    prev2, prev1, cur, cost = _start(n, B)
+    prev2, prev1, cur, cost = _start(n, B, gamma)
     for k in range(2, n + m + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
@@ -378,10 +384,12 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
     stats = rs.shape[0] == n * B
     keep = Ed.shape[0] > 0
     nb = np.uint64(B)
+    tiny = pick(WA[0], _TINY_E, _TINY_32)
+    zero = like(WA[0], 0.0)
     # E on diagonals k+2, k+1 and k: compact (all three in Ed) or rolling rows i B + b
-    e2 = np.zeros(0 if keep else (n + 2) * B)
-    e1 = np.zeros(0 if keep else (n + 2) * B)
-    cur = np.zeros(0 if keep else (n + 2) * B)
+    e2 = np.zeros(0 if keep else (n + 2) * B, dtype=WA.dtype)
+    e1 = np.zeros(0 if keep else (n + 2) * B, dtype=WA.dtype)
+    cur = np.zeros(0 if keep else (n + 2) * B, dtype=WA.dtype)
     if keep:
         last = base[n + m] * B
         for p in range(last, base[n + m + 2] * B):
@@ -432,7 +440,7 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
                     + WB[w1 + nb + u] * E1[b1 + u]
                     + WC[w1 + u] * E1[c1 + u]
                 )
-                out[o + u] = e if e > _TINY_E else 0.0
+                out[o + u] = e if e > tiny else zero
             if stats:
                 _row_statistics(Yrt, m, k, ilo, ihi, o, out, rs, eyt, B)
         if not keep:
@@ -525,7 +533,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
     With ``omega`` the direction is DILATE's Ω, written into ``Z`` on the way; otherwise Z
     holds the direction (compact, zero pads: :func:`gather`).
     """
-    prev2, prev1, cur, cost = _start(n, B)
+    prev2, prev1, cur, cost = _start(n, B, gamma)
     nb = np.uint64(B)
     for q in range(base[2] * B):  # diagonals 0 and 1: pads only (ṙ_00 = 0 and borders)
         Rd[q] = 0.0

@@ -52,8 +52,10 @@ import numpy as np
 
 from ._dp import (
     alignment_matrix,
+    as_float32,
     backtrack,
     expected_alignment,
+    float32_requested,
     forward_table,
     gibbs,
     problem,
@@ -122,6 +124,8 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._small)
         return fast
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    if float32_requested(X, Y):
+        return np.float32(value(as_float32(p)))
     return value(p)
 
 
@@ -201,6 +205,10 @@ def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, m
         max_cells=max_cells,
         what="soft_dtw_alignment",
     )
+    if float32_requested(X, Y):
+        p = as_float32(p)
+        w = gibbs(p)
+        return np.float32(w.value), alignment_matrix(p, w)
     w = gibbs(p)
     return w.value, alignment_matrix(p, w)
 
@@ -252,11 +260,18 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
         max_cells=max_cells,
         what="soft_dtw_value_and_grad",
     )
+    if float32_requested(X, Y):
+        p = as_float32(p)
     if p.cost == "precomputed":
         w = gibbs(p)
-        return w.value, alignment_matrix(p, w)
+        return _like_input(p, w.value), alignment_matrix(p, w)
     w = gibbs(p, statistics=True)
-    return w.value, wave_grad_x(p, w)
+    return _like_input(p, w.value), wave_grad_x(p, w)
+
+
+def _like_input(p, v):
+    """The value as float32 for a float32 problem (:func:`~softdtw_core._dp.as_float32`)."""
+    return np.float32(v) if isinstance(p.gamma, np.float32) else v
 
 
 def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):
