@@ -41,6 +41,7 @@ TABLES = {
     "bench_classification.py": r"^dataset\s+γ NC",
     "bench_classroom.py": r"RSS after warm-up|^skipped:",
     "bench_core.py": r"\|\s+val\+grad\s+ns/cell",
+    "bench_dilate_float32.py": r"^\s+n\s+sdtw-(before|after)\s+dil-",
     "bench_distributed.py": r"^Nearest neighbours: \d+ series",
     "bench_learning.py": r"^task\s+tslearn\s+ours\s+ratio",
     "bench_memory.py": r"^\| n \| first call",
