@@ -65,7 +65,7 @@ from ._internal.validation import (
     check_unit_interval,
 )
 from .batch import soft_dtw_value_and_grad_batch
-from .dilate import dilate_value_and_grad, temporal_distortion_index
+from .dilate import pairs_value_and_grad, temporal_distortion_index
 from .results import TrainingResult
 
 __all__ = ["MLPPredictor", "neg_mean_dtw_score", "split_series"]
@@ -369,10 +369,7 @@ class MLPPredictor(RegressorMixin, BaseEstimator):
             R = P - Y
             return float(np.sum(R * R)) / (N * m), 2.0 * R / (N * m)
         if self.loss == "dilate":
-            pairs = [dilate_value_and_grad(P[i], Y[i], self.dilate_alpha, self.gamma,
-                                           band=self.band) for i in range(N)]
-            values = np.array([v for v, _ in pairs])
-            G = np.stack([g for _, g in pairs])
+            values, G = pairs_value_and_grad(P, Y, self.dilate_alpha, self.gamma, band=self.band)
         else:
             values, G = soft_dtw_value_and_grad_batch(P, Y, self.gamma, band=self.band)
         return float(values.sum()) / (N * m), G / (N * m)

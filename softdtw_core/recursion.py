@@ -52,8 +52,10 @@ import numpy as np
 
 from ._internal.dp import (
     alignment_matrix,
+    as_float32,
     backtrack,
     expected_alignment,
+    float32_requested,
     forward_table,
     gibbs,
     problem,
@@ -124,6 +126,8 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._internal.small)
         return fast
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    if float32_requested(X, Y):
+        return np.float32(value(as_float32(p)))
     return value(p)
 
 
@@ -221,10 +225,12 @@ def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, m
     what = "soft_dtw_alignment"
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False, max_cells=max_cells,
                 what=what if block_size is None else "")
+    if float32_requested(X, Y):
+        p = as_float32(p)
     w = gibbs(p, memory=memory, block_size=block_size, cap=(max_cells, what))
     if block_size is not None:
-        return w.value, w.blocks
-    return w.value, alignment_matrix(p, w)
+        return _like_input(p, w.value), w.blocks
+    return _like_input(p, w.value), alignment_matrix(p, w)
 
 
 def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cells=None,
@@ -289,12 +295,20 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
             return fast
     memory = check_memory(memory)
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False)
+    if float32_requested(X, Y):
+        p = as_float32(p)
     cap = (max_cells, "soft_dtw_value_and_grad")
     if p.cost == "precomputed":
         w = gibbs(p, memory=memory, cap=cap)
-        return w.value, alignment_matrix(p, w)
+        return _like_input(p, w.value), alignment_matrix(p, w)
     w = gibbs(p, statistics=True, memory=memory, cap=cap)
-    return w.value, wave_grad_x(p, w)
+    return _like_input(p, w.value), wave_grad_x(p, w)
+
+
+def _like_input(p, v):
+    """The value as float32 for a float32 problem
+    (:func:`~softdtw_core._internal.dp.as_float32`)."""
+    return np.float32(v) if isinstance(p.gamma, np.float32) else v
 
 
 def dtw_path(X, Y=None, *, cost="sqeuclidean", band=None, max_cells=None):

@@ -62,11 +62,14 @@ import numpy as np
 
 from ._internal.dp import (
     Problem,
+    alignment_matrix,
     expected_alignment,
     forward_table,
     grad_x,
     problem,
     tangent_alignment,
+    tangent_grad_x,
+    tangent_wave,
 )
 from ._internal.validation import as_real_array
 from .costs import cost_tangent_
@@ -74,9 +77,12 @@ from .costs import cost_tangent_
 __all__ = ["expected_alignment_jvp", "soft_dtw_hvp"]
 
 
-def second_order_problem(X, Y, gamma, cost, band, max_cells, what) -> Problem:
-    """:func:`softdtw_core._internal.dp.problem` with Δ formed, refusing ``γ = 0``."""
-    p = problem(X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what=what)
+def second_order_problem(X, Y, gamma, cost, band, max_cells, what,
+                         need_cost_matrix=True) -> Problem:
+    """:func:`softdtw_core._internal.dp.problem` (Δ formed unless asked not to), refusing
+    ``γ = 0``."""
+    p = problem(X, Y, gamma, cost, band, need_cost_matrix=need_cost_matrix,
+                max_cells=max_cells, what=what)
     if p.gamma == 0.0:
         raise ValueError(
             f"{what} needs gamma > 0; got gamma={gamma!r}. At γ = 0 the optimal alignment "
@@ -102,11 +108,17 @@ def _direction(V, p: Problem, what: str) -> np.ndarray:
 
 
 def tangent_pass(p: Problem, V: np.ndarray):
-    """E and its derivative Ė along the direction ``V`` of X (of Δ when precomputed)."""
+    """E and its derivative Ė along the direction ``V`` of X (of Δ when precomputed), as
+    (n, m) matrices, by the row-major kernels (needs ``p.D``; the public functions take the
+    vectorised wavefront of :func:`softdtw_core._internal.dp.tangent_wave`)."""
     _, _, W = forward_table(p)
     E = expected_alignment(p, W)
-    Z = V if p.cost == "precomputed" else cost_tangent_(p.X, p.Y, V, p.cost)
-    return E, tangent_alignment(p, W, E, Z)
+    return E, tangent_alignment(p, W, E, _cost_direction(p, V))
+
+
+def _cost_direction(p: Problem, V: np.ndarray) -> np.ndarray:
+    """Z = (∂Δ/∂X) V, the direction of Δ (V itself for a precomputed cost)."""
+    return V if p.cost == "precomputed" else cost_tangent_(p.X, p.Y, V, p.cost)
 
 
 def hvp_from(p: Problem, V: np.ndarray, E: np.ndarray, Edot: np.ndarray) -> np.ndarray:
@@ -161,8 +173,9 @@ def expected_alignment_jvp(X, Y=None, V=None, gamma=1.0, *, cost="sqeuclidean", 
     array([ 0.847, -0.847])
     """
     what = "expected_alignment_jvp"
-    p = second_order_problem(X, Y, gamma, cost, band, max_cells, what)
-    return tangent_pass(p, _direction(V, p, what))[1]
+    p = second_order_problem(X, Y, gamma, cost, band, max_cells, what, need_cost_matrix=False)
+    t = tangent_wave(p, _cost_direction(p, _direction(V, p, what)))
+    return alignment_matrix(p, t.wave._replace(Ed=t.Edot))
 
 
 def soft_dtw_hvp(X, Y=None, V=None, gamma=1.0, *, cost="sqeuclidean", band=None,
@@ -209,7 +222,10 @@ def soft_dtw_hvp(X, Y=None, V=None, gamma=1.0, *, cost="sqeuclidean", band=None,
     array([-0.061, -1.082, -0.061])
     """
     what = "soft_dtw_hvp"
-    p = second_order_problem(X, Y, gamma, cost, band, max_cells, what)
+    p = second_order_problem(X, Y, gamma, cost, band, max_cells, what, need_cost_matrix=False)
     V = _direction(V, p, what)
-    E, Edot = tangent_pass(p, V)
-    return hvp_from(p, V, E, Edot)
+    t = tangent_wave(p, _cost_direction(p, V))
+    out = tangent_grad_x(p, t, 0.0, 1.0)
+    if p.cost == "sqeuclidean":  # the curvature of the cost itself: 2 diag(E 1) V
+        out = out + (2.0 * t.wave.rs[:, None] * V).reshape(p.x_shape)
+    return out

@@ -90,8 +90,10 @@ def _learn() -> None:
 
 
 def _second_order() -> None:
-    """The tangent kernels: Hessian-vector products, E's directional derivative, DILATE."""
+    """The tangent kernels: Hessian-vector products, E's directional derivative, DILATE
+    (wavefront), and sharp soft-DTW's gradient (row-major tables)."""
     from .dilate import dilate_value_and_grad, temporal_distortion_index
+    from .divergence import sharp_soft_dtw_value_and_grad
     from .second_order import expected_alignment_jvp, soft_dtw_hvp
 
     for x, y in _pairs():
@@ -101,6 +103,7 @@ def _second_order() -> None:
                 expected_alignment_jvp(x, y, np.ones_like(x), 0.1, cost=cost, band=band)
                 dilate_value_and_grad(x, y, 0.5, 0.1, cost=cost, band=band)
                 temporal_distortion_index(x, y, cost=cost, band=band)
+                sharp_soft_dtw_value_and_grad(x, y, 0.1, cost=cost, band=band)
 
 
 def _collections():

@@ -41,6 +41,7 @@ TABLES = {
     "bench_classification.py": r"^dataset\s+γ NC",
     "bench_classroom.py": r"RSS after warm-up|^skipped:",
     "bench_core.py": r"\|\s+val\+grad\s+ns/cell",
+    "bench_dilate_float32.py": r"^\s+n\s+sdtw-(before|after)\s+dil-",
     "bench_gpu.py": r"^\s+B\s+L\s+d\s+dtype\s+ms\s+ns/cell",
     "bench_distributed.py": r"^Nearest neighbours: \d+ series",
     "bench_learning.py": r"^task\s+tslearn\s+ours\s+ratio",

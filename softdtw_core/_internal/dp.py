@@ -40,8 +40,11 @@ from .validation import (
 
 __all__ = [
     "Problem",
+    "TangentWave",
     "Wave",
     "alignment_matrix",
+    "as_float32",
+    "float32_requested",
     "backtrack",
     "expected_alignment",
     "forward_table",
@@ -49,6 +52,8 @@ __all__ = [
     "grad_x",
     "problem",
     "tangent_alignment",
+    "tangent_grad_x",
+    "tangent_wave",
     "value",
     "wave_grad_x",
     "workspace",
@@ -273,6 +278,35 @@ def problem(X, Y, gamma, cost, band, *, need_cost_matrix, max_cells=None, what="
     return Problem(Xs, Ys, D, cost, gamma, lo, hi, n, m, x_shape)
 
 
+def float32_requested(X, Y) -> bool:
+    """Whether the caller opted in to float32 kernels: X (and Y, unless None) are float32
+    ndarrays. Everything else, lists and mixed dtypes included, runs in float64."""
+    f32 = np.dtype(np.float32)
+    return (isinstance(X, np.ndarray) and X.dtype == f32
+            and (Y is None or (isinstance(Y, np.ndarray) and Y.dtype == f32)))
+
+
+def as_float32(p: Problem) -> Problem:
+    """``p`` with its arrays and γ in float32: the wavefront kernels then specialise to
+    float32 (twice the vector width, half the memory traffic). See :func:`gibbs` for what
+    stays in float64."""
+    def f32(a):
+        return None if a is None else np.ascontiguousarray(a, dtype=np.float32)
+    return p._replace(X=f32(p.X), Y=f32(p.Y), D=f32(p.D), gamma=np.float32(p.gamma))
+
+
+def _buffer(name, size, dtype):
+    """A workspace vector of ``size`` entries of ``dtype`` (float32 ones share the float64
+    pool, viewed)."""
+    if dtype == np.float64:
+        return workspace.get(name, (size,))
+    return workspace.get(name + "/f32", ((size + 1) // 2,)).view(np.float32)[:size]
+
+
+def _dtype(p: Problem):
+    return np.dtype(np.float32) if isinstance(p.gamma, np.float32) else np.dtype(np.float64)
+
+
 # --------------------------------------------------------------------------- full tables
 
 
@@ -379,10 +413,10 @@ _NO_E = np.zeros(0)
 _CHECKPOINT_HINT = "use memory='checkpoint' or 'auto' (recomputes instead of storing), "
 
 
-def full_storage_bytes(total, keep_e):
+def full_storage_bytes(total, keep_e, itemsize=8):
     """Bytes the full passes hold: three weights per cell of the compact layout (``total``
-    cells), plus the compact E when it is kept."""
-    return 8 * total * (4 if keep_e else 3)
+    cells), plus the compact E when it is kept (``itemsize``: 4 for float32 problems)."""
+    return itemsize * total * (4 if keep_e else 3)
 
 
 def uses_checkpoint(p: Problem, memory, total, statistics=False, block_size=None) -> bool:
@@ -393,7 +427,7 @@ def uses_checkpoint(p: Problem, memory, total, statistics=False, block_size=None
         return mode == "checkpoint"
     sqeuclidean_grad = statistics and p.cost == "sqeuclidean"
     keep_e = block_size is None and not sqeuclidean_grad
-    return full_storage_bytes(total, keep_e) > budget
+    return full_storage_bytes(total, keep_e, _dtype(p).itemsize) > budget
 
 
 def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap=None) -> Wave:
@@ -410,6 +444,17 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
     ``cap = (max_cells, what)`` refuses full storage past ``max_cells`` cells
     (:func:`._validation.check_cells`; under ``"auto"`` only when ``max_cells`` is given:
     the budget already bounds full storage); the checkpointed passes have no cell cap.
+
+    float32 problems (:func:`as_float32`) run R, the weights and E in float32; the value
+    comes out of the last cell of R (float32: its rounding grows like a sum of n + m costs),
+    while the statistics ``rs`` and ``ey``, sums of up to m products per row, accumulate
+    in float64 (the gradient ``2 (rs ⊙ x - ey)`` is a difference of such sums). Measured on
+    z-normalised random walks: the value within 2e-6 (relative) of float64 up to
+    n = m = 1024; E and the gradient less so, since E's weights ``exp(-(r - r')/γ)`` see
+    R's float32 rounding (which grows with R, i.e. with n) divided by γ: gradients within
+    1e-5 (relative) up to n ~ 200, ~5e-4 at n = 1024 (``tests/core/test_float32.py``).
+    The checkpointed and block-mean passes run float32 problems in float64 (their
+    results are then given back in float32).
     """
     Xt, Yrt, D, kind = _wave_inputs(p)
     ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
@@ -419,6 +464,10 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
         check_cells(p.n, p.m, *cap, hint=_CHECKPOINT_HINT)
     if not checkpoint and block_size is None:
         return _gibbs_full(p, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total)
+    dtype = _dtype(p)
+    if dtype != np.float64:  # these passes are float64 only
+        Xt, Yrt, D = (a.astype(np.float64) for a in (Xt, Yrt, D))
+        p = p._replace(gamma=float(p.gamma))
     folds, fields = _folds(p, Xt.shape[0], kind, grad_only, block_size)
     if checkpoint:
         v = checkpointed(p.n, p.m, p.gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, workspace)
@@ -430,7 +479,9 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
         wf.backward_rolling(p.n, p.m, ilo, ihi, base, 0, p.n + p.m, 2, WA, WB, WC, *rows,
                             Xt, Yrt, *folds)
     if block_size is not None:
-        fields["blocks"] = _block_means(p, folds[4], block_size)
+        fields["blocks"] = _block_means(p, folds[4], block_size).astype(dtype, copy=False)
+    if "E" in fields:
+        fields["E"] = fields["E"].astype(dtype, copy=False)
     return Wave(float(v), Xt, Yrt, kind, ilo, ihi, base, _NO_E, checkpointed=checkpoint,
                 **fields)
 
@@ -463,17 +514,18 @@ def _block_means(p: Problem, S, block_size):
 
 
 def _gibbs_full(p: Problem, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total) -> Wave:
-    WA = workspace.get("WA", (total,))
-    WB = workspace.get("WB", (total,))
-    WC = workspace.get("WC", (total,))
+    dtype = _dtype(p)
+    WA = _buffer("WA", total, dtype)
+    WB = _buffer("WB", total, dtype)
+    WC = _buffer("WC", total, dtype)
     v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
     if statistics and kind == _SQEUCLIDEAN:  # the gradient needs only the statistics:
         rs = np.zeros(p.n)  # E lives in rolling rows
         eyt = np.zeros((Yrt.shape[0], p.n))
-        Ed = _NO_E
+        Ed = _NO_E if dtype == np.float64 else _NO_E.astype(dtype)
     else:
         rs, eyt = _NO_STATS
-        Ed = workspace.get("Ed", (total,))
+        Ed = _buffer("Ed", total, dtype)
     wf.backward(p.n, p.m, ilo, ihi, base, WA, WB, WC, Ed, Yrt, rs, eyt, 1)
     return Wave(float(v), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
 
@@ -482,7 +534,7 @@ def alignment_matrix(p: Problem, w: Wave):
     """E (n, m) from the compact E of :func:`gibbs` (called without ``statistics``)."""
     if w.E is not None:  # folded by the checkpointed pass
         return w.E
-    E = np.zeros((p.n, p.m))
+    E = np.zeros((p.n, p.m), dtype=w.Ed.dtype)
     wf.scatter(p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, E)
     return E
 
@@ -501,4 +553,58 @@ def wave_grad_x(p: Problem, w: Wave):
         Gt = np.zeros((p.X.shape[1], p.n))
         wf.absolute_jacobian_product(w.Xt, w.Yrt, p.n, p.m, w.ilo, w.ihi, w.base, w.Ed, Gt)
         g = Gt.T
-    return g.reshape(p.x_shape)
+    return g.reshape(p.x_shape).astype(p.X.dtype, copy=False)
+
+
+class TangentWave(NamedTuple):
+    """Result of :func:`tangent_wave`: the passes of :func:`gibbs` (E kept, compact) and the
+    directional derivative Ė along a direction Z, all in the compact diagonal layout."""
+
+    wave: Wave  # rs, eyt: statistics of E (squared Euclidean cost)
+    Edot: np.ndarray
+    rs: np.ndarray  # Ė 1 (squared Euclidean cost)
+    eyt: np.ndarray  # (Ė Y)^T
+    ez: float  # <E, Z>
+
+
+def tangent_wave(p: Problem, Z=None) -> TangentWave:
+    """E and Ė = ∇²_Δ dtw_γ · Z by the vectorised wavefront passes (γ > 0).
+
+    ``Z`` is an (n, m) direction of Δ, or None for DILATE's Ω
+    (:func:`softdtw_core.temporal_distortion_matrix`, filled diagonal by diagonal). For the
+    squared Euclidean cost the statistics E 1, (E Y)^T, Ė 1 and (Ė Y)^T are folded during
+    the backward pass (:func:`wave_grad_x` takes them).
+    """
+    Xt, Yrt, D, kind = _wave_inputs(p)
+    ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
+    WA, WB, WC, Ed, Zd, Rd, Edot = (
+        workspace.get(name, (total,)) for name in ("WA", "WB", "WC", "Ed", "Zd", "Rd", "Edot")
+    )
+    if Z is not None:
+        wf.gather(p.n, p.m, ilo, ihi, base, Z, Zd)
+    out = np.empty(1)
+    wf.forward_tangent_lanes(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base,
+                             WA, WB, WC, Zd, Z is None, Rd, 1, out)
+    if kind == _SQEUCLIDEAN:
+        d = Yrt.shape[0]
+        rs, eyt = np.zeros(p.n), np.zeros((d, p.n))
+        rs_dot, eyt_dot = np.zeros(p.n), np.zeros((d, p.n))
+    else:
+        rs, eyt = rs_dot, eyt_dot = _NO_STATS
+    ez = np.empty(1)
+    wf.backward_tangent_lanes(p.n, p.m, ilo, ihi, base, WA, WB, WC, Zd, p.gamma, Rd, Ed, Edot,
+                              Yrt, rs, eyt, rs_dot, eyt_dot, ez)
+    wave = Wave(float(out[0]), Xt, Yrt, kind, ilo, ihi, base, Ed, rs, eyt)
+    return TangentWave(wave, Edot, rs_dot, eyt_dot, float(ez[0]))
+
+
+def tangent_grad_x(p: Problem, t: TangentWave, a: float, b: float):
+    """``(∂Δ/∂X)^T (a E + b Ė)`` in the caller's shape of X (``(n, m)`` for a precomputed
+    cost), from the compact E and Ė of :func:`tangent_wave`."""
+    w = t.wave
+    if w.kind == _SQEUCLIDEAN:  # linear in E: combine the statistics
+        return wave_grad_x(p, w._replace(rs=a * w.rs + b * t.rs, eyt=a * w.eyt + b * t.eyt))
+    Gd = a * w.Ed + b * t.Edot
+    if p.cost == "precomputed":
+        return alignment_matrix(p, w._replace(Ed=Gd))
+    return wave_grad_x(p, w._replace(Ed=Gd))

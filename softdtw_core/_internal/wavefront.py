@@ -29,19 +29,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .fastmath import exp_nonpositive, log_1_to_3
+from .fastmath import exp_nonpositive, like, log_1_to_3, pick
 
 __all__ = [
     "NO_ARRAY",
     "absolute_jacobian_product",
     "backward",
     "backward_rolling",
+    "backward_tangent_lanes",
     "diagonal_layout",
     "forward",
     "forward_lanes",
     "forward_range",
+    "forward_tangent_lanes",
+    "gather",
     "interleave",
     "lanes_for",
+    "omega_dot",
     "scatter",
     "value",
     "value_lanes",
@@ -64,6 +68,8 @@ NO_ARRAY = np.zeros((0, 0))
 # 1e-100 of probability mass); the value is unchanged (the flush comes after the log-sum).
 _TINY_WEIGHT = 1e-100
 _TINY_E = 1e-200
+# float32 (smallest normal 1.2e-38): the same rule with 1e-19 for both, so w * e >= 1e-38
+_TINY_32 = 1e-19
 
 
 @njit(**_FLAGS)
@@ -154,7 +160,7 @@ def _softmin3(a, b, c, gamma, inv):
     an exp.
     """
     mn, md, mx = _order3(a, b, c)
-    total = 1.0 + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
+    total = like(a, 1.0) + exp_nonpositive((mn - md) * inv) + exp_nonpositive((mn - mx) * inv)
     return mn - gamma * log_1_to_3(total)
 
 
@@ -164,13 +170,16 @@ def _softmin3_weights(a, b, c, gamma, inv):
     mn, md, mx = _order3(a, b, c)
     e_md = exp_nonpositive((mn - md) * inv)
     e_mx = exp_nonpositive((mn - mx) * inv)
-    total = 1.0 + e_md + e_mx
-    r = 1.0 / total
-    e_md = e_md if e_md > _TINY_WEIGHT else 0.0  # after the sum: the value stays exact
-    e_mx = e_mx if e_mx > _TINY_WEIGHT else 0.0
-    wa = (1.0 if a == mn else (e_md if a == md else e_mx)) * r
-    wb = (1.0 if b == mn else (e_md if b == md else e_mx)) * r
-    wc = (1.0 if c == mn else (e_md if c == md else e_mx)) * r
+    one = like(a, 1.0)
+    zero = like(a, 0.0)
+    tiny = pick(a, _TINY_WEIGHT, _TINY_32)
+    total = one + e_md + e_mx
+    r = one / total
+    e_md = e_md if e_md > tiny else zero  # after the sum: the value stays exact
+    e_mx = e_mx if e_mx > tiny else zero
+    wa = (one if a == mn else (e_md if a == md else e_mx)) * r
+    wb = (one if b == mn else (e_md if b == md else e_mx)) * r
+    wc = (one if c == mn else (e_md if c == md else e_mx)) * r
     return mn - gamma * log_1_to_3(total), wa, wb, wc
 
 
@@ -233,20 +242,21 @@ def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B):
             q = s + u
             cur[q + nb] = cost[q + nb] + _min3(prev2[q], prev1[q], prev1[q + nb])
         return
-    inv = 1.0 / gamma
+    inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
         cur[q + nb] = cost[q + nb] + _softmin3(prev2[q], prev1[q], prev1[q + nb], gamma, inv)
 
 
 @njit(**_FLAGS)
-def _start(n, B):
-    """Rolling buffers for B lanes: R on diagonals k-2, k-1, k (R[0, 0] = 0) and the costs."""
-    inf = np.inf
+def _start(n, B, gamma=0.0):
+    """Rolling buffers for B lanes: R on diagonals k-2, k-1, k (R[0, 0] = 0) and the costs,
+    of gamma's floating type (the kernels' working precision)."""
+    inf = like(gamma, np.inf)
     prev2 = np.full((n + 2) * B, inf)
     prev1 = np.full((n + 2) * B, inf)
     cur = np.full((n + 2) * B, inf)
-    cost = np.zeros((n + 2) * B)
+    cost = np.full((n + 2) * B, like(gamma, 0.0))
     prev2[:B] = 0.0
     return prev2, prev1, cur, cost
 
@@ -261,7 +271,7 @@ def _fence(cur, ilo, ihi, B):
 @njit(**_FLAGS)
 def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
     """out[b] = dtw_γ of lane b, with three rolling diagonals: O(n B) memory."""
-    prev2, prev1, cur, cost = _start(n, B)
+    prev2, prev1, cur, cost = _start(n, B, gamma)
     ilo, ihi = 1, 0
     for k in range(2, n + m + 1):
         while ilo <= n and hi[ilo - 1] + ilo < k - 1:
@@ -298,7 +308,7 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
             )
             cur[q + nb] = cost[q + nb] + mn
         return
-    inv = 1.0 / gamma
+    inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
         sm, WA[w + u], WB[w + u], WC[w + u] = _softmin3_weights(
@@ -351,7 +361,7 @@ def zero_tail(n, m, base, shift, WA, WB, WC, B):
 def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, B, out):
     """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
     in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
-    prev2, prev1, cur, cost = _start(n, B)
+    prev2, prev1, cur, cost = _start(n, B, gamma)
     prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, 0, 2,
                                       n + m, prev2, prev1, cur, cost, WA, WB, WC, B)
     zero_tail(n, m, base, 0, WA, WB, WC, B)
@@ -391,9 +401,11 @@ def _e_diagonal(ilo_k, base, shift, k, ilo, L, WA, WB, WC, E2, a2, E1, b1, c1, o
     nb = np.uint64(B)
     w2 = np.uint64((base[k + 2] - shift + 1 - ilo_k[k + 2] + ilo + 1) * B)
     w1 = np.uint64((base[k + 1] - shift + 1 - ilo_k[k + 1] + ilo) * B)
+    tiny = pick(WA[0], _TINY_E, _TINY_32)
+    zero = like(WA[0], 0.0)
     for u in range(np.uint64(L * B)):
         e = WA[w2 + u] * E2[a2 + u] + WB[w1 + nb + u] * E1[b1 + u] + WC[w1 + u] * E1[c1 + u]
-        out[o + u] = e if e > _TINY_E else 0.0
+        out[o + u] = e if e > tiny else zero
 
 
 @njit(**_FLAGS)
@@ -413,9 +425,9 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
     keep = Ed.shape[0] > 0
     nb = np.uint64(B)
     # E on diagonals k+2, k+1 and k: compact (all three in Ed) or rolling rows i B + b
-    e2 = np.zeros(0 if keep else (n + 2) * B)
-    e1 = np.zeros(0 if keep else (n + 2) * B)
-    cur = np.zeros(0 if keep else (n + 2) * B)
+    e2 = np.zeros(0 if keep else (n + 2) * B, dtype=WA.dtype)
+    e1 = np.zeros(0 if keep else (n + 2) * B, dtype=WA.dtype)
+    cur = np.zeros(0 if keep else (n + 2) * B, dtype=WA.dtype)
     if keep:
         last = base[n + m] * B
         for p in range(last, base[n + m + 2] * B):
@@ -556,3 +568,190 @@ def backward_rolling(n, m, ilo_k, ihi_k, base, shift, k_hi, k_lo, WA, WB, WC, e2
                 _block_row(k, ilo, ihi, cur, S, fi, fj)
         e2, e1, cur = e1, cur, e2
     return e2, e1, cur
+
+
+# --------------------------------------------------------------------------- tangents
+#
+# Forward mode through both recursions along a direction Z of Δ (Mensch & Blondel, 2018;
+# :mod:`softdtw_core.second_order`), fused diagonal by diagonal with the passes above so
+# that each diagonal's weights are reused from the L1 cache rather than read back from
+# memory: predecessors p of a cell c with weights w_p,
+#
+#     ṙ_c = z_c + Σ_p w_p ṙ_p                                   (forward, with R)
+#     ė_c = Σ_s (w ė_s - (w e_s / γ) (ṙ_c - (ṙ_s - z_s)))        (backward, with E)
+#
+# over the successors s of c (w: c's weight in s), so Ė = ∇²_Δ dtw_γ · Z. DILATE's
+# direction Ω is filled diagonal by diagonal in the forward pass (``omega``).
+
+
+@njit(**_FLAGS)
+def gather(n, m, ilo_k, ihi_k, base, M, Z):
+    """(n, m) matrix -> compact layout (B = 1, zero pads): the inverse of :func:`scatter`."""
+    for q in range(base[n + m + 2]):
+        Z[q] = 0.0
+    for k in range(2, n + m + 1):
+        off = base[k] + 1 - ilo_k[k]
+        for i in range(ilo_k[k], ihi_k[k] + 1):
+            Z[off + i] = M[i - 1, k - i - 1]
+
+
+@njit(**_INNER)
+def _zero_pads(A, p, L, B):
+    """The pad cells on both sides of a diagonal of L cells at A[p] (all of it if L <= 0)."""
+    for b in range(B):
+        A[p + b] = 0.0
+    for b in range((max(L, 0) + 1) * B, (max(L, 0) + 2) * B):
+        A[p + b] = 0.0
+
+
+@njit(**_INNER)
+def _omega_row(Z, o, n, m, k, ilo, ihi, B):
+    """Ω_ij = ((i - ½)/n - (j - ½)/m)² on diagonal k (j = k - i), all lanes, from Z[o]."""
+    a = 1.0 / n + 1.0 / m
+    c = -0.5 / n - (k - 0.5) / m
+    if B == 1:  # the common case, as one vectorised loop
+        for u in range(ihi - ilo + 1):
+            t = a * (ilo + u) + c
+            Z[o + u] = t * t
+        return
+    for i in range(ilo, ihi + 1):
+        t = a * i + c
+        for b in range(B):
+            Z[o + (i - ilo) * B + b] = t * t
+
+
+@njit(**_FLAGS)
+def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base,
+                          WA, WB, WC, Z, omega, Rd, B, out):
+    """:func:`forward_lanes` (γ > 0) and the forward tangent ṙ along Z into ``Rd`` (compact).
+
+    With ``omega`` the direction is DILATE's Ω, written into ``Z`` on the way; otherwise Z
+    holds the direction (compact, zero pads: :func:`gather`).
+    """
+    prev2, prev1, cur, cost = _start(n, B, gamma)
+    nb = np.uint64(B)
+    for q in range(base[2] * B):  # diagonals 0 and 1: pads only (ṙ_00 = 0 and borders)
+        Rd[q] = 0.0
+        if omega:
+            Z[q] = 0.0
+    for k in range(2, n + m + 1):
+        ilo = ilo_k[k]
+        ihi = ihi_k[k]
+        L = ihi - ilo + 1
+        _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, B)
+        p = base[k] * B
+        _zero_pads(WA, p, L, B)
+        _zero_pads(WB, p, L, B)
+        _zero_pads(WC, p, L, B)
+        _zero_pads(Rd, p, L, B)
+        if omega:
+            _zero_pads(Z, p, L, B)
+        if L > 0:
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B)
+            o = np.uint64(p + B)
+            if omega:
+                _omega_row(Z, o, n, m, k, ilo, ihi, B)
+            a2 = np.uint64((base[k - 2] + 1 - ilo_k[k - 2] + ilo - 1) * B)  # (i-1, j-1)
+            c1 = np.uint64((base[k - 1] + 1 - ilo_k[k - 1] + ilo - 1) * B)  # (i-1, j)
+            for u in range(np.uint64(L * B)):
+                Rd[o + u] = (
+                    Z[o + u]
+                    + WA[o + u] * Rd[a2 + u]
+                    + WB[o + u] * Rd[c1 + u]
+                    + WC[o + u] * Rd[c1 + nb + u]  # (i, j-1)
+                )
+        _fence(cur, ilo, ihi, B)
+        prev2, prev1, cur = prev1, cur, prev2
+    for q in range(base[n + m + 1] * B, base[n + m + 2] * B):  # past the end: pads only
+        WA[q] = 0.0
+        WB[q] = 0.0
+        WC[q] = 0.0
+        Rd[q] = 0.0
+        if omega:
+            Z[q] = 0.0
+    for b in range(B):
+        out[b] = prev1[n * B + b]
+    return out
+
+
+@njit(**_FLAGS)
+def backward_tangent_lanes(n, m, ilo_k, ihi_k, base, WA, WB, WC, Z, gamma, Rd, Ed, Edot,
+                           Yrt, rs, eyt, rs_dot, eyt_dot, ez):
+    """E (as :func:`backward`, kept in ``Ed``) and its tangent Ė along Z into ``Edot``, after
+    :func:`forward_tangent_lanes`; |ė| below ``_TINY_E`` is flushed to 0 like E.
+
+    When ``rs`` has n B entries, E and Ė are folded into their statistics (``rs``, ``eyt``
+    and ``rs_dot``, ``eyt_dot``: :func:`backward`); ``ez[b]`` receives <E, Z> of lane b
+    (B = len(ez)).
+    """
+    B = ez.shape[0]
+    stats = rs.shape[0] == n * B
+    nb = np.uint64(B)
+    inv = 1.0 / gamma
+    last = base[n + m] * B
+    for q in range(last, base[n + m + 2] * B):
+        Ed[q] = 0.0
+        Edot[q] = 0.0  # ė_nm = 0: every path ends at (n, m)
+    ezr = np.zeros(n * B)  # <E, Z> by row i and lane b, at (i-1) B + b
+    for b in range(B):
+        Ed[last + B + b] = 1.0
+        ezr[(n - 1) * B + b] = Z[last + B + b]
+    if stats:
+        _row_statistics(Yrt, m, n + m, n, n, last + B, Ed, rs, eyt, B)
+    for k in range(n + m - 1, 1, -1):
+        ilo = ilo_k[k]
+        ihi = ihi_k[k]
+        L = ihi - ilo + 1
+        p = base[k] * B
+        _zero_pads(Ed, p, L, B)
+        _zero_pads(Edot, p, L, B)
+        if L <= 0:
+            continue
+        o = np.uint64(p + B)
+        s2 = np.uint64((base[k + 2] + 1 - ilo_k[k + 2] + ilo + 1) * B)  # (i+1, j+1)
+        s1 = np.uint64((base[k + 1] + 1 - ilo_k[k + 1] + ilo) * B)  # (i, j+1); + B: (i+1, j)
+        for u in range(np.uint64(L * B)):
+            wa = WA[s2 + u]
+            wb = WB[s1 + nb + u]
+            wc = WC[s1 + u]
+            ea = wa * Ed[s2 + u]
+            eb = wb * Ed[s1 + nb + u]
+            ec = wc * Ed[s1 + u]
+            e = ea + eb + ec
+            Ed[o + u] = e if e > _TINY_E else 0.0
+            r = Rd[o + u]
+            drift = (
+                ea * (r - (Rd[s2 + u] - Z[s2 + u]))
+                + eb * (r - (Rd[s1 + nb + u] - Z[s1 + nb + u]))
+                + ec * (r - (Rd[s1 + u] - Z[s1 + u]))
+            )
+            t = wa * Edot[s2 + u] + wb * Edot[s1 + nb + u] + wc * Edot[s1 + u] - inv * drift
+            Edot[o + u] = t if abs(t) > _TINY_E else 0.0
+        xo = np.uint64((ilo - 1) * B)
+        for u in range(np.uint64(L * B)):  # by row, as rs: no loop-carried sum
+            ezr[xo + u] += Ed[o + u] * Z[o + u]
+        if stats:
+            _row_statistics(Yrt, m, k, ilo, ihi, o, Ed, rs, eyt, B)
+            _row_statistics(Yrt, m, k, ilo, ihi, o, Edot, rs_dot, eyt_dot, B)
+    for b in range(B):
+        acc = 0.0
+        for i in range(n):
+            acc += ezr[i * B + b]
+        ez[b] = acc
+
+
+@njit(**_FLAGS)
+def omega_dot(n, m, ilo_k, ihi_k, base, Ed):
+    """<E, Ω> from E in the compact layout (B = 1), Ω of :func:`_omega_row` on the fly."""
+    Z = np.empty(n + 2)
+    acc = 0.0
+    for k in range(2, n + m + 1):
+        ilo = ilo_k[k]
+        ihi = ihi_k[k]
+        if ihi < ilo:
+            continue
+        _omega_row(Z, 0, n, m, k, ilo, ihi, 1)
+        o = base[k] + 1
+        for u in range(ihi - ilo + 1):
+            acc += Ed[o + u] * Z[u]
+    return acc

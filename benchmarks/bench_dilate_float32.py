@@ -1,0 +1,169 @@
+"""DILATE against soft-DTW, MLPPredictor(loss="dilate") against loss="softdtw", and the
+float32 kernels against float64: one process per code tree, side by side.
+
+Run:  python benchmarks/bench_dilate_float32.py [--before /path/to/old/tree] [--quick]
+
+Prints, single thread, CPU time (``time.process_time``), medians over repeats:
+
+1. ns per DP cell of ``soft_dtw_value_and_grad`` and ``dilate_value_and_grad`` (γ = 0.01,
+   n = m in {256, 512, 1024}, d = 1) and their ratio, each ratio taken from timings
+   alternated in the same process;
+2. the training time of ``MLPPredictor((20,), loss=...)`` on the same noisy sines
+   (N = 100 pairs, 100 inputs -> 50 outputs, 30 L-BFGS iterations, γ = 0.1) for
+   ``"softdtw"`` and ``"dilate"``, and their ratio (and the objective evaluations run);
+3. ns per cell of the value, value + gradient and E (``soft_dtw_alignment``) for float64 and
+   float32 inputs (n = m = 1024, γ = 0.1) and the ratio float32 / float64 (a tree without
+   float32 kernels converts float32 inputs to float64: ratio ~1).
+
+``--before PATH`` runs the same measurements on the code tree at PATH (e.g. the main
+branch) in a subprocess first and prints both columns. ``--quick`` runs small sizes and few
+repeats (a smoke test, seconds; its figures mean little). The load average is printed
+first: on a shared machine the medians of ratios are the figures to quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+ROOT = os.environ.get("BENCH_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                    "..")
+sys.path.insert(0, ROOT)
+
+import numpy as np  # noqa: E402
+
+import softdtw_core as sd  # noqa: E402
+
+
+def _cpu(fn):
+    t0 = time.process_time()
+    fn()
+    return time.process_time() - t0
+
+
+def paired(fa, fb, repeats):
+    """Median CPU times of fa and fb, alternated, and the median of their ratios b / a."""
+    fa(), fb()  # compile / warm the workspaces
+    ta, tb = [], []
+    for _ in range(repeats):
+        ta.append(_cpu(fa))
+        tb.append(_cpu(fb))
+    ta, tb = np.array(ta), np.array(tb)
+    return float(np.median(ta)), float(np.median(tb)), float(np.median(tb / ta))
+
+
+def _walk(rng, n):
+    w = np.cumsum(rng.standard_normal((n, 1)), 0)
+    return (w - w.mean()) / w.std()
+
+
+def dilate_rows(sizes, repeats):
+    rng = np.random.default_rng(0)
+    rows = []
+    for n in sizes:
+        X, Y = _walk(rng, n), _walk(rng, n)
+        a, b, r = paired(lambda X=X, Y=Y: sd.soft_dtw_value_and_grad(X, Y, 0.01),
+                         lambda X=X, Y=Y: sd.dilate_value_and_grad(X, Y, 0.5, 0.01), repeats)
+        rows.append(dict(n=n, softdtw=a * 1e9 / n**2, dilate=b * 1e9 / n**2, ratio=r))
+    return rows
+
+
+def predictor_row(N, n_in, n_out, max_iter, repeats):
+    rng = np.random.default_rng(1)
+    t = np.linspace(0, 6, n_in + n_out)
+    S = np.sin(t[None] * rng.uniform(0.5, 2, (N, 1)) + rng.uniform(0, 6, (N, 1)))
+    S += 0.1 * rng.standard_normal(S.shape)
+    X, Y = S[:, :n_in], S[:, n_in:]
+    evals = {}
+
+    def fit(loss):
+        model = sd.MLPPredictor((20,), loss=loss, gamma=0.1, max_iter=max_iter, tol=0.0,
+                                random_state=0).fit(X, Y)
+        evals[loss] = len(model.training_result_.history)
+
+    a, b, r = paired(lambda: fit("softdtw"), lambda: fit("dilate"), repeats)
+    return dict(N=N, n_in=n_in, n_out=n_out, softdtw=a, dilate=b, ratio=r,
+                evals_softdtw=evals["softdtw"], evals_dilate=evals["dilate"])
+
+
+def float32_rows(n, repeats):
+    rng = np.random.default_rng(2)
+    X, Y = _walk(rng, n), _walk(rng, n)
+    X32, Y32 = X.astype(np.float32), Y.astype(np.float32)
+    rows = []
+    for name, f in (("value", sd.soft_dtw), ("value+grad", sd.soft_dtw_value_and_grad),
+                    ("E", sd.soft_dtw_alignment)):
+        a, b, r = paired(lambda f=f: f(X, Y, 0.1), lambda f=f: f(X32, Y32, 0.1), repeats)
+        rows.append(dict(what=name, n=n, float64=a * 1e9 / n**2, float32=b * 1e9 / n**2,
+                         ratio=r))
+    return rows
+
+
+def measure(quick):
+    if quick:
+        return dict(dilate=dilate_rows((64, 128), 3), predictor=predictor_row(10, 20, 10, 3, 2),
+                    float32=float32_rows(128, 3))
+    return dict(dilate=dilate_rows((256, 512, 1024), 15),
+                predictor=predictor_row(100, 100, 50, 30, 7),
+                float32=float32_rows(1024, 15))
+
+
+def report(after, before=None):
+    tags = ("before", "after") if before else ("after",)
+    runs = (before, after) if before else (after,)
+    print("\n1. ns per cell, value + gradient, gamma = 0.01, d = 1 (ratio = DILATE / soft-DTW)")
+    print(f"{'n':>6}" + "".join(f"  {'sdtw-' + t:>11} {'dil-' + t:>10} {'ratio':>7}"
+                                for t in tags))
+    for i, row in enumerate(after["dilate"]):
+        line = f"{row['n']:6d}"
+        for run in runs:
+            r = run["dilate"][i]
+            line += f"  {r['softdtw']:11.1f} {r['dilate']:10.1f} {r['ratio']:6.2f}x"
+        print(line)
+    print("\n2. MLPPredictor training (seconds; ratio = dilate / softdtw)")
+    p = after["predictor"]
+    print(f"   N={p['N']}, {p['n_in']} -> {p['n_out']}, evaluations softdtw/dilate: "
+          f"{p['evals_softdtw']}/{p['evals_dilate']}")
+    for tag, run in zip(tags, runs):
+        q = run["predictor"]
+        print(f"   {tag:<6} softdtw {q['softdtw']:.3f} s  dilate {q['dilate']:.3f} s  "
+              f"ratio {q['ratio']:.2f}x")
+    print("\n3. float32 against float64, ns per cell, gamma = 0.1 (ratio = float32 / float64)")
+    print(f"{'':>12} {'n':>6}" + "".join(f"  {'f64-' + t:>10} {'f32-' + t:>10} {'ratio':>7}"
+                                         for t in tags))
+    for i, row in enumerate(after["float32"]):
+        line = f"{row['what']:>12} {row['n']:6d}"
+        for run in runs:
+            r = run["float32"][i]
+            line += f"  {r['float64']:10.2f} {r['float32']:10.2f} {r['ratio']:6.2f}x"
+        print(line)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, few repeats")
+    ap.add_argument("--before", metavar="PATH", help="also measure the code tree at PATH")
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # worker mode
+    args = ap.parse_args(argv)
+    if args.json:
+        print(json.dumps(measure(args.quick)))
+        return
+    print(f"load average: {os.getloadavg()}; code tree: {os.path.abspath(ROOT)}")
+    before = None
+    if args.before:
+        env = dict(os.environ, BENCH_ROOT=os.path.abspath(args.before))
+        env.pop("PYTHONPATH", None)
+        cmd = [sys.executable, os.path.abspath(__file__), "--json"]
+        out = subprocess.run(cmd + (["--quick"] if args.quick else []), env=env, check=True,
+                             capture_output=True, text=True).stdout
+        before = json.loads(out.strip().splitlines()[-1])
+    report(measure(args.quick), before)
+
+
+if __name__ == "__main__":
+    main()
