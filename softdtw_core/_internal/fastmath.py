@@ -32,7 +32,7 @@ fitted in 50-digit arithmetic (least squares on Chebyshev nodes, weighted relati
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import overload
 
 __all__ = ["exp_nonpositive", "like", "log_1_to_3", "pick"]
@@ -166,17 +166,3 @@ def _pick_overload(x, v64, v32):
     if x == types.float32:
         return lambda x, v64, v32: np.float32(v32)
     return lambda x, v64, v32: np.float64(v64)
-
-
-@njit(cache=True, error_model="numpy")
-def _exp_array(t, out):  # test hooks: the scalar helpers applied elementwise
-    for i in range(t.shape[0]):
-        out[i] = exp_nonpositive(t[i])
-    return out
-
-
-@njit(cache=True, error_model="numpy")
-def _log_array(s, out):
-    for i in range(s.shape[0]):
-        out[i] = log_1_to_3(s[i])
-    return out
