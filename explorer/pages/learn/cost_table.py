@@ -44,14 +44,7 @@ def body() -> None:
     t = cached.tables(sel.x, sel.y, sel.gamma, sel.cost, sel.band)
     path, dtw = cached.optimal_path(sel.x, sel.y, sel.cost, sel.band)
     n, m = sel.n, sel.m
-
-    c = st.columns([0.9, 1.2, 1, 1])  # room for "≈ 5.47 × 10¹¹²"
-    c[0].metric("Sizes n × m", f"{n} × {m}")
-    c[1].metric("Alignment paths", common.delannoy_text(n, m),
-                help="Delannoy(n−1, m−1): how many alignments of an n-point and an m-point "
-                     "series there are, every one of which soft-DTW weighs.")
-    c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(t.value))
-    c[3].metric("DTW (γ = 0, cost of A*)", formatting.number(dtw))
+    _metrics(t.value, dtw, sel)
 
     o = st.columns([1, 1, 1, 1])
     show_path = o[0].toggle("Show optimal path A*", value=True, key="show_path")
@@ -88,6 +81,16 @@ def body() -> None:
                    "'Cell i' / 'Cell j'.")
 
     _update_panel(t, ci, cj, sel)
+
+
+def _metrics(value: float, dtw: float, sel) -> None:
+    c = st.columns([0.9, 1.2, 1, 1])  # room for "≈ 5.47 × 10¹¹²"
+    c[0].metric("Sizes n × m", f"{sel.n} × {sel.m}")
+    c[1].metric("Alignment paths", common.delannoy_text(sel.n, sel.m),
+                help="Delannoy(n−1, m−1): how many alignments of an n-point and an m-point "
+                     "series there are, every one of which soft-DTW weighs.")
+    c[2].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(value))
+    c[3].metric("DTW (γ = 0, cost of A*)", formatting.number(dtw))
 
 
 def _downloads(t, path, sel) -> None:
