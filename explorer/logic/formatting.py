@@ -11,6 +11,7 @@ so that ``number(v, 4) == f"{v:.4g}"``.
 - :func:`compact`: at most four characters, for cells a laptop's window draws narrow
   (the Bellman step-through's);
 - :func:`count`: exact big integers (numbers of alignment paths), abbreviated past 10⁹;
+- :func:`duration`: a run time, in the unit that keeps two significant digits (``"38 ms"``);
 - :func:`negative_soft_dtw`: the sentence that explains a negative dtw_γ where it is shown.
 
 CSV files are written by :mod:`explorer.data.export`, whose number text is part of the file
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["cell", "compact", "count", "fixed", "negative_soft_dtw", "number", "tex"]
+__all__ = ["cell", "compact", "count", "duration", "fixed", "negative_soft_dtw", "number", "tex"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -137,6 +138,28 @@ def count(value: int) -> str:
     digits = str(value)  # exact: a float log10 rounds 10¹⁸ − 1 up to 18
     mantissa = int(digits[:3]) / 100
     return f"≈ {mantissa:.2f} × 10{str(len(digits) - 1).translate(_SUPERSCRIPTS)}"
+
+
+def duration(seconds) -> str:
+    """A run time with two significant digits in µs, ms, s or min (``"840 µs"``, ``"38 ms"``,
+    ``"2.5 s"``, ``"3.1 min"``): short runs never round to ``"0.00"``. Blank for NaN.
+
+    Examples
+    --------
+    >>> duration(0.00084), duration(0.038), duration(2.46), duration(185)
+    ('840 µs', '38 ms', '2.5 s', '3.1 min')
+    """
+    seconds = float(seconds)
+    if math.isnan(seconds):
+        return ""
+    if seconds < 0:
+        raise ValueError(f"duration(seconds={seconds!r}): a run time cannot be negative.")
+    for unit, scale, top in (("µs", 1e-6, 1000), ("ms", 1e-3, 1000), ("s", 1.0, 60)):
+        value = float(f"{seconds / scale:.2g}")  # rounded first: 999.7 ms is "1 s"
+        if value < top:
+            return f"{value:g} {unit}"
+    value = float(f"{seconds / 60:.2g}")
+    return f"{value:.0f} min" if value >= 100 else f"{value:g} min"
 
 
 def negative_soft_dtw(value: float, gamma_text: str) -> str:

@@ -72,3 +72,15 @@ def test_compact_cell_text_fits_four_characters():
     assert [formatting.compact(v) for v in (1.234, 1234.0, 1.2e-5, -0.22, 0.0)] == [
         "1.23", "1234", "1e-5", "-0.2", "0"]
     assert formatting.compact(float("inf")) == "∞" and formatting.compact(float("nan")) == ""
+
+
+def test_duration_keeps_two_significant_digits_in_a_readable_unit():
+    cases = {0.00084: "840 µs", 0.0123: "12 ms", 0.038: "38 ms", 0.9996: "1 s",
+             2.46: "2.5 s", 59.9: "1 min", 185: "3.1 min", 3e-7: "0.3 µs"}
+    for seconds, text in cases.items():
+        assert formatting.duration(seconds) == text
+    assert formatting.duration(float("nan")) == ""
+    # a run of a few milliseconds is never "0.00" (the k-means comparison's column was)
+    assert all(formatting.duration(s) not in ("0", "0 ms", "0 s") for s in (1e-5, 4e-3, 0.4))
+    with pytest.raises(ValueError, match="negative"):
+        formatting.duration(-1.0)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +144,7 @@ def test_kmeans_run_records_the_library_iterations():
         kmeans.adjusted_rand_index(X.labels, dba.labels_))
     assert table["DTW inertia Σ min_c dtw₀(xᵢ, c)"][0] == pytest.approx(
         sd.dtw_inertia(X.series, fitted.cluster_centers_))
+    assert all(re.fullmatch(r"[\d.]+ (µs|ms|s|min)", t) for t in table["time"])
     # step back through the record, then use the slider
     at.button(key="km_back").click().run()
     assert_clean(at)

@@ -189,18 +189,18 @@ def _comparison(rec: dict, shown: dict) -> None:
              "DTW inertia Σ min_c dtw₀(xᵢ, c)": cached.dtw_inertia(series, final["centers"]),
              "adjusted Rand index": (kmeans.adjusted_rand_index(true_labels, final["labels"])
                                      if labelled else None),
-             "centre updates": final["iteration"], "seconds": final["elapsed"]}]
+             "centre updates": final["iteration"],
+             "time": formatting.duration(final["elapsed"])}]
     for b in ran:
         rows.append({"method": b.method, "DTW inertia Σ min_c dtw₀(xᵢ, c)": b.dtw_inertia,
                      "adjusted Rand index": b.ari, "centre updates": b.n_iter,
-                     "seconds": b.seconds})
+                     "time": formatting.duration(b.seconds)})
     table = pd.DataFrame(rows)
     if not labelled:  # no classes to agree with: no column rather than empty cells
         table = table.drop(columns="adjusted Rand index")
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"seconds": st.column_config.NumberColumn(format="%.2f"),
-                                "adjusted Rand index": st.column_config.NumberColumn(
-                                    format="%.3f")})
+                 column_config={"adjusted Rand index": st.column_config.NumberColumn(
+                     format="%.3f")})
     st.caption("DTW inertia: lower is better, the paper's score for all three methods (each "
                "series to its nearest centre under hard DTW). "
                + ("Adjusted Rand index: agreement with the dataset's classes (1 = the same "
