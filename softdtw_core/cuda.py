@@ -81,6 +81,7 @@ from numbers import Integral
 import numpy as np
 
 from ._internal.validation import (
+    COST_CODES,
     _check_finite,
     as_real_array,
     check_band,
@@ -92,12 +93,15 @@ from .band import band_limits, band_limits_checked
 
 __all__ = [
     "AUTO_STORED_BYTES",
+    "COSTS",
     "MODES",
     "expected_alignment",
+    "expected_alignment_vjp",
     "memory_estimate",
     "soft_dtw",
     "soft_dtw_divergence",
     "soft_dtw_divergence_value_and_grad",
+    "soft_dtw_hvp",
     "soft_dtw_value_and_grad",
 ]
 
@@ -108,8 +112,12 @@ MODES = ("auto", "stored", "recompute")
 #: recomputes beyond (1 GiB).
 AUTO_STORED_BYTES = 2**30
 
-_WHATS = ("value", "value_and_grad", "alignment")
+#: The ground costs: ``"precomputed"`` takes a ``(B, n, m)`` cost array as X (and Y=None).
+COSTS = ("sqeuclidean", "absolute", "precomputed")
+
+_WHATS = ("value", "value_and_grad", "alignment", "tangent")
 _INDEX = np.int64
+_PRECOMPUTED = COST_CODES["precomputed"]
 
 
 def _cuda():
@@ -141,11 +149,31 @@ def _kernels(dtype_name: str):
     inf = ft(math.inf)
 
     @cuda.jit(device=True)
-    def sqeuclidean(X, Y, p, i, j):
+    def sign(v):
+        return one if v > zero else (-one if v < zero else zero)
+
+    @cuda.jit(device=True)
+    def cost(X, Y, p, i, j, kind):
+        """Δ_ij of pair p (1-based i, j): kind 0 squared Euclidean, 1 absolute, 2 X holds Δ."""
+        if kind == 2:
+            return X[p, i - 1, j - 1]
         s = zero
         for t in range(X.shape[2]):
             diff = X[p, i - 1, t] - Y[p, j - 1, t]
-            s += diff * diff
+            s += diff * diff if kind == 0 else abs(diff)
+        return s
+
+    @cuda.jit(device=True)
+    def direction(X, Y, U, V, p, i, j, kind, zmat):
+        """z_ij = (∂Δ_ij/∂X) U + (∂Δ_ij/∂Y) V, or U[p, i-1, j-1] itself when ``zmat`` (U is
+        then a direction of Δ, (B, n, m))."""
+        if zmat:
+            return U[p, i - 1, j - 1]
+        s = zero
+        for t in range(X.shape[2]):
+            diff = X[p, i - 1, t] - Y[p, j - 1, t]
+            du = U[p, i - 1, t] - V[p, j - 1, t]
+            s += two * diff * du if kind == 0 else sign(diff) * du
         return s
 
     @cuda.jit(device=True)
@@ -167,7 +195,7 @@ def _kernels(dtype_name: str):
         return mn - gamma * math.log(total), wa, wb, wc
 
     @cuda.jit(device=True)
-    def forward_diagonal(X, Y, p, k, ilo, ihi, gamma, inv, R, W, w0, store):
+    def forward_diagonal(X, Y, p, k, ilo, ihi, gamma, inv, R, W, w0, store, kind):
         """R on diagonal k (slot k % 3) from diagonals k-1 and k-2, in tiles of the block;
         with ``store``, the weights of cell i at W[:, w0 + i - ilo]. Fenced with +inf."""
         s0, s1, s2 = k % 3, (k - 1) % 3, (k - 2) % 3
@@ -176,7 +204,7 @@ def _kernels(dtype_name: str):
             sm, wa, wb, wc = softmin_weights(
                 R[p, s2, i - 1], R[p, s1, i - 1], R[p, s1, i], gamma, inv
             )
-            R[p, s0, i] = sqeuclidean(X, Y, p, i, k - i) + sm
+            R[p, s0, i] = cost(X, Y, p, i, k - i, kind) + sm
             if store:
                 q = w0 + i - ilo
                 W[0, q] = wa
@@ -214,7 +242,8 @@ def _kernels(dtype_name: str):
             P[p, 2, s0, i] = W[2, q] * e
             if flags[0]:
                 for t in range(X.shape[2]):
-                    g = two * e * (X[p, i - 1, t] - Y[p, j - 1, t])
+                    diff = X[p, i - 1, t] - Y[p, j - 1, t]
+                    g = two * e * diff if flags[4] == 0 else e * sign(diff)
                     kahan_add(GX, CX, p, i - 1, t, g)
                     if flags[1]:
                         kahan_add(GY, CY, p, j - 1, t, -g)
@@ -254,7 +283,8 @@ def _kernels(dtype_name: str):
                         GY, CY, E, values, flags):
         """One block per pair: forward over all diagonals, then (flags[3]) backward.
 
-        flags: 0 gradient wrt X, 1 also wrt Y, 2 write E, 3 any backward pass. ``seg``:
+        flags: 0 gradient wrt X, 1 also wrt Y, 2 write E, 3 any backward pass, 4 the cost's
+        kind (0 squared Euclidean, 1 absolute, 2 precomputed: X is Δ). ``seg``:
         diagonals per recompute segment (the whole pair in one segment: stored mode).
         """
         p = _nbcuda.blockIdx.x
@@ -289,7 +319,7 @@ def _kernels(dtype_name: str):
             if checkpoints and (k - 2) % seg == 0:
                 checkpoint(R, CK, p, (k - 2) // seg, k, rows, True)
             forward_diagonal(X, Y, p, k, ILO[p, k], IHI[p, k], gamma, inv, R, W,
-                             w_pair + OFF[p, k], store)
+                             w_pair + OFF[p, k], store, flags[4])
             _nbcuda.syncthreads()
         if _nbcuda.threadIdx.x == 0:
             values[p] = R[p, last % 3, n]
@@ -309,7 +339,7 @@ def _kernels(dtype_name: str):
                 _nbcuda.syncthreads()
                 for k in range(k0, k1):
                     forward_diagonal(X, Y, p, k, ILO[p, k], IHI[p, k], gamma, inv, R, W,
-                                     w_seg + OFF[p, k], True)
+                                     w_seg + OFF[p, k], True, flags[4])
                     _nbcuda.syncthreads()
             else:
                 w_seg = w_pair
@@ -317,6 +347,121 @@ def _kernels(dtype_name: str):
                 backward_diagonal(X, Y, p, k, last, ILO[p, k], IHI[p, k], W,
                                   w_seg + OFF[p, k], P, GX, CX, GY, CY, E, flags)
                 _nbcuda.syncthreads()
+
+    @cuda.jit(device=True)
+    def tangent_forward_diagonal(X, Y, U, V, p, k, ilo, ihi, W, w0, RD, RDc, kind, zmat):
+        """ṙ_ij = z_ij + Σ_l w_l ṙ_l on diagonal k (slot k % 3, fenced with 0), from the
+        weights just stored by this thread; kept in RDc (compact) for the backward pass."""
+        s0, s1, s2 = k % 3, (k - 1) % 3, (k - 2) % 3
+        i = ilo + _nbcuda.threadIdx.x
+        while i <= ihi:
+            q = w0 + i - ilo
+            rd = (direction(X, Y, U, V, p, i, k - i, kind, zmat) + W[0, q] * RD[p, s2, i - 1]
+                  + W[1, q] * RD[p, s1, i - 1] + W[2, q] * RD[p, s1, i])
+            RD[p, s0, i] = rd
+            RDc[q] = rd
+            i += _nbcuda.blockDim.x
+        if _nbcuda.threadIdx.x == 0:
+            RD[p, s0, ilo - 1] = zero
+            RD[p, s0, ihi + 1] = zero
+
+    @cuda.jit(device=True)
+    def successor(X, Y, U, V, p, i, j, ks, slot, kind, zmat, ILO, IHI, OFF, w_pair, W, RDc,
+                  EE, ED, gamma, rd, which):
+        """(w_s e_s, w_s ė_s + e_s ẇ_s) for the successor s = (i, j) on diagonal ks, which
+        reaches its predecessor (of tangent ṙ = rd) by move ``which``; zeros outside the band.
+        ẇ_s = -(w_s / γ) (ṙ_pred - (ṙ_s - z_s))."""
+        if not ILO[p, ks] <= i <= IHI[p, ks]:
+            return zero, zero
+        q = w_pair + OFF[p, ks] + i - ILO[p, ks]
+        w = W[which, q]
+        base = RDc[q] - direction(X, Y, U, V, p, i, j, kind, zmat)
+        wdot = -w / gamma * (rd - base)
+        es = EE[p, slot, i]
+        return es * w, ED[p, slot, i] * w + es * wdot
+
+    @cuda.jit(device=True)
+    def tangent_outputs(X, Y, U, V, p, i, j, e, ed, kind, hvp, HX, CX, HY, CY):
+        """Ė folded into (∂Δ/∂X)ᵀ Ė and (∂Δ/∂Y)ᵀ Ė (and, for the Hessian of the squared
+        Euclidean cost, its own curvature 2 e (u_i - v_j)); Ė itself when X holds Δ."""
+        if kind == 2:
+            HX[p, i - 1, j - 1] = ed
+            return
+        for t in range(X.shape[2]):
+            diff = X[p, i - 1, t] - Y[p, j - 1, t]
+            if kind == 0:
+                g = two * ed * diff
+                if hvp:
+                    g += two * e * (U[p, i - 1, t] - V[p, j - 1, t])
+            else:
+                g = ed * sign(diff)
+            kahan_add(HX, CX, p, i - 1, t, g)
+            kahan_add(HY, CY, p, j - 1, t, -g)
+
+    @cuda.jit(device=True)
+    def tangent_backward_diagonal(X, Y, U, V, p, k, last, ILO, IHI, OFF, w_pair, W, RDc, EE,
+                                  ED, gamma, kind, zmat, hvp, HX, CX, HY, CY):
+        """E and Ė on diagonal k, pulled from the successors on diagonals k+1 and k+2 in the
+        CPU kernel's order (diagonal, vertical, horizontal move), then folded into H."""
+        s0, s1, s2 = k % 3, (k + 1) % 3, (k + 2) % 3
+        ilo = ILO[p, k]
+        i = ilo + _nbcuda.threadIdx.x
+        while i <= IHI[p, k]:
+            j = k - i
+            e, ed = one, zero
+            if k < last:
+                rd = RDc[w_pair + OFF[p, k] + i - ilo]
+                e, ed = zero, zero
+                if k + 2 <= last:
+                    a, b = successor(X, Y, U, V, p, i + 1, j + 1, k + 2, s2, kind, zmat, ILO,
+                                     IHI, OFF, w_pair, W, RDc, EE, ED, gamma, rd, 0)
+                    e, ed = e + a, ed + b
+                a, b = successor(X, Y, U, V, p, i + 1, j, k + 1, s1, kind, zmat, ILO, IHI,
+                                 OFF, w_pair, W, RDc, EE, ED, gamma, rd, 1)
+                e, ed = e + a, ed + b
+                a, b = successor(X, Y, U, V, p, i, j + 1, k + 1, s1, kind, zmat, ILO, IHI,
+                                 OFF, w_pair, W, RDc, EE, ED, gamma, rd, 2)
+                e, ed = e + a, ed + b
+            EE[p, s0, i] = e
+            ED[p, s0, i] = ed
+            tangent_outputs(X, Y, U, V, p, i, j, e, ed, kind, hvp, HX, CX, HY, CY)
+            i += _nbcuda.blockDim.x
+
+    @cuda.jit
+    def tangent_kernel(X, Y, U, V, NL, ML, ILO, IHI, OFF, WOFF, gamma, kind, zmat, hvp, R,
+                       W, RD, RDc, EE, ED, HX, CX, HY, CY):
+        """One block per pair: R, the weights and ṙ forward (stored for every in-band cell),
+        then E and Ė backward, folded into HX, HY (Ė itself in HX when X holds Δ)."""
+        p = _nbcuda.blockIdx.x
+        last = NL[p] + ML[p]
+        rows = R.shape[2]
+        inv = one / gamma
+        u = _nbcuda.threadIdx.x
+        while u < 3 * rows:
+            R[p, u // rows, u % rows] = inf
+            RD[p, u // rows, u % rows] = zero
+            u += _nbcuda.blockDim.x
+        zero_rows(HX, p, HX.shape[1])
+        if kind != 2:
+            zero_rows(CX, p, CX.shape[1])
+            zero_rows(HY, p, HY.shape[1])
+            zero_rows(CY, p, CY.shape[1])
+        _nbcuda.syncthreads()
+        if _nbcuda.threadIdx.x == 0:
+            R[p, 0, 0] = zero
+        _nbcuda.syncthreads()
+        w_pair = WOFF[p]
+        for k in range(2, last + 1):
+            w0 = w_pair + OFF[p, k]
+            forward_diagonal(X, Y, p, k, ILO[p, k], IHI[p, k], gamma, inv, R, W, w0, True,
+                             kind)
+            tangent_forward_diagonal(X, Y, U, V, p, k, ILO[p, k], IHI[p, k], W, w0, RD, RDc,
+                                     kind, zmat)
+            _nbcuda.syncthreads()
+        for k in range(last, 1, -1):
+            tangent_backward_diagonal(X, Y, U, V, p, k, last, ILO, IHI, OFF, w_pair, W, RDc,
+                                      EE, ED, gamma, kind, zmat, hvp, HX, CX, HY, CY)
+            _nbcuda.syncthreads()
 
     @cuda.jit
     def nonfinite_kernel(A, first):
@@ -348,6 +493,7 @@ def _kernels(dtype_name: str):
 
     return dict(
         soft_dtw=soft_dtw_kernel,
+        tangent=tangent_kernel,
         nonfinite=nonfinite_kernel,
         divergence=divergence_kernel,
         subtract=subtract_kernel,
@@ -377,8 +523,12 @@ def _device_view(A):
     return None
 
 
-def _as_batch(A, name, shape_name):
-    """(array, on_device) for a (B, length, d) batch; device arrays are not copied."""
+_SERIES_HINT = ("a batch of series of d values each", "Add the missing axes: {name}[None] "
+                "for one pair, {name}[..., None] for univariate series.")
+
+
+def _as_batch(A, name, shape_name, hint=_SERIES_HINT):
+    """(array, on_device) for a (B, ·, ·) batch; device arrays are not copied."""
     dev = _device_view(A)
     if dev is None:
         arr = np.asarray(A) if isinstance(A, np.ndarray) else A
@@ -394,9 +544,8 @@ def _as_batch(A, name, shape_name):
             )
     if len(arr.shape) != 3:
         raise ValueError(
-            f"{name} must have shape {shape_name} (a batch of series of d values each); got "
-            f"shape {tuple(arr.shape)}. Add the missing axes: {name}[None] for one pair, "
-            f"{name}[..., None] for univariate series."
+            f"{name} must have shape {shape_name} ({hint[0]}); got shape "
+            f"{tuple(arr.shape)}. {hint[1].format(name=name)}"
         )
     if min(arr.shape) == 0:
         raise ValueError(f"{name} is empty (shape {tuple(arr.shape)}): every axis needs >= 1.")
@@ -460,7 +609,8 @@ def _check_gamma(gamma):
 
 @dataclass
 class _Batch:
-    """Validated inputs: device arrays X, Y, host lengths, dtype and the band's radius."""
+    """Validated inputs: device arrays X, Y, host lengths, dtype, the band's radius and the
+    cost's code (``Y`` is ``X`` itself, never read, when X holds Δ)."""
 
     X: object
     Y: object
@@ -469,53 +619,92 @@ class _Batch:
     nl: np.ndarray
     ml: np.ndarray
     radius: float
+    kind: int = 0
 
     @property
     def shape(self):
+        """(B, n, m, d); d = 1 when X holds Δ, (B, n, m)."""
+        if self.kind == _PRECOMPUTED:
+            return (*self.X.shape, 1)
         return self.X.shape[0], self.X.shape[1], self.Y.shape[1], self.X.shape[2]
 
 
-def _prepare(X, Y, gamma, band, x_lengths, y_lengths):
-    g = _check_gamma(gamma)
-    radius = check_band(band)
-    Xa, x_dev = _as_batch(X, "X", "(B, n, d)")
-    Ya, y_dev = _as_batch(Y, "Y", "(B, m, d)")
+def _check_cost(cost, Y, costs=COSTS):
+    """The cost's code; Y must be None exactly when X holds Δ (``cost="precomputed"``)."""
+    check_choice(cost, costs, "cost")
+    kind = COST_CODES[cost]
+    if kind == _PRECOMPUTED and Y is not None:
+        raise ValueError("with cost='precomputed', pass the (B, n, m) cost array as X and "
+                         "leave Y=None.")
+    if kind != _PRECOMPUTED and Y is None:
+        raise ValueError("Y is missing: pass two batches of series, or cost='precomputed' "
+                         "with a (B, n, m) cost array as X.")
+    return kind
+
+
+def _check_same(Xa, x_dev, Ya, y_dev, names=("X", "Y"), axis=2, what="dimension d"):
+    """Two batches on the same side, with the same B, the same size on ``axis`` and (on
+    the GPU) the same dtype."""
+    a, b = names
     if x_dev != y_dev:
-        where = ("X", "Y") if x_dev else ("Y", "X")
+        where = (a, b) if x_dev else (b, a)
         raise ValueError(
             f"{where[0]} is on the GPU but {where[1]} is a host array; pass both on the same "
             f"device (e.g. {where[1]}.cuda() in PyTorch)."
         )
     if Xa.shape[0] != Ya.shape[0]:
         raise ValueError(
-            f"X and Y must hold the same number of pairs B; got X with B={Xa.shape[0]} and Y "
-            f"with B={Ya.shape[0]}."
+            f"{a} and {b} must hold the same number of pairs B; got {a} with B={Xa.shape[0]} "
+            f"and {b} with B={Ya.shape[0]}."
         )
-    if Xa.shape[2] != Ya.shape[2]:
+    if Xa.shape[axis] != Ya.shape[axis]:
         raise ValueError(
-            f"X and Y must have the same dimension d; got X with d={Xa.shape[2]} (shape "
-            f"{tuple(Xa.shape)}) and Y with d={Ya.shape[2]} (shape {tuple(Ya.shape)})."
+            f"{a} and {b} must have the same {what}; got {a} with shape {tuple(Xa.shape)} "
+            f"and {b} with shape {tuple(Ya.shape)}."
         )
-    if x_dev:
-        if Xa.dtype != Ya.dtype:
-            raise ValueError(
-                f"X and Y must have the same dtype on the GPU; got X {Xa.dtype} and Y "
-                f"{Ya.dtype}: cast one of them."
-            )
-        dtype = np.dtype(Xa.dtype)
-        _check_finite_device(Xa, "X")
-        _check_finite_device(Ya, "Y")
+    if x_dev and Xa.dtype != Ya.dtype:
+        raise ValueError(
+            f"{a} and {b} must have the same dtype on the GPU; got {a} {Xa.dtype} and {b} "
+            f"{Ya.dtype}: cast one of them."
+        )
+
+
+def _finite_on_device(named, on_device, dtype=None):
+    """The arrays checked for NaN and inf where they are, host ones then copied to the
+    device in ``dtype`` (default: their common type); returns (dtype, device arrays)."""
+    if on_device:
+        for A, name in named:
+            _check_finite_device(A, name)
+        return np.dtype(named[0][0].dtype), [A for A, _ in named]
+    dtype = np.result_type(*(A.dtype for A, _ in named)) if dtype is None else dtype
+    for A, name in named:
+        _check_finite(A, name)
+    return dtype, [_cuda().to_device(A.astype(dtype, copy=False)) for A, _ in named]
+
+
+_COST_HINT = ("the cost matrix of each pair, cost='precomputed'",
+              "Add the batch axis for one pair: {name}[None].")
+
+
+def _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost="sqeuclidean", costs=COSTS):
+    g = _check_gamma(gamma)
+    radius = check_band(band)
+    kind = _check_cost(cost, Y, costs)
+    if kind == _PRECOMPUTED:
+        Xa, on_device = _as_batch(X, "X", "(B, n, m)", _COST_HINT)
+        named = [(Xa, "X")]
     else:
-        dtype = np.result_type(Xa.dtype, Ya.dtype)
-        _check_finite(Xa, "X")
-        _check_finite(Ya, "Y")
-        cuda = _cuda()
-        Xa = cuda.to_device(Xa.astype(dtype, copy=False))
-        Ya = cuda.to_device(Ya.astype(dtype, copy=False))
-    B, n, d = Xa.shape
+        Xa, on_device = _as_batch(X, "X", "(B, n, d)")
+        Ya, y_dev = _as_batch(Y, "Y", "(B, m, d)")
+        _check_same(Xa, on_device, Ya, y_dev)
+        named = [(Xa, "X"), (Ya, "Y")]
+    dtype, arrays = _finite_on_device(named, on_device)
+    Xa, Ya = arrays[0], arrays[-1]  # Y = X when X holds Δ: never read
+    B, n = Xa.shape[:2]
+    m, y_axis = (Xa.shape[2], "X's last axis") if kind == _PRECOMPUTED else (Ya.shape[1], "Y")
     nl = _check_lengths(x_lengths, B, n, "x_lengths", "X")
-    ml = _check_lengths(y_lengths, B, Ya.shape[1], "y_lengths", "Y")
-    return _Batch(Xa, Ya, x_dev, dtype, nl, ml, radius), g
+    ml = _check_lengths(y_lengths, B, m, "y_lengths", y_axis)
+    return _Batch(Xa, Ya, on_device, dtype, nl, ml, radius, kind), g
 
 
 @functools.lru_cache(maxsize=4096)
@@ -569,11 +758,10 @@ class _Plan:
         )  # + NL, ML
 
 
-def _plan(nl, ml, d, radius, dtype, what, mode, checkpoint_every, with_grad_y, check=True):
-    """Layouts of the B pairs and the shapes of the arrays for ``what`` in ``mode``."""
+def _layouts(nl, ml, radius, check):
+    """Row ranges (ILO, IHI) and in-band cells before each diagonal (OFF) of the B pairs,
+    and their layouts by (n, m)."""
     B = len(nl)
-    n, m = int(nl.max()), int(ml.max())
-    rows = n + 2
     K = int((nl + ml).max()) + 2
     ILO = np.ones((B, K), dtype=_INDEX)
     IHI = np.zeros((B, K), dtype=_INDEX)
@@ -588,14 +776,54 @@ def _plan(nl, ml, d, radius, dtype, what, mode, checkpoint_every, with_grad_y, c
         ILO[b, : len(ilo)] = ilo
         IHI[b, : len(ihi)] = ihi
         OFF[b, : len(cells)] = cells
+    return ILO, IHI, OFF, layouts
+
+
+def _shapes(B, n, m, d, nseg, cells, what, with_grad_y, kind):
+    """The work and output arrays of ``what`` (``cells``: weights kept, over all pairs)."""
+    tiny = (1, 1, 1)
+    rows = n + 2
+    if what == "tangent":
+        precomputed = kind == _PRECOMPUTED
+        hx = (B, n, m) if precomputed else (B, n, d)
+        return {
+            "R": ((B, 3, rows), "float"),
+            "W": ((3, cells), "float"),
+            "RDc": ((cells,), "float"),
+            **{name: ((B, 3, rows), "float") for name in ("RD", "EE", "ED")},
+            "HX": (hx, "float"),
+            "CX": (tiny if precomputed else hx, "float"),
+            "HY": (tiny if precomputed else (B, m, d), "float"),
+            "CY": (tiny if precomputed else (B, m, d), "float"),
+        }
     backward = what != "value"
-    if not backward:
+    return {
+        "R": ((B, 3, rows), "float"),
+        "values": ((B,), "float"),
+        "CK": ((B, 2 * nseg, rows) if backward and nseg > 1 else tiny, "float"),
+        "W": ((3, cells) if backward else (3, 1), "float"),
+        "P": ((B, 3, 3, rows) if backward else (1, 1, 1, 1), "float"),
+        "GX": ((B, n, d) if what == "value_and_grad" else tiny, "float"),
+        "CX": ((B, n, d) if what == "value_and_grad" else tiny, "float"),
+        "GY": ((B, m, d) if what == "value_and_grad" and with_grad_y else tiny, "float"),
+        "CY": ((B, m, d) if what == "value_and_grad" and with_grad_y else tiny, "float"),
+        "E": ((B, n, m) if what == "alignment" else tiny, "float"),
+        "flags": ((5,), "int"),
+    }
+
+
+def _plan(nl, ml, d, radius, dtype, what, mode, checkpoint_every, with_grad_y, check=True,
+          kind=0):
+    """Layouts of the B pairs and the shapes of the arrays for ``what`` in ``mode`` (the
+    tangent pass stores every cell)."""
+    ILO, IHI, OFF, layouts = _layouts(nl, ml, radius, check)
+    if what in ("value", "tangent"):
         mode = "stored"
     elif mode == "auto":
-        stored = _plan(nl, ml, d, radius, dtype, what, "stored", None, with_grad_y, False)
+        stored = _plan(nl, ml, d, radius, dtype, what, "stored", None, with_grad_y, False, kind)
         mode = "stored" if stored.nbytes() <= AUTO_STORED_BYTES else "recompute"
     if mode == "stored":
-        seg = K  # one segment: every pair's weights from the forward pass
+        seg = ILO.shape[1]  # one segment: every pair's weights from the forward pass
         per_pair = np.array([layouts[(int(a), int(c))][2][-1] for a, c in zip(nl, ml)])
         nseg = 1
     else:
@@ -609,20 +837,8 @@ def _plan(nl, ml, d, radius, dtype, what, mode, checkpoint_every, with_grad_y, c
         ])
         nseg = int(((nl + ml - 1 + seg - 1) // seg).max())
     WOFF = np.concatenate(([0], np.cumsum(per_pair)[:-1])).astype(_INDEX)
-    tiny = (1, 1, 1)
-    shapes = {
-        "R": ((B, 3, rows), "float"),
-        "values": ((B,), "float"),
-        "CK": ((B, 2 * nseg, rows) if backward and nseg > 1 else tiny, "float"),
-        "W": ((3, int(per_pair.sum())) if backward else (3, 1), "float"),
-        "P": ((B, 3, 3, rows) if backward else (1, 1, 1, 1), "float"),
-        "GX": ((B, n, d) if what == "value_and_grad" else tiny, "float"),
-        "CX": ((B, n, d) if what == "value_and_grad" else tiny, "float"),
-        "GY": ((B, m, d) if what == "value_and_grad" and with_grad_y else tiny, "float"),
-        "CY": ((B, m, d) if what == "value_and_grad" and with_grad_y else tiny, "float"),
-        "E": ((B, n, m) if what == "alignment" else tiny, "float"),
-        "flags": ((4,), "int"),
-    }
+    shapes = _shapes(len(nl), int(nl.max()), int(ml.max()), d, nseg, int(per_pair.sum()), what,
+                     with_grad_y, kind)
     return _Plan(shapes, np.dtype(dtype), seg, ILO, IHI, OFF, WOFF)
 
 
@@ -650,28 +866,51 @@ def _check_mode(mode, checkpoint_every):
         )
 
 
-def _run(batch, gamma, what, *, mode="auto", checkpoint_every=None, with_grad_y=False,
-         threads_per_block=None):
-    """Launch the kernel on the batch; the device arrays of the results by name."""
+def _setup(batch, what, mode="stored", checkpoint_every=None, with_grad_y=False,
+           threads_per_block=None, flags=None):
+    """The plan, the threads per block, the allocated arrays and the uploaded index
+    arrays of one launch."""
     _check_mode(mode, checkpoint_every)
     B, n, m, d = batch.shape
     plan = _plan(batch.nl, batch.ml, d, batch.radius, batch.dtype, what, mode,
-                 checkpoint_every, with_grad_y)
+                 checkpoint_every, with_grad_y, kind=batch.kind)
     threads = _threads(plan, threads_per_block)
     arrays = {
         name: _alloc(shape, batch.dtype if kind == "float" else _INDEX)
         for name, (shape, kind) in plan.shapes.items() if name != "flags"
     }
+    index = [("NL", batch.nl), ("ML", batch.ml), ("ILO", plan.ILO), ("IHI", plan.IHI),
+             ("OFF", plan.OFF), ("WOFF", plan.WOFF)]
+    up = {name: _upload(a) for name, a in index + ([] if flags is None else [("flags", flags)])}
+    return plan, threads, arrays, up
+
+
+def _run(batch, gamma, what, *, mode="auto", checkpoint_every=None, with_grad_y=False,
+         threads_per_block=None):
+    """Launch the kernel on the batch; the device arrays of the results by name."""
     flags = np.array([what == "value_and_grad", what == "value_and_grad" and with_grad_y,
-                      what == "alignment", what != "value"], dtype=_INDEX)
-    up = {name: _upload(a) for name, a in (
-        ("NL", batch.nl), ("ML", batch.ml), ("ILO", plan.ILO), ("IHI", plan.IHI),
-        ("OFF", plan.OFF), ("WOFF", plan.WOFF), ("flags", flags))}
-    _kernels(batch.dtype.name)["soft_dtw"][B, threads](
+                      what == "alignment", what != "value", batch.kind], dtype=_INDEX)
+    plan, threads, arrays, up = _setup(batch, what, mode, checkpoint_every, with_grad_y,
+                                       threads_per_block, flags)
+    _kernels(batch.dtype.name)["soft_dtw"][batch.shape[0], threads](
         batch.X, batch.Y, up["NL"], up["ML"], up["ILO"], up["IHI"], up["OFF"],
         batch.dtype.type(gamma), plan.seg, arrays["R"], arrays["CK"], arrays["W"],
         up["WOFF"], arrays["P"], arrays["GX"], arrays["CX"], arrays["GY"], arrays["CY"],
         arrays["E"], arrays["values"], up["flags"],
+    )
+    return arrays
+
+
+def _run_tangent(batch, gamma, U, V, *, hvp, threads_per_block=None):
+    """Launch the tangent kernel: U, V directions of X and Y (``hvp``), or U a direction of
+    Δ, (B, n, m), with V unused; the device arrays of the results by name."""
+    plan, threads, arrays, up = _setup(batch, "tangent", threads_per_block=threads_per_block)
+    zmat = int(batch.kind == _PRECOMPUTED or not hvp)
+    _kernels(batch.dtype.name)["tangent"][batch.shape[0], threads](
+        batch.X, batch.Y, U, V, up["NL"], up["ML"], up["ILO"], up["IHI"], up["OFF"],
+        up["WOFF"], batch.dtype.type(gamma), batch.kind, zmat, int(bool(hvp)), arrays["R"],
+        arrays["W"], arrays["RD"], arrays["RDc"], arrays["EE"], arrays["ED"], arrays["HX"],
+        arrays["CX"], arrays["HY"], arrays["CY"],
     )
     return arrays
 
@@ -684,29 +923,32 @@ def _out(batch, *arrays):
 
 # --------------------------------------------------------------------------- public API
 
-def soft_dtw(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths=None,
-             threads_per_block=None):
+def soft_dtw(X, Y, gamma=1.0, *, band=None, cost="sqeuclidean", x_lengths=None,
+             y_lengths=None, threads_per_block=None):
     r"""Soft-DTW values of B pairs on the GPU.
 
     .. math::
 
         v_b = \operatorname{dtw}_\gamma(X_b[:n_b], Y_b[:m_b])
 
-    with the squared Euclidean cost. Keeps R on three rolling diagonals per pair
-    (``3 (n + 2)`` values).
+    with the squared Euclidean cost (or ``cost``). Keeps R on three rolling diagonals per
+    pair (``3 (n + 2)`` values).
 
     Parameters
     ----------
     X : array, shape (B, n, d)
         The first series of each pair: a device array (``__cuda_array_interface__``) or a
-        host NumPy array.
-    Y : array, shape (B, m, d)
-        The second series, on the same side as ``X``.
+        host NumPy array. With ``cost="precomputed"``: the cost matrices, shape (B, n, m).
+    Y : array, shape (B, m, d), or None
+        The second series, on the same side as ``X``; None with ``cost="precomputed"``.
     gamma : float
         Smoothing parameter γ > 0, in the units of the cost.
     band : float or None
         Sakoe-Chiba radius in time steps, on each pair's own lengths
         (:mod:`softdtw_core.band`); ``None``: no band.
+    cost : {"sqeuclidean", "absolute", "precomputed"}
+        The ground cost: ``||x_i - y_j||²`` (default), ``Σ_t |x_it - y_jt|``, or ``X[b]``
+        itself (any cost computed on the device).
     x_lengths, y_lengths : array of int, shape (B,), optional
         Lengths of the pairs' series (host or device; default n and m): rows past them are
         padding, never read, and get a zero gradient.
@@ -730,27 +972,30 @@ def soft_dtw(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths=None,
     >>> sdc.soft_dtw(X, Y, gamma=0.01).round(2)  # doctest: +SKIP
     array([3., 3.])
     """
-    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths)
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost)
     arrays = _run(batch, g, "value", threads_per_block=threads_per_block)
     return _out(batch, arrays["values"])
 
 
-def soft_dtw_value_and_grad(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths=None,
-                            mode="auto", checkpoint_every=None, with_grad_y=False,
-                            threads_per_block=None):
+def soft_dtw_value_and_grad(X, Y, gamma=1.0, *, band=None, cost="sqeuclidean",
+                            x_lengths=None, y_lengths=None, mode="auto", checkpoint_every=None,
+                            with_grad_y=False, threads_per_block=None):
     r"""Soft-DTW values and their gradients with respect to X (and Y) on the GPU.
 
     .. math::
 
-        \nabla_{x_i} v_b = 2 \sum_j e_{ij} (x_i - y_j), \qquad
-        \nabla_{y_j} v_b = 2 \sum_i e_{ij} (y_j - x_i)
+        \nabla_{x_i} v_b = \sum_j e_{ij}\, \partial_{x_i} \Delta_{ij}, \qquad
+        \nabla_{y_j} v_b = \sum_i e_{ij}\, \partial_{y_j} \Delta_{ij}
 
     with ``E`` the expected alignment of pair b, folded into the gradient as it is computed
-    (never stored). Rows past a pair's length get exactly zero.
+    (never stored): :math:`\partial_{x_i} \Delta_{ij} = 2 (x_i - y_j)` for the squared
+    Euclidean cost, :math:`\operatorname{sign}(x_i - y_j)` for the absolute one. With
+    ``cost="precomputed"`` the gradient is with respect to Δ: it is E itself. Rows past a
+    pair's length get exactly zero.
 
     Parameters
     ----------
-    X, Y, gamma, band, x_lengths, y_lengths, threads_per_block
+    X, Y, gamma, band, cost, x_lengths, y_lengths, threads_per_block
         As in :func:`soft_dtw`.
     mode : {"auto", "stored", "recompute"}
         Memory of the backward pass (see the module docstring and :func:`memory_estimate`).
@@ -758,25 +1003,34 @@ def soft_dtw_value_and_grad(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_len
         Diagonals per recomputed segment in ``"recompute"`` mode (default: the one that
         needs the least memory).
     with_grad_y : bool
-        Also return the gradient with respect to Y.
+        Also return the gradient with respect to Y (not with ``cost="precomputed"``).
 
     Returns
     -------
     values : array, shape (B,)
     grad_X : array, shape (B, n, d)
+        ``E``, shape (B, n, m), with ``cost="precomputed"``.
     grad_Y : array, shape (B, m, d)
         Only with ``with_grad_y=True``.
     """
-    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths)
-    arrays = _run(batch, g, "value_and_grad", mode=mode, checkpoint_every=checkpoint_every,
-                  with_grad_y=bool(with_grad_y), threads_per_block=threads_per_block)
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost)
+    kw = dict(mode=mode, checkpoint_every=checkpoint_every, threads_per_block=threads_per_block)
+    if batch.kind == _PRECOMPUTED:
+        if with_grad_y:
+            raise ValueError("with_grad_y=True needs Y; with cost='precomputed' the gradient "
+                             "is with respect to the costs X (it is E): pass "
+                             "with_grad_y=False.")
+        arrays = _run(batch, g, "alignment", **kw)
+        return _out(batch, arrays["values"], arrays["E"])
+    arrays = _run(batch, g, "value_and_grad", with_grad_y=bool(with_grad_y), **kw)
     if with_grad_y:
         return _out(batch, arrays["values"], arrays["GX"], arrays["GY"])
     return _out(batch, arrays["values"], arrays["GX"])
 
 
-def expected_alignment(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths=None,
-                       mode="auto", checkpoint_every=None, threads_per_block=None):
+def expected_alignment(X, Y, gamma=1.0, *, band=None, cost="sqeuclidean", x_lengths=None,
+                       y_lengths=None, mode="auto", checkpoint_every=None,
+                       threads_per_block=None, with_values=False):
     r"""Expected alignment matrices ``E_γ[A]`` of B pairs on the GPU.
 
     .. math::
@@ -786,28 +1040,33 @@ def expected_alignment(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths=
 
     Parameters
     ----------
-    X, Y, gamma, band, x_lengths, y_lengths, threads_per_block
+    X, Y, gamma, band, cost, x_lengths, y_lengths, threads_per_block
         As in :func:`soft_dtw`.
     mode, checkpoint_every
         As in :func:`soft_dtw_value_and_grad`.
+    with_values : bool
+        Also return the values (computed by the same pass).
 
     Returns
     -------
     array, shape (B, n, m)
         ``E`` of pair b in ``[b, :n_b, :m_b]``; zero outside the band and in the padding.
+        ``(values, E)`` with ``with_values=True``.
     """
-    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths)
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost)
     arrays = _run(batch, g, "alignment", mode=mode, checkpoint_every=checkpoint_every,
                   threads_per_block=threads_per_block)
+    if with_values:
+        return _out(batch, arrays["values"], arrays["E"])
     return _out(batch, arrays["E"])
 
 
 def _self_terms(batch, g, what, **kw):
     """Runs on (X, X) and (Y, Y), each with its own lengths."""
     xx = _Batch(batch.X, batch.X, batch.on_device, batch.dtype, batch.nl, batch.nl,
-                batch.radius)
+                batch.radius, batch.kind)
     yy = _Batch(batch.Y, batch.Y, batch.on_device, batch.dtype, batch.ml, batch.ml,
-                batch.radius)
+                batch.radius, batch.kind)
     return _run(xx, g, what, **kw), _run(yy, g, "value", threads_per_block=kw.get(
         "threads_per_block"))
 
@@ -819,8 +1078,12 @@ def _divergence_values(batch, vxy, vxx, vyy):
     return out
 
 
-def soft_dtw_divergence(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths=None,
-                        threads_per_block=None):
+#: The divergence's costs: its self-terms need the series (no ``"precomputed"``).
+_DIVERGENCE_COSTS = ("sqeuclidean", "absolute")
+
+
+def soft_dtw_divergence(X, Y, gamma=1.0, *, band=None, cost="sqeuclidean", x_lengths=None,
+                        y_lengths=None, threads_per_block=None):
     r"""Soft-DTW divergences of B pairs on the GPU.
 
     .. math::
@@ -834,21 +1097,23 @@ def soft_dtw_divergence(X, Y, gamma=1.0, *, band=None, x_lengths=None, y_lengths
     ----------
     X, Y, gamma, band, x_lengths, y_lengths, threads_per_block
         As in :func:`soft_dtw`.
+    cost : {"sqeuclidean", "absolute"}
+        The ground cost (the self-terms need the series: no ``"precomputed"``).
 
     Returns
     -------
     array, shape (B,)
     """
-    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths)
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost, _DIVERGENCE_COSTS)
     kw = dict(threads_per_block=threads_per_block)
     vxy = _run(batch, g, "value", **kw)["values"]
     xx, yy = _self_terms(batch, g, "value", **kw)
     return _out(batch, _divergence_values(batch, vxy, xx["values"], yy["values"]))
 
 
-def soft_dtw_divergence_value_and_grad(X, Y, gamma=1.0, *, band=None, x_lengths=None,
-                                       y_lengths=None, mode="auto", checkpoint_every=None,
-                                       threads_per_block=None):
+def soft_dtw_divergence_value_and_grad(X, Y, gamma=1.0, *, band=None, cost="sqeuclidean",
+                                       x_lengths=None, y_lengths=None, mode="auto",
+                                       checkpoint_every=None, threads_per_block=None):
     r"""Soft-DTW divergences and their gradients with respect to X on the GPU.
 
     .. math::
@@ -863,6 +1128,8 @@ def soft_dtw_divergence_value_and_grad(X, Y, gamma=1.0, *, band=None, x_lengths=
     ----------
     X, Y, gamma, band, x_lengths, y_lengths, threads_per_block
         As in :func:`soft_dtw`.
+    cost
+        As in :func:`soft_dtw_divergence`.
     mode, checkpoint_every
         As in :func:`soft_dtw_value_and_grad`.
 
@@ -871,7 +1138,7 @@ def soft_dtw_divergence_value_and_grad(X, Y, gamma=1.0, *, band=None, x_lengths=
     values : array, shape (B,)
     grad_X : array, shape (B, n, d)
     """
-    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths)
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost, _DIVERGENCE_COSTS)
     kw = dict(mode=mode, checkpoint_every=checkpoint_every, threads_per_block=threads_per_block)
     xy = _run(batch, g, "value_and_grad", **kw)
     xx, yy = _self_terms(batch, g, "value_and_grad", **kw)
@@ -881,9 +1148,117 @@ def soft_dtw_divergence_value_and_grad(X, Y, gamma=1.0, *, band=None, x_lengths=
     return _out(batch, values, xy["GX"])
 
 
+# --------------------------------------------------------------------------- second order
+
+
+def _direction(U, name, shape, batch):
+    """A direction (host or device) validated against ``shape`` and the batch's side and
+    dtype, as a device array; None gives zeros."""
+    if U is None:
+        return _upload(np.zeros(shape, dtype=batch.dtype))
+    A, dev = _as_batch(U, name, str(tuple(shape)), ("a direction", "Give it that shape."))
+    if dev != batch.on_device:
+        raise ValueError(
+            f"{name} must be on the same side as X (both on the GPU or both host arrays); "
+            f"got {name} {'on the GPU' if dev else 'on the host'}."
+        )
+    if tuple(A.shape) != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}; got {tuple(A.shape)}.")
+    if dev and A.dtype != batch.dtype:
+        raise ValueError(f"{name} must have X's dtype {batch.dtype}; got {A.dtype}: cast it.")
+    return _finite_on_device([(A, name)], dev, batch.dtype)[1][0]
+
+
+def _tangent_out(batch, arrays):
+    if batch.kind == _PRECOMPUTED:
+        return _out(batch, arrays["HX"])
+    return _out(batch, arrays["HX"], arrays["HY"])
+
+
+def soft_dtw_hvp(X, Y, V_X, V_Y=None, gamma=1.0, *, band=None, cost="sqeuclidean",
+                 x_lengths=None, y_lengths=None, threads_per_block=None):
+    r"""Hessian-vector products of soft-DTW for B pairs on the GPU.
+
+    .. math::
+
+        \begin{pmatrix} H_X \\ H_Y \end{pmatrix} = \nabla^2_{(X, Y)}
+        \operatorname{dtw}_\gamma(X_b, Y_b) \begin{pmatrix} V_X \\ V_Y \end{pmatrix},
+        \qquad H_{x_i} = \sum_j \dot e_{ij}\, \partial_{x_i} \Delta_{ij}
+        + 2 \sum_j e_{ij} (v_i - w_j) \ \text{(squared Euclidean)}
+
+    with :math:`\dot E = \nabla^2_\Delta \operatorname{dtw}_\gamma\, Z` the directional
+    derivative of E along :math:`Z = \partial_X \Delta\, V_X + \partial_Y \Delta\, V_Y`,
+    by forward-mode differentiation of both recursions as :mod:`softdtw_core.second_order`
+    does on the CPU (its docstring states the maths; the absolute cost has no curvature of
+    its own). The forward pass stores the three soft-min weights and :math:`\dot r` of
+    every in-band cell (4 values per cell: 16 bytes in float32, 32 in float64; no recompute
+    mode), the backward pass keeps E and Ė on rolling diagonals and folds Ė into H as it
+    goes. Padding rows get exactly zero.
+
+    Parameters
+    ----------
+    X, Y, gamma, band, cost, x_lengths, y_lengths, threads_per_block
+        As in :func:`soft_dtw` (with ``cost="precomputed"``, the product is w.r.t. Δ).
+    V_X : array, X's shape
+        The direction of X (of Δ with ``cost="precomputed"``), on X's side, in its dtype.
+    V_Y : array, Y's shape, optional
+        The direction of Y (default zero; None with ``cost="precomputed"``).
+
+    Returns
+    -------
+    H_X, H_Y : arrays of X's and Y's shapes
+        Only ``H_X`` (shape (B, n, m): Ė) with ``cost="precomputed"``.
+    """
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost)
+    U = _direction(V_X, "V_X", batch.X.shape, batch)
+    if batch.kind == _PRECOMPUTED:
+        if V_Y is not None:
+            raise ValueError("V_Y must be None with cost='precomputed' (V_X is a direction of "
+                             "the costs X).")
+        V = U
+    else:
+        V = _direction(V_Y, "V_Y", batch.Y.shape, batch)
+    arrays = _run_tangent(batch, g, U, V, hvp=True, threads_per_block=threads_per_block)
+    return _tangent_out(batch, arrays)
+
+
+def expected_alignment_vjp(X, Y, G, gamma=1.0, *, band=None, cost="sqeuclidean",
+                           x_lengths=None, y_lengths=None, threads_per_block=None):
+    r"""The backward pass of :func:`expected_alignment`: gradients of :math:`\langle E, G
+    \rangle` for B pairs on the GPU.
+
+    .. math::
+
+        \nabla_X \langle E, G \rangle = \left(\frac{\partial \Delta}{\partial X}
+        \right)^{\!\top} \dot E, \qquad \dot E = \nabla^2_\Delta
+        \operatorname{dtw}_\gamma\, G
+
+    (the Hessian is symmetric), and likewise for Y: what DILATE's timing term and any loss
+    on E need. Same kernel and memory as :func:`soft_dtw_hvp`.
+
+    Parameters
+    ----------
+    X, Y, gamma, band, cost, x_lengths, y_lengths, threads_per_block
+        As in :func:`soft_dtw`.
+    G : array, shape (B, n, m)
+        The cotangent of E (only each pair's in-band block is read).
+
+    Returns
+    -------
+    grad_X, grad_Y : arrays of X's and Y's shapes
+        Only the gradient w.r.t. the costs, ``Ė`` (B, n, m), with ``cost="precomputed"``.
+    """
+    batch, g = _prepare(X, Y, gamma, band, x_lengths, y_lengths, cost)
+    B, n, m, _ = batch.shape
+    U = _direction(G, "G", (B, n, m), batch)
+    arrays = _run_tangent(batch, g, U, U, hvp=False, threads_per_block=threads_per_block)
+    return _tangent_out(batch, arrays)
+
+
 def memory_estimate(B, n, m, dtype="float32", mode="stored", *, d=1, band=None,
-                    what="value_and_grad", checkpoint_every=None, with_grad_y=False):
-    r"""Bytes of device memory one call allocates besides its inputs X and Y.
+                    what="value_and_grad", checkpoint_every=None, with_grad_y=False,
+                    cost="sqeuclidean"):
+    r"""Bytes of device memory one call allocates besides its inputs (X, Y, directions).
 
     For B pairs of lengths ``(n, m)``: work arrays, outputs and index arrays, exactly as the
     call allocates them. The backward pass of ``mode="stored"`` keeps
@@ -894,6 +1269,9 @@ def memory_estimate(B, n, m, dtype="float32", mode="stored", *, d=1, band=None,
 
     (the three soft-min weights: 12 in float32, 24 in float64); ``mode="recompute"`` keeps
     checkpoints and one segment's weights, about :math:`\sqrt{n}` times less for long pairs.
+    The second-order pass (``what="tangent"``: :func:`soft_dtw_hvp`,
+    :func:`expected_alignment_vjp`) keeps 4 values per in-band cell (the weights and
+    :math:`\dot r`: 16 bytes in float32, 32 in float64), whatever ``mode``.
 
     Parameters
     ----------
@@ -902,13 +1280,16 @@ def memory_estimate(B, n, m, dtype="float32", mode="stored", *, d=1, band=None,
     dtype : {"float32", "float64"}
     mode : {"stored", "recompute", "auto"}
     d : int
-        Dimension of the series.
+        Dimension of the series (ignored with ``cost="precomputed"``).
     band : float or None
         Sakoe-Chiba radius.
-    what : {"value", "value_and_grad", "alignment"}
-        :func:`soft_dtw`, :func:`soft_dtw_value_and_grad` or :func:`expected_alignment`.
+    what : {"value", "value_and_grad", "alignment", "tangent"}
+        :func:`soft_dtw`, :func:`soft_dtw_value_and_grad`, :func:`expected_alignment`, or
+        the second-order functions.
     checkpoint_every, with_grad_y
         As in :func:`soft_dtw_value_and_grad`.
+    cost : {"sqeuclidean", "absolute", "precomputed"}
+        As in :func:`soft_dtw` (``"precomputed"``: the gradient is E, ``what="alignment"``).
 
     Returns
     -------
@@ -923,6 +1304,8 @@ def memory_estimate(B, n, m, dtype="float32", mode="stored", *, d=1, band=None,
     6.01
     >>> round(memory_estimate(32, 4096, 4096, "float32", "recompute") / gib, 2)
     0.23
+    >>> round(memory_estimate(32, 1024, 1024, "float32", what="tangent") / gib, 2)
+    0.5
     """
     from ._internal.validation import check_int
 
@@ -931,7 +1314,8 @@ def memory_estimate(B, n, m, dtype="float32", mode="stored", *, d=1, band=None,
                                   ("float32", "float64"), "dtype"))
     _check_mode(mode, checkpoint_every)
     check_choice(what, _WHATS, "what")
+    kind = COST_CODES[check_choice(cost, COSTS, "cost")]
     radius = check_band(band)
     plan = _plan(np.full(B, n, dtype=_INDEX), np.full(B, m, dtype=_INDEX), d, radius, dtype,
-                 what, mode, checkpoint_every, with_grad_y)
+                 what, mode, checkpoint_every, with_grad_y, kind=kind)
     return plan.nbytes()

@@ -3,24 +3,25 @@ r"""The kernels behind :mod:`softdtw_core.torch` for CUDA tensors: the interface
 numba-cuda kernels of :mod:`softdtw_core.cuda`.
 
 For a padded batch ``X`` ``(B, N, d)``, ``Y`` ``(B, M, d)`` with lengths ``nx``, ``ny``
-(host ``int64``), pair ``b`` is ``X[b, :nx[b]]`` against ``Y[b, :ny[b]]`` and, with the
-squared Euclidean cost,
+(host ``int64``), pair ``b`` is ``X[b, :nx[b]]`` against ``Y[b, :ny[b]]`` (or ``X`` a
+``(B, N, M)`` cost array and ``Y`` None, ``cost="precomputed"``), and
 
 .. math::
 
-    \nabla_{x_i} = 2 \sum_j e_{ij} (x_i - y_j), \qquad
-    \nabla_{y_j} = 2 \sum_i e_{ij} (y_j - x_i)
+    \nabla_{x_i} = \sum_j e_{ij}\, \partial_{x_i} \Delta_{ij}, \qquad
+    \nabla_{y_j} = \sum_i e_{ij}\, \partial_{y_j} \Delta_{ij}
 
+(``2 (x_i - y_j)`` or ``sign(x_i - y_j)``; the gradient w.r.t. a precomputed Δ is E),
 computed by one kernel launch for the whole batch (values and both gradients), and E by
-another when asked. Arrays in are device arrays (torch CUDA tensors, read through
-``__cuda_array_interface__`` without a copy) or host NumPy arrays (Numba's CUDA simulator, the
-tests); results are Numba device arrays, or NumPy arrays for host inputs. float32 and float64
-are each computed in their own precision (on the CPU, float32 is computed in float64).
-
-Not available on the GPU yet (``NotImplementedError`` saying so and suggesting ``.cpu()``):
-the costs ``"absolute"`` and ``"precomputed"``, and every second-order product
-(:func:`pairs_tangent`: double backward, Hessian-vector products, and the backward pass of the
-expected alignment, hence of DILATE's timing term).
+another when asked. Second order (:func:`pairs_tangent`: the double backward and the
+backward pass of E, hence of DILATE's timing term) runs the tangent kernel of
+:func:`softdtw_core.cuda.soft_dtw_hvp` and :func:`softdtw_core.cuda.expected_alignment_vjp`:
+one launch for the batch, every pair in its own block. Arrays in are device arrays (torch CUDA
+tensors, read through ``__cuda_array_interface__`` without a copy) or host NumPy arrays
+(Numba's CUDA simulator, the tests); results are Numba device arrays, or NumPy arrays for
+host inputs. float32 and float64 are each computed in their own precision (on the CPU,
+float32 is computed in float64). Every cost and every product of the CPU adapter is
+available: nothing is copied to the host.
 
 numba-cuda is imported only when a kernel first runs (by :mod:`softdtw_core.cuda`).
 """
@@ -35,9 +36,8 @@ from .validation import COST_CODES
 
 __all__ = ["check_batch", "pairs_tangent", "pairs_value_grad"]
 
-_SQEUCLIDEAN = COST_CODES["sqeuclidean"]
+_PRECOMPUTED = COST_CODES["precomputed"]
 _NAMES = {code: name for name, code in COST_CODES.items()}
-_TO_CPU = "Move the tensors to the CPU (x.cpu(), y.cpu()) to use the Numba CPU kernels, which "
 
 
 def check_batch(X, Y, nx, ny, radius, names=("x", "y")):
@@ -52,13 +52,9 @@ def check_batch(X, Y, nx, ny, radius, names=("x", "y")):
                 _sdc._check_finite_device(_sdc._device_view(A), name)
 
 
-def _check_kind(kind) -> None:
-    if kind != _SQEUCLIDEAN:
-        raise NotImplementedError(
-            f"cost={_NAMES.get(kind, kind)!r} is not available for CUDA tensors yet: the CUDA "
-            f"kernels (softdtw_core.cuda) compute the squared Euclidean cost only "
-            f"(cost='sqeuclidean'). {_TO_CPU}support every cost."
-        )
+def _options(nx, ny, radius, cost):
+    return {"band": None if radius < 0 else radius, "x_lengths": nx, "y_lengths": ny,
+            "cost": cost}
 
 
 def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_E=False,
@@ -67,28 +63,43 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
 
     As :func:`.adapters.pairs_value_grad`: returns ``values (B,)``, ``GX``, ``GY`` (None
     unless ``want_grad``) and ``E`` ``(B, N, M)`` (None unless ``want_E``), zero in the
-    padding and outside the band. ``parallel`` is accepted for the same signature (the GPU
-    runs every pair at once). E alone (``want_grad=False``) costs one value-only pass more
-    for the values.
+    padding and outside the band; for a precomputed cost ``GX`` is E and ``GY`` None (one
+    launch). ``parallel`` is accepted for the same signature (the GPU runs every pair at
+    once). E and the gradients of the series are two launches; E alone gives the values too.
     """
-    _check_kind(kind)
-    kw = {"band": None if radius < 0 else radius, "x_lengths": nx, "y_lengths": ny}
+    kw = _options(nx, ny, radius, _NAMES[kind])
     GX = GY = E = None
+    if kind == _PRECOMPUTED:
+        if not (want_grad or want_E):
+            return _sdc.soft_dtw(X, None, gamma, **kw), None, None, None
+        values, E = _sdc.expected_alignment(X, None, gamma, with_values=True, **kw)
+        return values, E if want_grad else None, None, E if want_E else None
     if want_grad:
         values, GX, GY = _sdc.soft_dtw_value_and_grad(X, Y, gamma, with_grad_y=True, **kw)
-    else:
-        values = _sdc.soft_dtw(X, Y, gamma, **kw)
     if want_E:
-        E = _sdc.expected_alignment(X, Y, gamma, **kw)
+        v, E = _sdc.expected_alignment(X, Y, gamma, with_values=True, **kw)
+        values = values if want_grad else v
+    elif not want_grad:
+        values = _sdc.soft_dtw(X, Y, gamma, **kw)
     return values, GX, GY, E
 
 
 def pairs_tangent(X, Y, nx, ny, gamma, radius, cost, UX, UY, *, mode):
-    """Second-order products (:func:`.adapters.pairs_tangent`): not on the GPU yet."""
-    raise NotImplementedError(
-        "second derivatives are not available for CUDA tensors yet: the CUDA kernels "
-        "(softdtw_core.cuda) give values, gradients and the expected alignment E (first "
-        "order), not the double backward (create_graph=True, Hessian-vector products) nor "
-        "the backward pass of expected_alignment (hence of dilate_loss / DILATELoss with "
-        f"alpha < 1). {_TO_CPU}compute both."
-    )
+    r"""Second-order products of a padded batch on the GPU, as
+    :func:`.adapters.pairs_tangent`.
+
+    ``mode="hvp"``: the Hessian of ``dtw_γ`` w.r.t. ``(X, Y)`` (w.r.t. Δ when precomputed)
+    times ``(UX, UY)`` (:func:`softdtw_core.cuda.soft_dtw_hvp`); ``mode="alignment"``: the
+    vector-Jacobian product of E with the cotangent ``UX`` ``(B, N, M)``
+    (:func:`softdtw_core.cuda.expected_alignment_vjp`). Returns ``(HX, HY)``, ``HY`` None
+    for a precomputed cost. One launch; the forward pass keeps 4 values per in-band cell.
+    """
+    if gamma <= 0:
+        raise ValueError(f"second derivatives need gamma > 0; got gamma={gamma!r}.")
+    kw = _options(nx, ny, radius, cost)
+    Y = None if cost == "precomputed" else Y
+    if mode == "alignment":
+        out = _sdc.expected_alignment_vjp(X, Y, UX, gamma, **kw)
+    else:
+        out = _sdc.soft_dtw_hvp(X, Y, UX, None if Y is None else UY, gamma, **kw)
+    return (out, None) if Y is None else out

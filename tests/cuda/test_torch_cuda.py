@@ -2,9 +2,11 @@
 Numba's CUDA simulator, against the CPU kernels behind it (softdtw_core._internal.adapters).
 
 Called with host NumPy arrays (the simulator's form), the CUDA object must give what the CPU
-object gives, to 1e-12 in float64: values, gradients w.r.t. X and Y and E, on a ragged,
-banded batch with n != m and d = 3. The torch functions are then run end to end on the CUDA
-object (``_kernels`` swapped for it on CPU tensors), and the dispatch and the result
+object gives, to 1e-12 in float64: values, gradients w.r.t. X and Y and E for the three
+costs, and the second-order products (Hessian-vector products, the backward pass of E), on a
+ragged, banded batch with n != m and d = 3. The torch functions are then run end to end on
+the CUDA object (``_kernels`` swapped for it on CPU tensors): DILATE's gradients, a double
+backward, the backward pass of E from a precomputed cost; the dispatch and the result
 wrapping are checked. What needs a real GPU (torch CUDA tensors read in place, results
 wrapped on the GPU) is not run here. Tiny sizes: the simulator runs each GPU thread as a
 Python thread.
@@ -28,6 +30,7 @@ GAMMA = 0.5
 NL = np.array([9, 5, 8], dtype=np.int64)
 ML = np.array([7, 7, 3], dtype=np.int64)
 SQ = COST_CODES["sqeuclidean"]
+PRE = COST_CODES["precomputed"]
 
 
 @pytest.fixture(scope="module")
@@ -40,20 +43,29 @@ def data():
     return X, Y
 
 
-@pytest.mark.parametrize("radius", [-1.0, 2.0])  # no band, a band on each pair's lengths
-def test_the_cuda_object_equals_the_cpu_object(data, radius):
+@pytest.fixture(scope="module")
+def costs():
+    D = np.random.default_rng(221).random(size=(3, 9, 7))
+    D[2, :, ML[2]:] = 1e6  # padding: never read
+    return D
+
+
+@pytest.mark.parametrize("cost, radius", [("sqeuclidean", -1.0), ("sqeuclidean", 2.0),
+                                          ("absolute", 2.0)])  # no band, each pair's band
+def test_the_cuda_object_equals_the_cpu_object(data, cost, radius):
     X, Y = data
     gpu.check_batch(X, Y, NL, ML, radius)
-    got = gpu.pairs_value_grad(X, Y, NL, ML, GAMMA, radius, SQ, want_grad=True, want_E=True)
-    want = cpu.pairs_value_grad(X, Y, NL, ML, GAMMA, radius, SQ, want_grad=True, want_E=True,
-                                parallel=False)
+    kind = COST_CODES[cost]
+    got = gpu.pairs_value_grad(X, Y, NL, ML, GAMMA, radius, kind, want_grad=True, want_E=True)
+    want = cpu.pairs_value_grad(X, Y, NL, ML, GAMMA, radius, kind, want_grad=True,
+                                want_E=True, parallel=False)
     for name, a, b in zip(("values", "GX", "GY", "E"), got, want):
         assert isinstance(a, np.ndarray) and a.shape == b.shape, name
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=name)
     assert not got[3][1, NL[1]:].any() and not got[2][2, ML[2]:].any()  # padding: zero
 
 
-def test_alignment_without_gradients(data):  # the values then come from a value-only pass
+def test_alignment_without_gradients(data):  # the values come from the same pass
     X, Y = data
     values, GX, GY, E = gpu.pairs_value_grad(X, Y, NL, ML, GAMMA, 2.0, SQ, want_grad=False,
                                              want_E=True)
@@ -63,17 +75,34 @@ def test_alignment_without_gradients(data):  # the values then come from a value
     np.testing.assert_allclose(E, want[3], rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("cost", ["absolute", "precomputed"])
-def test_other_costs_raise_a_clear_error(data, cost):
-    X, Y = data
-    with pytest.raises(NotImplementedError, match=rf"cost='{cost}'.*sqeuclidean.*x\.cpu\(\)"):
-        gpu.pairs_value_grad(X, Y, NL, ML, GAMMA, -1.0, COST_CODES[cost])
+def test_a_precomputed_cost_as_the_cpu_object_returns_it(costs):
+    # E of a precomputed cost is its gradient: the CPU object gives it with want_grad
+    for want_grad, want_E in ((True, False), (True, True), (False, False)):
+        got = gpu.pairs_value_grad(costs, None, NL, ML, GAMMA, 2.0, PRE, want_grad=want_grad,
+                                   want_E=want_E)
+        want = cpu.pairs_value_grad(costs, None, NL, ML, GAMMA, 2.0, PRE, want_grad=want_grad,
+                                    want_E=want_E)
+        for a, b in zip(got, want):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
-def test_second_order_raises_a_clear_error(data):
-    X, Y = data
-    with pytest.raises(NotImplementedError, match=r"second derivatives.*CUDA.*x\.cpu\(\)"):
-        gpu.pairs_tangent(X, Y, NL, ML, GAMMA, -1.0, "sqeuclidean", X, Y, mode="hvp")
+@pytest.mark.parametrize("cost, mode", [("sqeuclidean", "hvp"), ("absolute", "alignment"),
+                                        ("precomputed", "alignment")])
+def test_second_order_products_equal_the_cpu_object(data, costs, cost, mode):
+    X, Y = (costs, None) if cost == "precomputed" else data
+    rng = np.random.default_rng(5)
+    G = rng.normal(size=costs.shape)
+    UX, UY = (rng.normal(size=X.shape), rng.normal(size=Y.shape)) if mode == "hvp" else (G, None)
+    got = gpu.pairs_tangent(X, Y, NL, ML, GAMMA, 2.0, cost, UX, UY, mode=mode)
+    want = cpu.pairs_tangent(X, Y, NL, ML, GAMMA, 2.0, cost, UX, UY, mode=mode)
+    for a, b in zip(got, want):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="gamma > 0"):
+        gpu.pairs_tangent(X, Y, NL, ML, 0.0, 2.0, cost, UX, UY, mode=mode)
 
 
 def test_bad_batches_raise_the_cpu_errors(data):
@@ -127,12 +156,30 @@ def test_torch_functions_run_on_the_cuda_kernels(data, on_cuda_kernels):
         np.testing.assert_allclose(a.detach().numpy(), b, rtol=1e-12, atol=1e-12, err_msg=name)
 
 
-def test_torch_double_backward_on_the_cuda_kernels_says_so(data, on_cuda_kernels):
+def torch_second_order(X, Y, D):
+    """DILATE's gradients, a double backward and the gradient of a loss on E computed from a
+    precomputed cost (absolute cost for the value), through softdtw_core.torch."""
+    x, y = torch.tensor(X, requires_grad=True), torch.tensor(Y, requires_grad=True)
+    d = torch.tensor(D, requires_grad=True)
+    kw = dict(band=2.0, x_lengths=torch.as_tensor(NL), y_lengths=torch.as_tensor(ML))
+    loss = st.dilate_loss(x, y, alpha=0.5, gamma=GAMMA, **kw).sum()
+    out = list(torch.autograd.grad(loss, (x, y)))
+    (gx,) = torch.autograd.grad(st.soft_dtw(x, y, GAMMA, **kw).sum(), x, create_graph=True)
+    out += torch.autograd.grad((gx * gx).sum(), (x, y))  # Hessian-vector products
+    E = st.expected_alignment(d, None, GAMMA, cost="precomputed", **kw)
+    out += torch.autograd.grad((E * E).sum(), d)
+    out.append(st.soft_dtw(x, y, GAMMA, cost="absolute", **kw).detach())
+    return out
+
+
+def test_torch_second_order_on_the_cuda_kernels_equals_the_cpu(data, costs, monkeypatch):
+    """What training with DILATELoss on a GPU and create_graph=True need."""
     X, Y = data
-    x = torch.tensor(X[:1, :4], requires_grad=True)
-    y = torch.tensor(Y[:1, :3])
-    (gx,) = torch.autograd.grad(st.soft_dtw(x, y, GAMMA).sum(), x, create_graph=True)
-    with pytest.raises(NotImplementedError, match=r"second derivatives.*create_graph"):
-        gx.sum().backward()
-    with pytest.raises(NotImplementedError, match=r"cost='absolute'"):
-        st.soft_dtw(x, y, GAMMA, cost="absolute")
+    want = torch_second_order(X, Y, costs)
+    monkeypatch.setattr(st, "_kernels", lambda device: gpu)
+    got = torch_second_order(X, Y, costs)
+    names = ("dilate dx", "dilate dy", "hvp x", "hvp y", "E vjp", "absolute values")
+    for name, a, b in zip(names, got, want):
+        assert a.dtype == torch.float64 and a.shape == b.shape, name
+        assert b.abs().max() > 0, name
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12, err_msg=name)
