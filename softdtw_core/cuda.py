@@ -3,16 +3,19 @@ r"""Soft-DTW for batches of pairs on a CUDA GPU (numba-cuda), with no length cap
 For ``X`` of shape ``(B, n, d)`` and ``Y`` of shape ``(B, m, d)``, pair ``b`` is
 ``(X[b, :n_b], Y[b, :m_b])`` (``n_b = x_lengths[b]``, ``m_b = y_lengths[b]``, default ``n``
 and ``m``), with the squared Euclidean cost ``Δ_ij = ||x_i - y_j||²`` (the package's
-default) and the recursion of :mod:`softdtw_core.recursion`:
+default), the absolute cost ``Σ_t |x_it - y_jt|`` (``cost="absolute"``) or a cost array
+computed on the device (``cost="precomputed"``: ``X`` of shape ``(B, n, m)``, ``Y=None``),
+and the recursion of :mod:`softdtw_core.recursion`:
 
 .. math::
 
     r_{ij} = \Delta_{ij} + {\min}^\gamma(r_{i-1,j-1}, r_{i-1,j}, r_{i,j-1}), \qquad
-    \nabla_{x_i} \operatorname{dtw}_\gamma = 2 \sum_j e_{ij} (x_i - y_j)
+    \nabla_{x_i} \operatorname{dtw}_\gamma = \sum_j e_{ij}\, \partial_{x_i} \Delta_{ij}
+    \quad (2 (x_i - y_j) \text{ or } \operatorname{sign}(x_i - y_j))
 
-where ``E = (e_ij)`` is the expected alignment. ``band`` is a Sakoe-Chiba radius applied to
-each pair's own lengths, exactly as on the CPU (:mod:`softdtw_core.band`); cells outside it
-are never visited.
+where ``E = (e_ij)`` is the expected alignment (the gradient w.r.t. a precomputed Δ).
+``band`` is a Sakoe-Chiba radius applied to each pair's own lengths, exactly as on the CPU
+(:mod:`softdtw_core.band`); cells outside it are never visited.
 
 Inputs are any arrays with ``__cuda_array_interface__`` (PyTorch CUDA tensors, CuPy, Numba
 device arrays; taken without a copy) or host NumPy arrays. Device inputs give Numba device
@@ -58,6 +61,26 @@ Memory (``mode``)
 
 The value alone (:func:`soft_dtw`, :func:`soft_dtw_divergence`) keeps only R's three
 diagonals.
+
+Second order
+------------
+:func:`soft_dtw_hvp` (Hessian-vector products) and :func:`expected_alignment_vjp` (the
+backward pass of E, hence of DILATE's timing term) run forward-mode differentiation through
+both recursions, as :mod:`softdtw_core.second_order` does on the CPU: with
+:math:`z_{ij}` the direction of :math:`\Delta_{ij}`,
+
+.. math::
+
+    \dot r_{ij} = z_{ij} + \sum_l w^{l}_{ij} \dot r_l, \qquad
+    \dot e_{ij} = \sum_s \left(w_s \dot e_s - \frac{w_s e_s}{\gamma}
+    \big(\dot r_{ij} - (\dot r_s - z_s)\big)\right)
+
+over the predecessors l and the successors s of cell (i, j). One block per pair: the forward
+pass stores the three weights and :math:`\dot r` of every in-band cell (``4 × itemsize``
+bytes per cell: 16 in float32, 32 in float64; no recompute mode), recomputing
+:math:`z_{ij}` from the series where needed; the backward pass pulls E and Ė from the two
+next diagonals (rolling) and folds Ė into the products row by row (Kahan-compensated), as
+the gradient does.
 
 numba-cuda is imported on first use (never by ``import softdtw_core``). Without a GPU, set
 ``NUMBA_ENABLE_CUDASIM=1`` before Numba is imported to run the same kernels in Numba's CUDA
