@@ -18,6 +18,12 @@ torch are installed: its peak is ``torch.cuda.max_memory_allocated`` above the i
 computes in float32 and caps the length at 1024 (one thread per cell of a diagonal): past
 that its row says why it failed.
 
+A second table times the second-order pass, :func:`softdtw_core.cuda.soft_dtw_hvp`
+(Hessian-vector products w.r.t. X and Y: what ``create_graph=True`` runs in PyTorch; DILATE's
+backward pass runs the same kernel through ``expected_alignment_vjp``), with its memory
+estimate (4 values per cell); a shape whose estimate exceeds half the free device memory is
+skipped, saying so.
+
 Without a GPU: with NUMBA_ENABLE_CUDASIM=1 the same code runs end to end in Numba's CUDA
 simulator on tiny *simulator shapes* (timings of Python threads, not of a GPU; memory n/a);
 without it, it prints "no CUDA device" and exits 0 (so that a test can run it anywhere).
@@ -65,6 +71,38 @@ def run_ours(cuda, sdc, X, Y, repeats, simulator, threads):
                 measured = before - free_bytes(cuda, simulator)
         del values, grad
     return statistics.median(times), measured
+
+
+def second_order_table(cuda, sdc, shapes, repeats, simulator, threads, rng):
+    """Median ms and ns per cell of soft_dtw_hvp, and its memory estimate."""
+    header = (f"{'B':>4} {'L':>5} {'d':>2} {'dtype':>7}  {'hvp ms':>9} {'ns/cell':>8} "
+              f"{'estimate':>12} {'B/cell':>6}")
+    print("\nsecond order (soft_dtw_hvp: the double backward; DILATE's backward is the same "
+          "kernel)")
+    print(header)
+    print("-" * len(header))
+    for dtype in ("float32", "float64"):
+        for B, L, d in shapes:
+            cells = B * L * L
+            estimate = sdc.memory_estimate(B, L, L, dtype, d=d, what="tangent")
+            free = free_bytes(cuda, simulator)
+            if free is not None and estimate > free / 2:
+                print(f"{B:>4} {L:>5} {d:>2} {dtype:>7}  skipped: needs {mib(estimate)}, "
+                      f"{mib(free)} free")
+                continue
+            X, Y, V, W = (cuda.to_device(rng.normal(size=(B, L, d)).astype(dtype))
+                          for _ in range(4))
+            times = []
+            for _ in range(repeats + 1):  # the first run compiles
+                t0 = time.perf_counter()
+                out = sdc.soft_dtw_hvp(X, Y, V, W, 1.0, threads_per_block=threads)
+                cuda.synchronize()
+                times.append(time.perf_counter() - t0)
+                del out
+            seconds = statistics.median(times[1:])
+            print(f"{B:>4} {L:>5} {d:>2} {dtype:>7}  {seconds * 1e3:>9.1f} "
+                  f"{seconds / cells * 1e9:>8.2f} {mib(estimate):>12} {estimate / cells:>6.2f}")
+            del X, Y, V, W
 
 
 def run_pysdtw(B, L, d, dtype, repeats):
@@ -151,6 +189,7 @@ def main(argv=None):
                   f"{seconds / cells * 1e9:>8.2f} {mode:>9} {mib(estimate):>12} "
                   f"{estimate / cells:>6.2f} {mib(measured):>12}   {peer}")
             del X, Y
+    second_order_table(cuda, sdc, shapes, repeats, simulator, threads, rng)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""benchmarks/bench_gpu.py runs end to end: in the CUDA simulator on its simulator shapes,
+"""benchmarks/bench_gpu.py runs end to end (both tables: forward + backward, and the
+second-order pass): in the CUDA simulator on its simulator shapes,
 and without a device it says so and exits 0 (both ways in CI, which has no GPU)."""
 
 import os
@@ -25,13 +26,18 @@ def test_every_row_runs_in_the_simulator():
     lines = out.stdout.splitlines()
     assert lines[0] == "device: CUDA simulator (NUMBA_ENABLE_CUDASIM=1, no GPU)"
     assert "simulator shapes" in lines[1]
-    rows = [line.split() for line in lines[4:]]
-    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-        (B, L, d, dtype) for dtype in ("float32", "float64")
-        for B, L, d in (("2", "7", "2"), ("1", "10", "1"))
-    ]
+    blank = lines.index("")
+    rows = [line.split() for line in lines[4:blank]]
+    expected = [(B, L, d, dtype) for dtype in ("float32", "float64")
+                for B, L, d in (("2", "7", "2"), ("1", "10", "1"))]
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == expected
     for r in rows:
         assert float(r[4]) > 0 and float(r[5]) > 0 and r[6] == "stored"
+    assert lines[blank + 1].startswith("second order (soft_dtw_hvp")
+    second = [line.split() for line in lines[blank + 4:]]  # hvp ms, ns/cell, estimate
+    assert [tuple(r[:4]) for r in second] == expected
+    for r in second:
+        assert float(r[4]) > 0 and float(r[5]) > 0 and float(r[8]) > 0
 
 
 def test_without_the_simulator_it_needs_a_device():
