@@ -802,10 +802,13 @@ def _layouts(nl, ml, radius, check):
     return ILO, IHI, OFF, layouts
 
 
-def _shapes(B, n, m, d, nseg, cells, what, with_grad_y, kind):
-    """The work and output arrays of ``what`` (``cells``: weights kept, over all pairs)."""
+def _shapes(B, n, m, d, nseg, cells, what, with_grad_y, kind, full=None):
+    """The work and output arrays of ``what`` (``cells``: weights kept, over all pairs;
+    ``n``, ``m``: the longest lengths; ``full``: the padded (n, m) of the outputs, default
+    ``(n, m)``)."""
     tiny = (1, 1, 1)
     rows = n + 2
+    n, m = (n, m) if full is None else full
     if what == "tangent":
         precomputed = kind == _PRECOMPUTED
         hx = (B, n, m) if precomputed else (B, n, d)
@@ -836,14 +839,15 @@ def _shapes(B, n, m, d, nseg, cells, what, with_grad_y, kind):
 
 
 def _plan(nl, ml, d, radius, dtype, what, mode, checkpoint_every, with_grad_y, check=True,
-          kind=0):
+          kind=0, full=None):
     """Layouts of the B pairs and the shapes of the arrays for ``what`` in ``mode`` (the
-    tangent pass stores every cell)."""
+    tangent pass stores every cell); outputs of the padded shape ``full`` (n, m)."""
     ILO, IHI, OFF, layouts = _layouts(nl, ml, radius, check)
     if what in ("value", "tangent"):
         mode = "stored"
     elif mode == "auto":
-        stored = _plan(nl, ml, d, radius, dtype, what, "stored", None, with_grad_y, False, kind)
+        stored = _plan(nl, ml, d, radius, dtype, what, "stored", None, with_grad_y, False, kind,
+                       full)
         mode = "stored" if stored.nbytes() <= AUTO_STORED_BYTES else "recompute"
     if mode == "stored":
         seg = ILO.shape[1]  # one segment: every pair's weights from the forward pass
@@ -861,7 +865,7 @@ def _plan(nl, ml, d, radius, dtype, what, mode, checkpoint_every, with_grad_y, c
         nseg = int(((nl + ml - 1 + seg - 1) // seg).max())
     WOFF = np.concatenate(([0], np.cumsum(per_pair)[:-1])).astype(_INDEX)
     shapes = _shapes(len(nl), int(nl.max()), int(ml.max()), d, nseg, int(per_pair.sum()), what,
-                     with_grad_y, kind)
+                     with_grad_y, kind, full)
     return _Plan(shapes, np.dtype(dtype), seg, ILO, IHI, OFF, WOFF)
 
 
@@ -896,7 +900,7 @@ def _setup(batch, what, mode="stored", checkpoint_every=None, with_grad_y=False,
     _check_mode(mode, checkpoint_every)
     B, n, m, d = batch.shape
     plan = _plan(batch.nl, batch.ml, d, batch.radius, batch.dtype, what, mode,
-                 checkpoint_every, with_grad_y, kind=batch.kind)
+                 checkpoint_every, with_grad_y, kind=batch.kind, full=(n, m))
     threads = _threads(plan, threads_per_block)
     arrays = {
         name: _alloc(shape, batch.dtype if kind == "float" else _INDEX)

@@ -224,3 +224,21 @@ def test_bad_input_names_the_argument(data, call, argument):
     X, Y, D, UX = data[0], data[1], data[2], data[3]
     with pytest.raises(ValueError, match=argument):
         call(X, Y, D, UX)
+
+
+def test_outputs_have_the_padded_shapes_when_no_pair_fills_them():
+    """Every pair shorter than the padding: gradients, E and products keep X's and Y's
+    shapes (zero in the padding), as the CPU object gives them."""
+    rng = np.random.default_rng(4)
+    X, Y, G = rng.normal(size=(2, 6, 1)), rng.normal(size=(2, 5, 1)), rng.normal(size=(2, 6, 5))
+    nl, ml = np.array([4, 3]), np.array([3, 2])
+    kw = dict(x_lengths=nl, y_lengths=ml, threads_per_block=2)
+    got = (*sdc.soft_dtw_value_and_grad(X, Y, GAMMA, with_grad_y=True, **kw),
+           sdc.expected_alignment(X, Y, GAMMA, **kw),
+           *sdc.expected_alignment_vjp(X, Y, G, GAMMA, **kw))
+    want = (*cpu.pairs_value_grad(X, Y, nl, ml, GAMMA, -1.0, 0, want_grad=True, want_E=True),
+            *cpu.pairs_tangent(X, Y, nl, ml, GAMMA, -1.0, "sqeuclidean", G, None,
+                               mode="alignment"))
+    for a, b in zip(got, want):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, **TOL)
