@@ -4,16 +4,20 @@ Run::
 
     python benchmarks/bench_torch.py            # the issue's three shapes (a few minutes)
     python benchmarks/bench_torch.py --quick    # small shapes, < 60 s (what the tests run)
+    python benchmarks/bench_torch.py --no-peers --threads 1 2 --repeat 9   # 1 vs 2 threads
 
 For each shape (B pairs of length n against length n, d dimensions, float64, γ = 1) and
 each implementation, ``loss = soft_dtw(x, y).sum(); loss.backward()`` (gradients w.r.t. x
 and y) is timed, best of ``--repeat`` runs after a warm-up (Numba compilation):
 
-- ``softdtw_core.torch`` with one Numba thread and with both (``numba.set_num_threads``);
+- ``softdtw_core.torch`` with one Numba thread and with both (``numba.set_num_threads``;
+  ``--threads`` chooses the counts; the batch is spread over the library's thread pool,
+  :func:`softdtw_core._internal.threads.run_chunks`). The runs of each thread count are
+  interleaved round by round, so a burst of load from other processes hits both alike;
 - ``pysdtw`` 0.0.5 (``pysdtw.SoftDTW(use_cuda=False)``) and tslearn 0.10
   (``tslearn.metrics.SoftDTWLossPyTorch``), single-threaded (torch and Numba both set to one
   thread), when installed (``pip install -r benchmarks/requirements.txt``); otherwise the
-  row says 'not installed'.
+  row says 'not installed'. ``--no-peers`` leaves them out.
 
 Columns: wall time, ns per DP cell (``time / (B n²)``), the CPU time of the process over the
 same runs (so a loaded machine shows as wall > CPU / threads), and the **peak memory** of one
@@ -21,8 +25,10 @@ forward + backward in bytes per cell. Memory: tracemalloc does not see torch's o
 buffers, so the script resets the kernel's resident-set high-water mark
 (``/proc/self/clear_refs``, Linux) after the timed runs and a ``malloc_trim``, and reports
 ``VmHWM - VmRSS`` around one more run: the pages the run touched beyond what was resident
-before it (outputs, autograd buffers, the kernels' work arrays; not the inputs). Memory the
-allocator kept from earlier runs and reuses is not counted, so this is a lower bound.
+before it (outputs, autograd buffers, the kernels' work arrays; not the inputs). The work
+arrays the library keeps between calls (``threads.scratch``) are released first, so they
+are counted as on a first call; other memory the allocator kept from earlier runs and reuses
+is not counted, so this is a lower bound.
 """
 
 from __future__ import annotations
@@ -70,7 +76,10 @@ def _loss_function(method: str):
 
 def _peak_bytes(run) -> int | None:
     """Pages one run touches beyond the resident set before it (Linux; None elsewhere)."""
+    from softdtw_core._internal.threads import release_scratch
+
     try:
+        release_scratch()
         ctypes.CDLL("libc.so.6").malloc_trim(0)
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")  # reset the high-water mark VmHWM to the current RSS
@@ -81,15 +90,15 @@ def _peak_bytes(run) -> int | None:
         return None
 
 
-def measure(method: str, B: int, n: int, d: int, threads: int, repeat: int) -> dict:
+def _case(method: str, B: int, n: int, d: int, threads: int):
+    """``(use_threads, run)``: set the thread counts, run one forward + backward; None if the
+    package is not installed."""
     import numba
     import torch
 
-    numba.set_num_threads(threads)
-    torch.set_num_threads(threads)
     f = _loss_function(method)
     if f is None:
-        return {"installed": False}
+        return None
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(B, n, d, generator=gen, dtype=torch.float64, requires_grad=True)
     y = torch.randn(B, n, d, generator=gen, dtype=torch.float64, requires_grad=True)
@@ -98,22 +107,38 @@ def measure(method: str, B: int, n: int, d: int, threads: int, repeat: int) -> d
         x.grad = y.grad = None
         f(x, y).sum().backward()
 
+    def use_threads():
+        numba.set_num_threads(threads)
+        torch.set_num_threads(threads)
+
+    use_threads()
     run()  # warm-up: Numba compilation, caches
-    times = []
-    cpu0 = time.process_time()
+    return use_threads, run
+
+
+def measure(cases: dict, repeat: int) -> dict:
+    """Best wall time, mean CPU time and peak memory of each case's ``run``; the cases take
+    turns, one run each per round."""
+    best = dict.fromkeys(cases, float("inf"))
+    cpu = dict.fromkeys(cases, 0.0)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - t0)
-    cpu = (time.process_time() - cpu0) / repeat
-    x.grad = y.grad = None
-    return {"installed": True, "best": min(times), "cpu": cpu, "peak": _peak_bytes(run)}
+        for key, (use_threads, run) in cases.items():
+            use_threads()
+            c0, t0 = time.process_time(), time.perf_counter()
+            run()
+            best[key] = min(best[key], time.perf_counter() - t0)
+            cpu[key] += (time.process_time() - c0) / repeat
+    return {key: {"best": best[key], "cpu": cpu[key], "peak": use_threads() or _peak_bytes(run)}
+            for key, (use_threads, run) in cases.items()}
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small shapes, < 60 s")
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per case")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+                        help="thread counts for softdtw_core.torch (default: 1 2)")
+    parser.add_argument("--no-peers", action="store_true", help="leave pysdtw and tslearn out")
     args = parser.parse_args(argv)
     shapes = QUICK_SHAPES if args.quick else SHAPES
     repeat = args.repeat or (2 if args.quick else 5)
@@ -122,22 +147,29 @@ def main(argv=None) -> None:
     print(f"| {'shape':<22} | {'implementation':<31} | {'time':>10} | {'ns/cell':>7} | "
           f"{'cpu':>10} | {'peak B/cell':>11} |")
     print(f"|{'-' * 24}|{'-' * 33}|{'-' * 12}|{'-' * 9}|{'-' * 12}|{'-' * 13}|")
-    rows = [("softdtw_core", 1), ("softdtw_core", 2), ("pysdtw", 1), ("tslearn", 1)]
+    rows = [("softdtw_core", t) for t in args.threads]
+    rows += [] if args.no_peers else [("pysdtw", 1), ("tslearn", 1)]
     for B, n, d in shapes:
-        cells = B * n * n
-        label = f"B = {B}, n = {n}, d = {d}"
-        for method, threads in rows:
-            name = {"softdtw_core": f"softdtw_core.torch, {threads} thread" + "s" * (threads > 1),
-                    "pysdtw": "pysdtw 0.0.5 (CPU)",
-                    "tslearn": "tslearn 0.10 SoftDTWLossPyTorch"}[method]
-            r = measure(method, B, n, d, threads, repeat)
-            if not r["installed"]:
-                print(f"| {label:<22} | {name:<31} | {'not installed':>10} |")
-                continue
-            peak = "n/a" if r["peak"] is None else f"{r['peak'] / cells:.1f}"
-            print(f"| {label:<22} | {name:<31} | {r['best'] * 1e3:7.1f} ms | "
-                  f"{r['best'] * 1e9 / cells:7.1f} | {r['cpu'] * 1e3:7.1f} ms | {peak:>11} |",
-                  flush=True)
+        _print_shape(B, n, d, rows, repeat)
+
+
+def _print_shape(B, n, d, rows, repeat) -> None:
+    cells = B * n * n
+    label = f"B = {B}, n = {n}, d = {d}"
+    cases = {row: _case(*row[:1], B, n, d, row[1]) for row in rows}
+    results = measure({k: run for k, run in cases.items() if run is not None}, repeat)
+    for method, threads in rows:
+        name = {"softdtw_core": f"softdtw_core.torch, {threads} thread" + "s" * (threads > 1),
+                "pysdtw": "pysdtw 0.0.5 (CPU)",
+                "tslearn": "tslearn 0.10 SoftDTWLossPyTorch"}[method]
+        r = results.get((method, threads))
+        if r is None:
+            print(f"| {label:<22} | {name:<31} | {'not installed':>10} |")
+            continue
+        peak = "n/a" if r["peak"] is None else f"{r['peak'] / cells:.1f}"
+        print(f"| {label:<22} | {name:<31} | {r['best'] * 1e3:7.1f} ms | "
+              f"{r['best'] * 1e9 / cells:7.1f} | {r['cpu'] * 1e3:7.1f} ms | {peak:>11} |",
+              flush=True)
 
 
 if __name__ == "__main__":
