@@ -17,8 +17,9 @@ pass the expected alignment ``E`` (both in the compact anti-diagonal layout of
 
 without ever forming an ``n x m`` matrix (only the compact weights and E, 32 bytes per cell
 of a lane group, reused between groups). Padding is never read, and its gradient is exactly
-zero. Lane groups are spread over Numba's threads with ``prange``; every kernel releases the
-GIL.
+zero. Lane groups are spread over the library's thread pool (:func:`.threads.run_chunks`,
+up to four chunks per thread claimed dynamically); every kernel releases the GIL, and the
+work buffers are reused between calls (:func:`.threads.scratch`).
 
 Second order (double backward, the gradient of ``<E, U>``) runs the full-table tangent
 kernels of :mod:`softdtw_core.second_order` pair by pair:

@@ -1,7 +1,8 @@
 """One thread mechanism for the whole library: a small persistent pool of Python threads
 running ``nogil`` Numba kernels chunk by chunk.
 
-:func:`run_chunks` calls ``kernel(c, n_chunks, *args)`` for ``c = 0 … n_chunks - 1``: the
+:func:`run_chunks` calls ``kernel(c, n_chunks, slot, *args)`` for ``c = 0 … n_chunks - 1``
+(``slot``: which of the call's threads runs the chunk, for per-thread scratch buffers): the
 calling thread and up to ``numba.get_num_threads() - 1`` pool threads claim chunks one at a
 time from a shared counter, so a chunk is run exactly once, by whichever thread is free
 first. The kernels are serial ``@njit(nogil=True)`` functions, so the threads run them at
