@@ -43,7 +43,7 @@ from ..pairwise import band_width, group_lanes
 from .dp import Problem, expected_alignment, forward_table, tangent_alignment
 from .threads import chunks_for, run_chunks, scratch
 from .validation import COST_CODES, _check_finite, check_unit_interval
-from .wavefront import backward, diagonal_layout, forward_lanes
+from .wavefront import backward, diagonal_layout, forward_lanes, lanes_for
 
 __all__ = [
     "check_alpha",
@@ -233,6 +233,10 @@ def check_divergence_cost(cost) -> None:
 def _groups(nx, ny, kind, radius):
     if kind == _PRECOMPUTED:  # one lane per pair
         return np.arange(len(nx), dtype=np.int64), np.arange(len(nx) + 1, dtype=np.int64)
+    B = len(nx)
+    if B and nx.min() == nx.max() and ny.min() == ny.max():  # one shape: what group_lanes gives
+        lanes = lanes_for(int(band_width(nx[:1], ny[:1], radius)[0]), True)
+        return np.arange(B, dtype=np.int64), np.append(np.arange(0, B, lanes), B).astype(np.int64)
     order, gstart = group_lanes(np.stack([nx, ny], axis=1), band_width(nx, ny, radius), True)
     return order.astype(np.int64), gstart
 
