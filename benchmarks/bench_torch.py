@@ -5,6 +5,7 @@ Run::
     python benchmarks/bench_torch.py            # the issue's three shapes (a few minutes)
     python benchmarks/bench_torch.py --quick    # small shapes, < 60 s (what the tests run)
     python benchmarks/bench_torch.py --no-peers --threads 1 2 --repeat 9   # 1 vs 2 threads
+    python benchmarks/bench_torch.py --no-peers --kernel    # + CPU time of each thread
 
 For each shape (B pairs of length n against length n, d dimensions, float64, γ = 1) and
 each implementation, ``loss = soft_dtw(x, y).sum(); loss.backward()`` (gradients w.r.t. x
@@ -18,6 +19,13 @@ and y) is timed, best of ``--repeat`` runs after a warm-up (Numba compilation):
   (``tslearn.metrics.SoftDTWLossPyTorch``), single-threaded (torch and Numba both set to one
   thread), when installed (``pip install -r benchmarks/requirements.txt``); otherwise the
   row says 'not installed'. ``--no-peers`` leaves them out.
+
+``--kernel`` adds a second table: the batched kernel alone
+(``softdtw_core._internal.adapters.pairs_value_grad``, the forward pass's values and
+gradients) on one thread and on two, with the CPU time each thread spent in its chunks
+(``time.thread_time``): their sum against one thread's shows what running two at once costs
+(shared caches, memory traffic), and the busiest thread bounds the two-thread time on an
+idle machine, whatever the load was during the run.
 
 Columns: wall time, ns per DP cell (``time / (B n²)``), the CPU time of the process over the
 same runs (so a loaded machine shows as wall > CPU / threads), and the **peak memory** of one
@@ -132,6 +140,55 @@ def measure(cases: dict, repeat: int) -> dict:
             for key, (use_threads, run) in cases.items()}
 
 
+def kernel_threads(B: int, n: int, d: int, repeat: int) -> dict:
+    """Best wall time, CPU sum and busiest thread's CPU of the batched kernel, per thread
+    count (the chunk kernel wrapped to time each chunk on the thread that runs it)."""
+    import numba
+    import numpy as np
+
+    from softdtw_core._internal import adapters
+
+    chunk = adapters._chunk
+    spent: dict[int, float] = {}
+
+    def timed(c, n_chunks, slot, *args):
+        t0 = time.thread_time()
+        chunk(c, n_chunks, slot, *args)
+        spent[slot] = spent.get(slot, 0.0) + time.thread_time() - t0
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(B, n, d)), rng.normal(size=(B, n, d))
+    lengths = np.full(B, n)
+    best: dict[int, tuple] = {}
+    adapters._chunk = timed
+    try:
+        for _ in range(repeat + 1):  # the first round warms up
+            for threads in (1, 2):
+                numba.set_num_threads(threads)
+                spent.clear()
+                t0 = time.perf_counter()
+                adapters.pairs_value_grad(X, Y, lengths, lengths, 1.0, -1.0, 0)
+                r = (time.perf_counter() - t0, sum(spent.values()), max(spent.values()))
+                best[threads] = tuple(map(min, zip(best.get(threads, r), r)))
+    finally:
+        adapters._chunk = chunk
+    return best
+
+
+def print_kernel_threads(shapes, repeat) -> None:
+    print(f"\nbatched kernel alone (pairs_value_grad), best of {repeat}: wall, CPU of all "
+          "threads, CPU of the busiest thread\n")
+    print(f"| {'shape':<22} | {'1 thread':>9} | {'2 threads':>9} | {'CPU, 1 thread':>13} | "
+          f"{'CPU, 2 threads':>14} | {'busiest':>9} | {'bound':>6} |")
+    print(f"|{'-' * 24}|{'-' * 11}|{'-' * 11}|{'-' * 15}|{'-' * 16}|{'-' * 11}|{'-' * 8}|")
+    for B, n, d in shapes:
+        r = kernel_threads(B, n, d, repeat)
+        (w1, c1, _), (w2, c2, busiest) = r[1], r[2]
+        print(f"| {f'B = {B}, n = {n}, d = {d}':<22} | {w1 * 1e3:6.2f} ms | {w2 * 1e3:6.2f} ms | "
+              f"{c1 * 1e3:10.2f} ms | {c2 * 1e3:11.2f} ms | {busiest * 1e3:6.2f} ms | "
+              f"{c1 / busiest:5.2f}x |", flush=True)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small shapes, < 60 s")
@@ -139,6 +196,8 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
                         help="thread counts for softdtw_core.torch (default: 1 2)")
     parser.add_argument("--no-peers", action="store_true", help="leave pysdtw and tslearn out")
+    parser.add_argument("--kernel", action="store_true",
+                        help="also time the batched kernel alone, with each thread's CPU time")
     args = parser.parse_args(argv)
     shapes = QUICK_SHAPES if args.quick else SHAPES
     repeat = args.repeat or (2 if args.quick else 5)
@@ -151,6 +210,8 @@ def main(argv=None) -> None:
     rows += [] if args.no_peers else [("pysdtw", 1), ("tslearn", 1)]
     for B, n, d in shapes:
         _print_shape(B, n, d, rows, repeat)
+    if args.kernel:
+        print_kernel_threads(shapes, repeat)
 
 
 def _print_shape(B, n, d, rows, repeat) -> None:

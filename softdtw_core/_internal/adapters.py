@@ -18,8 +18,8 @@ pass the expected alignment ``E`` (both in the compact anti-diagonal layout of
 without ever forming an ``n x m`` matrix (only the compact weights and E, 32 bytes per cell
 of a lane group, reused between groups). Padding is never read, and its gradient is exactly
 zero. Lane groups are spread over the library's thread pool (:func:`.threads.run_chunks`,
-up to four chunks per thread claimed dynamically); every kernel releases the GIL, and the
-work buffers are reused between calls (:func:`.threads.scratch`).
+up to four chunks per thread claimed dynamically, one work buffer per thread); every kernel
+releases the GIL.
 
 Second order (double backward, the gradient of ``<E, U>``) runs the full-table tangent
 kernels of :mod:`softdtw_core.second_order` pair by pair:
@@ -41,7 +41,7 @@ from ..band import band_limits, band_limits_checked
 from ..costs import cost_matrix_, cost_tangent_, jacobian_product_
 from ..pairwise import band_width, group_lanes
 from .dp import Problem, expected_alignment, forward_table, tangent_alignment
-from .threads import chunks_for, run_chunks, scratch
+from .threads import chunks_for, run_chunks
 from .validation import COST_CODES, _check_finite, check_unit_interval
 from .wavefront import backward, diagonal_layout, forward_lanes, lanes_for
 
@@ -273,8 +273,8 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
     E = np.zeros((B, X.shape[1], M)) if want_E and kind != _PRECOMPUTED else np.zeros((0, 0, 0))
     args = (Xa, Ya, Da, nx, ny, order, gstart, kind, float(gamma), float(radius),
             bool(want_grad), bool(want_E and kind != _PRECOMPUTED))
-    with scratch((slots, 4, size)) as work:
-        run_chunks(_chunk, chunks, *args, work, values, GX, GY, E, threads=slots)
+    work = np.empty((slots, 4, size))
+    run_chunks(_chunk, chunks, *args, work, values, GX, GY, E, threads=slots)
     if kind == _PRECOMPUTED and want_E:
         E = GX
     return (values, GX if want_grad else None,

@@ -137,9 +137,9 @@ def run_chunks(kernel, n_chunks: int, *args, threads: int | None = None) -> None
 
 
 #: Scratch buffers up to this many bytes are kept for the next call (at most
-#: :data:`SCRATCH_KEEP` of them): a fresh multi-megabyte ``np.empty`` is a fresh ``mmap``,
-#: whose pages the kernels then fault in (the kernel zeroes each one) on every call, and two
-#: threads faulting pages of one process at once serialise on its memory-map lock.
+#: :data:`SCRATCH_KEEP` of them): the one-against-many evaluations behind barycenters and
+#: k-means run hundreds of times on the same shapes, and fresh half-megabyte buffers on
+#: every call cost more than their backward pass.
 SCRATCH_MAX_BYTES = 128 * 2**20
 SCRATCH_KEEP = 2
 _SCRATCH: list[np.ndarray] = []
