@@ -16,7 +16,7 @@ so that
 
 and the majorisation-minimisation (DBA-like) update is ``Z' = EY / RS``. Barycenters,
 k-means and interpolation evaluate these thousands of times; one call per evaluation (lane
-groups spread over threads by :func:`._internal.threads.run_chunks`, scratch buffers reused
+groups spread over threads by ``_internal.threads.run_chunks``, scratch buffers reused
 between calls) replaces N Python-level calls.
 """
 

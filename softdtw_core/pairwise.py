@@ -3,7 +3,7 @@ r"""Pairwise soft-DTW matrices between two collections of series, on all cores.
 :math:`M_{ab} = \operatorname{dtw}_\gamma(A_a, B_b)` (or the divergence) for every pair.
 Each pair runs the O(min(n, m))-memory anti-diagonal kernel, up to 8 pairs of one shape
 at a time as interleaved lanes; lane groups are spread over the library's thread pool
-(:func:`softdtw_core._internal.threads.run_chunks`, chunks claimed dynamically; parallelising
+(``softdtw_core._internal.threads.run_chunks``, chunks claimed dynamically; parallelising
 inside one small DP does not pay on 2 cores), or run on the calling thread when Numba is
 limited to one thread there (``numba.set_num_threads(1)``, as the explorer's long jobs are)
 or there is a single group: no pool thread is woken then.

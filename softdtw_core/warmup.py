@@ -5,7 +5,7 @@ argument types; on a fresh install that takes 10-60 s in all, and a first call p
 share. :func:`warm_up` calls every public entry point once on tiny inputs, with the argument
 types real calls use (float64 series with and without a d axis, both ground costs, with and
 without a band, γ = 0 and γ > 0), so that afterwards no call compiles anything. One thread
-or several run the same kernels (:func:`._internal.threads.run_chunks`), so one pass covers
+or several run the same kernels (``_internal.threads.run_chunks``), so one pass covers
 both. From a warm on-disk cache it takes a fraction of a second.
 
 It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the tables of

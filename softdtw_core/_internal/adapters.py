@@ -17,7 +17,7 @@ pass the expected alignment ``E`` (both in the compact anti-diagonal layout of
 
 without ever forming an ``n x m`` matrix (only the compact weights and E, 32 bytes per cell
 of a lane group, reused between groups). Padding is never read, and its gradient is exactly
-zero. Lane groups are spread over the library's thread pool (:func:`.threads.run_chunks`,
+zero. Lane groups are spread over the library's thread pool (``threads.run_chunks``,
 up to four chunks per thread claimed dynamically, one work buffer per thread); every kernel
 releases the GIL.
 
