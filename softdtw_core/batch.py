@@ -15,18 +15,18 @@ so that
     = 2 \left(\mathrm{RS} \odot Z - \mathrm{EY}\right)
 
 and the majorisation-minimisation (DBA-like) update is ``Z' = EY / RS``. Barycenters,
-k-means and interpolation evaluate these thousands of times; one Numba call per evaluation
-(series split over threads with ``prange``, scratch buffers allocated once per thread)
-replaces N Python-level calls.
+k-means and interpolation evaluate these thousands of times; one call per evaluation (lane
+groups spread over threads by ``_internal.threads.run_chunks``, scratch buffers reused
+between calls) replaces N Python-level calls.
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from ._internal.threads import parallel_launch
+from ._internal.threads import chunks_for, run_chunks, scratch
 from ._internal.validation import as_dataset, as_series, check_band, check_gamma
 from ._internal.wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
@@ -36,18 +36,19 @@ __all__ = ["alignment_statistics", "soft_dtw_value_and_grad_batch"]
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c):
+def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, slot):
     """Full passes over one lane group (B = Xt.shape[1] // n problems of shape (n, m)).
 
     Returns ``values`` (B,), ``rs`` (n B,) and ``eyt`` (d, n B): per lane b, ``E 1`` at
-    ``rs[i B + b]`` and ``(E Y)^T`` at ``eyt[:, i B + b]``. ``work[c]`` holds the three compact
-    weight buffers (WA, WB, WC), allocated once by the caller: fresh half-megabyte buffers on
-    every call cost more than the backward pass at these sizes. E itself is not kept.
+    ``rs[i B + b]`` and ``(E Y)^T`` at ``eyt[:, i B + b]``. ``work[slot]`` holds the three
+    compact weight buffers (WA, WB, WC), reused between calls (``threads.scratch``): fresh
+    half-megabyte buffers on every call cost more than the backward pass at these sizes.
+    E itself is not kept.
     """
     B = Xt.shape[1] // n
     lo, hi = band_limits(n, m, radius)
     ilo, ihi, base, _ = diagonal_layout(n, m, lo, hi)
-    WA, WB, WC = work[c, 0], work[c, 1], work[c, 2]
+    WA, WB, WC = work[slot, 0], work[slot, 1], work[slot, 2]
     out = np.empty(B)
     rs = np.zeros(n * B)
     eyt = np.zeros((Xt.shape[0], n * B))
@@ -57,10 +58,11 @@ def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, work, values,
-           RS, EYt):
+def _chunk(c, n_chunks, slot, Z, data, offsets, order, gstart, coef, gamma, radius, work,
+           values, RS, EYt):
     """Lane groups c, c + n_chunks, … (a group: up to 8 series of one length, run as the
-    lanes of one wavefront pass against Z), summed into RS[c] and EYt[c] with weights coef."""
+    lanes of one wavefront pass against Z), summed into RS[c] and EYt[c] with weights coef
+    (scratch ``work[slot]``)."""
     n, d = Z.shape
     for g in range(c, gstart.shape[0] - 1, n_chunks):
         members = order[gstart[g] : gstart[g + 1]]
@@ -68,7 +70,7 @@ def _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, wo
         m = offsets[members[0] + 1] - offsets[members[0]]
         Zt = interleave(Z, np.zeros(B, dtype=np.int64), n, False, np.empty((d, n * B)))
         Yrt = interleave(data, offsets[members], m, True, np.empty((d, m * B)))
-        out, rs, eyt = _lane_statistics(Zt, Yrt, n, m, gamma, radius, work, c)
+        out, rs, eyt = _lane_statistics(Zt, Yrt, n, m, gamma, radius, work, slot)
         for b in range(B):
             j = members[b]
             values[j] = out[b]
@@ -80,17 +82,9 @@ def _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, wo
                     EYt[c, t, i] += cj * eyt[t, i * B + b]
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def _one_vs_many_parallel(Z, data, offsets, order, gstart, coef, gamma, radius, work, n_chunks,
-                          values, RS, EYt):
-    for c in prange(n_chunks):
-        _chunk(c, n_chunks, Z, data, offsets, order, gstart, coef, gamma, radius, work, values,
-               RS, EYt)
-
-
 @njit(cache=True, error_model="numpy", nogil=True)
-def _paired_chunk(c, n_chunks, data_x, off_x, data_y, off_y, order, gstart, gamma, radius,
-                  work, values, grad):
+def _paired_chunk(c, n_chunks, slot, data_x, off_x, data_y, off_y, order, gstart, gamma,
+                  radius, work, values, grad):
     """Lane groups c, c + n_chunks, … of the pairs (X_j, Y_j): values[j] = dtw_γ(X_j, Y_j)
     and grad (packed like data_x) = 2 (E_j 1 ⊙ X_j - E_j Y_j), the gradient w.r.t. X_j."""
     d = data_x.shape[1]
@@ -101,7 +95,7 @@ def _paired_chunk(c, n_chunks, data_x, off_x, data_y, off_y, order, gstart, gamm
         m = off_y[members[0] + 1] - off_y[members[0]]
         Xt = interleave(data_x, off_x[members], n, False, np.empty((d, n * B)))
         Yrt = interleave(data_y, off_y[members], m, True, np.empty((d, m * B)))
-        out, rs, eyt = _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, c)
+        out, rs, eyt = _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, slot)
         for b in range(B):
             j = members[b]
             values[j] = out[b]
@@ -109,14 +103,6 @@ def _paired_chunk(c, n_chunks, data_x, off_x, data_y, off_y, order, gstart, gamm
                 row = off_x[j] + i
                 for t in range(d):
                     grad[row, t] = 2.0 * (rs[i * B + b] * data_x[row, t] - eyt[t, i * B + b])
-
-
-@njit(cache=True, parallel=True, nogil=True)
-def _paired_parallel(data_x, off_x, data_y, off_y, order, gstart, gamma, radius, work,
-                     n_chunks, values, grad):
-    for c in prange(n_chunks):
-        _paired_chunk(c, n_chunks, data_x, off_x, data_y, off_y, order, gstart, gamma, radius,
-                      work, values, grad)
 
 
 def _workspace_size(lengths_n, lengths_m, order, gstart, radius):
@@ -136,6 +122,10 @@ def _workspace_size(lengths_n, lengths_m, order, gstart, radius):
 #: Below this many DP cells an evaluation runs on the calling thread: waking the thread
 #: pool costs more than it saves (and much more on a loaded machine).
 PARALLEL_MIN_CELLS = 2_000_000
+
+#: Chunks of a large :func:`alignment_statistics_packed` evaluation, whatever the threads
+#: (each sums its lane groups into its own RS and EY rows, added up at the end).
+STATISTICS_CHUNKS = 16
 
 
 class PackedCollection:
@@ -183,24 +173,15 @@ class PackedCollection:
         return len(self.lengths)
 
     def lane_groups(self, n, radius):
-        """``order, gstart, size, cache``: group g is the series
+        """``order, gstart, size``: group g is the series
         ``order[gstart[g]:gstart[g+1]]``, all of one length, as many as :func:`lanes_for`
         advises against a series of length n; ``size`` is the largest group's compact size."""
         key = (n, radius)
         if key not in self._groups:
             order, gstart = group_lanes(self.lengths, band_width(n, self.lengths, radius), True)
             size = _workspace_size(np.full(len(self), n), self.lengths, order, gstart, radius)
-            self._groups[key] = (order, gstart, size, {})
+            self._groups[key] = (order, gstart, size)
         return self._groups[key]
-
-    def workspace(self, n, radius, chunks):
-        """Per-chunk compact weight buffers (chunks, 3, size) for series of length n, kept between
-        evaluations (a barycenter or k-means evaluates the same shapes hundreds of times)."""
-        _, _, size, cache = self.lane_groups(n, radius)
-        if chunks not in cache:
-            cache.clear()  # one thread count at a time
-            cache[chunks] = np.empty((chunks, 3, size))
-        return cache[chunks]
 
 
 def alignment_statistics_packed(Z, packed, coef, gamma, radius, parallel=True):
@@ -210,21 +191,19 @@ def alignment_statistics_packed(Z, packed, coef, gamma, radius, parallel=True):
     :func:`softdtw_core.pairwise.pair_values`).
     """
     n, d = Z.shape
-    order, gstart, _, _ = packed.lane_groups(n, radius)
-    n_groups = len(gstart) - 1
+    order, gstart, size = packed.lane_groups(n, radius)
     cells = n * int(packed.offsets[-1])
-    threads = numba.get_num_threads() if parallel and cells >= PARALLEL_MIN_CELLS else 1
-    chunks = max(1, min(threads, n_groups))
+    # The chunk count fixes the order of the sums over chunks: it depends on the size only,
+    # so one thread and several (and parallel=False) give the same bits.
+    chunks = 1 if cells < PARALLEL_MIN_CELLS else min(STATISTICS_CHUNKS, len(gstart) - 1)
+    threads = min(numba.get_num_threads() if parallel else 1, chunks)
     values = np.empty(len(packed))
     RS = np.zeros((chunks, n))
     EYt = np.zeros((chunks, d, n))
     args = (np.ascontiguousarray(Z), packed.data, packed.offsets, order, gstart, coef, gamma,
-            radius, packed.workspace(n, radius, chunks))
-    if chunks == 1:
-        _chunk(0, 1, *args, values, RS, EYt)
-    else:
-        with parallel_launch():
-            _one_vs_many_parallel(*args, chunks, values, RS, EYt)
+            radius)
+    with scratch((threads, 3, size)) as work:
+        run_chunks(_chunk, chunks, *args, work, values, RS, EYt, threads=threads)
     return values, RS.sum(axis=0), EYt.sum(axis=0).T.copy()
 
 
@@ -358,14 +337,11 @@ def soft_dtw_value_and_grad_batch(X, Y, gamma=1.0, *, band=None):
     grad = np.empty_like(data_x)
     cells = int(nx @ ny)
     threads = numba.get_num_threads() if cells >= PARALLEL_MIN_CELLS else 1
-    chunks = max(1, min(threads, len(gstart) - 1))
-    work = np.empty((chunks, 3, _workspace_size(nx, ny, order, gstart, radius)))
-    args = (data_x, off_x, data_y, off_y, order.astype(np.int64), gstart, gamma, radius, work)
-    if chunks == 1:
-        _paired_chunk(0, 1, *args, values, grad)
-    else:
-        with parallel_launch():
-            _paired_parallel(*args, chunks, values, grad)
+    chunks = chunks_for(threads, len(gstart) - 1)
+    threads = min(threads, chunks)
+    args = (data_x, off_x, data_y, off_y, order.astype(np.int64), gstart, gamma, radius)
+    with scratch((threads, 3, _workspace_size(nx, ny, order, gstart, radius))) as work:
+        run_chunks(_paired_chunk, chunks, *args, work, values, grad, threads=threads)
     if isinstance(X, np.ndarray):
         return values, grad.reshape(X.shape)
     return values, [grad[off_x[j] : off_x[j + 1]].reshape(np.shape(x)) for j, x in enumerate(X)]

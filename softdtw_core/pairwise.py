@@ -2,10 +2,11 @@ r"""Pairwise soft-DTW matrices between two collections of series, on all cores.
 
 :math:`M_{ab} = \operatorname{dtw}_\gamma(A_a, B_b)` (or the divergence) for every pair.
 Each pair runs the O(min(n, m))-memory anti-diagonal kernel, up to 8 pairs of one shape
-at a time as interleaved lanes; lane groups are spread over threads with ``numba.prange``
-(parallelising inside one small DP does not pay on 2 cores), or run on the calling thread
-when Numba is limited to one thread there (``numba.set_num_threads(1)``, as the explorer's
-long jobs are) or there is a single group: no thread pool is woken then.
+at a time as interleaved lanes; lane groups are spread over the library's thread pool
+(``softdtw_core._internal.threads.run_chunks``, chunks claimed dynamically; parallelising
+inside one small DP does not pay on 2 cores), or run on the calling thread when Numba is
+limited to one thread there (``numba.set_num_threads(1)``, as the explorer's long jobs are)
+or there is a single group: no pool thread is woken then.
 
 References
 ----------
@@ -19,9 +20,9 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from ._internal.threads import parallel_launch
+from ._internal.threads import chunks_for, run_chunks
 from ._internal.validation import COST_CODES, as_dataset, check_band, check_cost, check_gamma
 from ._internal.wavefront import NO_ARRAY, interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
@@ -75,16 +76,10 @@ def _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, rad
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _pairs_serial(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
-    """Every lane group on the calling thread (:func:`_pair_group`)."""
-    for g in range(gstart.shape[0] - 1):
-        _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out)
-
-
-@njit(cache=True, parallel=True, nogil=True)
-def _pairs_parallel(data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out):
-    """Lane groups spread over Numba's threads (:func:`_pair_group`)."""
-    for g in prange(gstart.shape[0] - 1):
+def _pairs_chunk(c, n_chunks, slot, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma,
+                 radius, out):
+    """Lane groups c, c + n_chunks, … on one thread (:func:`_pair_group`)."""
+    for g in range(c, gstart.shape[0] - 1, n_chunks):
         _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, radius, out)
 
 
@@ -145,11 +140,8 @@ def pair_values(pa: Packed, pb: Packed, pairs, kind, gamma, radius, parallel=Tru
         sorted_out = np.empty(len(pairs))
         args = (pa.data, pa.offsets, pb.data, pb.offsets, sorted_pairs, gstart, kind, gamma,
                 radius, sorted_out)
-        if not parallel or numba.get_num_threads() == 1 or len(gstart) == 2:
-            _pairs_serial(*args)  # told to, one thread or one group: no thread pool woken
-        else:
-            with parallel_launch():
-                _pairs_parallel(*args)
+        threads = numba.get_num_threads() if parallel else 1
+        run_chunks(_pairs_chunk, chunks_for(threads, len(gstart) - 1), *args, threads=threads)
         out[perm] = sorted_out
     return out
 

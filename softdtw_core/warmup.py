@@ -4,8 +4,9 @@ The kernels are compiled on their first call, one specialisation per combination
 argument types; on a fresh install that takes 10-60 s in all, and a first call pays its
 share. :func:`warm_up` calls every public entry point once on tiny inputs, with the argument
 types real calls use (float64 series with and without a d axis, both ground costs, with and
-without a band, γ = 0 and γ > 0, one and several threads), so that afterwards no call
-compiles anything. From a warm on-disk cache it takes a fraction of a second.
+without a band, γ = 0 and γ > 0), so that afterwards no call compiles anything. One thread
+or several run the same kernels (``_internal.threads.run_chunks``), so one pass covers
+both. From a warm on-disk cache it takes a fraction of a second.
 
 It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the tables of
 the Learn pages first (R, E and the optimal path: about 1.5 s of compilation, where all the
@@ -29,7 +30,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 
-import numba
 import numpy as np
 
 from ._internal.interpreted import (
@@ -114,23 +114,6 @@ def _collections():
     return [uni, multi]
 
 
-def _threads(collection_stage: Callable[[], None]) -> None:
-    """Run a stage on one thread and on all of them: the kernels that spread their work
-    over threads run a serial path on one thread and a parallel one (``prange``) above."""
-    from . import batch
-
-    before, threshold = numba.get_num_threads(), batch.PARALLEL_MIN_CELLS
-    try:
-        numba.set_num_threads(1)
-        collection_stage()
-        numba.set_num_threads(before)
-        batch.PARALLEL_MIN_CELLS = 0  # tiny inputs take the parallel path too
-        collection_stage()
-    finally:
-        numba.set_num_threads(before)
-        batch.PARALLEL_MIN_CELLS = threshold
-
-
 def _pairwise() -> None:
     from .pairwise import soft_dtw_cdist
 
@@ -143,7 +126,7 @@ def _pairwise() -> None:
                         soft_dtw_cdist(series, series[:2], gamma=gamma, cost=cost, band=band,
                                        divergence=True)
 
-    _threads(stage)
+    stage()
 
 
 def _barycenter() -> None:
@@ -165,7 +148,7 @@ def _barycenter() -> None:
             interpolation_path(series[0], series[2], [0.5], 0.1, objective="divergence",
                                max_iter=2)
 
-    _threads(stage)
+    stage()
 
 
 def _kmeans() -> None:
@@ -179,7 +162,7 @@ def _kmeans() -> None:
             DBAKMeans(2, max_iter=1, barycenter_max_iter=1, random_state=0).fit(series)
             EuclideanKMeans(2, max_iter=1, random_state=0).fit(series[:2])
 
-    _threads(stage)
+    stage()
 
 
 def _predictor() -> None:
@@ -196,7 +179,7 @@ def _predictor() -> None:
         for loss in ("euclidean", "softdtw", "dilate"):
             MLPPredictor((3,), loss=loss, gamma=0.1, max_iter=2, random_state=0).fit(X, Y)
 
-    _threads(stage)
+    stage()
 
 
 #: The stages of :func:`warm_up`, in the order the explorer's pages need them.

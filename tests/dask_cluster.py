@@ -22,7 +22,7 @@ from softdtw_core.batch import PackedCollection
 from softdtw_core.pairwise import pack
 
 #: The kernels the tasks run, by module.
-TASK_KERNELS = {"softdtw_core.pairwise": ("_pairs_serial",), "softdtw_core.batch": ("_chunk",)}
+TASK_KERNELS = {"softdtw_core.pairwise": ("_pairs_chunk",), "softdtw_core.batch": ("_chunk",)}
 
 
 def warm_task_kernels() -> None:

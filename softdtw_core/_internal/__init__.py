@@ -9,7 +9,7 @@ may change without notice.
   the dataset layout (series as C-contiguous float64 ``(length, d)`` arrays).
 - :mod:`.numba_cache`: drops Numba's on-disk cache when the package's sources change
   (imported first by ``softdtw_core``).
-- :mod:`.threads`: launching the ``parallel=True`` kernels safely from several threads.
+- :mod:`.threads`: the library's thread pool (``run_chunks``) and reused scratch buffers.
 - :mod:`.dp`: the dynamic programme: problem set-up (:func:`.dp.problem`), the row-major
   Bellman passes keeping whole tables, their tangents, the hard path.
 - :mod:`.wavefront`: the anti-diagonal kernels over interleaved lanes (values, E, gradients).

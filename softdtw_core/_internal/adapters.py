@@ -17,8 +17,9 @@ pass the expected alignment ``E`` (both in the compact anti-diagonal layout of
 
 without ever forming an ``n x m`` matrix (only the compact weights and E, 32 bytes per cell
 of a lane group, reused between groups). Padding is never read, and its gradient is exactly
-zero. Lane groups are spread over Numba's threads with ``prange``; every kernel releases the
-GIL.
+zero. Lane groups are spread over the library's thread pool (``threads.run_chunks``,
+up to four chunks per thread claimed dynamically, one work buffer per thread); every kernel
+releases the GIL.
 
 Second order (double backward, the gradient of ``<E, U>``) runs the full-table tangent
 kernels of :mod:`softdtw_core.second_order` pair by pair:
@@ -34,15 +35,15 @@ from __future__ import annotations
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..band import band_limits, band_limits_checked
 from ..costs import cost_matrix_, cost_tangent_, jacobian_product_
 from ..pairwise import band_width, group_lanes
 from .dp import Problem, expected_alignment, forward_table, tangent_alignment
-from .threads import parallel_launch
+from .threads import chunks_for, run_chunks
 from .validation import COST_CODES, _check_finite, check_unit_interval
-from .wavefront import backward, diagonal_layout, forward_lanes
+from .wavefront import backward, diagonal_layout, forward_lanes, lanes_for
 
 __all__ = [
     "check_alpha",
@@ -105,7 +106,7 @@ def _scatter_lane(n, m, ilo_k, ihi_k, base, Ed, B, b, E):
 
 @njit(cache=True, error_model="numpy", nogil=True)
 def _group(g, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad, want_E, work,
-           c, values, GX, GY, E):
+           slot, values, GX, GY, E):
     """Lane group g: values, and (on request) gradients w.r.t. X and Y and E."""
     members = order[gstart[g] : gstart[g + 1]]
     B = members.shape[0]
@@ -113,7 +114,7 @@ def _group(g, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad, wa
     m = ny[members[0]]
     lo, hi = band_limits(n, m, radius)
     ilo, ihi, base, _ = diagonal_layout(n, m, lo, hi)
-    WA, WB, WC, Ed = work[c, 0], work[c, 1], work[c, 2], work[c, 3]
+    WA, WB, WC, Ed = work[slot, 0], work[slot, 1], work[slot, 2], work[slot, 3]
     out = np.empty(B)
     none = np.zeros((0, 0))
     if kind == 2:  # one lane: the pair's own (n, m) block of its cost matrix
@@ -171,20 +172,12 @@ def _work_size(nx, ny, order, gstart, radius):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _chunk(c, n_chunks, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad,
+def _chunk(c, n_chunks, slot, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad,
            want_E, work, values, GX, GY, E):
-    """Lane groups c, c + n_chunks, … on one thread."""
+    """Lane groups c, c + n_chunks, … on one thread (scratch ``work[slot]``)."""
     for g in range(c, gstart.shape[0] - 1, n_chunks):
         _group(g, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad, want_E,
-               work, c, values, GX, GY, E)
-
-
-@njit(cache=True, parallel=True, nogil=True)
-def _parallel(n_chunks, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad,
-              want_E, work, values, GX, GY, E):
-    for c in prange(n_chunks):
-        _chunk(c, n_chunks, X, Y, D, nx, ny, order, gstart, kind, gamma, radius, want_grad,
-               want_E, work, values, GX, GY, E)
+               work, slot, values, GX, GY, E)
 
 
 # --------------------------------------------------------------------------- checks
@@ -240,6 +233,10 @@ def check_divergence_cost(cost) -> None:
 def _groups(nx, ny, kind, radius):
     if kind == _PRECOMPUTED:  # one lane per pair
         return np.arange(len(nx), dtype=np.int64), np.arange(len(nx) + 1, dtype=np.int64)
+    B = len(nx)
+    if B and nx.min() == nx.max() and ny.min() == ny.max():  # one shape: what group_lanes gives
+        lanes = lanes_for(int(band_width(nx[:1], ny[:1], radius)[0]), True)
+        return np.arange(B, dtype=np.int64), np.append(np.arange(0, B, lanes), B).astype(np.int64)
     order, gstart = group_lanes(np.stack([nx, ny], axis=1), band_width(nx, ny, radius), True)
     return order.astype(np.int64), gstart
 
@@ -259,9 +256,9 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
     n_groups = len(gstart) - 1
     cells = int(nx @ ny)
     threads = numba.get_num_threads() if parallel and cells >= PARALLEL_MIN_CELLS else 1
-    chunks = max(1, min(threads, n_groups))
+    chunks = chunks_for(threads, n_groups)
+    slots = min(threads, chunks)
     size = _work_size(nx, ny, order, gstart, radius)
-    work = np.empty((chunks, 4, size))
     values = np.empty(B)
     if kind == _PRECOMPUTED:
         empty3 = np.zeros((0, 0, 0))
@@ -275,12 +272,9 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
     M = X.shape[2] if kind == _PRECOMPUTED else Y.shape[1]
     E = np.zeros((B, X.shape[1], M)) if want_E and kind != _PRECOMPUTED else np.zeros((0, 0, 0))
     args = (Xa, Ya, Da, nx, ny, order, gstart, kind, float(gamma), float(radius),
-            bool(want_grad), bool(want_E and kind != _PRECOMPUTED), work, values, GX, GY, E)
-    if chunks == 1:
-        _chunk(0, 1, *args)
-    else:
-        with parallel_launch():
-            _parallel(chunks, *args)
+            bool(want_grad), bool(want_E and kind != _PRECOMPUTED))
+    work = np.empty((slots, 4, size))
+    run_chunks(_chunk, chunks, *args, work, values, GX, GY, E, threads=slots)
     if kind == _PRECOMPUTED and want_E:
         E = GX
     return (values, GX if want_grad else None,

@@ -50,7 +50,7 @@ def test_lane_groups_match_single_pair_functions(d, band, gamma, parallel, rng, 
 
 def test_lane_groups_cover_every_series_once_by_length():
     packed = batch.PackedCollection([np.zeros(m) for m in [30] * 11 + [25] * 3 + [7, 30]])
-    order, gstart, _, _ = packed.lane_groups(24, -1.0)
+    order, gstart, _ = packed.lane_groups(24, -1.0)
     assert sorted(order.tolist()) == list(range(16))
     sizes = np.diff(gstart)
     assert sizes.min() >= 1 and sizes.max() <= 8
@@ -161,3 +161,18 @@ def test_lanes_agree_with_single_pairs_for_any_collection(n, lengths, d, log_gam
     for g, Y in zip(grads, Ys):
         g_ref = sd.soft_dtw_value_and_grad(Z, Y, gamma, band=band)[1]
         np.testing.assert_allclose(g, g_ref, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("B, n, m, radius", [(256, 64, 64, -1.0), (16, 512, 512, -1.0),
+                                              (64, 256, 200, 10.0), (7, 5, 9, -1.0),
+                                              (9, 100, 30, 3.0), (1, 4, 4, -1.0)])
+def test_one_shape_batches_are_grouped_as_group_lanes_groups_them(B, n, m, radius):
+    from softdtw_core._internal import adapters
+    from softdtw_core.pairwise import band_width, group_lanes
+
+    nx, ny = np.full(B, n), np.full(B, m)
+    order, gstart = adapters._groups(nx, ny, 0, radius)  # the adapters' one-shape shortcut
+    expected = group_lanes(np.stack([nx, ny], axis=1), band_width(nx, ny, radius), True)
+    np.testing.assert_array_equal(order, expected[0])
+    np.testing.assert_array_equal(gstart, expected[1])
+    assert order.dtype == gstart.dtype == np.int64

@@ -77,19 +77,19 @@ def test_one_thread_runs_the_serial_path_with_the_same_values(band, rng, monkeyp
     expected = np.array([[sd.soft_dtw(a, b, 0.3, band=band) for b in B] for a in A])
     before = numba.get_num_threads()
     calls = []
-    serial = pairwise._pairs_serial
+    run_chunks = pairwise.run_chunks
 
-    def spy(*args):
-        calls.append(len(args[5]) - 1)  # lane groups
-        return serial(*args)
+    def spy(kernel, n_chunks, *args, threads):
+        calls.append((n_chunks, threads, len(args[5]) - 1))  # chunks, threads, lane groups
+        return run_chunks(kernel, n_chunks, *args, threads=threads)
 
-    monkeypatch.setattr(pairwise, "_pairs_serial", spy)
+    monkeypatch.setattr(pairwise, "run_chunks", spy)
     try:
         numba.set_num_threads(1)
         one = sd.soft_dtw_cdist(A, B, 0.3, band=band)
     finally:
         numba.set_num_threads(before)
-    assert calls and calls[0] > 1  # several groups, still on this thread
+    assert calls and calls[0][:2] == (1, 1) and calls[0][2] > 1  # one chunk: this thread
     np.testing.assert_allclose(one, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(sd.soft_dtw_cdist(A, B, 0.3, band=band), expected, rtol=1e-12,
                                atol=1e-12)
