@@ -1,9 +1,9 @@
 r"""Helpers every page family of :mod:`explorer.logic` shares (no Streamlit, no Plotly).
 
 - :func:`numba_threads`: run a block on at most k Numba threads (this thread only). The
-  core's one-against-many kernel runs its series in parallel (Numba ``prange``); for the small
-  collections of the pages one thread is as fast on an idle 2-core machine and several times
-  faster on a busy one (idle OpenMP workers spin against the other load), so the pages'
+  core's one-against-many kernel runs its series in parallel (the library's thread pool,
+  ``softdtw_core._internal.threads.run_chunks``); for the small collections of the pages one
+  thread is as fast on an idle 2-core machine and faster on a busy one, so the pages'
   computations and the server's job workers run under it;
 - :data:`Progress`, :func:`report`: the ``progress(fraction, text)`` callback that long
   computations take (the pages pass one that moves a progress bar);

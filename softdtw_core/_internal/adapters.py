@@ -247,7 +247,7 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
 
     Returns ``values (B,)``, ``GX`` (X's shape; E itself for a precomputed cost), ``GY``
     (Y's shape, or None) and ``E`` ``(B, N, M)`` (None unless ``want_E``; for a precomputed
-    cost ask ``want_grad`` and use GX). Gradients are None unless ``want_grad``.
+    cost E is GX itself, from the same pass). Gradients are None unless ``want_grad``.
     """
     B = X.shape[0]
     nx = np.ascontiguousarray(nx, dtype=np.int64)
@@ -260,6 +260,10 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
     slots = min(threads, chunks)
     size = _work_size(nx, ny, order, gstart, radius)
     values = np.empty(B)
+    if kind == _PRECOMPUTED and want_E:  # E is the gradient w.r.t. the cost: one pass gives it
+        want_grad, return_grad = True, want_grad
+    else:
+        return_grad = want_grad
     if kind == _PRECOMPUTED:
         empty3 = np.zeros((0, 0, 0))
         Xa, Ya, Da = empty3, empty3, X
@@ -277,8 +281,8 @@ def pairs_value_grad(X, Y, nx, ny, gamma, radius, kind, *, want_grad=True, want_
     run_chunks(_chunk, chunks, *args, work, values, GX, GY, E, threads=slots)
     if kind == _PRECOMPUTED and want_E:
         E = GX
-    return (values, GX if want_grad else None,
-            GY if want_grad and kind != _PRECOMPUTED else None, E if want_E else None)
+    return (values, GX if return_grad else None,
+            GY if return_grad and kind != _PRECOMPUTED else None, E if want_E else None)
 
 
 def _pair_problem(X, Y, b, n, m, gamma, radius, cost):

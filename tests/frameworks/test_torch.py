@@ -381,3 +381,23 @@ def test_import_softdtw_core_does_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_adapter_gives_E_of_a_precomputed_cost_without_the_gradient(gen):
+    """``want_E`` alone (no gradient asked) still returns E for a precomputed cost, equal to
+    the core's expected alignment of each pair's own block."""
+    from softdtw_core._internal import adapters
+    from softdtw_core._internal.validation import COST_CODES
+
+    rng = np.random.default_rng(5)
+    D = rng.random((3, 7, 6))
+    nx, ny = np.array([7, 5, 3]), np.array([6, 6, 2])
+    values, gx, gy, E = adapters.pairs_value_grad(
+        D, None, nx, ny, 0.5, -1.0, COST_CODES["precomputed"], want_grad=False, want_E=True)
+    assert gx is None and gy is None and E.shape == D.shape
+    for b in range(3):
+        n, m = nx[b], ny[b]
+        value, want = sd.soft_dtw_alignment(D[b, :n, :m], gamma=0.5, cost="precomputed")
+        np.testing.assert_allclose(E[b, :n, :m], want, rtol=1e-12, atol=1e-14)
+        assert values[b] == pytest.approx(value, rel=1e-12)
+        assert not E[b, n:].any() and not E[b, :, m:].any()
