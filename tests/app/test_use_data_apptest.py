@@ -561,3 +561,32 @@ def test_a_cancelled_long_pair_waits_for_align_this_pair():
     assert_clean(at)
     assert trace(charts(at)[0], "block mean of E")
     assert "yd_long_stopped" not in at.session_state
+
+
+def test_a_text_value_in_a_ts_file_under_each_missing_value_policy():
+    content = (b"@problemName Text\n@classLabel true a b\n@data\n"
+               b"1,2,n.v.,4,5:a\n2,3,4,5,6:b\n3,4,5,6,7:a\n")
+    at = upload(open_page("your_data"), "text.ts", content, "application/octet-stream")
+    (error,) = at.error
+    assert error.value == ("Line 4 (case 1), dimension 1, value 3: 'n.v.' is not a number. "
+                           "Correct it, or count such values as missing: choose 'interpolate' "
+                           "or 'skip' under *Missing values inside a series*.")
+    at.radio(key="yd_missing").set_value("interpolate").run()
+    assert_clean(at)
+    assert at.code[0].value == parse_series_file(content, "text.ts",
+                                                 missing="interpolate").report.to_text()
+    assert "line 4, dimension 1, value 3: 'n.v.'" in at.code[0].value
+    at.radio(key="yd_missing").set_value("skip").run()
+    assert_clean(at)
+    assert "Series: 2 (univariate" in at.code[0].value
+    assert "value 3 = 'n.v.'" in at.code[0].value
+
+
+def test_a_series_past_the_length_cap_is_refused_with_what_to_do_on_the_page():
+    content = (",".join(["1.5"] * 20_001) + "\n" + ",".join(["2.5"] * 30) + "\n").encode()
+    at = upload(open_page("your_data"), "too_long.csv", content)
+    assert not at.exception
+    (error,) = at.error
+    assert error.value == _page_error(content, "too_long.csv")
+    assert "This page reads series of at most 20,000 points" in error.value
+    assert "max_length" not in error.value
