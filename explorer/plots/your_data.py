@@ -74,7 +74,8 @@ def block_alignment_figure(blocks, block: int, shape, *, uirevision: str = "E-bl
         hovertemplate=f"block of {block} × {block} cells centred at i ≈ %{{y:.0f}}, "
                       "j ≈ %{x:.0f}<br>mean E = %{z:.3g}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title_text="i (series x)")
-    fig.update_xaxes(title_text="j (series y)")
+    # below the corner's y label (the last i, thousands wide, at the bottom edge)
+    fig.update_xaxes(title_text="j (series y)", ticklabelstandoff=8)
     finish(fig, height=560, margin={"l": 10, "r": 10, "t": 30, "b": 10},
            plot_bgcolor="rgba(0,0,0,0)", uirevision=uirevision,
            meta={"block": int(block), "shape": [n, m]})

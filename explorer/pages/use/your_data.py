@@ -267,11 +267,12 @@ def _show_long(res, sel) -> None:
     """The long pair's value and block-averaged E, with its CSV."""
     n, m = res.shape
     b = res.block
-    c = st.columns(4)
-    c[0].metric("n × m", f"{n:,} × {m:,}")
-    c[1].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(res.value))
-    c[2].metric("Each cell averages", f"{b} × {b} cells")
-    c[3].metric("Computed in", f"{formatting.fixed(res.seconds, 1)} s")
+    c = st.columns(3)  # n and m: in the line above the pair and in the note
+    c[0].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(res.value))
+    c[1].metric("Each cell averages", f"{b} × {b} cells")
+    c[2].metric("Computed in", f"{formatting.fixed(res.seconds, 1)} s",
+                help="How long the background job took (a shared result: the first "
+                     "student who asked for this pair waited for it).")
     st.markdown(f"**Expected alignment E** at γ = {sel.gamma_text}, block-averaged: each cell "
                 f"averages {b} × {b} cells of E (the last row and column of blocks, their own "
                 "cells), so a path crossing a block shows as about 1/b.")
