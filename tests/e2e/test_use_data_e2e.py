@@ -216,6 +216,7 @@ def test_two_long_series_are_aligned_in_the_background_and_drawn(app_url, e2e_br
         seen = page.evaluate("window.__progress")
         assert any("Aligning 8,000 × 6,000 points in the background" in t for t in seen), seen
         assert any(" of 2: " in t for t in seen), seen
+        page.locator("[data-testid='stPlotlyChart'] .main-svg").nth(1).wait_for()
         heat = page.locator("[data-testid='stPlotlyChart']").first
         assert heat.locator("g.hm, image").count() > 0
         assert page.locator("[data-testid='stPlotlyChart']").count() == 2  # E and the matrix
@@ -227,3 +228,31 @@ def test_two_long_series_are_aligned_in_the_background_and_drawn(app_url, e2e_br
         assert not _measure_whole_page(page, 1280, 800, "use-your-data-long-pair.png")
     finally:
         page.context.close()
+
+
+def test_an_alignment_at_the_upload_cap_runs_in_the_background_and_can_be_cancelled(
+        app_url, app_page, tmp_path):
+    """Two series at the upload cap (20,000 points): the job runs while the page stays
+    live (its Cancel button and what it is doing are shown); Cancel stops it, and the page
+    offers to align the pair again."""
+    rng = np.random.default_rng(6)
+    series = [np.round(np.cumsum(rng.standard_normal(20_000)) / 20, 3) for _ in range(2)]
+    path = tmp_path / "cap.csv"
+    path.write_bytes(series_to_csv(series, names=["cap_x", "cap_y"]))
+    goto(app_page, f"{app_url}/your-data", charts=False)
+    app_page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+        str(path))
+    cancel = app_page.get_by_role("button", name="Cancel")
+    cancel.wait_for()
+    app_page.get_by_text("Aligning 20,000 × 20,000 points in the background").wait_for()
+    assert app_page.get_by_text("each cell averages 67 × 67 cells").count()
+    assert app_page.locator("[data-testid='stApp']").get_attribute(
+        "data-test-script-state") == "running"  # the page watches the job
+    cancel.click()
+    app_page.get_by_text("You cancelled this alignment.").wait_for()
+    wait_for_app(app_page)
+    assert_no_exception(app_page)
+    assert app_page.get_by_role("button", name="Align this pair").count() == 1
+    # the matrix below: its chart can mount just after the script ends (wait_for_app saw none)
+    app_page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
+    assert app_page.locator("[data-testid='stPlotlyChart']").count() == 1  # the matrix only
