@@ -100,11 +100,13 @@ def pairwise_matrix(series, gamma: float, *, divergence: bool = False, cost="sqe
 PAIR_FULL_MAX = 1000
 #: Blocks along each side of a long pair's block-averaged E (at most).
 LONG_PAIR_CELLS = 300
-#: CPU time per cell of a long pair, in ns, measured at 20,000 x 20,000 on the project's
-#: 2-core machine (``soft_dtw`` 1.5 s, ``soft_dtw_alignment(block_size=...)`` 9.0 s):
-#: the page's estimate before the job starts, and E's once the value is timed.
-VALUE_NS_PER_CELL = 4.0
-E_PER_VALUE = 6.0
+#: CPU time per cell of a long pair's value, in ns, and E's time over the value's: at
+#: 20,000 x 20,000 on the project's 2-core machine (load 2.9), :func:`long_alignment` took
+#: 5.7-5.8 s, the value 1.1-1.25 s of it (4.5 s under load 7.5: 12.9-16.1 s, 2.5-3.2 s;
+#: peak RSS 304 MB). The page's estimate before the job starts, and E's once the value is
+#: timed.
+VALUE_NS_PER_CELL = 3.0
+E_PER_VALUE = 4.0
 
 
 @dataclass(frozen=True)
