@@ -29,6 +29,7 @@ from .style import (
 __all__ = [
     "MAX_TICK_NAMES",
     "alignment_figure",
+    "block_alignment_figure",
     "match_lines_figure",
     "pairwise_figure",
 ]
@@ -55,6 +56,29 @@ def alignment_figure(E, path=None, *, uirevision: str = "E") -> go.Figure:
             legend={"orientation": "h", "y": -0.12, "x": 0},
             plot_bgcolor="rgba(0,0,0,0)", uirevision=uirevision,
             meta={"reduced": reduced_note(factors, np.shape(E)), "factors": list(factors)})
+    return fig
+
+
+def block_alignment_figure(blocks, block: int, shape, *, uirevision: str = "E-blocks"
+                           ) -> go.Figure:
+    """A long pair's block-averaged E: each cell the mean of ``block x block`` cells of E
+    (edge blocks: of their own cells), placed at its block's centre in the series' indices
+    (``shape`` = (n, m))."""
+    blocks = np.asarray(blocks, dtype=np.float64)
+    n, m = (int(v) for v in shape)
+    centres = [(np.arange(k) * block + np.minimum(np.arange(1, k + 1) * block, size) - 1) / 2
+               for k, size in zip(blocks.shape, (n, m))]
+    fig = go.Figure(go.Heatmap(
+        z=f32(blocks), x=f32(centres[1]), y=f32(centres[0]), colorscale=E_SCALE, zmin=0.0,
+        name="block mean of E", colorbar={"title": {"text": "mean E"}, "thickness": 14},
+        hovertemplate=f"block of {block} × {block} cells centred at i ≈ %{{y:.0f}}, "
+                      "j ≈ %{x:.0f}<br>mean E = %{z:.3g}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title_text="i (series x)")
+    # below the corner's y label (the last i, thousands wide, at the bottom edge)
+    fig.update_xaxes(title_text="j (series y)", ticklabelstandoff=8)
+    finish(fig, height=560, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+           plot_bgcolor="rgba(0,0,0,0)", uirevision=uirevision,
+           meta={"block": int(block), "shape": [n, m]})
     return fig
 
 

@@ -517,10 +517,11 @@ def test_every_job_the_pages_submit_pickles(monkeypatch):
     barycenters.barycenter_sweep(series, [0.1, 1.0])
     prediction.predictors(SimpleNamespace(name="placeholder"), 1.0)
     your_data.pairwise_matrix(series, 1.0, False, "sqeuclidean", None)
+    your_data.long_alignment(series[0], series[1], 1.0, "sqeuclidean", None)
     kmeans.kmeans_run(series, None, {"k": 2})
     tune_gamma.tuning_run(SimpleNamespace(series=series, labels=[0, 0, 1, 1], n_folds=2),
                           [0.1, 1.0], seed=0, k=1)
-    assert len(submitted) == 7
+    assert len(submitted) == 8
     for label, fn in submitted.items():
         assert isinstance(fn, Task), label
         copy = pickle.loads(pickle.dumps(fn))

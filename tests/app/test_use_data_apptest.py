@@ -512,3 +512,83 @@ def test_a_long_file_with_two_sampling_intervals_is_warned_about():
            "'south'" in at.code[0].value
     assert [w.value for w in at.warning][:1] == parsed.report.warnings
     assert "Resample them to one interval" in at.warning[0].value
+
+
+def _long_pair_file() -> tuple[bytes, list[np.ndarray]]:
+    """Two series past the full pair view's cap (1,300 and 1,100 points) and a short one."""
+    rng = np.random.default_rng(11)
+    series = [np.round(np.cumsum(rng.standard_normal(n)) / 10, 4) for n in (1300, 1100, 40)]
+    return series_to_csv(series, names=["long_a", "long_b", "short"]), series
+
+
+def test_a_long_pair_is_aligned_whole_as_block_averaged_e():
+    content, series = _long_pair_file()
+    at = upload(open_page("your_data"), "long.csv", content)
+    assert_clean(at)
+    x, y = series[0], series[1]
+    assert max(len(x), len(y)) > your_data.PAIR_FULL_MAX
+    b = your_data.block_size_for(len(x), len(y))
+    value, blocks = sd.soft_dtw_alignment(x, y, GAMMA, block_size=(b, b))
+    specs = charts(at)
+    assert len(specs) == 2  # the block-averaged E and the pairwise matrix: no Δ, no matches
+    heat = trace(specs[0], "block mean of E")
+    assert_matrix(heat["z"], blocks, rtol=1e-5, atol=1e-7)
+    assert specs[0]["layout"]["meta"] == {"block": b, "shape": [1300, 1100]}
+    assert decode(heat["x"])[0] == pytest.approx((b - 1) / 2)  # the first block's centre
+    metrics = {m.label: m.value for m in at.metric}
+    assert any("(1,300 × 1,100 = 1,430,000 cells)" in i.value for i in at.info)
+    assert metrics[f"dtw_γ at γ = {GAMMA}"] == formatting.number(value)
+    assert metrics["Each cell averages"] == f"{b} × {b} cells"
+    assert any(f"each cell averages {b} × {b} cells" in i.value for i in at.info)
+    assert not [e for e in at.button if e.key == "yd_long_cancel"]  # the job is done
+    # a short pair keeps the full view: Δ, E with the hard path, the matches
+    at.number_input(key="yd_i").set_value(2).run()
+    at.number_input(key="yd_j").set_value(2).run()
+    assert_clean(at)
+    assert [t.get("name") for t in charts(at)[1]["data"]][:1] == ["E"]
+    assert len(charts(at)) == 4
+
+
+def test_a_cancelled_long_pair_waits_for_align_this_pair():
+    content, series = _long_pair_file()
+    from explorer.web import memo
+
+    ident = memo.cache_key(series[0], series[1], GAMMA, "sqeuclidean", None)
+    at = open_page("your_data", state={"yd_long_stopped": ident})
+    at = upload(at, "long.csv", content)
+    assert_clean(at)
+    assert len(charts(at)) == 1  # only the pairwise matrix
+    assert any("You cancelled this alignment." in c.value for c in at.caption)
+    at.button(key="yd_long_run").click().run()
+    assert_clean(at)
+    assert trace(charts(at)[0], "block mean of E")
+    assert "yd_long_stopped" not in at.session_state
+
+
+def test_a_text_value_in_a_ts_file_under_each_missing_value_policy():
+    content = (b"@problemName Text\n@classLabel true a b\n@data\n"
+               b"1,2,n.v.,4,5:a\n2,3,4,5,6:b\n3,4,5,6,7:a\n")
+    at = upload(open_page("your_data"), "text.ts", content, "application/octet-stream")
+    (error,) = at.error
+    assert error.value == ("Line 4 (case 1), dimension 1, value 3: 'n.v.' is not a number. "
+                           "Correct it, or count such values as missing: choose 'interpolate' "
+                           "or 'skip' under *Missing values inside a series*.")
+    at.radio(key="yd_missing").set_value("interpolate").run()
+    assert_clean(at)
+    assert at.code[0].value == parse_series_file(content, "text.ts",
+                                                 missing="interpolate").report.to_text()
+    assert "line 4, dimension 1, value 3: 'n.v.'" in at.code[0].value
+    at.radio(key="yd_missing").set_value("skip").run()
+    assert_clean(at)
+    assert "Series: 2 (univariate" in at.code[0].value
+    assert "value 3 = 'n.v.'" in at.code[0].value
+
+
+def test_a_series_past_the_length_cap_is_refused_with_what_to_do_on_the_page():
+    content = (",".join(["1.5"] * 20_001) + "\n" + ",".join(["2.5"] * 30) + "\n").encode()
+    at = upload(open_page("your_data"), "too_long.csv", content)
+    assert not at.exception
+    (error,) = at.error
+    assert error.value == _page_error(content, "too_long.csv")
+    assert "This page reads series of at most 20,000 points" in error.value
+    assert "max_length" not in error.value

@@ -329,7 +329,7 @@ def test_ts_missing_values_follow_the_module_policy():
     assert [s.where for s in skipped.report.skipped] == [
         "case 1 (line 6)", "case 2 (line 7)", "case 4 (line 9)"]
     assert skipped.report.skipped[0].reason == (
-        "1 missing value inside the series, at line 6, dimension 1, value 2")
+        "1 missing value inside the series, at line 6, dimension 1, value 2 = '?'")
     res = parse_series_file((head + body).encode(), "gaps.ts", missing="interpolate")
     _same(res.series, [np.array([1.0, 2, 3, 4]), np.array([5.0, 6, 7, 8]), np.array([9.0, 10])])
     assert res.names == ["case 1", "case 2", "case 3"]
@@ -547,3 +547,95 @@ def test_the_series_cap_is_enforced_while_reading():
     with pytest.raises(SeriesFileError, match=r"^The file has 5 series, more than the limit "
                                               r"of 3\."):
         parse_series_file(columns, "c.csv", max_series=3)
+
+
+# --- text cells in a .ts file, and the caps' messages on the page -----------------------
+
+_TS_TEXT = ("@problemName Text\n@univariate false\n@dimensions 2\n@classLabel true a b\n@data\n"
+            "1,2,n.v.,4:5,6,7,8:a\n"
+            "1,2,3,4:5,-,7,8:b\n"
+            "2,3,4,5:6,7,8,9:a\n")
+
+
+def test_text_cells_of_a_ts_file_follow_the_missing_value_policy():
+    content = _TS_TEXT.encode()
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(content, "text.ts")
+    assert str(info.value) == (
+        "Line 6 (case 1), dimension 1, value 3: 'n.v.' is not a number. Correct it, or count "
+        "such values as missing: pass missing='interpolate' or missing='skip'.")
+    assert info.value.on_page().endswith(
+        "choose 'interpolate' or 'skip' under *Missing values inside a series*.")
+    res = parse_series_file(content, "text.ts", missing="interpolate")
+    _same(res.series, [np.array([[1.0, 5], [2, 6], [3, 7], [4, 8]]),
+                       np.array([[1.0, 5], [2, 6], [3, 7], [4, 8]]),
+                       np.array([[2.0, 6], [3, 7], [4, 8], [5, 9]])])
+    text = res.report.to_text()
+    assert ("Read 2 cells of text as missing values: line 6, dimension 1, value 3: 'n.v.'; "
+            "line 7, dimension 2, value 2: '-'.") in text
+    assert "Interpolated 2 missing values linearly in 2 series: 'case 1', 'case 2'" in text
+    skipped = parse_series_file(content, "text.ts", missing="skip")
+    _same(skipped.series, [np.array([[2.0, 6], [3, 7], [4, 8], [5, 9]])])
+    assert [(s.where, s.reason) for s in skipped.report.skipped] == [
+        ("case 1 (line 6)", "1 missing value inside the series, at line 6, dimension 1, "
+                            "value 3 = 'n.v.'"),
+        ("case 2 (line 7)", "1 missing value inside the series, at line 7, dimension 2, "
+                            "value 2 = '-'")]
+
+
+def test_a_text_value_in_a_timestamped_ts_file_is_quoted_at_its_place_in_the_file():
+    content = (b"@timeStamps true\n@equalLength true\n@classLabel true a\n@data\n"
+               b"(0,1),(2,x),(1,3):a\n(0,1),(1,2),(2,3):a\n")
+    res = parse_series_file(content, "t.ts", missing="skip")
+    assert [s.reason for s in res.report.skipped] == [
+        "1 missing value inside the series, at line 5, dimension 1, value 2 = 'x'"]
+    _same(res.series, [np.array([1.0, 2, 3])])
+    # a pair in a file without timestamps stays a format error, whatever the policy
+    with pytest.raises(SeriesFileError, match="declare '@timeStamps true'"):
+        parse_series_file(b"@classLabel true a\n@data\n(0,1),(1,2):a\n", "p.ts",
+                          missing="interpolate")
+    with pytest.raises(SeriesFileError, match="'inf' is an infinite value"):
+        parse_series_file(b"@classLabel true a\n@data\n1,inf,2:a\n", "i.ts", missing="skip")
+
+
+_CAPS = [  # (content, name, the cap's keyword and value, what the page says to do)
+    (b"1,2\n" * 4, "rows.csv", {"max_series": 3},
+     "This page reads at most 3 series from one file: upload fewer (keep the ones to "
+     "compare, or split the file and upload its parts one at a time)."),
+    (b"@data\n" + b"1,2\n" * 4, "cases.ts", {"max_series": 3},
+     "This page reads at most 3 series from one file"),
+    (b"1,2,3,4\n5,6,7,8\n", "long.csv", {"max_length": 3},
+     "This page reads series of at most 3 points (and aligns two of them whole under "
+     "*Inspect one pair*): shorten it, or downsample it (keep every second or tenth point), "
+     "then upload the file again."),
+    (b"@data\n1,2,3,4\n", "long.ts", {"max_length": 3},
+     "This page reads series of at most 3 points"),
+    (b"1,2,3\n" * 10, "big.csv", {"max_bytes": 10},
+     "This page reads files of at most 10 bytes: upload a smaller one (fewer series, values "
+     "rounded to fewer digits), or split the file and upload its parts one at a time."),
+]
+
+
+@pytest.mark.parametrize(("content", "name", "cap", "page"), _CAPS)
+def test_every_cap_message_says_what_to_do_on_the_page(content, name, cap, page):
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(content, name, **cap)
+    (keyword,) = cap
+    assert f"raise the limit with {keyword}." in str(info.value)  # the library's form
+    on_page = info.value.on_page()
+    assert page in on_page and keyword not in on_page
+    assert on_page.split(". ")[0] == str(info.value).split(". ")[0]  # the same finding
+
+
+def test_the_page_caps_are_the_defaults_and_their_messages_name_them():
+    many = ("\n".join("1,2" for _ in range(5001)) + "\n").encode()
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(many, "many.csv")
+    assert "This page reads at most 5,000 series" in info.value.on_page()
+    long_row = (",".join(["1.5"] * 20001) + "\n").encode()
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(long_row, "long.csv")
+    assert "This page reads series of at most 20,000 points" in info.value.on_page()
+    with pytest.raises(SeriesFileError) as info:
+        parse_series_file(b"1" * 50_000_001, "big.csv")
+    assert "This page reads files of at most 50 MB" in info.value.on_page()

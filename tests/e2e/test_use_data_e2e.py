@@ -15,7 +15,7 @@ import softdtw_core as sd
 from explorer.data import parse_series_file, series_to_csv, warped_copies
 from tests.data.messy_files import sensor_file
 
-from .conftest import assert_no_exception, goto, rerun, shot, wait_for_app
+from .conftest import assert_no_exception, goto, new_page, rerun, shot, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -162,3 +162,97 @@ def test_live_kmeans_draws_iterations_while_running(app_url, app_page):
     # the page's settings are in the URL
     params = parse_qs(urlparse(app_page.url).query)
     assert params["km_init"] == ["random"] and params["km_seed"] == ["9"]
+
+
+# Records the texts of the progress bars and spinners shown while the script runs.
+WATCH_PROGRESS = """
+() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__progress = [];
+  const read = () => {
+    for (const el of document.querySelectorAll(
+        "[data-testid='stProgress'], [data-testid='stSpinner']")) {
+      const v = el.textContent.trim();
+      if (v && !window.__progress.includes(v)) window.__progress.push(v);
+    }
+  };
+  new MutationObserver(read).observe(document.body,
+    {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def test_two_long_series_are_aligned_in_the_background_and_drawn(app_url, e2e_browser,
+                                                                 tmp_path):
+    """Two series past the full pair view (8,000 and 6,000 points): the page aligns them
+    whole in a background job, says what it is doing, and draws the block-averaged E."""
+    from explorer.logic import formatting, your_data
+
+    from .test_layout_e2e import _measure_whole_page
+
+    rng = np.random.default_rng(5)
+    series = [np.round(np.cumsum(rng.standard_normal(n)) / 20, 3) for n in (8000, 6000)]
+    content = series_to_csv(series, names=["long_x", "long_y"])
+    path = tmp_path / "long pair.csv"
+    path.write_bytes(content)
+    page = new_page(e2e_browser)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        goto(page, f"{app_url}/your-data", charts=False)
+        page.evaluate(WATCH_PROGRESS)
+        with rerun(page):
+            page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+                str(path))
+        metric = page.locator("[data-testid='stMetricValue']")
+        metric.first.wait_for()
+        assert_no_exception(page)
+        b = your_data.block_size_for(8000, 6000)
+        value, blocks = sd.soft_dtw_alignment(series[0], series[1], 0.1, block_size=(b, b))
+        values = [metric.nth(k).inner_text().strip() for k in range(metric.count())]
+        assert values[:2] == [formatting.number(value), f"{b} × {b} cells"]
+        assert page.get_by_text("(8,000 × 6,000 = 48,000,000 cells)").count()
+        assert page.get_by_text(f"each cell averages {b} × {b} cells").count()
+        # it said what it was doing while the job ran
+        seen = page.evaluate("window.__progress")
+        assert any("Aligning 8,000 × 6,000 points in the background" in t for t in seen), seen
+        assert any(" of 2: " in t for t in seen), seen
+        page.locator("[data-testid='stPlotlyChart'] .main-svg").nth(1).wait_for()
+        heat = page.locator("[data-testid='stPlotlyChart']").first
+        assert heat.locator("g.hm, image").count() > 0
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 2  # E and the matrix
+        text = _download(page, f"Block-averaged E, {blocks.shape[0]} × {blocks.shape[1]} (CSV)")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0][1] == f"j=1-{b}" and rows[1][0] == f"i=1-{b}"
+        got = np.array([[float(v) for v in r[1:]] for r in rows[1:]])
+        np.testing.assert_allclose(got, blocks, rtol=1e-9, atol=1e-15)
+        assert not _measure_whole_page(page, 1280, 800, "use-your-data-long-pair.png")
+    finally:
+        page.context.close()
+
+
+def test_an_alignment_at_the_upload_cap_runs_in_the_background_and_can_be_cancelled(
+        app_url, app_page, tmp_path):
+    """Two series at the upload cap (20,000 points): the job runs while the page stays
+    live (its Cancel button and what it is doing are shown); Cancel stops it, and the page
+    offers to align the pair again."""
+    rng = np.random.default_rng(6)
+    series = [np.round(np.cumsum(rng.standard_normal(20_000)) / 20, 3) for _ in range(2)]
+    path = tmp_path / "cap.csv"
+    path.write_bytes(series_to_csv(series, names=["cap_x", "cap_y"]))
+    goto(app_page, f"{app_url}/your-data", charts=False)
+    app_page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+        str(path))
+    cancel = app_page.get_by_role("button", name="Cancel")
+    cancel.wait_for()
+    app_page.get_by_text("Aligning 20,000 × 20,000 points in the background").wait_for()
+    assert app_page.get_by_text("each cell averages 67 × 67 cells").count()
+    assert app_page.locator("[data-testid='stApp']").get_attribute(
+        "data-test-script-state") == "running"  # the page watches the job
+    cancel.click()
+    app_page.get_by_text("You cancelled this alignment.").wait_for()
+    wait_for_app(app_page)
+    assert_no_exception(app_page)
+    assert app_page.get_by_role("button", name="Align this pair").count() == 1
+    # the matrix below: its chart can mount just after the script ends (wait_for_app saw none)
+    app_page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
+    assert app_page.locator("[data-testid='stPlotlyChart']").count() == 1  # the matrix only

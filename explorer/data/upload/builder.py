@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MAX_LISTED, SeriesFileError, choose, clip, number_ranges
+from .errors import MAX_LISTED, Limit, SeriesFileError, choose, clip, number_ranges
 from .options import UploadOptions
 from .report import ParsedSeries, SkippedItem, UploadReport
 from .times import describe_intervals
@@ -39,6 +39,7 @@ __all__ = [
     "interpolate",
     "labels_array",
     "missing_values_error",
+    "text_cells_note",
 ]
 
 
@@ -130,17 +131,22 @@ class SeriesBuilder:
         if n > self.max_series and (final or n > self.max_series + 1):
             raise SeriesFileError(
                 f"The file has {'' if final else 'at least '}{n} series, more than the limit "
-                f"of {self.max_series}. Upload fewer series, or raise the limit with "
-                "max_series."
-            )
+                f"of {self.max_series}. ",
+                Limit("max_series", "Upload fewer series",
+                      f"This page reads at most {self.max_series:,} series from one file: "
+                      "upload fewer (keep the ones to compare, or split the file and upload "
+                      "its parts one at a time)"))
 
     def check_length(self, name: str, n: int) -> None:
         """Refuse a series longer than ``max_length``."""
         if n > self.max_length:
             raise SeriesFileError(
-                f"Series {name!r} has {n} points, more than the limit of {self.max_length}. "
-                "Shorten or downsample it, or raise the limit with max_length."
-            )
+                f"Series {name!r} has {n} points, more than the limit of {self.max_length}. ",
+                Limit("max_length", "Shorten or downsample it",
+                      f"This page reads series of at most {self.max_length:,} points (and "
+                      "aligns two of them whole under *Inspect one pair*): shorten it, or "
+                      "downsample it (keep every second or tenth point), then upload the file "
+                      "again"))
 
 
 def missing_values_error(n_missing: int, places: list[str]) -> SeriesFileError:
@@ -151,6 +157,18 @@ def missing_values_error(n_missing: int, places: list[str]) -> SeriesFileError:
         + "; ".join(places[:MAX_LISTED]) + more
         + ". Fill them in, or interpolate them or leave those series out: ",
         choose("missing", "interpolate", "skip"), ".")
+
+
+def text_cells_note(found: dict, cell_text: Callable[[int, Any], str]) -> list[str]:
+    """The report's note on the cells of text read as missing values: ``found`` maps each
+    cell's ``(line, position)`` (as ``cell_text`` takes them) to its text; none, no note."""
+    if not found:
+        return []
+    listed = "; ".join(f"{cell_text(*place)}: {clip(text)!r}"
+                       for place, text in list(found.items())[:MAX_LISTED])
+    more = f" and {len(found) - MAX_LISTED} more" if len(found) > MAX_LISTED else ""
+    return [f"Read {len(found)} cell{'s' if len(found) > 1 else ''} of text as missing "
+            f"value{'s' if len(found) > 1 else ''}: {listed}{more}."]
 
 
 def finish(b: SeriesBuilder, report: UploadReport, options: UploadOptions) -> ParsedSeries:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["MAX_LISTED", "PAGE_CONTROLS", "Choice", "PageControl", "SeriesFileError",
+__all__ = ["MAX_LISTED", "PAGE_CONTROLS", "Choice", "Limit", "PageControl", "SeriesFileError",
            "choose", "clip", "number_ranges"]
 
 
@@ -106,6 +106,33 @@ def choose(option: str, *values) -> Choice:
     """A :class:`Choice`: set ``option`` to one of ``values``."""
     return Choice(option, values)
 
+
+@dataclass(frozen=True)
+class Limit:
+    """The fix of a file over a cap (``max_series``, ``max_length``, ``max_bytes``).
+
+    The library raises the cap with a keyword; the *Your data* page has no control for it
+    (it reads with the default caps), so there the message says what to do to the file.
+
+    Examples
+    --------
+    >>> fix = Limit("max_series", "Upload fewer series", "Upload fewer series: split it")
+    >>> fix.library()
+    'Upload fewer series, or raise the limit with max_series.'
+    >>> fix.page()
+    'Upload fewer series: split it.'
+    """
+
+    option: str
+    fix: str  # what to do to the file, as both forms start
+    page_fix: str  # the page's form: the fix, said for someone who uploads on the page
+
+    def library(self) -> str:
+        return f"{self.fix}, or raise the limit with {self.option}."
+
+    def page(self) -> str:
+        return f"{self.page_fix}."
+
 MAX_LISTED = 10
 """How many items (rows, cells, labels) a message lists before it says "and N more"."""
 
@@ -124,7 +151,7 @@ class SeriesFileError(ValueError):
     >>> try:
     ...     parse_series_file(b"1,2,3\\n4,abc,6\\n", "bad.csv")
     ... except SeriesFileError as exc:
-    ...     print(exc)
+    ...     print(exc)  # doctest: +ELLIPSIS
     Row 2, column 2: 'abc' is not a number. ...
 
     A message is built from text and :class:`Choice` parts; ``str(exc)`` names the keyword,
@@ -137,16 +164,17 @@ class SeriesFileError(ValueError):
     "Bad cell. Fix it, or choose 'skip' under *Missing values inside a series*."
     """
 
-    def __init__(self, *parts: str | Choice):
+    def __init__(self, *parts: str | Choice | Limit):
         self.parts = parts
-        super().__init__(self._render(Choice.library))
+        super().__init__(self._render("library"))
 
-    def _render(self, how) -> str:
-        return "".join(p if isinstance(p, str) else how(p) for p in self.parts)
+    def _render(self, how: str) -> str:
+        return "".join(p if isinstance(p, str) else getattr(p, how)() for p in self.parts)
 
     def on_page(self) -> str:
-        """The message as the *Your data* page shows it: controls instead of keywords."""
-        return self._render(Choice.page)
+        """The message as the *Your data* page shows it: controls instead of keywords, and
+        what to do on the page where it has no control (the caps)."""
+        return self._render("page")
 
     def __reduce__(self):
         return type(self), self.parts

@@ -15,12 +15,12 @@ import csv
 from pathlib import PurePath
 from typing import Any
 
-from .builder import SeriesBuilder, finish
+from .builder import SeriesBuilder, finish, text_cells_note
 from .cells import Cells
 from .columns import read_columns
 from .decode import decode
 from .detect import detect_decimal, detect_delimiter, detect_header, detect_layout
-from .errors import MAX_LISTED, SeriesFileError, clip
+from .errors import Limit, SeriesFileError
 from .long import read_long
 from .options import UploadOptions
 from .report import ParsedSeries, UploadReport
@@ -142,8 +142,11 @@ def _text(content: bytes, opts: UploadOptions, report: UploadReport) -> str:
     if len(content) > opts.max_bytes:
         raise SeriesFileError(
             f"The file is {_size(len(content))}, larger than the limit of "
-            f"{_size(opts.max_bytes)}. Upload a smaller file, or raise the limit with max_bytes."
-        )
+            f"{_size(opts.max_bytes)}. ",
+            Limit("max_bytes", "Upload a smaller file",
+                  f"This page reads files of at most {_size(opts.max_bytes)}: upload a smaller "
+                  "one (fewer series, values rounded to fewer digits), or split the file and "
+                  "upload its parts one at a time"))
     if not content.strip():
         raise SeriesFileError("The file is empty." if not content else
                               "The file is empty (it contains only blank space).")
@@ -199,14 +202,7 @@ def _check_numeric(cells: Cells, rows: list[Record]) -> None:
 
 def _text_notes(table: Table) -> list[str]:
     """The report's note on the value cells of text that were read as missing values."""
-    found = table.text_cells
-    if not found:
-        return []
-    listed = "; ".join(f"{table.cell_text(row, col)}: {clip(text)!r}"
-                       for (row, col), text in list(found.items())[:MAX_LISTED])
-    more = f" and {len(found) - MAX_LISTED} more" if len(found) > MAX_LISTED else ""
-    return [f"Read {len(found)} cell{'s' if len(found) > 1 else ''} of text as missing "
-            f"value{'s' if len(found) > 1 else ''}: {listed}{more}."]
+    return text_cells_note(table.text_cells, table.cell_text)
 
 
 def _read_layout(table: Table, opts: UploadOptions, layout: str

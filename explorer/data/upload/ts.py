@@ -6,7 +6,10 @@ regression target last when the header declares one (:mod:`explorer.data.upload.
 
 - Timestamps only order the values of a dimension (numbers, or dates: see
   :mod:`explorer.data.upload.times`); the dimensions of a case must share them.
-- Missing values are ``?`` or ``NaN``. With ``@equalLength true`` every value counts (a
+- Missing values are ``?``, ``NaN`` or another marker of :data:`~explorer.data.upload.cells.
+  MISSING_TOKENS`; any other text that is not a number (``n.v.``, ``-``) is refused with
+  ``missing="error"`` and read as a missing value under the other policies (listed in the
+  report, like a CSV file's). With ``@equalLength true`` every value counts (a
   missing tail is missing values, and every case has the same length, ``@seriesLength`` if
   declared); otherwise a missing tail is padding of a shorter case.
 - A case whose values are all missing, or whose label is missing, is skipped and listed in
@@ -22,9 +25,9 @@ import re
 
 import numpy as np
 
-from .builder import SeriesBuilder
+from .builder import SeriesBuilder, text_cells_note
 from .cells import Cells
-from .errors import MAX_LISTED, SeriesFileError, clip
+from .errors import MAX_LISTED, SeriesFileError, choose, clip
 from .options import UploadOptions
 from .report import UploadReport
 from .table import line_notes, split_lines
@@ -49,7 +52,8 @@ def read_ts(text: str, report: UploadReport, options: UploadOptions) -> SeriesBu
     report : UploadReport
         Receives the layout, the problem name and the label source.
     options : UploadOptions
-        Only ``label_column=False`` (ignore the labels) applies to a ``.ts`` file.
+        Only ``label_column=False`` (ignore the labels), ``missing`` (the policy for
+        missing values and text cells) and the caps apply to a ``.ts`` file.
 
     Returns
     -------
@@ -74,17 +78,24 @@ def read_ts(text: str, report: UploadReport, options: UploadOptions) -> SeriesBu
     if start == len(lines):
         raise SeriesFileError(f"The .ts file has no cases: nothing follows its @data line "
                               f"(line {h.data_line}). Add one case per line after @data.")
-    b = SeriesBuilder(lambda line, at: f"line {line}, dimension {at[0] + 1}, value {at[1] + 1}",
-                      options)
-    reader = _CaseReader(b, h, keep_labels)
+    b = SeriesBuilder(_cell_text, options)
+    reader = _CaseReader(b, h, keep_labels, options.missing)
+    b.token = reader.token
     for case, (i, line) in enumerate(lines[start:], start=1):
         reader.read(case, i, line.strip())
     if h.labelled and keep_labels:
         report.label_source = (f"the {h.label_key} header (last field of each case"
                                + ("; regression targets)" if h.target else ")"))
+    b.notes.extend(text_cells_note(reader.text_cells, _cell_text))
     b.notes.extend(_header_notes(h, keep_labels, reader.reordered))
     b.notes.extend(line_notes(comments, blank))
     return b
+
+
+def _cell_text(line: int, at: tuple[int, int]) -> str:
+    """Where a value is: ``"line 5, dimension 1, value 3"`` (``at`` = (dimension, value),
+    0-based)."""
+    return f"line {line}, dimension {at[0] + 1}, value {at[1] + 1}"
 
 
 def _header_notes(h: TsHeader, keep_labels: bool, reordered: int) -> list[str]:
@@ -135,19 +146,35 @@ def split_case(text: str) -> list[str]:
 class _CaseReader:
     """Reads the case lines of one file into a builder, checking them against the header."""
 
-    def __init__(self, b: SeriesBuilder, h: TsHeader, keep_labels: bool):
+    def __init__(self, b: SeriesBuilder, h: TsHeader, keep_labels: bool,
+                 missing: str = "error"):
         self.b, self.h, self.keep_labels = b, h, keep_labels
+        self.missing = missing
         self.first: dict = {}  # the first case's line, dimension count and length
         self.reordered = 0  # cases with values out of timestamp order
+        self.text_cells: dict[tuple[int, tuple[int, int]], str] = {}  # read as missing
+        self.lines: dict[int, str] = {}  # line number -> the case's text
+
+    def token(self, line: int, at: tuple[int, int]) -> str:
+        """The text of value ``at[1]`` of dimension ``at[0]`` on ``line`` (its place in
+        the file, before any reordering by time), for the report of a skipped case."""
+        fields = split_case(self.lines[line])
+        if self.h.labelled:
+            fields.pop()
+        field = fields[at[0]]
+        toks = _pairs(field, "")[1] if self.h.timestamps else field.split(",")
+        return toks[at[1]].strip()
 
     def read(self, case: int, line: int, text: str) -> None:
         """Read one case line into the builder (or list it as skipped)."""
         h = self.h
         where, at = f"case {case} (line {line})", f"Line {line} (case {case})"
+        self.lines[line] = text
         fields, label = self._fields(case, line, text)
         if self.keep_labels and h.labelled:
             self._check_label(label, at)
-        dims = [self._dimension(f, f"{at}, dimension {d + 1}") for d, f in enumerate(fields)]
+        dims = [self._dimension(f, f"{at}, dimension {d + 1}", (line, d))
+                for d, f in enumerate(fields)]
         arr, padded = self._stack([v for v, _, _ in dims], at)
         _check_times(dims, len(arr), at)
         self.reordered += any(np.any(np.diff(o) < 0) for _, o, _ in dims)
@@ -241,15 +268,19 @@ class _CaseReader:
             + (", followed by its label" if h.labelled else "") + "." + hint
         )
 
-    def _dimension(self, text: str, where: str
+    def _dimension(self, text: str, where: str, place: tuple[int, int]
                    ) -> tuple[np.ndarray, np.ndarray, list[float] | None]:
-        """One dimension's values in time order, their positions in the file, and the times."""
+        """One dimension's values in time order, their positions in the file, and the times;
+        ``place`` = (line, dimension) keys its text cells read as missing values."""
         times = None
         if self.h.timestamps:
             time_toks, toks = _pairs(text, where)
         else:
             toks = text.split(",") if text.strip() else []
-        vals = _numbers(toks, where, self.h.timestamps)
+        found = None if self.missing == "error" else {}
+        vals = _numbers(toks, where, self.h.timestamps, found)
+        for k, tok in (found or {}).items():
+            self.text_cells[place[0], (place[1], k)] = tok
         order = np.arange(len(vals))
         if self.h.timestamps:
             times, order = _time_order(time_toks, where)
@@ -309,26 +340,32 @@ def _pairs(text: str, where: str) -> tuple[list[str], list[str]]:
     return [t.strip() for t, _ in pairs], [v for _, v in pairs]
 
 
-def _numbers(toks: list[str], where: str, timestamps: bool) -> np.ndarray:
-    """Float values of the tokens (NaN for missing markers); refuses text and infinities."""
+def _numbers(toks: list[str], where: str, timestamps: bool,
+             text_cells: dict[int, str] | None = None) -> np.ndarray:
+    """Float values of the tokens (NaN for missing markers); refuses infinities, and text
+    unless ``text_cells`` is given: then a token of text is a missing value (NaN), recorded
+    there (its position -> its text)."""
     try:
         vals = np.array(toks, dtype=np.float64)
     except ValueError:
         vals = np.array([math.inf if v is None else v for v in map(_CELLS.num, toks)],
                         dtype=np.float64)
-    bad = np.flatnonzero(np.isinf(vals))
-    if not bad.size:
-        return vals
-    k = int(bad[0])
-    tok = toks[k].strip()
-    if _CELLS.num(tok) is not None:
-        raise SeriesFileError(f"{where}, value {k + 1}: {clip(tok)!r} is an infinite value; "
-                              "only finite numbers can be used.")
-    hint = ""
-    if "(" in tok and not timestamps:
-        hint = (" It looks like a (timestamp,value) pair: declare '@timeStamps true' in the "
-                "header.")
-    raise SeriesFileError(f"{where}, value {k + 1}: {clip(tok)!r} is not a number." + hint)
+    for k in map(int, np.flatnonzero(np.isinf(vals))):
+        tok = toks[k].strip()
+        if _CELLS.num(tok) is not None:
+            raise SeriesFileError(f"{where}, value {k + 1}: {clip(tok)!r} is an infinite "
+                                  "value; only finite numbers can be used.")
+        if "(" in tok and not timestamps:
+            raise SeriesFileError(f"{where}, value {k + 1}: {clip(tok)!r} is not a number. It "
+                                  "looks like a (timestamp,value) pair: declare '@timeStamps "
+                                  "true' in the header.")
+        if text_cells is None:
+            raise SeriesFileError(f"{where}, value {k + 1}: {clip(tok)!r} is not a number. "
+                                  "Correct it, or count such values as missing: ",
+                                  choose("missing", "interpolate", "skip"), ".")
+        text_cells[k] = tok
+        vals[k] = math.nan
+    return vals
 
 
 def _time_order(toks: list[str], where: str) -> tuple[list[float], np.ndarray]:

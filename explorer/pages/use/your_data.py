@@ -18,6 +18,7 @@ from explorer.web.widgets import escape_markdown as md
 
 SAMPLE = "yd_sample"
 JOB_RECORD = "yd_job_record"  # the last cluster job asked for: its key, settings, upload
+LONG_STOPPED = "yd_long_stopped"  # the long pair whose alignment this session cancelled
 # a bound widget writes its *displayed* option text to the URL: options are short words
 LAYOUTS = {"auto": "detect", "wide": "one series per row",
            "ucr": "UCR: one series per row, label first", "columns": "one series per column",
@@ -129,6 +130,12 @@ def _source():
     return None
 
 
+def _one_channel(s) -> np.ndarray:
+    """A series as float64, a single channel as ``(n,)``."""
+    s = np.asarray(s, dtype=np.float64)
+    return s[:, 0] if s.ndim == 2 and s.shape[1] == 1 else s
+
+
 def _alignment(parsed, sel) -> None:
     n_series = len(parsed.series)
     st.subheader("Inspect one pair")
@@ -137,20 +144,20 @@ def _alignment(parsed, sel) -> None:
                                   default=0))
     j = int(widgets.number_widget(c[1].number_input, "Series y #", 0, n_series - 1, key="yd_j",
                                   default=1))
-    x = np.asarray(parsed.series[i], dtype=np.float64)
-    y = np.asarray(parsed.series[j], dtype=np.float64)
-    x = x[:, 0] if x.ndim == 2 and x.shape[1] == 1 else x
-    y = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+    x, y = _one_channel(parsed.series[i]), _one_channel(parsed.series[j])
     channel = widgets.channel_picker(1 if x.ndim == 1 else x.shape[1], "yd_channel", c[2],
                                      help="Δ and E use all channels; the match lines draw one.")
     names = parsed.names
     c[3].markdown(f"x = **{md(names[i])}** ({len(x)} points) · y = **{md(names[j])}** ({len(y)} "
                   f"points) · γ = {sel.gamma_text}, cost {sel.cost} (from the sidebar)")
-    cap = sidebar.MAX_LENGTH
-    if len(x) > cap or len(y) > cap:
-        st.info(f"The pair view builds full n×m tables: it uses the first {cap} points of "
-                f"each series (x has {len(x)}, y has {len(y)}).")
-        x, y = x[:cap], y[:cap]
+    if max(len(x), len(y)) > your_data.PAIR_FULL_MAX:
+        _long_pair(x, y, sel)
+    else:
+        _full_pair(x, y, (names[i], names[j]), channel, sel)
+
+
+def _full_pair(x, y, names, channel: int, sel) -> None:
+    """Δ, E, the hard path and the match lines of a pair of at most PAIR_FULL_MAX points."""
     band = sel.band
     if band is not None:
         try:
@@ -177,10 +184,109 @@ def _alignment(parsed, sel) -> None:
                      key="yd_E")
     st.markdown("**The two series with their matches**: a line joins xᵢ and yⱼ with an "
                 "opacity that grows with Eᵢⱼ (the strongest 2,500 matches).")
-    widgets.plot(plots.match_lines_figure(x, y, t.E, channel=channel,
-                                          names=(names[i], names[j]),
-                                          uirevision=f"yd-match-{i}-{j}"), key="yd_match")
+    widgets.plot(plots.match_lines_figure(x, y, t.E, channel=channel, names=names,
+                                          uirevision=f"yd-match-{names[0]}-{names[1]}"),
+                 key="yd_match")
     _pair_downloads(t, path)
+
+
+def _stopped(ident, text: str) -> None:
+    """A long pair's alignment this session stopped: say so, offer to run it."""
+    st.session_state[LONG_STOPPED] = ident
+    st.caption(text)
+    st.button("Align this pair", key="yd_long_run", icon=":material/play_arrow:",
+              on_click=_resume_long, args=(ident,))
+
+
+def _resume_long(ident) -> None:
+    """Button callback: align the stopped pair after all."""
+    if st.session_state.get(LONG_STOPPED) == ident:
+        st.session_state.pop(LONG_STOPPED)
+
+
+def _long_pair(x, y, sel) -> None:
+    """A pair past PAIR_FULL_MAX points: its value and block-averaged E, a background job
+    (:func:`explorer.logic.your_data.long_alignment`) that Cancel stops."""
+    n, m = len(x), len(y)
+    b = your_data.block_size_for(n, m)
+    st.info(f"A long pair: the page aligns the whole series ({n:,} × {m:,} = {n * m:,} cells) "
+            f"as a background job and shows E averaged over blocks: **each cell averages {b} × "
+            f"{b} cells**. Δ, the hard path and the match lines need full n × m tables: they "
+            f"are drawn for pairs of at most {your_data.PAIR_FULL_MAX:,} points each.",
+            icon=":material/grid_view:")
+    ident = memo.cache_key(x, y, sel.gamma, sel.cost, sel.band)
+    if st.session_state.get(LONG_STOPPED) == ident:
+        _stopped(ident, "You cancelled this alignment.")
+        return
+    band, result = sel.band, None
+    while result is None:
+        try:
+            result = _watch_long(x, y, sel, band, ident)
+        except ValueError as exc:
+            if band is None:
+                raise
+            st.warning(f"Band dropped for this pair: {exc}")
+            band = None
+    if result is not False:
+        _show_long(result, sel)
+
+
+def _watch_long(x, y, sel, band, ident):
+    """Start (or join) the long pair's job, watch it with a Cancel button; its result, or
+    False once cancelled."""
+    job = cached.long_alignment(x, y, sel.gamma, sel.cost, band)
+    holder = st.empty()  # the Cancel button, while the job runs
+    cancel = False if job.done else holder.button("Cancel", key="yd_long_cancel",
+                                                  icon=":material/stop:")
+    if cancel and not job.done:
+        if not job.cancel(jobs.session_id()):
+            holder.empty()
+            _stopped(ident, "You stopped watching: other students asked for the same "
+                            "alignment, so it goes on for them.")
+            return False
+        with st.spinner("Cancelling: the job stops at the end of its current step…"):
+            jobs.wait_until_stopped(job)
+    slot = st.empty()
+    seconds = your_data.long_pair_estimate(len(x), len(y))
+    try:
+        with st.spinner(f"Aligning {len(x):,} × {len(y):,} points in the background (about "
+                        f"{your_data.duration_text(seconds)} of CPU on an idle machine)…",
+                        show_time=True):
+            return jobs.watch(job, on_frame=lambda value, _: slot.metric(
+                f"dtw_γ at γ = {sel.gamma_text}", formatting.number(value)))
+    except jobs.JobCancelled:
+        holder.empty()
+        _stopped(ident, "You cancelled this alignment.")
+        return False
+    finally:
+        slot.empty()
+        holder.empty()
+
+
+def _show_long(res, sel) -> None:
+    """The long pair's value and block-averaged E, with its CSV."""
+    n, m = res.shape
+    b = res.block
+    c = st.columns(3)  # n and m: in the line above the pair and in the note
+    c[0].metric(f"dtw_γ at γ = {sel.gamma_text}", formatting.number(res.value))
+    c[1].metric("Each cell averages", f"{b} × {b} cells")
+    c[2].metric("Computed in", f"{formatting.fixed(res.seconds, 1)} s",
+                help="How long the background job took (a shared result: the first "
+                     "student who asked for this pair waited for it).")
+    st.markdown(f"**Expected alignment E** at γ = {sel.gamma_text}, block-averaged: each cell "
+                f"averages {b} × {b} cells of E (the last row and column of blocks, their own "
+                "cells), so a path crossing a block shows as about 1/b.")
+    widgets.plot(plots.block_alignment_figure(res.blocks, b, res.shape,
+                                              uirevision=f"yd-E-blocks-{n}-{m}"),
+                 key="yd_E_blocks")
+    rows, cols = res.blocks.shape
+    widgets.download(f"Block-averaged E, {rows} × {cols} (CSV)",
+                     data.matrix_csv(res.blocks,
+                                     row_labels=[f"i={k * b + 1}-{min(n, (k + 1) * b)}"
+                                                 for k in range(rows)],
+                                     col_labels=[f"j={k * b + 1}-{min(m, (k + 1) * b)}"
+                                                 for k in range(cols)]),
+                     "expected_alignment_blocks.csv", "yd_dl_E_blocks")
 
 
 def _pair_downloads(t, path) -> None:

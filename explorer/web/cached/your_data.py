@@ -1,5 +1,6 @@
 """The cached entry points of the Use page *Your data*: the parsed upload, the example file,
-the pairwise matrix (a shared job), and the jobs on a Dask cluster with their client.
+a long pair's alignment and the pairwise matrix (shared jobs), and the jobs on a Dask
+cluster with their client.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..memo import LIMITS, cache_key, cached
 __all__ = [
     "cluster_job",
     "dask_client",
+    "long_alignment",
     "pairwise_matrix",
     "parse_upload",
     "sample_csv",
@@ -35,6 +37,15 @@ def parse_upload(content: bytes, filename: str, overrides: tuple) -> data.Parsed
 def sample_csv() -> bytes:
     """:func:`explorer.logic.your_data.sample_csv`, the Your data page's example file."""
     return your_data.sample_csv()
+
+
+def long_alignment(x, y, gamma: float, cost: str, band) -> jobs.Job:
+    """Job: :func:`explorer.logic.your_data.long_alignment`, a long pair's value (published
+    as the job's one frame once known) and block-averaged E."""
+    key = cache_key("long_alignment", x, y, gamma, cost, band)
+    run = Task(your_data.long_alignment, (x, y, gamma), dict(cost=cost, band=band),
+               publish_arg="publish")
+    return jobs.runner().submit(key, f"Alignment of {len(x):,} × {len(y):,} points", run)
 
 
 def pairwise_matrix(series, gamma: float, divergence: bool, cost: str, band) -> jobs.Job:
