@@ -45,6 +45,7 @@ import numpy as np
 import softdtw_core as sd
 from explorer import data
 
+from . import formatting
 from .collection import cluster_order
 from .common import Progress
 
@@ -65,7 +66,6 @@ __all__ = [
     "NeighbourResult",
     "connect",
     "block_size_for",
-    "duration_text",
     "evenly_spaced",
     "long_alignment",
     "long_pair_estimate",
@@ -151,7 +151,7 @@ def long_alignment(x, y, gamma: float, *, cost="sqeuclidean", band=None,
     report = progress or (lambda fraction, text: None)
     start = time.perf_counter()
     report(0.0, f"Step 1 of 2: the soft-DTW value over {n:,} × {m:,} cells (one forward "
-                f"sweep, about {duration_text(n * m * VALUE_NS_PER_CELL * 1e-9)})…")
+                f"sweep, about {formatting.duration(n * m * VALUE_NS_PER_CELL * 1e-9)})…")
     value = float(sd.soft_dtw(x, y, gamma=gamma, cost=cost, band=band))
     took = time.perf_counter() - start
     if publish is not None:
@@ -159,19 +159,12 @@ def long_alignment(x, y, gamma: float, *, cost="sqeuclidean", band=None,
     share = 1.0 / (1.0 + E_PER_VALUE)
     report(share, f"Step 2 of 2: the expected alignment E, averaged over {b} × {b} blocks, "
                   f"by the checkpointed backward pass (value done in {took:.1f} s; about "
-                  f"{duration_text(E_PER_VALUE * took)} more)…")
+                  f"{formatting.duration(E_PER_VALUE * took)} more)…")
     _, blocks = sd.soft_dtw_alignment(x, y, gamma, cost=cost, band=band, block_size=(b, b),
                                       memory=memory)
     seconds = time.perf_counter() - start
     report(1.0, f"Done in {seconds:.1f} s.")
     return LongAlignment(value, np.asarray(blocks, dtype=np.float64), b, (n, m), seconds)
-
-
-def duration_text(s: float) -> str:
-    """A duration in words: "under a second", "4 s", "2 min"."""
-    if s < 1:
-        return "under a second"
-    return f"{s:.0f} s" if s < 120 else f"{s / 60:.0f} min"
 
 
 def sample_csv() -> bytes:

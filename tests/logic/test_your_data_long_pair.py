@@ -125,9 +125,3 @@ def test_the_estimate_grows_with_the_cells():
         20_000, 20_000)
     assert big == pytest.approx(400 * small)
     assert 3 < big < 30  # seconds of CPU at the cap (5.7-16 s measured, module constants)
-
-
-@pytest.mark.parametrize(("seconds", "text"), [(0.2, "under a second"), (4.4, "4 s"),
-                                               (119, "119 s"), (600, "10 min")])
-def test_durations_in_words(seconds, text):
-    assert your_data.duration_text(seconds) == text

@@ -250,7 +250,7 @@ def _watch_long(x, y, sel, band, ident):
     seconds = your_data.long_pair_estimate(len(x), len(y))
     try:
         with st.spinner(f"Aligning {len(x):,} × {len(y):,} points in the background (about "
-                        f"{your_data.duration_text(seconds)} of CPU on an idle machine)…",
+                        f"{formatting.duration(seconds)} of CPU on an idle machine)…",
                         show_time=True):
             return jobs.watch(job, on_frame=lambda value, _: slot.metric(
                 f"dtw_γ at γ = {sel.gamma_text}", formatting.number(value)))
