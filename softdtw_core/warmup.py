@@ -20,7 +20,11 @@ While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_table
 :func:`~softdtw_core.dtw_path` run the kernels' Python code instead, on small inputs
 (:func:`interpreted`): the same results to the last bit, interpreted at 10-20 µs a cell
 (0.2-0.6 s for a 150 x 150 table, against 1.5 s of CPU to compile the kernels), so that the
-explorer's Cost & DP table draws at once on a fresh install.
+explorer's Cost & DP table draws at once on a fresh install. Once the first stage
+(``tables``) is loaded the same block runs those kernels compiled, and the value, alignment,
+gradient and entropy functions take the same row-major tables instead of the wavefront
+kernels of the ``learn`` stage (20 s of CPU to compile): the γ explorer and *DTW as a loss*
+draw once the first stage is ready.
 """
 
 from __future__ import annotations
@@ -35,13 +39,14 @@ import numpy as np
 from ._internal.interpreted import (
     INTERPRETED_MAX_CELLS,
     interpreted,
+    interpreted_gibbs,
     interpreted_path,
     interpreted_tables,
     interpreting,
 )
 
-__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "interpreted", "interpreted_path",
-           "interpreted_tables", "interpreting", "main", "warm_up"]
+__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "interpreted", "interpreted_gibbs",
+           "interpreted_path", "interpreted_tables", "interpreting", "main", "warm_up"]
 
 
 def _pairs():
