@@ -38,6 +38,7 @@ import numpy as np
 
 from ._internal.interpreted import (
     INTERPRETED_MAX_CELLS,
+    compile_row_major,
     interpreted,
     interpreted_gibbs,
     interpreted_path,
@@ -45,7 +46,8 @@ from ._internal.interpreted import (
     interpreting,
 )
 
-__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "interpreted", "interpreted_gibbs",
+__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "compile_row_major", "interpreted",
+           "interpreted_gibbs",
            "interpreted_path", "interpreted_tables", "interpreting", "main", "warm_up"]
 
 
