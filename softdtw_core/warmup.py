@@ -38,6 +38,7 @@ import numpy as np
 
 from ._internal.interpreted import (
     INTERPRETED_MAX_CELLS,
+    SWEEP_BUDGET,
     compile_row_major,
     interpreted,
     interpreted_gibbs,
@@ -46,9 +47,9 @@ from ._internal.interpreted import (
     interpreting,
 )
 
-__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "compile_row_major", "interpreted",
-           "interpreted_gibbs",
-           "interpreted_path", "interpreted_tables", "interpreting", "main", "warm_up"]
+__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "SWEEP_BUDGET", "compile_row_major",
+           "interpreted", "interpreted_gibbs", "interpreted_path", "interpreted_tables",
+           "interpreting", "main", "warm_up"]
 
 
 def _pairs():

@@ -15,13 +15,6 @@ of the server starts :class:`Warmup` (once per process):
    does not wait for them);
 3. if the child fails, the thread compiles what is left itself.
 
-When the page opened first is one of :data:`INTERPRETED` (it runs before its stage is
-ready), another thread of the server compiles the two kernels that page's tables run on
-(:func:`softdtw_core.warmup.compile_row_major`, 1 s of CPU) at once: the page sweeps its
-first tables in NumPy and runs the next ones compiled, about 1.5 s after it started, where
-the child (which starts Python, imports the library and compiles the whole first stage)
-needs some 3-4 s.
-
 Meanwhile the pages that need no kernel (the Overview, min^γ) draw at once, the sidebar shows
 a small status (:func:`sidebar_status`), and a page that needs a stage waits for it behind a
 spinner (:func:`kernels_for`; the registry says which stage each page needs), except the
@@ -58,7 +51,7 @@ from pathlib import Path
 import streamlit as st
 
 import softdtw_core
-from softdtw_core.warmup import STAGES, compile_row_major, interpreted, warm_up
+from softdtw_core.warmup import STAGES, interpreted, warm_up
 
 from . import jobs
 from .pausing import PAUSER
@@ -96,8 +89,6 @@ class Warmup:
                     self.stages.remove(stage)
                     self.stages.insert(0, stage)
         gc.freeze()  # the modules imported so far live as long as the server
-        if first in INTERPRETED:  # its tables run compiled in 1 s, where the child needs 3
-            threading.Thread(target=compile_row_major, name="explorer-rows", daemon=True).start()
         threading.Thread(target=self._run, name="explorer-warmup", daemon=True).start()
 
     def _load(self, stage: str) -> None:
@@ -166,8 +157,9 @@ WARMUP = Warmup([sys.executable, "-c", "import os\n"
 #: values, alignments, gradients and entropies from the same tables until the ``learn``
 #: stage's wavefront kernels (20 s of CPU) are loaded. The tables are swept in NumPy
 #: (about 5 ms for 60 x 80 cells) until the ``tables`` stage (1.5 s of CPU, ahead of
-#: ``learn``) is loaded, compiled afterwards; tables larger than it sweeps compile in the
-#: page (1.5 s of CPU once).
+#: ``learn``) is loaded, compiled afterwards; a page whose sweeps take more than a second
+#: (*DTW as a loss*: some 1,700 tables) compiles the two kernels it runs first (1 s of CPU,
+#: :data:`softdtw_core.warmup.SWEEP_BUDGET`), as do tables larger than it sweeps.
 INTERPRETED: dict[str, str | None] = {"tables": None, "learn": "tables"}
 
 

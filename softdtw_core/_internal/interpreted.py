@@ -6,7 +6,8 @@ call :func:`interpreted_tables` / :func:`interpreted_path` instead of their usua
 row-major kernels of :mod:`.dp` (``_forward_full``, ``_backward``, ``_backtrack``), swept
 by anti-diagonals in NumPy (:mod:`.diagonals`; the backtrack, n + m steps, as Python code)
 while they are not compiled in this process, compiled once they are (the warm-up's first
-stage, or :func:`compile_row_major`: 1 s of CPU). The same results to the last bit.
+stage, or the block itself once its sweeps took :data:`SWEEP_BUDGET`: 1 s of CPU). The same
+results to the last bit.
 
 In the block the value, alignment, gradient and entropy functions
 (:func:`~softdtw_core.soft_dtw`, :func:`~softdtw_core.soft_dtw_alignment`,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -60,12 +62,32 @@ def compile_row_major() -> None:
     _backward(W, lo, hi, E)
 
 
+#: Seconds of NumPy sweeps after which the thread compiles the two kernels itself
+#: (:func:`compile_row_major`, about 1 s of CPU): a page of a few dozen tables never pays
+#: for the compiler, one of thousands (*DTW as a loss*) pays at most twice what it would
+#: have paid knowing its count in advance.
+SWEEP_BUDGET = 1.0
+_swept = [0.0]  # seconds of NumPy sweeps in this process, all threads
+
+
+def _sweeping(kernel):
+    """``kernel`` (of :mod:`.diagonals`), adding its seconds to ``_swept``; once they pass
+    :data:`SWEEP_BUDGET` the call compiles the row-major kernels first."""
+    def timed(*args):
+        if _swept[0] > SWEEP_BUDGET:
+            compile_row_major()
+        t = time.perf_counter()
+        kernel(*args)
+        _swept[0] += time.perf_counter() - t
+    return timed
+
+
 def _forward():
-    return _forward_full if _compiled() else diagonals.forward_full
+    return _forward_full if _compiled() else _sweeping(diagonals.forward_full)
 
 
 def _backward_pass():
-    return _backward if _compiled() else diagonals.backward
+    return _backward if _compiled() else _sweeping(diagonals.backward)
 
 
 def _backtrack_pass():

@@ -10,7 +10,10 @@ kernels and compare them with themselves."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +22,8 @@ import softdtw_core as sd
 from softdtw_core import warmup
 from softdtw_core._internal import interpreted as interpreted_module
 from softdtw_core.warmup import INTERPRETED_MAX_CELLS, interpreted, interpreting
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["numpy", "compiled"])
@@ -168,3 +173,28 @@ def test_only_the_thread_that_asks_interprets():
             pass
         assert interpreting()
     assert seen == [False] and not interpreting()
+
+
+def test_a_thread_that_sweeps_long_compiles_the_kernels_itself():
+    # in a fresh interpreter (nothing compiled): the first tables are swept in NumPy, and
+    # once the sweeps took SWEEP_BUDGET seconds the next call compiles the two kernels
+    code = r"""
+import numpy as np
+import softdtw_core as sd
+from softdtw_core._internal import dp, interpreted as module
+from softdtw_core.warmup import interpreted
+x, y = np.linspace(0, 1, 60), np.linspace(0, 1, 80) ** 2
+calls, first = 0, None
+with interpreted():
+    while not dp._forward_full.signatures and calls < 10_000:
+        sd.soft_dtw_value_and_grad(x, y, 0.1)
+        calls += 1
+        first = bool(dp._forward_full.signatures) if first is None else first
+print(calls, first, module._swept[0] > module.SWEEP_BUDGET, bool(dp._backward.signatures))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    calls, first, over_budget, backward = out.stdout.split()
+    assert first == "False" and int(calls) > 1  # not at the first call
+    assert over_budget == "True" and backward == "True"
