@@ -145,19 +145,10 @@ def cost_tangent_(X, Y, V, cost):
 
 
 def jacobian_product_(X, Y, G, cost):
-    """Unvalidated :func:`cost_jacobian_product` on ``(n, d)``/``(m, d)``/``(n, m)`` arrays.
-
-    Inside :func:`softdtw_core.warmup.interpreted`, while the absolute cost's kernel is not
-    compiled, its Python code runs instead (the same sums in the same order)."""
+    """Unvalidated :func:`cost_jacobian_product` on ``(n, d)``/``(m, d)``/``(n, m)`` arrays."""
     if cost == "sqeuclidean":
         return 2.0 * (G.sum(axis=1)[:, None] * X - G @ Y)
-    kernel = _absolute_jacobian_product
-    if not kernel.signatures:
-        from ._internal.interpreted import interpreting  # which imports this module
-
-        if interpreting():
-            kernel = kernel.py_func
-    return kernel(X, Y, G, np.zeros_like(X))
+    return _absolute_jacobian_product(X, Y, G, np.zeros_like(X))
 
 
 def cost_jacobian_product(X, Y, G, cost="sqeuclidean"):

@@ -61,15 +61,19 @@ def _pairs():
 
 def _tables() -> None:
     """The full tables (Δ, R, the local weights, E) and the optimal path: the kernels the Cost
-    & DP table and the Bellman step-through need, first (the sizes take no other path)."""
+    & DP table and the Bellman step-through need, first (the sizes take no other path); and
+    the absolute cost's Jacobian product, with which the γ explorer and *DTW as a loss* run
+    on these tables alone (:func:`interpreted`)."""
     from . import recursion
+    from .costs import cost_jacobian_product
 
     for x, y in _pairs():
         for cost in ("sqeuclidean", "absolute"):
             for band in (None, 2.0):
                 for gamma in (0.0, 0.1):
-                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
+                    t = recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
                 recursion.dtw_path(x, y, cost=cost, band=band)
+        cost_jacobian_product(x, y, t.E, cost="absolute")
 
 
 def _learn() -> None:
