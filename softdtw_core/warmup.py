@@ -17,14 +17,15 @@ second-order functions and DILATE). ``tests/app/test_warmup_coverage.py`` checks
 pages compile nothing after it.
 
 While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_tables` and
-:func:`~softdtw_core.dtw_path` run the kernels' Python code instead, on small inputs
-(:func:`interpreted`): the same results to the last bit, interpreted at 10-20 µs a cell
-(0.2-0.6 s for a 150 x 150 table, against 1.5 s of CPU to compile the kernels), so that the
-explorer's Cost & DP table draws at once on a fresh install. Once the first stage
-(``tables``) is loaded the same block runs those kernels compiled, and the value, alignment,
-gradient and entropy functions take the same row-major tables instead of the wavefront
-kernels of the ``learn`` stage (20 s of CPU to compile): the γ explorer and *DTW as a loss*
-draw once the first stage is ready.
+:func:`~softdtw_core.dtw_path` sweep the row-major tables by anti-diagonals in NumPy instead,
+on inputs of up to :data:`INTERPRETED_MAX_CELLS` cells (:func:`interpreted`): the same results
+to the last bit, 5 ms for a 60 x 80 table, against 1.5 s of CPU to compile the kernels, so
+that the explorer's Cost & DP table draws at once on a fresh install. In the same block the
+value, alignment, gradient and entropy functions take those tables instead of the wavefront
+kernels of the ``learn`` stage (20 s of CPU to compile), so that the γ explorer and *DTW as a
+loss* draw at once too; the block runs the row-major kernels compiled once the first stage
+(``tables``) is loaded, or once its sweeps took :data:`SWEEP_BUDGET` seconds (it then
+compiles them itself: :func:`compile_row_major`, 1 s of CPU).
 """
 
 from __future__ import annotations
