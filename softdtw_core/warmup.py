@@ -18,8 +18,8 @@ pages compile nothing after it.
 
 While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_tables` and
 :func:`~softdtw_core.dtw_path` sweep the row-major tables by anti-diagonals in NumPy instead,
-on inputs of up to :data:`INTERPRETED_MAX_CELLS` cells (:func:`interpreted`): the same results
-to the last bit, 5 ms for a 60 x 80 table, against 1.5 s of CPU to compile the kernels, so
+up to :data:`INTERPRETED_MAX_CELLS` cells (:func:`interpreted`): the same results to the
+last bit, 5 ms for a 60 x 80 table, against 1.5 s of CPU to compile the kernels, so
 that the explorer's Cost & DP table draws at once on a fresh install. In the same block the
 value, alignment, gradient and entropy functions take those tables instead of the wavefront
 kernels of the ``learn`` stage (20 s of CPU to compile), so that the γ explorer and *DTW as a

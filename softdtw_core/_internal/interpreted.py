@@ -35,9 +35,10 @@ from . import diagonals
 from .dp import _backtrack, _backward, _forward_full, float32_requested
 from .validation import check_band, check_cells, check_cost, check_gamma, check_pair
 
-#: Above this many cells (n·m) :func:`interpreted_tables` and :func:`interpreted_path`
-#: return None while the row-major kernels are not compiled: the caller compiles (1.5 s
-#: once) rather than sweep in NumPy (about 0.5 µs a cell).
+#: Above this many cells (n·m) :func:`interpreted_tables`, :func:`interpreted_path` and
+#: :func:`interpreted_gibbs` compile the row-major kernels first (:func:`compile_row_major`,
+#: 1 s of CPU once) while they are not compiled, rather than sweep in NumPy (about 1 µs a
+#: cell).
 INTERPRETED_MAX_CELLS = 40_000
 
 #: Above this many cells :func:`interpreted_gibbs` returns None even with the row-major
@@ -127,10 +128,9 @@ def interpreting() -> bool:
 
 
 def _interpreted_forward(X, Y, gamma, cost, band, max_cells, what):
-    """Validate as the compiled path does, then Δ, the band and the forward table (Python
-    or compiled row-major kernels); None for a precomputed cost, for more than
-    :data:`INTERPRETED_MAX_CELLS` cells while the kernels are not compiled, or more than
-    :data:`GIBBS_MAX_CELLS` for a function without a cell cap (``what`` empty)."""
+    """Validate as the compiled path does, then Δ, the band and the forward table (NumPy
+    sweep or compiled row-major kernels); None for a precomputed cost, or more than
+    :data:`GIBBS_MAX_CELLS` cells for a function without a cell cap (``what`` empty)."""
     gamma, cost, radius = check_gamma(gamma), check_cost(cost), check_band(band)
     if cost == "precomputed" or Y is None:
         return None
@@ -141,7 +141,7 @@ def _interpreted_forward(X, Y, gamma, cost, band, max_cells, what):
     elif n * m > GIBBS_MAX_CELLS:
         return None
     if n * m > INTERPRETED_MAX_CELLS and not _compiled():
-        return None
+        compile_row_major()  # 1 s of CPU, where the other kernels take 1.5-20 s
     if cost == "sqeuclidean" and Xs.shape[1] > 4:
         D = cost_matrix_(Xs, Ys, cost)  # BLAS, no kernel
     else:  # the cost kernel's sum over the channels, in the same order

@@ -20,6 +20,7 @@ import pytest
 
 import softdtw_core as sd
 from softdtw_core import warmup
+from softdtw_core._internal import dp
 from softdtw_core._internal import interpreted as interpreted_module
 from softdtw_core.warmup import INTERPRETED_MAX_CELLS, interpreted, interpreting
 
@@ -136,15 +137,12 @@ def test_values_and_gradients_come_from_the_tables(d, cost, band, gamma, uncompi
     np.testing.assert_allclose(short[1], truth.E, atol=1e-12)
 
 
-def test_large_or_precomputed_inputs_take_the_compiled_path(monkeypatch):
+def test_large_inputs_take_the_compiled_kernels_and_precomputed_costs_the_usual_path():
     n = int(INTERPRETED_MAX_CELLS ** 0.5) + 1
     x, y = _pair(n, n, 1, seed=0)
-    sd.soft_dtw_tables(x[:3], y[:3], 0.1), sd.dtw_path(x[:3], y[:3])  # compiles them
-    t = warmup.interpreted_tables(x, y, 0.1)  # by the compiled row-major kernels
+    t = warmup.interpreted_tables(x, y, 0.1)  # compiles the row-major kernels if need be
+    assert dp._forward_full.signatures and dp._backward.signatures
     assert t is not None and t[-1] == sd.soft_dtw_tables(x, y, 0.1).value
-    monkeypatch.setattr(interpreted_module, "_compiled", lambda: False)
-    assert warmup.interpreted_tables(x, y, 0.1) is None
-    assert warmup.interpreted_path(x, y) is None
     assert warmup.interpreted_tables(np.ones((3, 4)), None, 0.1, cost="precomputed") is None
     with interpreted():  # and the public functions still answer
         t = sd.soft_dtw_tables(np.ones((3, 4)), gamma=0.1, cost="precomputed")
@@ -198,3 +196,24 @@ print(calls, first, module._swept[0] > module.SWEEP_BUDGET, bool(dp._backward.si
     calls, first, over_budget, backward = out.stdout.split()
     assert first == "False" and int(calls) > 1  # not at the first call
     assert over_budget == "True" and backward == "True"
+
+
+def test_a_large_table_compiles_the_kernels_at_once():
+    # in a fresh interpreter: more than INTERPRETED_MAX_CELLS cells are not swept in NumPy
+    code = r"""
+import numpy as np
+import softdtw_core as sd
+from softdtw_core._internal import dp, interpreted as module
+from softdtw_core.warmup import INTERPRETED_MAX_CELLS, interpreted
+n = int(INTERPRETED_MAX_CELLS ** 0.5) + 1
+x, y = np.linspace(0, 1, n), np.linspace(0, 1, n) ** 2
+before = bool(dp._forward_full.signatures)
+with interpreted():
+    value = sd.soft_dtw(x, y, 0.1)
+print(before, bool(dp._forward_full.signatures), module._swept[0] == 0.0,
+      value == sd.soft_dtw_tables(x, y, 0.1).value)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "True", "True", "True"]
