@@ -228,8 +228,10 @@ def _dilate_lanes(P, Y, alpha, gamma, lo, hi, values, G):
         out, ez = np.empty(L), np.empty(L)
         rs, rs_dot = np.zeros(n * L), np.zeros(n * L)
         eyt, eyt_dot = np.zeros((d, n * L)), np.zeros((d, n * L))
-        wf.forward_tangent_lanes(Xt, Yrt, wf.NO_ARRAY, 0, n, m, gamma, lo, hi, ilo, ihi, base,
-                                 WA, WB, WC, Zd, True, Rd, L, out)
+        # int64 and bool, not the literals 0 and True: the argument types of the Learn
+        # pages' call (second_order), one compiled specialisation for both (3 s less)
+        wf.forward_tangent_lanes(Xt, Yrt, wf.NO_ARRAY, np.int64(0), n, m, gamma, lo, hi, ilo,
+                                 ihi, base, WA, WB, WC, Zd, np.bool_(True), Rd, L, out)
         wf.backward_tangent_lanes(n, m, ilo, ihi, base, WA, WB, WC, Zd, gamma, Rd, Ed, Edot,
                                   Yrt, rs, eyt, rs_dot, eyt_dot, ez)
         for b in range(L):

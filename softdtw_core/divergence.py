@@ -45,6 +45,7 @@ from ._internal.dp import (
     value,
     wave_grad_x,
 )
+from ._internal.interpreted import interpreted_gibbs, interpreting
 from ._internal.validation import check_memory
 
 __all__ = [
@@ -289,6 +290,10 @@ def path_entropy(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max_cel
     >>> round(sd.path_entropy([0.0] * 3, [0.0] * 2, gamma=1.0) - math.log(5), 12)
     0.0
     """
+    if interpreting() and (found := interpreted_gibbs(X, Y, gamma, cost=cost, band=band,
+                                                      max_cells=max_cells, what="path_entropy",
+                                                      need="entropy")) is not None:
+        return found  # softdtw_core.warmup.interpreted(): the row-major tables
     p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="path_entropy"
     )

@@ -62,7 +62,12 @@ from ._internal.dp import (
     value,
     wave_grad_x,
 )
-from ._internal.interpreted import interpreted_path, interpreted_tables, interpreting
+from ._internal.interpreted import (
+    interpreted_gibbs,
+    interpreted_path,
+    interpreted_tables,
+    interpreting,
+)
 from ._internal.small import small_value, small_value_and_grad
 from ._internal.validation import check_block_size, check_memory
 
@@ -122,6 +127,9 @@ def soft_dtw(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None):
     >>> round(sd.soft_dtw(D, gamma=1.0, cost="precomputed"), 4)
     0.1227
     """
+    if interpreting() and (found := interpreted_gibbs(X, Y, gamma, cost=cost,
+                                                      band=band)) is not None:
+        return found  # softdtw_core.warmup.interpreted(): the row-major tables
     fast = small_value(X, Y, gamma, cost, band)
     if fast is not None:  # small float64 arrays: one kernel call (see softdtw_core._internal.small)
         return fast
@@ -158,6 +166,10 @@ def accumulated_cost(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, max
            [inf,  1.,  1.],
            [inf,  5.,  1.]])
     """
+    if interpreting() and (R := interpreted_gibbs(X, Y, gamma, cost=cost, band=band,
+                                                  max_cells=max_cells, what="accumulated_cost",
+                                                  need="R")) is not None:
+        return R  # softdtw_core.warmup.interpreted()
     p = problem(
         X, Y, gamma, cost, band, need_cost_matrix=True, max_cells=max_cells, what="accumulated_cost"
     )
@@ -223,6 +235,11 @@ def soft_dtw_alignment(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, m
     if block_size is not None:
         block_size = check_block_size(block_size)
     what = "soft_dtw_alignment"
+    if (block_size is None and interpreting()
+            and (found := interpreted_gibbs(X, Y, gamma, cost=cost, band=band,
+                                            max_cells=max_cells, what=what, need="E"))
+            is not None):
+        return found  # softdtw_core.warmup.interpreted(): the row-major tables
     p = problem(X, Y, gamma, cost, band, need_cost_matrix=False, max_cells=max_cells,
                 what=what if block_size is None else "")
     if float32_requested(X, Y):
@@ -289,6 +306,11 @@ def soft_dtw_value_and_grad(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=No
     ...                            memory="checkpoint")[1].tolist()  # the same, recomputed
     [0.0, 2.0, 0.0]
     """
+    if interpreting() and (found := interpreted_gibbs(
+            X, Y, gamma, cost=cost, band=band, max_cells=max_cells,
+            what="soft_dtw_value_and_grad", need="grad")) is not None:
+        check_memory(memory)
+        return found  # softdtw_core.warmup.interpreted(): the row-major tables
     if isinstance(memory, str) and memory == "auto":
         fast = small_value_and_grad(X, Y, gamma, cost, band, max_cells)
         if fast is not None:  # small float64 arrays: one kernel call (_internal.small)

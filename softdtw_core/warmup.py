@@ -18,10 +18,15 @@ second-order functions and DILATE). ``tests/app/test_warmup_coverage.py`` checks
 pages compile nothing after it.
 
 While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_tables` and
-:func:`~softdtw_core.dtw_path` run the kernels' Python code instead, on small inputs
-(:func:`interpreted`): the same results to the last bit, interpreted at 10-20 µs a cell
-(0.2-0.6 s for a 150 x 150 table, against 1.5 s of CPU to compile the kernels), so that the
-explorer's Cost & DP table draws at once on a fresh install.
+:func:`~softdtw_core.dtw_path` sweep the row-major tables by anti-diagonals in NumPy instead,
+up to :data:`INTERPRETED_MAX_CELLS` cells (:func:`interpreted`): the same results to the
+last bit, 5 ms for a 60 x 80 table, against 1.5 s of CPU to compile the kernels, so
+that the explorer's Cost & DP table draws at once on a fresh install. In the same block the
+value, alignment, gradient and entropy functions take those tables instead of the wavefront
+kernels of the ``learn`` stage (20 s of CPU to compile), so that the γ explorer and *DTW as a
+loss* draw at once too; the block runs the row-major kernels compiled once the first stage
+(``tables``) is loaded, or once its sweeps took :data:`SWEEP_BUDGET` seconds (it then
+compiles them itself: :func:`compile_row_major`, 1 s of CPU).
 """
 
 from __future__ import annotations
@@ -34,14 +39,18 @@ import numpy as np
 
 from ._internal.interpreted import (
     INTERPRETED_MAX_CELLS,
+    SWEEP_BUDGET,
+    compile_row_major,
     interpreted,
+    interpreted_gibbs,
     interpreted_path,
     interpreted_tables,
     interpreting,
 )
 
-__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "interpreted", "interpreted_path",
-           "interpreted_tables", "interpreting", "main", "warm_up"]
+__all__ = ["INTERPRETED_MAX_CELLS", "STAGES", "SWEEP_BUDGET", "compile_row_major",
+           "interpreted", "interpreted_gibbs", "interpreted_path", "interpreted_tables",
+           "interpreting", "main", "warm_up"]
 
 
 def _pairs():
@@ -53,15 +62,19 @@ def _pairs():
 
 def _tables() -> None:
     """The full tables (Δ, R, the local weights, E) and the optimal path: the kernels the Cost
-    & DP table and the Bellman step-through need, first (the sizes take no other path)."""
+    & DP table and the Bellman step-through need, first (the sizes take no other path); and
+    the absolute cost's Jacobian product, with which the γ explorer and *DTW as a loss* run
+    on these tables alone (:func:`interpreted`)."""
     from . import recursion
+    from .costs import cost_jacobian_product
 
     for x, y in _pairs():
         for cost in ("sqeuclidean", "absolute"):
             for band in (None, 2.0):
                 for gamma in (0.0, 0.1):
-                    recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
+                    t = recursion.soft_dtw_tables(x, y, gamma, cost=cost, band=band)
                 recursion.dtw_path(x, y, cost=cost, band=band)
+        cost_jacobian_product(x, y, t.E, cost="absolute")
 
 
 def _learn() -> None:

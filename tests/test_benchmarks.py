@@ -50,6 +50,7 @@ TABLES = {
     "bench_newton.py": r"^lowest F \(of \d+ runs\)",
     "bench_use_data.py": r"compute per iteration \(updates\)",
     "bench_use_pages.py": r"^measurement\s+\| seconds",
+    "bench_warmup.py": r"^kernel \(exclusive compile CPU\)",
     "paper_tables.py": r"^## Table 3",
 }
 MARKDOWN_ROW = r"^\|.*\|\s*$"

@@ -18,10 +18,13 @@ of the server starts :class:`Warmup` (once per process):
 Meanwhile the pages that need no kernel (the Overview, min^γ) draw at once, the sidebar shows
 a small status (:func:`sidebar_status`), and a page that needs a stage waits for it behind a
 spinner (:func:`kernels_for`; the registry says which stage each page needs), except the
-pages of the :data:`INTERPRETED` stage: they run at once, their tables computed by the
-kernels' Python code (:func:`softdtw_core.warmup.interpreted`: the same results, a fraction of
-a second at their sizes, where compiling takes 1.5 s of CPU after the child has started and
-imported the library). From a warm on-disk cache the whole warm-up takes a few seconds.
+pages of the :data:`INTERPRETED` stages: the Cost & DP table and the Bellman step-through run
+at once, their tables swept by anti-diagonals in NumPy
+(:func:`softdtw_core.warmup.interpreted`: the same results, a few ms a table at their
+sizes, where compiling takes 1.5 s of CPU after the child has started and imported the
+library); the γ explorer and *DTW as a loss* take their values and gradients from the same
+tables while the wavefront kernels of their own stage compile (20 s of CPU).
+From a warm on-disk cache the whole warm-up takes a few seconds.
 
 Garbage collection
 ------------------
@@ -80,9 +83,11 @@ class Warmup:
             if self._started:
                 return
             self._started = True
-            if first in self.stages:
-                self.stages.remove(first)
-                self.stages.insert(0, first)
+            # the page's stage first, after the one its page runs on meanwhile (INTERPRETED)
+            for stage in (first, INTERPRETED.get(first)):
+                if stage in self.stages:
+                    self.stages.remove(stage)
+                    self.stages.insert(0, stage)
         gc.freeze()  # the modules imported so far live as long as the server
         threading.Thread(target=self._run, name="explorer-warmup", daemon=True).start()
 
@@ -146,10 +151,16 @@ WARMUP = Warmup([sys.executable, "-c", "import os\n"
 
 
 #: The stages whose pages run before the stage is ready, in
-#: :func:`softdtw_core.warmup.interpreted`: the Cost & DP table and the Bellman step-through
-#: need only the full tables and the optimal path (larger tables than it interprets compile
-#: in the page, about 1.5 s of CPU once).
-INTERPRETED = frozenset({"tables"})
+#: :func:`softdtw_core.warmup.interpreted`, and the stage compiled ahead of them when such a
+#: page is opened first (None: none). The Cost & DP table and the Bellman step-through need
+#: only the full tables and the optimal path; the γ explorer and *DTW as a loss* take their
+#: values, alignments, gradients and entropies from the same tables until the ``learn``
+#: stage's wavefront kernels (20 s of CPU) are loaded. The tables are swept in NumPy
+#: (about 5 ms for 60 x 80 cells) until the ``tables`` stage (1.5 s of CPU, ahead of
+#: ``learn``) is loaded, compiled afterwards; a page whose sweeps take more than a second
+#: (*DTW as a loss*: some 1,700 tables) compiles the two kernels it runs first (1 s of CPU,
+#: :data:`softdtw_core.warmup.SWEEP_BUDGET`), as do tables larger than it sweeps.
+INTERPRETED: dict[str, str | None] = {"tables": None, "learn": "tables"}
 
 
 @contextlib.contextmanager

@@ -17,8 +17,10 @@ may change without notice.
   anti-diagonals, each segment recomputed): gradients and E in little memory.
 - :mod:`.fastmath`: branch-free exp/log that LLVM vectorises, inlined by the wavefront kernels.
 - :mod:`.small`: the one-call kernel of small squared-Euclidean problems.
-- :mod:`.interpreted`: the kernels' Python code, run uncompiled on small tables while Numba
-  compiles (:func:`softdtw_core.warmup.interpreted`).
+- :mod:`.interpreted`: the row-major tables (and the values, alignments and gradients they
+  give) without compiling, while Numba compiles (:func:`softdtw_core.warmup.interpreted`).
+- :mod:`.diagonals`: the row-major Bellman passes swept by anti-diagonals in NumPy, bit for
+  bit the compiled kernels' results.
 - :mod:`.collection`: series here or in chunks as one collection the optimisers map over.
 - :mod:`.dask_chunks`: those chunks on Dask workers (for :mod:`softdtw_core.distributed`).
 - :mod:`.barycenter_solver`: the barycenter optimiser (objective, MM steps, L-BFGS-B) shared

@@ -24,10 +24,10 @@ sys.path.insert(0, ROOT)
 import numba
 import numpy as np
 from softdtw_core import band, batch, costs, pairwise
-from softdtw_core._internal import dp, fastmath, wavefront
+from softdtw_core._internal import dp, fastmath, small, wavefront
 from softdtw_core.warmup import warm_up
 
-MODULES = (dp, fastmath, wavefront, band, batch, costs, pairwise)
+MODULES = (dp, fastmath, small, wavefront, band, batch, costs, pairwise)
 
 
 def signatures():
@@ -135,6 +135,18 @@ def test_a_stage_alone_covers_its_pages(stage):
     assert pages
     new = _compiled_after_warm_up(LESSON, pages, [stage])
     assert new == {}, f"kernels compiled by the {stage!r} pages after warm_up([{stage!r}]): {new}"
+
+
+def test_learn_pages_run_on_the_first_stage_while_their_own_compiles():
+    # opened first, the γ explorer and DTW as a loss wait only for the "tables" stage
+    # (explorer.web.kernels.INTERPRETED) and run on its row-major kernels: nothing else
+    # compiles in the page
+    from explorer.web import kernels, registry
+
+    assert kernels.INTERPRETED["learn"] == "tables"
+    pages = [p.script for p in registry.PAGES if p.kernels == "learn"]
+    new = _compiled_after_warm_up(LESSON, pages, ["tables"])
+    assert new == {}, f"kernels compiled by the 'learn' pages after warm_up(['tables']): {new}"
 
 
 def test_cluster_tasks_compile_nothing_after_the_warm_up():

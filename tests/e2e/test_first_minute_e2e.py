@@ -33,8 +33,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 SERVERS = 5
 #: Opened at once on each fresh server, each in its own browser context (its own session):
 #: the entry page and pages that draw at once even on a cold Numba cache (no kernels, or
-#: interpreted tables), so that no wait for the compiler separates their first runs.
-AT_ONCE = ["", "cost-table", "bellman", "softmin"]
+#: interpreted tables: the Learn pages), so that no wait for the compiler separates their
+#: first runs.
+AT_ONCE = ["", "cost-table", "bellman", "softmin", "gamma-explorer", "loss"]
 
 
 def server_log(url: str) -> str:
