@@ -144,11 +144,18 @@ def cost_tangent_(X, Y, V, cost):
     return _absolute_tangent(X, Y, V, np.empty((X.shape[0], Y.shape[0])))
 
 
-def jacobian_product_(X, Y, G, cost):
-    """Unvalidated :func:`cost_jacobian_product` on ``(n, d)``/``(m, d)``/``(n, m)`` arrays."""
+def jacobian_product_(X, Y, G, cost, *, uncompiled=False):
+    """Unvalidated :func:`cost_jacobian_product` on ``(n, d)``/``(m, d)``/``(n, m)`` arrays.
+
+    ``uncompiled=True`` (for :func:`softdtw_core.warmup.interpreted`) runs the absolute
+    cost's kernel as Python code while it is not compiled yet: the same sums in the same
+    order."""
     if cost == "sqeuclidean":
         return 2.0 * (G.sum(axis=1)[:, None] * X - G @ Y)
-    return _absolute_jacobian_product(X, Y, G, np.zeros_like(X))
+    kernel = _absolute_jacobian_product
+    if uncompiled and not kernel.signatures:
+        kernel = kernel.py_func
+    return kernel(X, Y, G, np.zeros_like(X))
 
 
 def cost_jacobian_product(X, Y, G, cost="sqeuclidean"):

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..band import band_admits_path, band_limits, band_limits_checked
-from ..costs import _absolute_jacobian_product, cost_matrix_, jacobian_product_
+from ..costs import cost_matrix_, jacobian_product_
 from . import diagonals
 from .dp import _backtrack, _backward, _forward_full, float32_requested
 from .validation import check_band, check_cells, check_cost, check_gamma, check_pair
@@ -209,13 +209,6 @@ def interpreted_gibbs(X, Y=None, gamma=1.0, *, cost="sqeuclidean", band=None, ma
     if need == "entropy":  # as divergence.path_entropy from the same tables
         return max((float(np.sum(E * D)) - value) / check_gamma(gamma), 0.0)
     Xs, Ys = check_pair(X, Y)
-    return value, _jacobian_product(Xs, Ys, E, check_cost(cost)).reshape(np.shape(X))
-
-
-def _jacobian_product(Xs, Ys, E, cost):
-    """``(∂Δ/∂X)^T E`` as :func:`softdtw_core.costs.jacobian_product_` computes it (the
-    absolute cost's kernel as Python code while it is not compiled: the same sums in the
-    same order)."""
-    if cost == "sqeuclidean" or _absolute_jacobian_product.signatures:
-        return jacobian_product_(Xs, Ys, E, cost)
-    return _absolute_jacobian_product.py_func(Xs, Ys, E, np.zeros_like(Xs))
+    # the absolute cost's kernel runs as Python code while it is not compiled
+    G = jacobian_product_(Xs, Ys, E, check_cost(cost), uncompiled=True)
+    return value, G.reshape(np.shape(X))
