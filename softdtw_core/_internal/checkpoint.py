@@ -31,6 +31,7 @@ from numba import njit
 from .wavefront import (
     _diagonal_costs,
     _fence,
+    _frame_step,
     _softmin_row,
     _start,
     backward_rolling,
@@ -95,41 +96,48 @@ def _restore(store, at, row, ilo, ihi):
 
 
 @njit(**_FLAGS)
-def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, offsets, store):
-    """dtw_γ by the value sweep, saving R on diagonals ``k-2``, ``k-1`` at each segment start."""
-    prev2, prev1, cur, cost = _start(n, 1)
+def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, offsets, store,
+                         frames):
+    """dtw_γ by the value sweep, saving R on diagonals ``k-2``, ``k-1`` at each segment start
+    (and float32's relative frame, :func:`._wavefront._frame_step`, into ``frames[s]``)."""
+    prev2, prev1, cur, cost = _start(n, 1, gamma)
+    frame = np.zeros(3)
     s = 0
     for k in range(2, n + m + 1):
         if k == starts[s]:
             at = _save(prev2, ilo_k[k - 2], ihi_k[k - 2], store, offsets[s])
             _save(prev1, ilo_k[k - 1], ihi_k[k - 1], store, at)
+            frames[s, :] = frame
             s += 1
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, 1)
-        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1)
+        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1, frame)
         _fence(cur, ilo, ihi, 1)
+        _frame_step(cur, ilo, ihi, 1, frame)
         prev2, prev1, cur = prev1, cur, prev2
-    return prev1[n]
+    return frame[0] + prev1[n]
 
 
 @njit(**_FLAGS)
 def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts, offsets,
-                       store, WA, WB, WC, rs, eyt, Gt, E, S, fi, fj):
+                       store, frames, WA, WB, WC, rs, eyt, Gt, E, S, fi, fj):
     """E segment by segment from the last: recompute the weights, then E's recursion."""
-    prev2, prev1, cur, cost = _start(n, 1)
-    e2 = np.zeros(n + 2)
-    e1 = np.zeros(n + 2)
-    ec = np.zeros(n + 2)
+    prev2, prev1, cur, cost = _start(n, 1, gamma)
+    frame = np.zeros(3)
+    e2 = np.zeros(n + 2, dtype=WA.dtype)
+    e1 = np.zeros(n + 2, dtype=WA.dtype)
+    ec = np.zeros(n + 2, dtype=WA.dtype)
     for s in range(starts.shape[0] - 2, -1, -1):
         first = starts[s]
         last = starts[s + 1] - 1
         upto = min(last + 2, n + m)
         at = _restore(store, offsets[s], prev2, ilo_k[first - 2], ihi_k[first - 2])
         _restore(store, at, prev1, ilo_k[first - 1], ihi_k[first - 1])
+        frame[:] = frames[s]
         shift = base[first]
         prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base,
-                                          shift, first, upto, prev2, prev1, cur, cost,
+                                          shift, first, upto, prev2, prev1, cur, cost, frame,
                                           WA, WB, WC, 1)
         if upto == n + m:
             zero_tail(n, m, base, shift, WA, WB, WC, 1)
@@ -137,15 +145,18 @@ def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts
                                       WC, e2, e1, ec, Xt, Yrt, rs, eyt, Gt, E, S, fi, fj)
 
 
-def checkpointed(n, m, gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, workspace):
+def checkpointed(n, m, gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, buffer):
     """dtw_γ by the checkpointed passes; E is folded into ``folds`` = ``(rs, eyt, Gt, E, S,
-    fi, fj)`` (see :func:`._wavefront.backward_rolling`). Buffers come from ``workspace``."""
+    fi, fj)`` (see :func:`._wavefront.backward_rolling`). Buffers come from
+    ``buffer(name, size, dtype)``, of γ's floating type (float32 problems run in float32,
+    in the relative frame of :func:`._wavefront._frame_step`, saved with each checkpoint)."""
+    dtype = np.asarray(gamma).dtype
     starts, offsets, size, span = _plan(n, m, ilo, ihi, base, segment_length(n, m))
-    store = workspace.get("checkpoints", (size,))
-    value = _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, starts, offsets, store)
-    WA = workspace.get("WA", (span,))
-    WB = workspace.get("WB", (span,))
-    WC = workspace.get("WC", (span,))
+    store = buffer("checkpoints", size, dtype)
+    frames = np.zeros((starts.shape[0], 3))
+    value = _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, starts, offsets, store,
+                                 frames)
+    WA, WB, WC = (buffer(name, span, dtype) for name in ("WA", "WB", "WC"))
     _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, base, starts, offsets, store,
-                       WA, WB, WC, *folds)
+                       frames, WA, WB, WC, *folds)
     return float(value)

@@ -465,23 +465,18 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
     if not checkpoint and block_size is None:
         return _gibbs_full(p, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total)
     dtype = _dtype(p)
-    if dtype != np.float64:  # these passes are float64 only
-        Xt, Yrt, D = (a.astype(np.float64) for a in (Xt, Yrt, D))
-        p = p._replace(gamma=float(p.gamma))
     folds, fields = _folds(p, Xt.shape[0], kind, grad_only, block_size)
     if checkpoint:
-        v = checkpointed(p.n, p.m, p.gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, workspace)
+        v = checkpointed(p.n, p.m, p.gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, _buffer)
     else:  # full storage, E folded into block sums
-        WA, WB, WC = (workspace.get(name, (total,)) for name in ("WA", "WB", "WC"))
+        WA, WB, WC = (_buffer(name, total, dtype) for name in ("WA", "WB", "WC"))
         v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base,
                        WA, WB, WC)
-        rows = [np.zeros(p.n + 2) for _ in range(3)]
+        rows = [np.zeros(p.n + 2, dtype) for _ in range(3)]
         wf.backward_rolling(p.n, p.m, ilo, ihi, base, 0, p.n + p.m, 2, WA, WB, WC, *rows,
                             Xt, Yrt, *folds)
     if block_size is not None:
         fields["blocks"] = _block_means(p, folds[4], block_size).astype(dtype, copy=False)
-    if "E" in fields:
-        fields["E"] = fields["E"].astype(dtype, copy=False)
     return Wave(float(v), Xt, Yrt, kind, ilo, ihi, base, _NO_E, checkpointed=checkpoint,
                 **fields)
 
@@ -501,7 +496,7 @@ def _folds(p: Problem, d, kind, grad_only, block_size):
     elif grad_only:
         Gt = fields["Gt"] = np.zeros((d, p.n))
     else:
-        E = fields["E"] = np.zeros((p.n, p.m))
+        E = fields["E"] = np.zeros((p.n, p.m), _dtype(p))
     return (rs, eyt, Gt, E, S, fi, fj), fields
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-__all__ = ["exp_nonpositive", "like", "log_1_to_3", "pick"]
+__all__ = ["exp_nonpositive", "is_single", "like", "log_1_to_3", "pick"]
 
 _LOG2E = 1.4426950408889634
 _LN2 = 0.6931471805599453
@@ -166,3 +166,15 @@ def _pick_overload(x, v64, v32):
     if x == types.float32:
         return lambda x, v64, v32: np.float32(v32)
     return lambda x, v64, v32: np.float64(v64)
+
+
+def is_single(x):
+    """Whether x is float32, as a compile-time constant (LLVM drops the other branch)."""
+    raise NotImplementedError("called from Numba kernels only")
+
+
+@overload(is_single, inline="always")
+def _is_single_overload(x):
+    if x == types.float32:
+        return lambda x: True
+    return lambda x: False

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .fastmath import exp_nonpositive, like, log_1_to_3, pick
+from .fastmath import exp_nonpositive, is_single, like, log_1_to_3, pick
 
 __all__ = [
     "NO_ARRAY",
@@ -226,26 +226,34 @@ def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
 
 
 @njit(**_INNER)
-def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B):
-    """cur[q] = cost[q] + min^γ(prev2[q-B], prev1[q-B], prev1[q]), q = i B + b, i in [ilo, ihi].
+def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B, frame):
+    """cur[q] = cost[q] + min^γ(prev2[q-B], prev1[q-B], prev1[q]), q = i B + b, i in [ilo, ihi]
+    (float32: in the relative frame of ``frame``, :func:`_frame_step`).
 
     Unsigned offsets keep Numba from emitting negative-index wraparound checks, which would
-    stop LLVM from vectorising (slicing would too, at a refcount per slice).
+    stop LLVM from vectorising (slicing would too, at a refcount per slice). The branches
+    on ``single`` are compile-time constants: float64 code has no shift at all.
     """
     if ihi < ilo:
         return
     L = np.uint64((ihi - ilo + 1) * B)
     s = np.uint64((ilo - 1) * B)
     nb = np.uint64(B)
+    single = is_single(gamma)
+    mu2 = like(gamma, frame[1])
+    mu1 = like(gamma, frame[2])
     if gamma == 0.0:
         for u in range(L):
             q = s + u
-            cur[q + nb] = cost[q + nb] + _min3(prev2[q], prev1[q], prev1[q + nb])
+            mn = _min3(prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb])
+            cur[q + nb] = cost[q + nb] + (mn - mu1 if single else mn)
         return
     inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
-        cur[q + nb] = cost[q + nb] + _softmin3(prev2[q], prev1[q], prev1[q + nb], gamma, inv)
+        sm = _softmin3(prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb], gamma,
+                       inv)
+        cur[q + nb] = cost[q + nb] + (sm - mu1 if single else sm)
 
 
 @njit(**_FLAGS)
@@ -268,10 +276,36 @@ def _fence(cur, ilo, ihi, B):
         cur[(ihi + 1) * B + b] = np.inf
 
 
+@njit(**_INNER)
+def _frame_step(cur, ilo, ihi, B, frame):
+    """float32: move the relative frame past diagonal k (just written into ``cur``).
+
+    ``frame = (o, μ'', μ')`` before diagonal k: R on diagonal k-1 is ``o + (stored value)``
+    in float64, μ'' and μ' are the minima of the stored diagonals k-2 and k-1. Diagonal k
+    is stored relative to ``o + μ'``, so after it ``frame = (o + μ', μ', μ_k)``. The minimum
+    is taken on the float32 bit patterns read as integers (flipped for negative numbers:
+    an order-preserving map), a reduction LLVM vectorises, which a float minimum without
+    fast-math flags is not. No-op for float64 (its frame stays ``(0, 0, 0)``).
+    """
+    if not is_single(cur[0]):
+        return
+    key = np.int32(0x7F800000)  # +inf: an empty or unreachable diagonal shifts nothing
+    for u in range(np.uint64(ilo * B), np.uint64((ihi + 1) * B)):
+        b = np.float32(cur[u]).view(np.int32)
+        k = b ^ ((b >> np.int32(31)) & np.int32(0x7FFFFFFF))
+        key = k if k < key else key
+    key = key ^ ((key >> np.int32(31)) & np.int32(0x7FFFFFFF))
+    mu = np.int32(key).view(np.float32)
+    frame[0] += frame[2]
+    frame[1] = frame[2]
+    frame[2] = mu if mu < np.inf else 0.0
+
+
 @njit(**_FLAGS)
 def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
     """out[b] = dtw_γ of lane b, with three rolling diagonals: O(n B) memory."""
     prev2, prev1, cur, cost = _start(n, B, gamma)
+    frame = np.zeros(3)
     ilo, ihi = 1, 0
     for k in range(2, n + m + 1):
         while ilo <= n and hi[ilo - 1] + ilo < k - 1:
@@ -279,11 +313,12 @@ def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
         while ihi < n and lo[ihi] + ihi + 1 <= k - 1:
             ihi += 1
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, B)
-        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B)
+        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B, frame)
         _fence(cur, ilo, ihi, B)
+        _frame_step(cur, ilo, ihi, B, frame)
         prev2, prev1, cur = prev1, cur, prev2
     for b in range(B):
-        out[b] = prev1[n * B + b]
+        out[b] = frame[0] + prev1[n * B + b]
     return out
 
 
@@ -294,38 +329,42 @@ def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
 
 
 @njit(**_INNER)
-def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
+def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B, frame):
     """As :func:`_softmin_row`, also storing the three soft-min weights from WA[w0] on."""
     L = np.uint64((ihi - ilo + 1) * B)
     s = np.uint64((ilo - 1) * B)
     w = np.uint64(w0)
     nb = np.uint64(B)
+    single = is_single(gamma)
+    mu2 = like(gamma, frame[1])
+    mu1 = like(gamma, frame[2])
     if gamma == 0.0:
         for u in range(L):
             q = s + u
             mn, WA[w + u], WB[w + u], WC[w + u] = _hardmin3_weights(
-                prev2[q], prev1[q], prev1[q + nb]
+                prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb]
             )
-            cur[q + nb] = cost[q + nb] + mn
+            cur[q + nb] = cost[q + nb] + (mn - mu1 if single else mn)
         return
     inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
         sm, WA[w + u], WB[w + u], WC[w + u] = _softmin3_weights(
-            prev2[q], prev1[q], prev1[q + nb], gamma, inv
+            prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb], gamma, inv
         )
-        cur[q + nb] = cost[q + nb] + sm
+        cur[q + nb] = cost[q + nb] + (sm - mu1 if single else sm)
 
 
 @njit(**_FLAGS)
 def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_first, k_last,
-                  prev2, prev1, cur, cost, WA, WB, WC, B):
+                  prev2, prev1, cur, cost, frame, WA, WB, WC, B):
     """Diagonals ``k_first .. k_last`` of the forward pass, storing their soft-min weights.
 
     ``prev2``, ``prev1`` hold R on diagonals ``k_first - 2`` and ``k_first - 1`` (rows
     ``ilo - 1 .. ihi + 1`` are all that is read); diagonal k's weights go to the compact
     layout shifted by ``shift`` cells: from ``(base[k] - shift) B`` on. Returns the rolled
-    buffers ``(prev2, prev1, cur)``: R on ``k_last - 1`` and ``k_last`` in the first two.
+    buffers ``(prev2, prev1, cur)``: R on ``k_last - 1`` and ``k_last`` in the first two;
+    ``frame`` (float32's relative frame, :func:`_frame_step`) is moved along in place.
     """
     for k in range(k_first, k_last + 1):
         ilo = ilo_k[k]
@@ -338,12 +377,14 @@ def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_fi
             WB[p + b] = 0.0
             WC[p + b] = 0.0
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B)
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B,
+                         frame)
         for b in range((L + 1) * B, (L + 2) * B):
             WA[p + b] = 0.0
             WB[p + b] = 0.0
             WC[p + b] = 0.0
         _fence(cur, ilo, ihi, B)
+        _frame_step(cur, ilo, ihi, B, frame)
         prev2, prev1, cur = prev1, cur, prev2
     return prev2, prev1, cur
 
@@ -362,11 +403,12 @@ def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA,
     """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
     in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
     prev2, prev1, cur, cost = _start(n, B, gamma)
+    frame = np.zeros(3)
     prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, 0, 2,
-                                      n + m, prev2, prev1, cur, cost, WA, WB, WC, B)
+                                      n + m, prev2, prev1, cur, cost, frame, WA, WB, WC, B)
     zero_tail(n, m, base, 0, WA, WB, WC, B)
     for b in range(B):
-        out[b] = prev1[n * B + b]
+        out[b] = frame[0] + prev1[n * B + b]
     return out
 
 
@@ -477,13 +519,45 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
             e2, e1, cur = e1, cur, e2
 
 
+#: Columns per block of :func:`scatter` (its diagonals' lines stay in the L1 cache)
+_SCATTER_COLUMNS = 256
+
+
 @njit(**_FLAGS)
 def scatter(n, m, ilo_k, ihi_k, base, Ed, E):
-    """Compact layout -> (n, m) matrix (cells outside the band untouched)."""
+    """Compact layout -> (n, m) matrix (cells outside the band untouched).
+
+    A diagonal of the compact layout is an anti-diagonal of E: written diagonal by
+    diagonal, each entry of E lands in another cache line, at ~2 ns an entry (as long as
+    the backward pass in float32). So E is written row by row instead, each row's entry
+    ``(i, j)`` gathered from diagonal ``i + j``, in blocks of :data:`_SCATTER_COLUMNS`
+    columns: row i + 1 of a block reads the next entry of the diagonals row i read, which
+    are still in the L1 cache. (Cells outside the band of row i are not read: ``ihi_k``
+    is not needed.)
+    """
+    off = np.empty(n + m + 1, dtype=np.int64)  # diagonal k's row i is at Ed[off[k] + i]
     for k in range(2, n + m + 1):
-        off = base[k] + 1 - ilo_k[k]
-        for i in range(ilo_k[k], ihi_k[k] + 1):
-            E[i - 1, k - i - 1] = Ed[off + i]
+        off[k] = base[k] + 1 - ilo_k[k]
+    lo, hi = _row_limits(n, m, ilo_k, ihi_k)
+    for j0 in range(0, m, _SCATTER_COLUMNS):
+        j1 = min(j0 + _SCATTER_COLUMNS, m)
+        for i in range(1, n + 1):
+            for j in range(max(lo[i - 1], j0), min(hi[i - 1] + 1, j1)):  # j 0-based
+                E[i - 1, j] = Ed[off[i + j + 1] + i]
+
+
+@njit(**_FLAGS)
+def _row_limits(n, m, ilo_k, ihi_k):
+    """Each row's in-band columns (0-based, ``lo[i-1] .. hi[i-1]``) from the diagonals'
+    row ranges: row i is on diagonal k exactly when ``ilo_k <= i <= ihi_k``."""
+    lo = np.full(n, m, dtype=np.int64)
+    hi = np.full(n, -1, dtype=np.int64)
+    for k in range(2, n + m + 1):
+        for i in (ilo_k[k], ihi_k[k]):
+            if 1 <= i <= n and ilo_k[k] <= ihi_k[k]:
+                lo[i - 1] = min(lo[i - 1], k - i - 1)
+                hi[i - 1] = max(hi[i - 1], k - i - 1)
+    return lo, hi
 
 
 @njit(**_INNER)
@@ -629,6 +703,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
     holds the direction (compact, zero pads: :func:`gather`).
     """
     prev2, prev1, cur, cost = _start(n, B, gamma)
+    frame = np.zeros(3)
     nb = np.uint64(B)
     for q in range(base[2] * B):  # diagonals 0 and 1: pads only (ṙ_00 = 0 and borders)
         Rd[q] = 0.0
@@ -647,7 +722,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
         if omega:
             _zero_pads(Z, p, L, B)
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B)
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B, frame)
             o = np.uint64(p + B)
             if omega:
                 _omega_row(Z, o, n, m, k, ilo, ihi, B)
@@ -661,6 +736,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
                     + WC[o + u] * Rd[c1 + nb + u]  # (i, j-1)
                 )
         _fence(cur, ilo, ihi, B)
+        _frame_step(cur, ilo, ihi, B, frame)
         prev2, prev1, cur = prev1, cur, prev2
     for q in range(base[n + m + 1] * B, base[n + m + 2] * B):  # past the end: pads only
         WA[q] = 0.0
@@ -670,7 +746,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
         if omega:
             Z[q] = 0.0
     for b in range(B):
-        out[b] = prev1[n * B + b]
+        out[b] = frame[0] + prev1[n * B + b]
     return out
 
 
