@@ -28,12 +28,13 @@ import math
 import numpy as np
 from numba import njit
 
+from .fastmath import is_single
 from .wavefront import (
     _diagonal_costs,
     _fence,
-    _frame_step,
     _softmin_row,
     _start,
+    _weights_row,
     backward_rolling,
     forward_range,
     zero_tail,
@@ -97,34 +98,41 @@ def _restore(store, at, row, ilo, ihi):
 
 @njit(**_FLAGS)
 def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, offsets, store,
-                         frames):
-    """dtw_γ by the value sweep, saving R on diagonals ``k-2``, ``k-1`` at each segment start
-    (and float32's relative frame, :func:`._wavefront._frame_step`, into ``frames[s]``)."""
+                         wt):
+    """dtw_γ by the value sweep, saving R on diagonals ``k-2``, ``k-1`` at each segment start.
+
+    R is float64; with float32 weights (``wt``) the sweep runs the weights' kernel into a
+    scratch diagonal, so that R is bit for bit that of :func:`._wavefront.forward_range`.
+    """
     prev2, prev1, cur, cost = _start(n, 1, gamma)
-    frame = np.zeros(3)
+    frame = np.zeros(3)  # no relative frame: R is float64 (float32 data included)
+    mixed = is_single(wt)
+    WS = np.empty((3, n + 2) if mixed else (3, 0), dtype=np.float32)
+    lse = np.empty((4, n + 2) if mixed else (0, 0), dtype=np.float32)
     s = 0
     for k in range(2, n + m + 1):
         if k == starts[s]:
             at = _save(prev2, ilo_k[k - 2], ihi_k[k - 2], store, offsets[s])
             _save(prev1, ilo_k[k - 1], ihi_k[k - 1], store, at)
-            frames[s, :] = frame
             s += 1
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, 1)
-        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1, frame)
+        if mixed and ihi >= ilo:
+            _weights_row(prev2, prev1, cost, cur, WS[0], WS[1], WS[2], ilo, ihi, 0, gamma, 1,
+                         lse)
+        elif not mixed:
+            _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1, frame)
         _fence(cur, ilo, ihi, 1)
-        _frame_step(cur, ilo, ihi, 1, frame)
         prev2, prev1, cur = prev1, cur, prev2
-    return frame[0] + prev1[n]
+    return prev1[n]
 
 
 @njit(**_FLAGS)
 def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts, offsets,
-                       store, frames, WA, WB, WC, rs, eyt, Gt, E, S, fi, fj):
+                       store, WA, WB, WC, rs, eyt, Gt, E, S, fi, fj):
     """E segment by segment from the last: recompute the weights, then E's recursion."""
     prev2, prev1, cur, cost = _start(n, 1, gamma)
-    frame = np.zeros(3)
     e2 = np.zeros(n + 2, dtype=WA.dtype)
     e1 = np.zeros(n + 2, dtype=WA.dtype)
     ec = np.zeros(n + 2, dtype=WA.dtype)
@@ -134,10 +142,9 @@ def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts
         upto = min(last + 2, n + m)
         at = _restore(store, offsets[s], prev2, ilo_k[first - 2], ihi_k[first - 2])
         _restore(store, at, prev1, ilo_k[first - 1], ihi_k[first - 1])
-        frame[:] = frames[s]
         shift = base[first]
         prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base,
-                                          shift, first, upto, prev2, prev1, cur, cost, frame,
+                                          shift, first, upto, prev2, prev1, cur, cost,
                                           WA, WB, WC, 1)
         if upto == n + m:
             zero_tail(n, m, base, shift, WA, WB, WC, 1)
@@ -145,18 +152,16 @@ def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts
                                       WC, e2, e1, ec, Xt, Yrt, rs, eyt, Gt, E, S, fi, fj)
 
 
-def checkpointed(n, m, gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, buffer):
+def checkpointed(n, m, gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, buffer, dtype):
     """dtw_γ by the checkpointed passes; E is folded into ``folds`` = ``(rs, eyt, Gt, E, S,
     fi, fj)`` (see :func:`._wavefront.backward_rolling`). Buffers come from
-    ``buffer(name, size, dtype)``, of γ's floating type (float32 problems run in float32,
-    in the relative frame of :func:`._wavefront._frame_step`, saved with each checkpoint)."""
-    dtype = np.asarray(gamma).dtype
+    ``buffer(name, size, dtype)``; R (and γ) are float64, the weights and E of ``dtype``
+    (float32 problems: as in the full passes, :func:`._dp.gibbs`)."""
     starts, offsets, size, span = _plan(n, m, ilo, ihi, base, segment_length(n, m))
-    store = buffer("checkpoints", size, dtype)
-    frames = np.zeros((starts.shape[0], 3))
+    store = buffer("checkpoints", size, np.float64)
     value = _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, starts, offsets, store,
-                                 frames)
+                                 dtype.type(0))
     WA, WB, WC = (buffer(name, span, dtype) for name in ("WA", "WB", "WC"))
     _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, base, starts, offsets, store,
-                       frames, WA, WB, WC, *folds)
+                       WA, WB, WC, *folds)
     return float(value)

@@ -467,10 +467,11 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
     dtype = _dtype(p)
     folds, fields = _folds(p, Xt.shape[0], kind, grad_only, block_size)
     if checkpoint:
-        v = checkpointed(p.n, p.m, p.gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, _buffer)
+        v = checkpointed(p.n, p.m, float(p.gamma), Xt, Yrt, D, kind, ilo, ihi, base, folds,
+                         _buffer, dtype)
     else:  # full storage, E folded into block sums
         WA, WB, WC = (_buffer(name, total, dtype) for name in ("WA", "WB", "WC"))
-        v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base,
+        v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, float(p.gamma), p.lo, p.hi, ilo, ihi, base,
                        WA, WB, WC)
         rows = [np.zeros(p.n + 2, dtype) for _ in range(3)]
         wf.backward_rolling(p.n, p.m, ilo, ihi, base, 0, p.n + p.m, 2, WA, WB, WC, *rows,
@@ -513,7 +514,9 @@ def _gibbs_full(p: Problem, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total)
     WA = _buffer("WA", total, dtype)
     WB = _buffer("WB", total, dtype)
     WC = _buffer("WC", total, dtype)
-    v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
+    # R in float64 (γ as a Python float), the weights in WA's type: module docstring
+    v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, float(p.gamma), p.lo, p.hi, ilo, ihi, base,
+                   WA, WB, WC)
     if statistics and kind == _SQEUCLIDEAN:  # the gradient needs only the statistics:
         rs = np.zeros(p.n)  # E lives in rolling rows
         eyt = np.zeros((Yrt.shape[0], p.n))

@@ -194,7 +194,8 @@ def _hardmin3_weights(a, b, c):
 
 @njit(**_INNER)
 def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
-    """Costs of the cells (i, k-i), i in [ilo, ihi], all lanes, into out[i B + b]."""
+    """Costs of the cells (i, k-i), i in [ilo, ihi], all lanes, into out[i B + b], computed
+    in out's type (float64 from float32 data in the float32 problems' full passes)."""
     if ihi < ilo:
         return
     L = np.uint64((ihi - ilo + 1) * B)
@@ -206,23 +207,24 @@ def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
         return
     xo = np.uint64((ilo - 1) * B)
     yo = np.uint64((m - k + ilo) * B)  # >= 0: column k - i <= m
+    z = out[0]
     for t in range(Xt.shape[0]):
         if kind == 0:
             if t == 0:
                 for u in range(L):
-                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                    diff = like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u])
                     out[oo + u] = diff * diff
             else:
                 for u in range(L):
-                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                    diff = like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u])
                     out[oo + u] += diff * diff
         else:
             if t == 0:
                 for u in range(L):
-                    out[oo + u] = abs(Xt[t, xo + u] - Yrt[t, yo + u])
+                    out[oo + u] = abs(like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u]))
             else:
                 for u in range(L):
-                    out[oo + u] += abs(Xt[t, xo + u] - Yrt[t, yo + u])
+                    out[oo + u] += abs(like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u]))
 
 
 @njit(**_INNER)
@@ -329,43 +331,85 @@ def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
 
 
 @njit(**_INNER)
-def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B, frame):
-    """As :func:`_softmin_row`, also storing the three soft-min weights from WA[w0] on."""
+def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B, lse):
+    """As :func:`_softmin_row` (R of γ's type, without a relative frame), also storing the
+    three soft-min weights (of WA's type) from WA[w0] on (``lse``: scratch of WA's type,
+    4 rows of a diagonal's length, for float32 weights of float64 R)."""
     L = np.uint64((ihi - ilo + 1) * B)
     s = np.uint64((ilo - 1) * B)
     w = np.uint64(w0)
     nb = np.uint64(B)
-    single = is_single(gamma)
-    mu2 = like(gamma, frame[1])
-    mu1 = like(gamma, frame[2])
     if gamma == 0.0:
         for u in range(L):
             q = s + u
             mn, WA[w + u], WB[w + u], WC[w + u] = _hardmin3_weights(
-                prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb]
+                prev2[q], prev1[q], prev1[q + nb]
             )
-            cur[q + nb] = cost[q + nb] + (mn - mu1 if single else mn)
+            cur[q + nb] = cost[q + nb] + mn
         return
     inv = like(gamma, 1.0) / gamma
+    if is_single(WA[0]) and not is_single(gamma):
+        _mixed_weights_row(prev2, prev1, cost, cur, WA, WB, WC, s, L, w, gamma, inv, nb, lse)
+        return
     for u in range(L):
         q = s + u
         sm, WA[w + u], WB[w + u], WC[w + u] = _softmin3_weights(
-            prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb], gamma, inv
+            prev2[q], prev1[q], prev1[q + nb], gamma, inv
         )
-        cur[q + nb] = cost[q + nb] + (sm - mu1 if single else sm)
+        cur[q + nb] = cost[q + nb] + sm
+
+
+@njit(**_INNER)
+def _mixed_weights_row(prev2, prev1, cost, cur, WA, WB, WC, s, L, w, gamma, inv, nb, lse):
+    """:func:`_weights_row` for float64 R and float32 weights, in three loops so that the
+    float32 one (the exp and log) runs at the full vector width (a loop mixing both types
+    runs at float64's): the arguments ``(min - r) / γ`` in float64, rounded to float32
+    (into the scratch rows ``lse[0:3]``); the weights from them in float32 (their log-sum
+    into ``lse[3]``); then R in float64.
+    """
+    ta, tb, tc, ls = lse[0], lse[1], lse[2], lse[3]  # 1-D rows: no index checks in loops
+    for u in range(L):
+        q = s + u
+        a, b, c = prev2[q], prev1[q], prev1[q + nb]
+        mn = _min3(a, b, c)
+        cur[q + nb] = cost[q + nb] + mn
+        ta[u] = np.float32((mn - a) * inv)
+        tb[u] = np.float32((mn - b) * inv)
+        tc[u] = np.float32((mn - c) * inv)
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    tiny = np.float32(_TINY_32)
+    for u in range(L):
+        xa, xb, xc = ta[u], tb[u], tc[u]
+        lo, md, hi = _order3(xa, xb, xc)  # hi = 0: the minimum's own argument
+        e_md = exp_nonpositive(md)
+        e_lo = exp_nonpositive(lo)
+        total = one + e_md + e_lo
+        r = one / total
+        ls[u] = log_1_to_3(total)
+        e_md = e_md if e_md > tiny else zero  # after the sum: R stays exact
+        e_lo = e_lo if e_lo > tiny else zero
+        WA[w + u] = (one if xa == hi else (e_md if xa == md else e_lo)) * r
+        WB[w + u] = (one if xb == hi else (e_md if xb == md else e_lo)) * r
+        WC[w + u] = (one if xc == hi else (e_md if xc == md else e_lo)) * r
+    o = s + nb
+    for u in range(L):
+        cur[o + u] -= gamma * ls[u]
 
 
 @njit(**_FLAGS)
 def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_first, k_last,
-                  prev2, prev1, cur, cost, frame, WA, WB, WC, B):
+                  prev2, prev1, cur, cost, WA, WB, WC, B):
     """Diagonals ``k_first .. k_last`` of the forward pass, storing their soft-min weights.
 
     ``prev2``, ``prev1`` hold R on diagonals ``k_first - 2`` and ``k_first - 1`` (rows
     ``ilo - 1 .. ihi + 1`` are all that is read); diagonal k's weights go to the compact
     layout shifted by ``shift`` cells: from ``(base[k] - shift) B`` on. Returns the rolled
-    buffers ``(prev2, prev1, cur)``: R on ``k_last - 1`` and ``k_last`` in the first two;
-    ``frame`` (float32's relative frame, :func:`_frame_step`) is moved along in place.
+    buffers ``(prev2, prev1, cur)``: R on ``k_last - 1`` and ``k_last`` in the first two.
+    R has γ's type, the weights WA's: float32 problems keep R in float64 here (module
+    docstring).
     """
+    lse = np.empty((4, (n + 2) * B), dtype=WA.dtype)
     for k in range(k_first, k_last + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
@@ -377,14 +421,12 @@ def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_fi
             WB[p + b] = 0.0
             WC[p + b] = 0.0
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B,
-                         frame)
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B, lse)
         for b in range((L + 1) * B, (L + 2) * B):
             WA[p + b] = 0.0
             WB[p + b] = 0.0
             WC[p + b] = 0.0
         _fence(cur, ilo, ihi, B)
-        _frame_step(cur, ilo, ihi, B, frame)
         prev2, prev1, cur = prev1, cur, prev2
     return prev2, prev1, cur
 
@@ -403,12 +445,11 @@ def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA,
     """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
     in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
     prev2, prev1, cur, cost = _start(n, B, gamma)
-    frame = np.zeros(3)
     prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, 0, 2,
-                                      n + m, prev2, prev1, cur, cost, frame, WA, WB, WC, B)
+                                      n + m, prev2, prev1, cur, cost, WA, WB, WC, B)
     zero_tail(n, m, base, 0, WA, WB, WC, B)
     for b in range(B):
-        out[b] = frame[0] + prev1[n * B + b]
+        out[b] = prev1[n * B + b]
     return out
 
 
@@ -703,7 +744,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
     holds the direction (compact, zero pads: :func:`gather`).
     """
     prev2, prev1, cur, cost = _start(n, B, gamma)
-    frame = np.zeros(3)
+    lse = np.empty((0, 0), dtype=WA.dtype)  # float64 weights: no scratch
     nb = np.uint64(B)
     for q in range(base[2] * B):  # diagonals 0 and 1: pads only (ṙ_00 = 0 and borders)
         Rd[q] = 0.0
@@ -722,7 +763,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
         if omega:
             _zero_pads(Z, p, L, B)
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B, frame)
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B, lse)
             o = np.uint64(p + B)
             if omega:
                 _omega_row(Z, o, n, m, k, ilo, ihi, B)
@@ -736,7 +777,6 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
                     + WC[o + u] * Rd[c1 + nb + u]  # (i, j-1)
                 )
         _fence(cur, ilo, ihi, B)
-        _frame_step(cur, ilo, ihi, B, frame)
         prev2, prev1, cur = prev1, cur, prev2
     for q in range(base[n + m + 1] * B, base[n + m + 2] * B):  # past the end: pads only
         WA[q] = 0.0
@@ -746,7 +786,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
         if omega:
             Z[q] = 0.0
     for b in range(B):
-        out[b] = frame[0] + prev1[n * B + b]
+        out[b] = prev1[n * B + b]
     return out
 
 
