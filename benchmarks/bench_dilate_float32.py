@@ -14,7 +14,9 @@ Prints, single thread, CPU time (``time.process_time``), medians over repeats:
 3. ns per cell of the value, value + gradient and E (``soft_dtw_alignment``) for float64 and
    float32 inputs (n = m = 1024, γ = 0.1) and the ratio float32 / float64 (a tree without
    float32 kernels converts float32 inputs to float64: ratio ~1);
-4. the accuracy of the float32 kernels (no timing): for z-normalised random walks (3 seeds)
+4. (with ``--accuracy``, alone: it times nothing, so it need not hold the benchmark lock;
+   ``--quick`` runs a small one after parts 1-3) the accuracy of the float32 kernels:
+   for z-normalised random walks (3 seeds)
    and z-normalised stretches of the UCR Trace series (bundled in ``assets/``, concatenated
    to length n), n = m, d = 1, the worst over the pairs of the relative errors of the value
    ``|v32 - v64| / |v64|``, and of the gradient and E in the max norm over the largest entry
@@ -159,8 +161,7 @@ def measure(quick):
                     float32=float32_rows(128, 3), accuracy=accuracy_rows((64,), (0.1,), 1))
     return dict(dilate=dilate_rows((256, 512, 1024), 15),
                 predictor=predictor_row(100, 100, 50, 30, 7),
-                float32=float32_rows(1024, 15),
-                accuracy=accuracy_rows((64, 256, 1024, 4096), (0.01, 0.1, 1.0, 10.0), 3))
+                float32=float32_rows(1024, 15))
 
 
 def accuracy_only(quick):
