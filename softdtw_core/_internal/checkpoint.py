@@ -18,7 +18,9 @@ With ``K = n + m - 1`` diagonals of at most ``L = min(n, m)`` cells, the memory 
 
 against ``24 K L`` for full storage; the extra work is one forward sweep without weights.
 The recomputed weights are bit for bit those of full storage, and E's recursion runs in
-the same order, so both modes give the same results.
+the same order, so both modes give the same results. float32 problems run as in full
+storage: R (and its checkpoints) in float64, the weights and E in float32; their sweep
+runs the weights' kernel into a scratch diagonal, so that R stays bit for bit the same.
 """
 
 from __future__ import annotations

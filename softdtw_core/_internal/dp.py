@@ -288,8 +288,8 @@ def float32_requested(X, Y) -> bool:
 
 def as_float32(p: Problem) -> Problem:
     """``p`` with its arrays and γ in float32: the wavefront kernels then specialise to
-    float32 (twice the vector width, half the memory traffic). See :func:`gibbs` for what
-    stays in float64."""
+    float32 (twice the vector width, half the memory traffic). See :func:`gibbs` and
+    :mod:`._wavefront` ("float32") for what stays in float64."""
     def f32(a):
         return None if a is None else np.ascontiguousarray(a, dtype=np.float32)
     return p._replace(X=f32(p.X), Y=f32(p.Y), D=f32(p.D), gamma=np.float32(p.gamma))
@@ -445,16 +445,13 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
     (:func:`._validation.check_cells`; under ``"auto"`` only when ``max_cells`` is given:
     the budget already bounds full storage); the checkpointed passes have no cell cap.
 
-    float32 problems (:func:`as_float32`) run R, the weights and E in float32; the value
-    comes out of the last cell of R (float32: its rounding grows like a sum of n + m costs),
-    while the statistics ``rs`` and ``ey``, sums of up to m products per row, accumulate
-    in float64 (the gradient ``2 (rs ⊙ x - ey)`` is a difference of such sums). Measured on
-    z-normalised random walks: the value within 2e-6 (relative) of float64 up to
-    n = m = 1024; E and the gradient less so, since E's weights ``exp(-(r - r')/γ)`` see
-    R's float32 rounding (which grows with R, i.e. with n) divided by γ: gradients within
-    1e-5 (relative) up to n ~ 200, ~5e-4 at n = 1024 (``tests/core/test_float32.py``).
-    The checkpointed and block-mean passes run float32 problems in float64 (their
-    results are then given back in float32).
+    float32 problems (:func:`as_float32`) keep R in float64 here (γ is passed as a float64)
+    and the weights, E and the data in float32 (:mod:`._wavefront`, "float32"); the
+    statistics ``rs`` and ``ey``, sums of up to m products per row, accumulate in float64
+    (the gradient ``2 (rs ⊙ x - ey)`` is a difference of such sums). The checkpointed and
+    block-mean passes do the same (their R checkpoints in float64, the recomputed weights
+    in float32), bit for bit as full storage. Value, gradient and E come out within a few
+    1e-6 (relative) of float64 on the same data (``tests/core/test_float32.py``).
     """
     Xt, Yrt, D, kind = _wave_inputs(p)
     ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)

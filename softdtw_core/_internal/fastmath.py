@@ -21,7 +21,9 @@ float32 (the kernels specialise on the arrays' dtype, :func:`exp_nonpositive` an
 smallest normal float32 is 1.2e-38) and uses the degree-7 Taylor polynomial (relative error
 < 6e-9 on ``|r| <= ln2/2``), ``log`` the series ``P(w) = 1 + w/3 + w²/5 + w³/7 + w⁴/9``
 (< 1e-8); both stay within a few float32 ulps. :func:`like` and :func:`pick` give the
-kernels' constants in their data's type, so that no float64 literal widens a float32 loop.
+kernels' constants in their data's type, so that no float64 literal widens a float32 loop;
+:func:`is_single` tells float32 apart at compile time (float32's relative frame in
+:mod:`.wavefront`).
 
 The loops over an anti-diagonal are bound by vector arithmetic throughput, so every
 multiply-add saved here is a few per cent of the whole recursion. The coefficients were

@@ -111,8 +111,8 @@ def test_float32_keeps_its_accuracy_where_r_is_large(rng):
     keep R relative to each diagonal's minimum (a float64 offset per diagonal), so the
     stored numbers stay small."""
     X, Y = _walks(rng, 1024, 1024, 1)
-    for X, Y, gamma in ((X, Y, 10.0), (X + 4.0, Y, 0.1)):
-        X32, Y32, X64, Y64 = _rounded(X, Y)
+    for A, B, gamma in ((X, Y, 10.0), (X + 4.0, Y, 0.1)):
+        X32, Y32, X64, Y64 = _rounded(A, B)
         v64, grad64 = sd.soft_dtw_value_and_grad(X64, Y64, gamma)
         assert abs(v64) > 1e4
         value, grad = sd.soft_dtw_value_and_grad(X32, Y32, gamma)
@@ -144,3 +144,26 @@ def test_float32_through_the_checkpointed_and_block_passes(cost, rng):
                             np.arange(0, 55, 5), 1) / np.outer(
         np.minimum(8, 70 - np.arange(0, 70, 8)), np.minimum(5, 55 - np.arange(0, 55, 5)))
     np.testing.assert_allclose(blocks, means, rtol=1e-6, atol=1e-7)
+
+
+def test_float32_value_lanes_share_one_frame_and_agree_with_single_problems(rng):
+    """Interleaved float32 problems (B lanes) share one relative frame per diagonal (the
+    minimum over all lanes): each lane's value still matches its own single-problem value
+    and float64's."""
+    from softdtw_core._internal import wavefront as wf
+    n, m, B = 90, 70, 3
+    pairs = [_walks(rng, n, m, 1) for _ in range(B)]
+    pairs[1] = (pairs[1][0] + 3.0, pairs[1][1])  # lanes far apart in R
+    P = np.concatenate([x for x, _ in pairs]).astype(np.float32)
+    Q = np.concatenate([y for _, y in pairs]).astype(np.float32)
+    lanes = np.arange(B)
+    Xt = wf.interleave(P, lanes * n, n, False, np.empty((1, n * B), np.float32))
+    Yrt = wf.interleave(Q, lanes * m, m, True, np.empty((1, m * B), np.float32))
+    lo, hi = np.zeros(n, np.int64), np.full(n, m - 1, np.int64)
+    out = wf.value_lanes(Xt, Yrt, wf.NO_ARRAY, 0, n, m, np.float32(0.1), lo, hi, B,
+                         np.empty(B))
+    for b in range(B):
+        x, y = P[b * n:(b + 1) * n], Q[b * m:(b + 1) * m]
+        v64 = sd.soft_dtw(x.astype(np.float64), y.astype(np.float64), 0.1)
+        assert out[b] == pytest.approx(sd.soft_dtw(x, y, 0.1), rel=1e-5)
+        assert out[b] == pytest.approx(v64, rel=1e-5)
