@@ -98,6 +98,12 @@ def _restore(store, at, row, ilo, ihi):
     return at + count
 
 
+@njit(**_FLAGS)  # not inlined: one function inlining both soft-min kernels (two copies of
+def _sweep_row(prev2, prev1, cost, cur, WS, lse, ilo, ihi, gamma):  # the log) upsets Numba
+    """R on one diagonal by the weights' kernel, the weights into the scratch ``WS``."""
+    _weights_row(prev2, prev1, cost, cur, WS[0], WS[1], WS[2], ilo, ihi, 0, gamma, 1, lse)
+
+
 @njit(**_FLAGS)
 def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, offsets, store,
                          wt):
@@ -121,8 +127,7 @@ def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, of
         ihi = ihi_k[k]
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, 1)
         if mixed and ihi >= ilo:
-            _weights_row(prev2, prev1, cost, cur, WS[0], WS[1], WS[2], ilo, ihi, 0, gamma, 1,
-                         lse)
+            _sweep_row(prev2, prev1, cost, cur, WS, lse, ilo, ihi, gamma)
         elif not mixed:
             _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1, frame)
         _fence(cur, ilo, ihi, 1)

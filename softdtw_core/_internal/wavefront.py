@@ -385,7 +385,7 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B, ls
         cur[q + nb] = cost[q + nb] + sm
 
 
-@njit(**_INNER)
+@njit(**_FLAGS)  # not inlined: a second inlined copy of the log upsets Numba's SSA checks
 def _mixed_weights_row(prev2, prev1, cost, cur, WA, WB, WC, s, L, w, gamma, inv, nb, lse):
     """:func:`_weights_row` for float64 R and float32 weights, in three loops so that the
     float32 one (the exp and log) runs at the full vector width (a loop mixing both types
