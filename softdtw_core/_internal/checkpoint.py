@@ -18,7 +18,9 @@ With ``K = n + m - 1`` diagonals of at most ``L = min(n, m)`` cells, the memory 
 
 against ``24 K L`` for full storage; the extra work is one forward sweep without weights.
 The recomputed weights are bit for bit those of full storage, and E's recursion runs in
-the same order, so both modes give the same results.
+the same order, so both modes give the same results. float32 problems run as in full
+storage: R (and its checkpoints) in float64, the weights and E in float32; their sweep
+runs the weights' kernel into a scratch diagonal, so that R stays bit for bit the same.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ import math
 import numpy as np
 from numba import njit
 
+from .fastmath import is_single
 from .wavefront import (
     _diagonal_costs,
     _fence,
     _softmin_row,
     _start,
+    _weights_row,
     backward_rolling,
     forward_range,
     zero_tail,
@@ -94,10 +98,25 @@ def _restore(store, at, row, ilo, ihi):
     return at + count
 
 
+@njit(**_FLAGS)  # not inlined: one function inlining both soft-min kernels (two copies of
+def _sweep_row(prev2, prev1, cost, cur, WS, lse, ilo, ihi, gamma):  # the log) upsets Numba
+    """R on one diagonal by the weights' kernel, the weights into the scratch ``WS``."""
+    _weights_row(prev2, prev1, cost, cur, WS[0], WS[1], WS[2], ilo, ihi, 0, gamma, 1, lse)
+
+
 @njit(**_FLAGS)
-def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, offsets, store):
-    """dtw_γ by the value sweep, saving R on diagonals ``k-2``, ``k-1`` at each segment start."""
-    prev2, prev1, cur, cost = _start(n, 1)
+def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, offsets, store,
+                         wt):
+    """dtw_γ by the value sweep, saving R on diagonals ``k-2``, ``k-1`` at each segment start.
+
+    R is float64; with float32 weights (``wt``) the sweep runs the weights' kernel into a
+    scratch diagonal, so that R is bit for bit that of :func:`._wavefront.forward_range`.
+    """
+    prev2, prev1, cur, cost = _start(n, 1, gamma)
+    frame = np.zeros(3)  # no relative frame: R is float64 (float32 data included)
+    mixed = is_single(wt)
+    WS = np.empty((3, n + 2) if mixed else (3, 0), dtype=np.float32)
+    lse = np.empty((4, n + 2) if mixed else (0, 0), dtype=np.float32)
     s = 0
     for k in range(2, n + m + 1):
         if k == starts[s]:
@@ -107,7 +126,10 @@ def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, of
         ilo = ilo_k[k]
         ihi = ihi_k[k]
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, 1)
-        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1)
+        if mixed and ihi >= ilo:
+            _sweep_row(prev2, prev1, cost, cur, WS, lse, ilo, ihi, gamma)
+        elif not mixed:
+            _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, 1, frame)
         _fence(cur, ilo, ihi, 1)
         prev2, prev1, cur = prev1, cur, prev2
     return prev1[n]
@@ -117,10 +139,10 @@ def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, of
 def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts, offsets,
                        store, WA, WB, WC, rs, eyt, Gt, E, S, fi, fj):
     """E segment by segment from the last: recompute the weights, then E's recursion."""
-    prev2, prev1, cur, cost = _start(n, 1)
-    e2 = np.zeros(n + 2)
-    e1 = np.zeros(n + 2)
-    ec = np.zeros(n + 2)
+    prev2, prev1, cur, cost = _start(n, 1, gamma)
+    e2 = np.zeros(n + 2, dtype=WA.dtype)
+    e1 = np.zeros(n + 2, dtype=WA.dtype)
+    ec = np.zeros(n + 2, dtype=WA.dtype)
     for s in range(starts.shape[0] - 2, -1, -1):
         first = starts[s]
         last = starts[s + 1] - 1
@@ -137,15 +159,16 @@ def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts
                                       WC, e2, e1, ec, Xt, Yrt, rs, eyt, Gt, E, S, fi, fj)
 
 
-def checkpointed(n, m, gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, workspace):
+def checkpointed(n, m, gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, buffer, dtype):
     """dtw_γ by the checkpointed passes; E is folded into ``folds`` = ``(rs, eyt, Gt, E, S,
-    fi, fj)`` (see :func:`._wavefront.backward_rolling`). Buffers come from ``workspace``."""
+    fi, fj)`` (see :func:`._wavefront.backward_rolling`). Buffers come from
+    ``buffer(name, size, dtype)``; R (and γ) are float64, the weights and E of ``dtype``
+    (float32 problems: as in the full passes, :func:`._dp.gibbs`)."""
     starts, offsets, size, span = _plan(n, m, ilo, ihi, base, segment_length(n, m))
-    store = workspace.get("checkpoints", (size,))
-    value = _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, starts, offsets, store)
-    WA = workspace.get("WA", (span,))
-    WB = workspace.get("WB", (span,))
-    WC = workspace.get("WC", (span,))
+    store = buffer("checkpoints", size, np.float64)
+    value = _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, starts, offsets, store,
+                                 dtype.type(0))
+    WA, WB, WC = (buffer(name, span, dtype) for name in ("WA", "WB", "WC"))
     _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo, ihi, base, starts, offsets, store,
                        WA, WB, WC, *folds)
     return float(value)

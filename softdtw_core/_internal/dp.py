@@ -288,8 +288,8 @@ def float32_requested(X, Y) -> bool:
 
 def as_float32(p: Problem) -> Problem:
     """``p`` with its arrays and γ in float32: the wavefront kernels then specialise to
-    float32 (twice the vector width, half the memory traffic). See :func:`gibbs` for what
-    stays in float64."""
+    float32 (twice the vector width, half the memory traffic). See :func:`gibbs` and
+    :mod:`._wavefront` ("float32") for what stays in float64."""
     def f32(a):
         return None if a is None else np.ascontiguousarray(a, dtype=np.float32)
     return p._replace(X=f32(p.X), Y=f32(p.Y), D=f32(p.D), gamma=np.float32(p.gamma))
@@ -445,16 +445,13 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
     (:func:`._validation.check_cells`; under ``"auto"`` only when ``max_cells`` is given:
     the budget already bounds full storage); the checkpointed passes have no cell cap.
 
-    float32 problems (:func:`as_float32`) run R, the weights and E in float32; the value
-    comes out of the last cell of R (float32: its rounding grows like a sum of n + m costs),
-    while the statistics ``rs`` and ``ey``, sums of up to m products per row, accumulate
-    in float64 (the gradient ``2 (rs ⊙ x - ey)`` is a difference of such sums). Measured on
-    z-normalised random walks: the value within 2e-6 (relative) of float64 up to
-    n = m = 1024; E and the gradient less so, since E's weights ``exp(-(r - r')/γ)`` see
-    R's float32 rounding (which grows with R, i.e. with n) divided by γ: gradients within
-    1e-5 (relative) up to n ~ 200, ~5e-4 at n = 1024 (``tests/core/test_float32.py``).
-    The checkpointed and block-mean passes run float32 problems in float64 (their
-    results are then given back in float32).
+    float32 problems (:func:`as_float32`) keep R in float64 here (γ is passed as a float64)
+    and the weights, E and the data in float32 (:mod:`._wavefront`, "float32"); the
+    statistics ``rs`` and ``ey``, sums of up to m products per row, accumulate in float64
+    (the gradient ``2 (rs ⊙ x - ey)`` is a difference of such sums). The checkpointed and
+    block-mean passes do the same (their R checkpoints in float64, the recomputed weights
+    in float32), bit for bit as full storage. Value, gradient and E come out within a few
+    1e-6 (relative) of float64 on the same data (``tests/core/test_float32.py``).
     """
     Xt, Yrt, D, kind = _wave_inputs(p)
     ilo, ihi, base, total = wf.diagonal_layout(p.n, p.m, p.lo, p.hi)
@@ -465,23 +462,19 @@ def gibbs(p: Problem, statistics=False, memory=("full", 0), block_size=None, cap
     if not checkpoint and block_size is None:
         return _gibbs_full(p, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total)
     dtype = _dtype(p)
-    if dtype != np.float64:  # these passes are float64 only
-        Xt, Yrt, D = (a.astype(np.float64) for a in (Xt, Yrt, D))
-        p = p._replace(gamma=float(p.gamma))
     folds, fields = _folds(p, Xt.shape[0], kind, grad_only, block_size)
     if checkpoint:
-        v = checkpointed(p.n, p.m, p.gamma, Xt, Yrt, D, kind, ilo, ihi, base, folds, workspace)
+        v = checkpointed(p.n, p.m, float(p.gamma), Xt, Yrt, D, kind, ilo, ihi, base, folds,
+                         _buffer, dtype)
     else:  # full storage, E folded into block sums
-        WA, WB, WC = (workspace.get(name, (total,)) for name in ("WA", "WB", "WC"))
-        v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base,
+        WA, WB, WC = (_buffer(name, total, dtype) for name in ("WA", "WB", "WC"))
+        v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, float(p.gamma), p.lo, p.hi, ilo, ihi, base,
                        WA, WB, WC)
-        rows = [np.zeros(p.n + 2) for _ in range(3)]
+        rows = [np.zeros(p.n + 2, dtype) for _ in range(3)]
         wf.backward_rolling(p.n, p.m, ilo, ihi, base, 0, p.n + p.m, 2, WA, WB, WC, *rows,
                             Xt, Yrt, *folds)
     if block_size is not None:
         fields["blocks"] = _block_means(p, folds[4], block_size).astype(dtype, copy=False)
-    if "E" in fields:
-        fields["E"] = fields["E"].astype(dtype, copy=False)
     return Wave(float(v), Xt, Yrt, kind, ilo, ihi, base, _NO_E, checkpointed=checkpoint,
                 **fields)
 
@@ -501,7 +494,7 @@ def _folds(p: Problem, d, kind, grad_only, block_size):
     elif grad_only:
         Gt = fields["Gt"] = np.zeros((d, p.n))
     else:
-        E = fields["E"] = np.zeros((p.n, p.m))
+        E = fields["E"] = np.zeros((p.n, p.m), _dtype(p))
     return (rs, eyt, Gt, E, S, fi, fj), fields
 
 
@@ -518,7 +511,9 @@ def _gibbs_full(p: Problem, statistics, Xt, Yrt, D, kind, ilo, ihi, base, total)
     WA = _buffer("WA", total, dtype)
     WB = _buffer("WB", total, dtype)
     WC = _buffer("WC", total, dtype)
-    v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, p.gamma, p.lo, p.hi, ilo, ihi, base, WA, WB, WC)
+    # R in float64 (γ as a Python float), the weights in WA's type: module docstring
+    v = wf.forward(Xt, Yrt, D, kind, p.n, p.m, float(p.gamma), p.lo, p.hi, ilo, ihi, base,
+                   WA, WB, WC)
     if statistics and kind == _SQEUCLIDEAN:  # the gradient needs only the statistics:
         rs = np.zeros(p.n)  # E lives in rolling rows
         eyt = np.zeros((Yrt.shape[0], p.n))

@@ -21,7 +21,9 @@ float32 (the kernels specialise on the arrays' dtype, :func:`exp_nonpositive` an
 smallest normal float32 is 1.2e-38) and uses the degree-7 Taylor polynomial (relative error
 < 6e-9 on ``|r| <= ln2/2``), ``log`` the series ``P(w) = 1 + w/3 + w²/5 + w³/7 + w⁴/9``
 (< 1e-8); both stay within a few float32 ulps. :func:`like` and :func:`pick` give the
-kernels' constants in their data's type, so that no float64 literal widens a float32 loop.
+kernels' constants in their data's type, so that no float64 literal widens a float32 loop;
+:func:`is_single` tells float32 apart at compile time (float32's relative frame in
+:mod:`.wavefront`).
 
 The loops over an anti-diagonal are bound by vector arithmetic throughput, so every
 multiply-add saved here is a few per cent of the whole recursion. The coefficients were
@@ -35,7 +37,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-__all__ = ["exp_nonpositive", "like", "log_1_to_3", "pick"]
+__all__ = ["exp_nonpositive", "is_single", "like", "log_1_to_3", "pick"]
 
 _LOG2E = 1.4426950408889634
 _LN2 = 0.6931471805599453
@@ -166,3 +168,15 @@ def _pick_overload(x, v64, v32):
     if x == types.float32:
         return lambda x, v64, v32: np.float32(v32)
     return lambda x, v64, v32: np.float64(v64)
+
+
+def is_single(x):
+    """Whether x is float32, as a compile-time constant (LLVM drops the other branch)."""
+    raise NotImplementedError("called from Numba kernels only")
+
+
+@overload(is_single, inline="always")
+def _is_single_overload(x):
+    if x == types.float32:
+        return lambda x: True
+    return lambda x: False

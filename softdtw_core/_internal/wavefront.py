@@ -22,6 +22,32 @@ branch-free exp/log of :mod:`.fastmath` LLVM vectorises them. Conventions (1-bas
   ``j = k - i`` is at ``(m - k + i) B + b`` and all accesses move forward with ``i``.
 
 ``kind``: 0 squared Euclidean on (X, Y), 1 absolute, 2 precomputed cost ``D`` (n, m; B = 1).
+
+float32
+-------
+The kernels specialise on their arrays' dtype (float32 problems: :func:`._dp.as_float32`).
+R itself grows like the sum of the costs along a path (~1e3 at n = 1024 on z-normalised
+data, ~-1.5e4 at γ = 10), and a float32 R carries an absolute rounding of ~ulp(R) ~ 1e-4,
+which the soft-min weights ``exp(-(r - r_min)/γ)`` see divided by γ: E's weights were off
+by up to 4e-2 at n = 1024, γ = 0.01 (E by 1e-2, the gradient by 1e-4). Hence:
+
+- the value pass (:func:`value_lanes`) keeps R in float32 *relative to a frame*: diagonal
+  k is stored minus a float64 offset ``o_k``, the offset of diagonal k-1 plus the minimum
+  of its stored values (:func:`_frame_step`); the soft-min arguments then come out as
+  float32 differences plus the shifts of the last two diagonals, all small numbers near
+  the diagonal's minimum. The value is ``o_{n+m} + (stored r_nm)`` in float64. (With
+  B > 1 lanes the frame is shared: the minimum over all lanes.) Its cost: one vectorised
+  integer-keyed minimum per diagonal, two subtractions per cell;
+- the full passes (:func:`forward_range`, behind the gradient and E) keep R in float64
+  and the weights in float32 (γ is passed as a float64): the frame is not enough there,
+  as the likely paths run up to ~100-250 above their diagonal's minimum (ulp 1.5e-5).
+  :func:`_mixed_weights_row` forms the arguments ``(min - r)/γ`` in float64, rounds them
+  to float32, and takes the exp, the log and the weights in float32 in a loop of its own
+  (a loop mixing both types runs at float64's vector width). E's backward recursion and
+  the stored weights are float32; the gradient's statistics accumulate in float64.
+
+Measured (``benchmarks/bench_dilate_float32.py --accuracy``): value, gradient and E
+within a few 1e-6 (relative) of float64 on the same data up to n = 4096, γ in [0.01, 10].
 """
 
 from __future__ import annotations
@@ -29,7 +55,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .fastmath import exp_nonpositive, like, log_1_to_3, pick
+from .fastmath import exp_nonpositive, is_single, like, log_1_to_3, pick
 
 __all__ = [
     "NO_ARRAY",
@@ -194,7 +220,8 @@ def _hardmin3_weights(a, b, c):
 
 @njit(**_INNER)
 def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
-    """Costs of the cells (i, k-i), i in [ilo, ihi], all lanes, into out[i B + b]."""
+    """Costs of the cells (i, k-i), i in [ilo, ihi], all lanes, into out[i B + b], computed
+    in out's type (float64 from float32 data in the float32 problems' full passes)."""
     if ihi < ilo:
         return
     L = np.uint64((ihi - ilo + 1) * B)
@@ -206,46 +233,55 @@ def _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, out, B):
         return
     xo = np.uint64((ilo - 1) * B)
     yo = np.uint64((m - k + ilo) * B)  # >= 0: column k - i <= m
+    z = out[0]
     for t in range(Xt.shape[0]):
         if kind == 0:
             if t == 0:
                 for u in range(L):
-                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                    diff = like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u])
                     out[oo + u] = diff * diff
             else:
                 for u in range(L):
-                    diff = Xt[t, xo + u] - Yrt[t, yo + u]
+                    diff = like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u])
                     out[oo + u] += diff * diff
         else:
             if t == 0:
                 for u in range(L):
-                    out[oo + u] = abs(Xt[t, xo + u] - Yrt[t, yo + u])
+                    out[oo + u] = abs(like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u]))
             else:
                 for u in range(L):
-                    out[oo + u] += abs(Xt[t, xo + u] - Yrt[t, yo + u])
+                    out[oo + u] += abs(like(z, Xt[t, xo + u]) - like(z, Yrt[t, yo + u]))
 
 
 @njit(**_INNER)
-def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B):
-    """cur[q] = cost[q] + min^γ(prev2[q-B], prev1[q-B], prev1[q]), q = i B + b, i in [ilo, ihi].
+def _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B, frame):
+    """cur[q] = cost[q] + min^γ(prev2[q-B], prev1[q-B], prev1[q]), q = i B + b, i in [ilo, ihi]
+    (float32: in the relative frame of ``frame``, :func:`_frame_step`).
 
     Unsigned offsets keep Numba from emitting negative-index wraparound checks, which would
-    stop LLVM from vectorising (slicing would too, at a refcount per slice).
+    stop LLVM from vectorising (slicing would too, at a refcount per slice). The branches
+    on ``single`` are compile-time constants: float64 code has no shift at all.
     """
     if ihi < ilo:
         return
     L = np.uint64((ihi - ilo + 1) * B)
     s = np.uint64((ilo - 1) * B)
     nb = np.uint64(B)
+    single = is_single(gamma)
+    mu2 = like(gamma, frame[1])
+    mu1 = like(gamma, frame[2])
     if gamma == 0.0:
         for u in range(L):
             q = s + u
-            cur[q + nb] = cost[q + nb] + _min3(prev2[q], prev1[q], prev1[q + nb])
+            mn = _min3(prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb])
+            cur[q + nb] = cost[q + nb] + (mn - mu1 if single else mn)
         return
     inv = like(gamma, 1.0) / gamma
     for u in range(L):
         q = s + u
-        cur[q + nb] = cost[q + nb] + _softmin3(prev2[q], prev1[q], prev1[q + nb], gamma, inv)
+        sm = _softmin3(prev2[q] - mu2 if single else prev2[q], prev1[q], prev1[q + nb], gamma,
+                       inv)
+        cur[q + nb] = cost[q + nb] + (sm - mu1 if single else sm)
 
 
 @njit(**_FLAGS)
@@ -268,10 +304,36 @@ def _fence(cur, ilo, ihi, B):
         cur[(ihi + 1) * B + b] = np.inf
 
 
+@njit(**_INNER)
+def _frame_step(cur, ilo, ihi, B, frame):
+    """float32: move the relative frame past diagonal k (just written into ``cur``).
+
+    ``frame = (o, μ'', μ')`` before diagonal k: R on diagonal k-1 is ``o + (stored value)``
+    in float64, μ'' and μ' are the minima of the stored diagonals k-2 and k-1. Diagonal k
+    is stored relative to ``o + μ'``, so after it ``frame = (o + μ', μ', μ_k)``. The minimum
+    is taken on the float32 bit patterns read as integers (flipped for negative numbers:
+    an order-preserving map), a reduction LLVM vectorises, which a float minimum without
+    fast-math flags is not. No-op for float64 (its frame stays ``(0, 0, 0)``).
+    """
+    if not is_single(cur[0]):
+        return
+    key = np.int32(0x7F800000)  # +inf: an empty or unreachable diagonal shifts nothing
+    for u in range(np.uint64(ilo * B), np.uint64((ihi + 1) * B)):
+        b = np.float32(cur[u]).view(np.int32)
+        k = b ^ ((b >> np.int32(31)) & np.int32(0x7FFFFFFF))
+        key = k if k < key else key
+    key = key ^ ((key >> np.int32(31)) & np.int32(0x7FFFFFFF))
+    mu = np.int32(key).view(np.float32)
+    frame[0] += frame[2]
+    frame[1] = frame[2]
+    frame[2] = mu if mu < np.inf else 0.0
+
+
 @njit(**_FLAGS)
 def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
     """out[b] = dtw_γ of lane b, with three rolling diagonals: O(n B) memory."""
     prev2, prev1, cur, cost = _start(n, B, gamma)
+    frame = np.zeros(3)
     ilo, ihi = 1, 0
     for k in range(2, n + m + 1):
         while ilo <= n and hi[ilo - 1] + ilo < k - 1:
@@ -279,11 +341,12 @@ def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
         while ihi < n and lo[ihi] + ihi + 1 <= k - 1:
             ihi += 1
         _diagonal_costs(Xt, Yrt, D, kind, k, m, ilo, ihi, cost, B)
-        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B)
+        _softmin_row(prev2, prev1, cost, cur, ilo, ihi, gamma, B, frame)
         _fence(cur, ilo, ihi, B)
+        _frame_step(cur, ilo, ihi, B, frame)
         prev2, prev1, cur = prev1, cur, prev2
     for b in range(B):
-        out[b] = prev1[n * B + b]
+        out[b] = frame[0] + prev1[n * B + b]
     return out
 
 
@@ -294,8 +357,10 @@ def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
 
 
 @njit(**_INNER)
-def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
-    """As :func:`_softmin_row`, also storing the three soft-min weights from WA[w0] on."""
+def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B, lse):
+    """As :func:`_softmin_row` (R of γ's type, without a relative frame), also storing the
+    three soft-min weights (of WA's type) from WA[w0] on (``lse``: scratch of WA's type,
+    4 rows of a diagonal's length, for float32 weights of float64 R)."""
     L = np.uint64((ihi - ilo + 1) * B)
     s = np.uint64((ilo - 1) * B)
     w = np.uint64(w0)
@@ -309,12 +374,53 @@ def _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, w0, gamma, B):
             cur[q + nb] = cost[q + nb] + mn
         return
     inv = like(gamma, 1.0) / gamma
+    if is_single(WA[0]) and not is_single(gamma):
+        _mixed_weights_row(prev2, prev1, cost, cur, WA, WB, WC, s, L, w, gamma, inv, nb, lse)
+        return
     for u in range(L):
         q = s + u
         sm, WA[w + u], WB[w + u], WC[w + u] = _softmin3_weights(
             prev2[q], prev1[q], prev1[q + nb], gamma, inv
         )
         cur[q + nb] = cost[q + nb] + sm
+
+
+@njit(**_FLAGS)  # not inlined: a second inlined copy of the log upsets Numba's SSA checks
+def _mixed_weights_row(prev2, prev1, cost, cur, WA, WB, WC, s, L, w, gamma, inv, nb, lse):
+    """:func:`_weights_row` for float64 R and float32 weights, in three loops so that the
+    float32 one (the exp and log) runs at the full vector width (a loop mixing both types
+    runs at float64's): the arguments ``(min - r) / γ`` in float64, rounded to float32
+    (into the scratch rows ``lse[0:3]``); the weights from them in float32 (their log-sum
+    into ``lse[3]``); then R in float64.
+    """
+    ta, tb, tc, ls = lse[0], lse[1], lse[2], lse[3]  # 1-D rows: no index checks in loops
+    for u in range(L):
+        q = s + u
+        a, b, c = prev2[q], prev1[q], prev1[q + nb]
+        mn = _min3(a, b, c)
+        cur[q + nb] = cost[q + nb] + mn
+        ta[u] = np.float32((mn - a) * inv)
+        tb[u] = np.float32((mn - b) * inv)
+        tc[u] = np.float32((mn - c) * inv)
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    tiny = np.float32(_TINY_32)
+    for u in range(L):
+        xa, xb, xc = ta[u], tb[u], tc[u]
+        lo, md, hi = _order3(xa, xb, xc)  # hi = 0: the minimum's own argument
+        e_md = exp_nonpositive(md)
+        e_lo = exp_nonpositive(lo)
+        total = one + e_md + e_lo
+        r = one / total
+        ls[u] = log_1_to_3(total)
+        e_md = e_md if e_md > tiny else zero  # after the sum: R stays exact
+        e_lo = e_lo if e_lo > tiny else zero
+        WA[w + u] = (one if xa == hi else (e_md if xa == md else e_lo)) * r
+        WB[w + u] = (one if xb == hi else (e_md if xb == md else e_lo)) * r
+        WC[w + u] = (one if xc == hi else (e_md if xc == md else e_lo)) * r
+    o = s + nb
+    for u in range(L):
+        cur[o + u] -= gamma * ls[u]
 
 
 @njit(**_FLAGS)
@@ -326,7 +432,10 @@ def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_fi
     ``ilo - 1 .. ihi + 1`` are all that is read); diagonal k's weights go to the compact
     layout shifted by ``shift`` cells: from ``(base[k] - shift) B`` on. Returns the rolled
     buffers ``(prev2, prev1, cur)``: R on ``k_last - 1`` and ``k_last`` in the first two.
+    R has γ's type, the weights WA's: float32 problems keep R in float64 here (module
+    docstring).
     """
+    lse = np.empty((4, (n + 2) * B), dtype=WA.dtype)
     for k in range(k_first, k_last + 1):
         ilo = ilo_k[k]
         ihi = ihi_k[k]
@@ -338,7 +447,7 @@ def forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, shift, k_fi
             WB[p + b] = 0.0
             WC[p + b] = 0.0
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B)
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B, lse)
         for b in range((L + 1) * B, (L + 2) * B):
             WA[p + b] = 0.0
             WB[p + b] = 0.0
@@ -477,13 +586,45 @@ def backward(n, m, ilo_k, ihi_k, base, WA, WB, WC, Ed, Yrt, rs, eyt, B):
             e2, e1, cur = e1, cur, e2
 
 
+#: Columns per block of :func:`scatter` (its diagonals' lines stay in the L1 cache)
+_SCATTER_COLUMNS = 256
+
+
 @njit(**_FLAGS)
 def scatter(n, m, ilo_k, ihi_k, base, Ed, E):
-    """Compact layout -> (n, m) matrix (cells outside the band untouched)."""
+    """Compact layout -> (n, m) matrix (cells outside the band untouched).
+
+    A diagonal of the compact layout is an anti-diagonal of E: written diagonal by
+    diagonal, each entry of E lands in another cache line, at ~2 ns an entry (as long as
+    the backward pass in float32). So E is written row by row instead, each row's entry
+    ``(i, j)`` gathered from diagonal ``i + j``, in blocks of :data:`_SCATTER_COLUMNS`
+    columns: row i + 1 of a block reads the next entry of the diagonals row i read, which
+    are still in the L1 cache. (Cells outside the band of row i are not read: ``ihi_k``
+    is not needed.)
+    """
+    off = np.empty(n + m + 1, dtype=np.int64)  # diagonal k's row i is at Ed[off[k] + i]
     for k in range(2, n + m + 1):
-        off = base[k] + 1 - ilo_k[k]
-        for i in range(ilo_k[k], ihi_k[k] + 1):
-            E[i - 1, k - i - 1] = Ed[off + i]
+        off[k] = base[k] + 1 - ilo_k[k]
+    lo, hi = _row_limits(n, m, ilo_k, ihi_k)
+    for j0 in range(0, m, _SCATTER_COLUMNS):
+        j1 = min(j0 + _SCATTER_COLUMNS, m)
+        for i in range(1, n + 1):
+            for j in range(max(lo[i - 1], j0), min(hi[i - 1] + 1, j1)):  # j 0-based
+                E[i - 1, j] = Ed[off[i + j + 1] + i]
+
+
+@njit(**_FLAGS)
+def _row_limits(n, m, ilo_k, ihi_k):
+    """Each row's in-band columns (0-based, ``lo[i-1] .. hi[i-1]``) from the diagonals'
+    row ranges: row i is on diagonal k exactly when ``ilo_k <= i <= ihi_k``."""
+    lo = np.full(n, m, dtype=np.int64)
+    hi = np.full(n, -1, dtype=np.int64)
+    for k in range(2, n + m + 1):
+        for i in (ilo_k[k], ihi_k[k]):
+            if 1 <= i <= n and ilo_k[k] <= ihi_k[k]:
+                lo[i - 1] = min(lo[i - 1], k - i - 1)
+                hi[i - 1] = max(hi[i - 1], k - i - 1)
+    return lo, hi
 
 
 @njit(**_INNER)
@@ -629,6 +770,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
     holds the direction (compact, zero pads: :func:`gather`).
     """
     prev2, prev1, cur, cost = _start(n, B, gamma)
+    lse = np.empty((0, 0), dtype=WA.dtype)  # float64 weights: no scratch
     nb = np.uint64(B)
     for q in range(base[2] * B):  # diagonals 0 and 1: pads only (ṙ_00 = 0 and borders)
         Rd[q] = 0.0
@@ -647,7 +789,7 @@ def forward_tangent_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, b
         if omega:
             _zero_pads(Z, p, L, B)
         if L > 0:
-            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B)
+            _weights_row(prev2, prev1, cost, cur, WA, WB, WC, ilo, ihi, p + B, gamma, B, lse)
             o = np.uint64(p + B)
             if omega:
                 _omega_row(Z, o, n, m, k, ilo, ihi, B)
