@@ -27,10 +27,13 @@ import numpy as np
 from numba import njit
 
 from ._internal.threads import chunks_for, run_chunks, scratch
-from ._internal.validation import as_dataset, as_series, check_band, check_gamma
-from ._internal.wavefront import NO_ARRAY, backward, diagonal_layout, forward_lanes, interleave
+from ._internal.validation import COST_CODES, as_dataset, as_series, check_band, check_gamma
+from ._internal.wavefront import backward, diagonal_layout, forward_lanes, interleave
 from .band import band_limits, band_limits_checked
 from .pairwise import Packed, band_width, group_lanes, pack
+
+#: The cost code the kernels get, typed int64 (a literal would compile them once more).
+_SQEUCLIDEAN = np.int64(COST_CODES["sqeuclidean"])
 
 __all__ = ["alignment_statistics", "soft_dtw_value_and_grad_batch"]
 
@@ -52,7 +55,9 @@ def _lane_statistics(Xt, Yrt, n, m, gamma, radius, work, slot):
     out = np.empty(B)
     rs = np.zeros(n * B)
     eyt = np.zeros((Xt.shape[0], n * B))
-    forward_lanes(Xt, Yrt, NO_ARRAY, 0, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB, WC, B, out)
+    no_cost = np.empty((0, 0))  # writable, as a Python caller's: one specialisation
+    forward_lanes(Xt, Yrt, no_cost, _SQEUCLIDEAN, n, m, gamma, lo, hi, ilo, ihi, base, WA, WB,
+                  WC, B, out)
     backward(n, m, ilo, ihi, base, WA, WB, WC, np.empty(0), Yrt, rs, eyt, B)
     return out, rs, eyt
 

@@ -24,7 +24,7 @@ from numba import njit
 
 from ._internal.threads import chunks_for, run_chunks
 from ._internal.validation import COST_CODES, as_dataset, check_band, check_cost, check_gamma
-from ._internal.wavefront import NO_ARRAY, interleave, lanes_for, value_lanes
+from ._internal.wavefront import interleave, lanes_for, value_lanes
 from .band import band_limits, band_limits_checked
 
 __all__ = ["soft_dtw_cdist"]
@@ -70,7 +70,7 @@ def _pair_group(g, data_a, off_a, data_b, off_b, pairs, gstart, kind, gamma, rad
         Xt = interleave(data_b, starts_b, n, False, np.empty((d, n * B)))
         Yrt = interleave(data_a, starts_a, m, True, np.empty((d, m * B)))
     lo, hi = band_limits(n, m, radius)
-    vals = value_lanes(Xt, Yrt, NO_ARRAY, kind, n, m, gamma, lo, hi, B, np.empty(B))
+    vals = value_lanes(Xt, Yrt, np.empty((0, 0)), kind, n, m, gamma, lo, hi, B, np.empty(B))
     for b in range(B):
         out[p0 + b] = vals[b]
 

@@ -10,12 +10,12 @@ both. From a warm on-disk cache it takes a fraction of a second.
 
 It runs in stages (:data:`STAGES`), ordered as the explorer's pages need them: the tables of
 the Learn pages first (R, E and the optimal path: about 1.5 s of compilation, where all the
-pair kernels take 15 s), then the other pair kernels of the Learn pages, then the collection
-kernels (pairwise values, then the
-one-against-many statistics behind barycenters, k-means and interpolation), then the batch
-kernels of the predictor (the Learn stage includes the tangent kernels of the
-second-order functions and DILATE). ``tests/app/test_warmup_coverage.py`` checks that the explorer's
-pages compile nothing after it.
+pair kernels take 15 s), then the other pair kernels of the Learn pages (with the tangent
+kernels of the second-order functions and DILATE), then the collection kernels (pairwise
+values, then the one-against-many statistics behind barycenters, k-means and
+interpolation), then the batch kernels of the predictor, and last the checkpointed passes of
+long pairs (*Your data*). ``tests/app/test_warmup_coverage.py`` checks that the explorer's
+pages and jobs compile nothing after it.
 
 While the kernels compile, a thread can have :func:`~softdtw_core.soft_dtw_tables` and
 :func:`~softdtw_core.dtw_path` sweep the row-major tables by anti-diagonals in NumPy instead,
@@ -195,6 +195,20 @@ def _predictor() -> None:
     stage()
 
 
+def _long_pairs() -> None:
+    """The checkpointed passes and the block-averaged E of long pairs (*Your data*'s pairs
+    past 1,000 points), forced on a tiny pair by a tiny memory budget."""
+    from .recursion import soft_dtw_alignment, soft_dtw_value_and_grad
+
+    for x, y in _pairs():
+        for cost in ("sqeuclidean", "absolute"):
+            for band in (None, 2.0):
+                soft_dtw_alignment(x, y, 0.1, cost=cost, band=band, memory="checkpoint",
+                                   block_size=(2, 2))
+                soft_dtw_alignment(x, y, 0.1, cost=cost, band=band, block_size=(2, 2))
+                soft_dtw_value_and_grad(x, y, 0.1, cost=cost, band=band, memory="checkpoint")
+
+
 #: The stages of :func:`warm_up`, in the order the explorer's pages need them.
 STAGES: dict[str, Callable[[], None]] = {
     "tables": _tables,
@@ -203,6 +217,7 @@ STAGES: dict[str, Callable[[], None]] = {
     "barycenter": _barycenter,
     "kmeans": _kmeans,
     "predictor": _predictor,
+    "long_pairs": _long_pairs,
 }
 
 
@@ -230,7 +245,7 @@ def warm_up(stages: Iterable[str] | None = None,
     ['tables']
     >>> from softdtw_core.warmup import STAGES
     >>> list(STAGES)
-    ['tables', 'learn', 'pairwise', 'barycenter', 'kmeans', 'predictor']
+    ['tables', 'learn', 'pairwise', 'barycenter', 'kmeans', 'predictor', 'long_pairs']
     """
     chosen = list(STAGES) if stages is None else list(stages)
     unknown = [s for s in chosen if s not in STAGES]

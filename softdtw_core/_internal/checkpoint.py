@@ -32,6 +32,7 @@ from numba import njit
 
 from .fastmath import is_single
 from .wavefront import (
+    ONE,
     _diagonal_costs,
     _fence,
     _softmin_row,
@@ -112,7 +113,7 @@ def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, of
     R is float64; with float32 weights (``wt``) the sweep runs the weights' kernel into a
     scratch diagonal, so that R is bit for bit that of :func:`._wavefront.forward_range`.
     """
-    prev2, prev1, cur, cost = _start(n, 1, gamma)
+    prev2, prev1, cur, cost = _start(n, ONE, gamma)
     frame = np.zeros(3)  # no relative frame: R is float64 (float32 data included)
     mixed = is_single(wt)
     WS = np.empty((3, n + 2) if mixed else (3, 0), dtype=np.float32)
@@ -139,7 +140,7 @@ def _forward_checkpoints(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, starts, of
 def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts, offsets,
                        store, WA, WB, WC, rs, eyt, Gt, E, S, fi, fj):
     """E segment by segment from the last: recompute the weights, then E's recursion."""
-    prev2, prev1, cur, cost = _start(n, 1, gamma)
+    prev2, prev1, cur, cost = _start(n, ONE, gamma)
     e2 = np.zeros(n + 2, dtype=WA.dtype)
     e1 = np.zeros(n + 2, dtype=WA.dtype)
     ec = np.zeros(n + 2, dtype=WA.dtype)
@@ -152,9 +153,9 @@ def _backward_segments(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, starts
         shift = base[first]
         prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base,
                                           shift, first, upto, prev2, prev1, cur, cost,
-                                          WA, WB, WC, 1)
+                                          WA, WB, WC, ONE)
         if upto == n + m:
-            zero_tail(n, m, base, shift, WA, WB, WC, 1)
+            zero_tail(n, m, base, shift, WA, WB, WC, ONE)
         e2, e1, ec = backward_rolling(n, m, ilo_k, ihi_k, base, shift, last, first, WA, WB,
                                       WC, e2, e1, ec, Xt, Yrt, rs, eyt, Gt, E, S, fi, fj)
 

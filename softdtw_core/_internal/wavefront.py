@@ -84,6 +84,10 @@ _INNER = dict(_FLAGS, inline="always")
 #: Stands for "no array" in kernel calls (``D`` when the cost is computed on the fly, ``Xt``
 #: and ``Yrt`` when it is precomputed): Numba needs an array of the right type there.
 NO_ARRAY = np.zeros((0, 0))
+# Integer arguments that kernels pass to other kernels: typed int64, not literal constants (a
+# literal ``1`` compiles the callee once more than the int64 a Python caller passes; see
+# ``benchmarks/bench_warmup.py``). ``np.int64(k)`` in a kernel is typed int64 too.
+ZERO, ONE, TWO = np.int64(0), np.int64(1), np.int64(2)
 
 # Flush thresholds that keep subnormal numbers out of the E recursion. A product that
 # underflows into the subnormal range costs a ~100-cycle microcode assist on x86, and E,
@@ -353,7 +357,7 @@ def value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, B, out):
 @njit(**_FLAGS)
 def value(Xt, Yrt, D, kind, n, m, gamma, lo, hi):
     """dtw_γ of one problem (call with n <= m for the least memory)."""
-    return value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, 1, np.empty(1))[0]
+    return value_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ONE, np.empty(1))[0]
 
 
 @njit(**_INNER)
@@ -471,9 +475,9 @@ def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA,
     """out[b] = dtw_γ of lane b, storing every cell's soft-min weights (diagonal, up, left)
     in the compact layout (WA, WB, WC hold at least ``base[-1] * B`` entries)."""
     prev2, prev1, cur, cost = _start(n, B, gamma)
-    prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, 0, 2,
-                                      n + m, prev2, prev1, cur, cost, WA, WB, WC, B)
-    zero_tail(n, m, base, 0, WA, WB, WC, B)
+    prev2, prev1, cur = forward_range(Xt, Yrt, D, kind, n, m, gamma, ilo_k, ihi_k, base, ZERO,
+                                      TWO, n + m, prev2, prev1, cur, cost, WA, WB, WC, B)
+    zero_tail(n, m, base, ZERO, WA, WB, WC, B)
     for b in range(B):
         out[b] = prev1[n * B + b]
     return out
@@ -483,7 +487,7 @@ def forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA,
 def forward(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC):
     """dtw_γ of one problem, storing its soft-min weights (:func:`forward_lanes`, B = 1)."""
     out = np.empty(1)
-    forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, 1, out)
+    forward_lanes(Xt, Yrt, D, kind, n, m, gamma, lo, hi, ilo_k, ihi_k, base, WA, WB, WC, ONE, out)
     return out[0]
 
 

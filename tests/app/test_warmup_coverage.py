@@ -24,10 +24,10 @@ sys.path.insert(0, ROOT)
 import numba
 import numpy as np
 from softdtw_core import band, batch, costs, pairwise
-from softdtw_core._internal import dp, fastmath, small, wavefront
+from softdtw_core._internal import checkpoint, dp, fastmath, small, wavefront
 from softdtw_core.warmup import warm_up
 
-MODULES = (dp, fastmath, small, wavefront, band, batch, costs, pairwise)
+MODULES = (checkpoint, dp, fastmath, small, wavefront, band, batch, costs, pairwise)
 
 
 def signatures():
@@ -78,6 +78,21 @@ for variant in variants:
         if script.endswith("your_data.py"):
             at.button(key="yd_try").click().run()
         assert not at.exception, [e.value for e in at.exception]
+"""
+
+# The Your data page's job for a pair past 1,000 points (block-averaged E; the checkpointed
+# pass, which the page's default budget picks past a few thousand points, forced here).
+LONG_PAIR = r"""
+from explorer.logic import your_data
+rng = np.random.default_rng(0)
+for d in (1, 2):
+    x = rng.normal(size=(1500, d)).cumsum(0)
+    y = rng.normal(size=(1200, d)).cumsum(0)
+    for cost in ("sqeuclidean", "absolute"):
+        for band in (None, 50.0):
+            for memory in ("auto", "checkpoint"):
+                your_data.long_alignment(x[:, 0] if d == 1 else x, y[:, 0] if d == 1 else y,
+                                         0.1, cost=cost, band=band, memory=memory)
 """
 
 # Every function of softdtw_core.distributed on a cluster of threads in this process, so
@@ -153,3 +168,11 @@ def test_cluster_tasks_compile_nothing_after_the_warm_up():
     # the tasks run the serial paths (parallel=False) of the pairwise and batch kernels
     new = _compiled_after_warm_up(CLUSTER_JOBS)
     assert new == {}, f"kernels compiled by the cluster's tasks after warm_up(): {new}"
+
+
+def test_the_long_pair_job_compiles_nothing_after_the_warm_up():
+    # on a fresh clone the first long pair would otherwise compile the checkpointed passes
+    # in the student's job (13 s of CPU measured at 20,000 points)
+    new = _compiled_after_warm_up(LONG_PAIR)
+    assert new == {}, f"kernels compiled by the long-pair job after warm_up(): {new}"
+
