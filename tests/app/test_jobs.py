@@ -205,10 +205,23 @@ class _WarmedRunner:
     def __init__(self, warmup_ref: list):
         self.told: list[tuple[str, list[str]]] = []
         self._warmup = warmup_ref
+        self._changed = threading.Condition()
 
     def warm(self, stages):
         ready = list(self._warmup[0].ready) if self._warmup else []
-        self.told += [(stage, ready) for stage in stages]
+        with self._changed:
+            self.told += [(stage, ready) for stage in stages]
+            self._changed.notify_all()
+
+    def wait_told(self, n: int, timeout: float) -> bool:
+        """Wait until ``n`` stages were told (the warm-up tells each one just after marking
+        it ready, so a test that waited for the last stage waits for this too)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self.told) >= n, timeout)
+
+
+#: The warm-up's last stage: once it is ready, every stage is.
+LAST_STAGE = list(kernels.STAGES)[-1]
 
 
 @pytest.fixture
@@ -239,7 +252,7 @@ def test_warmup_loads_the_stages_in_order_and_pages_wait_for_theirs(monkeypatch,
     assert warm.wait("pairwise", 30)
     assert not warm.is_ready("barycenter") and not warm.wait("kmeans", 0.01)
     gate.set()
-    assert warm.wait("predictor", 30)
+    assert warm.wait(LAST_STAGE, 30) and runner.wait_told(len(warm.stages), 30)
     assert loaded == [[s] for s in warm.stages]
     assert warm.ready == list(warm.stages) and warm.error is None
     # the job workers hear of each stage in order, once the server has it (so it is in
@@ -257,7 +270,8 @@ def test_warmup_follows_the_child_process_then_loads(monkeypatch, tmp_path, warm
 
     warm = kernels.Warmup([sys.executable, str(script)])
     warm.start()
-    assert warm.wait("predictor", 60)  # the child stopped early: the thread did the rest
+    assert warm.wait(LAST_STAGE, 60)  # the child stopped early: the thread did the rest
+    assert warmed_runner[0].wait_told(len(warm.stages), 30)
     assert loaded == list(warm.stages)
     assert [stage for stage, _ in warmed_runner[0].told] == list(warm.stages)
 
@@ -275,7 +289,7 @@ def test_warmup_starts_with_the_stage_of_the_page_opened_first(monkeypatch, tmp_
     warm = kernels.Warmup([sys.executable, str(script)])
     warm.start(first="kmeans")
     warm.start(first="predictor")  # the first call decides
-    assert warm.wait("predictor", 60)
+    assert warm.wait(LAST_STAGE, 60) and warmed_runner[0].wait_told(len(warm.stages), 30)
     others = [s for s in kernels.STAGES if s != "kmeans"]
     assert warm.stages == ["kmeans", *others] == loaded == warm.ready
     assert [stage for stage, _ in warmed_runner[0].told] == warm.stages
